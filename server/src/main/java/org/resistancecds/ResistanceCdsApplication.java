@@ -1,0 +1,17 @@
+package org.resistancecds;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Entry point: a HAPI FHIR R4 JPA server with the resistance CDS content and services. */
+// HAPI brings Flyway for its own migrator; Boot must not run it against our schema.
+@SpringBootApplication(exclude = FlywayAutoConfiguration.class)
+@ConfigurationPropertiesScan
+public class ResistanceCdsApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ResistanceCdsApplication.class, args);
+    }
+}

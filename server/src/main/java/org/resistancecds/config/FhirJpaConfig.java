@@ -1,0 +1,154 @@
+package org.resistancecds.config;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.broker.api.IBrokerClient;
+import ca.uhn.fhir.broker.api.IChannelNamer;
+import ca.uhn.fhir.broker.impl.LinkedBlockingBrokerClient;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.IDaoRegistry;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
+import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
+import ca.uhn.fhir.jpa.dao.search.HSearchSortHelperImpl;
+import ca.uhn.fhir.jpa.dao.search.IHSearchSortHelper;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.search.IStaleSearchDeletingSvc;
+import ca.uhn.fhir.jpa.search.StaleSearchDeletingSvcImpl;
+import ca.uhn.fhir.jpa.subscription.channel.impl.LinkedBlockingChannelFactory;
+import ca.uhn.fhir.jpa.subscription.channel.impl.RetryPolicyProvider;
+import ca.uhn.fhir.jpa.util.ResourceCountCache;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.hibernate.cfg.AvailableSettings;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/** Wires HAPI's R4 JPA storage onto Spring Boot's DataSource. */
+@Configuration
+@Import({JpaR4Config.class, ThreadPoolFactoryConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class})
+public class FhirJpaConfig {
+
+    @Bean
+    public JpaStorageSettings storageSettings(FhirServerProperties properties) {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        settings.setAllowExternalReferences(true);
+        settings.setAllowMultipleDelete(true);
+        settings.setExpungeEnabled(false);
+        // Conformance resources are loaded from the repository; lookups by canonical URL must be exact.
+        settings.setEnforceReferentialIntegrityOnWrite(true);
+        settings.setEnforceReferentialIntegrityOnDelete(true);
+        settings.setDefaultSearchParamsCanBeOverridden(true);
+        settings.setDeferIndexingForCodesystemsOfSize(10_000);
+        settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+        return settings;
+    }
+
+    @Bean
+    public PartitionSettings partitionSettings() {
+        return new PartitionSettings();
+    }
+
+    @Bean
+    public SubscriptionSettings subscriptionSettings() {
+        return new SubscriptionSettings();
+    }
+
+    @Primary
+    @Bean
+    public LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings,
+            JpaProperties jpaProperties,
+            DataSource dataSource) {
+        LocalContainerEntityManagerFactoryBean factory =
+                HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        Map<String, String> props = jpaProperties.getProperties();
+        props.putIfAbsent(AvailableSettings.SCANNER, "org.hibernate.boot.archive.scan.internal.DisabledScanner");
+        props.putIfAbsent(AvailableSettings.HBM2DDL_AUTO, "update");
+        props.putIfAbsent(AvailableSettings.STATEMENT_BATCH_SIZE, "30");
+        props.putIfAbsent(AvailableSettings.ORDER_INSERTS, "true");
+        props.putIfAbsent(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false");
+        props.putIfAbsent(AvailableSettings.USE_QUERY_CACHE, "false");
+        // We use no fulltext search: keeping Hibernate Search off avoids Lucene start-up and disk use.
+        props.putIfAbsent("hibernate.search.enabled", "false");
+        factory.setPersistenceUnitName("HAPI_PU");
+        factory.setJpaPropertyMap(props);
+        factory.setDataSource(dataSource);
+        return factory;
+    }
+
+    @Primary
+    @Bean
+    public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+        return new JpaTransactionManager(entityManagerFactory);
+    }
+
+    @Bean
+    public IFulltextSearchSvc fullTextSearchSvc() {
+        return new FulltextSearchSvcImpl();
+    }
+
+    @Bean
+    public IHSearchSortHelper hSearchSortHelper(ISearchParamRegistry searchParamRegistry) {
+        return new HSearchSortHelperImpl(searchParamRegistry);
+    }
+
+    @Bean
+    public IStaleSearchDeletingSvc staleSearchDeletingSvc() {
+        return new StaleSearchDeletingSvcImpl();
+    }
+
+    @Bean
+    public DatabaseBackedPagingProvider databaseBackedPagingProvider(FhirServerProperties properties) {
+        DatabaseBackedPagingProvider paging = new DatabaseBackedPagingProvider();
+        paging.setDefaultPageSize(properties.defaultPageSize());
+        paging.setMaximumPageSize(properties.maxPageSize());
+        return paging;
+    }
+
+    @Bean
+    public IResourceSupportedSvc resourceSupportedSvc(IDaoRegistry daoRegistry) {
+        return new DaoRegistryResourceSupportedSvc(daoRegistry);
+    }
+
+    @Bean(name = "myResourceCountsCache")
+    public ResourceCountCache resourceCountsCache(IFhirSystemDao<?, ?> systemDao) {
+        return ResourceCountCacheUtil.newResourceCountCache(systemDao);
+    }
+
+    /** Batch jobs (reindex, export) talk through a broker; in-process queues suffice for this server. */
+    @Bean
+    public IChannelNamer channelNamer() {
+        return (name, settings) -> name;
+    }
+
+    @Bean
+    public LinkedBlockingChannelFactory linkedBlockingChannelFactory(IChannelNamer channelNamer) {
+        return new LinkedBlockingChannelFactory(channelNamer, new RetryPolicyProvider());
+    }
+
+    @Bean
+    public IBrokerClient brokerClient(IChannelNamer channelNamer) {
+        // Its channel factory is injected by HAPI's @Autowired setter.
+        return new LinkedBlockingBrokerClient(channelNamer);
+    }
+}

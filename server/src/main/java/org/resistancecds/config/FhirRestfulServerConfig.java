@@ -1,0 +1,64 @@
+package org.resistancecds.config;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.List;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The HAPI RestfulServer servlet at {@code /fhir}, with the JPA providers and every registered plug-in. */
+@Configuration
+public class FhirRestfulServerConfig {
+
+    public static final String FHIR_PATH = "/fhir";
+
+    @Bean
+    public RestfulServer restfulServer(
+            IFhirSystemDao<?, ?> systemDao,
+            ResourceProviderFactory resourceProviders,
+            IJpaSystemProvider systemProvider,
+            ValueSetOperationProvider valueSetOperations,
+            DatabaseBackedPagingProvider pagingProvider,
+            JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParamRegistry,
+            IValidationSupport validationSupport,
+            FhirServerProperties properties,
+            List<FhirServerPlugin> plugins) {
+        RestfulServer server = new RestfulServer(systemDao.getContext());
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        server.registerProvider(valueSetOperations);
+        server.setPagingProvider(pagingProvider);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setServerAddressStrategy(
+                properties.serverAddress().isBlank()
+                        ? new IncomingRequestAddressStrategy()
+                        : new HardcodedServerAddressStrategy(properties.serverAddress()));
+        JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+        capabilities.setImplementationDescription("Resistance CDS Server");
+        server.setServerConformanceProvider(capabilities);
+        plugins.forEach(plugin -> plugin.register(server));
+        return server;
+    }
+
+    @Bean
+    public ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+}

@@ -1,0 +1,33 @@
+package org.resistancecds.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.resistancecds.config.FhirServerPlugin;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** One validator for the process, backed by HAPI's JPA validation chain (our stored profiles and terminology). */
+@Configuration
+public class ValidationConfig {
+
+    @Bean
+    public FhirValidator fhirValidator(
+            FhirContext fhirContext, @Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
+        if (instanceValidator instanceof FhirInstanceValidator hl7Validator) {
+            // Profiles from guides we do not hold (mCODE, US Core) cannot be checked; say so as a warning.
+            hl7Validator.setErrorForUnknownProfiles(false);
+        }
+        FhirValidator validator = fhirContext.newValidator();
+        validator.registerValidatorModule(instanceValidator);
+        return validator;
+    }
+
+    @Bean
+    public FhirServerPlugin writeValidation(FhirValidator validator, ValidationProperties properties) {
+        WriteValidatingInterceptor interceptor = new WriteValidatingInterceptor(validator, properties);
+        return server -> server.registerInterceptor(interceptor);
+    }
+}

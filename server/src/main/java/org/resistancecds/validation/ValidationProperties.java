@@ -1,0 +1,24 @@
+package org.resistancecds.validation;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Validation of writes.
+ *
+ * @param mode {@code all}: every created or updated resource is validated against the base specification and
+ *     the profiles it claims; {@code claimed}: only resources claiming one of our profiles; {@code off}: none
+ * @param profileBase canonical prefix of the profiles this server owns
+ */
+@ConfigurationProperties("resistance.validation")
+public record ValidationProperties(
+        @DefaultValue("all") Mode mode,
+        @DefaultValue("https://resistance-cds.org/fhir/StructureDefinition/") String profileBase) {
+
+    /** Which writes are validated. */
+    public enum Mode {
+        ALL,
+        CLAIMED,
+        OFF
+    }
+}
