@@ -1,0 +1,38 @@
+package org.resistancecds.knowledge;
+
+import java.util.List;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * One applicable action of a PlanDefinition.
+ *
+ * @param planDefinition canonical URL of the PlanDefinition
+ * @param actionId the action's id within it, stable across releases (cards derive their uuid from it)
+ * @param title short title (a card summary, under 140 characters)
+ * @param description Markdown detail
+ * @param priority {@code routine}, {@code urgent} or {@code asap} (maps to a card indicator)
+ * @param evidenceLevel code of the evidence-level scale: {@code preclinical}, {@code early-phase-trial},
+ *     {@code late-phase-trial}, {@code approved}
+ * @param investigational true when the action is not standard care
+ * @param mechanisms mechanism codes the action addresses (empty for status or monitoring advice)
+ * @param citations the evidence it rests on
+ * @param suggestions resources to create when the clinician accepts (e.g. a ServiceRequest)
+ */
+public record Recommendation(
+        String planDefinition,
+        String actionId,
+        String title,
+        String description,
+        String priority,
+        String evidenceLevel,
+        boolean investigational,
+        List<String> mechanisms,
+        List<Citation> citations,
+        List<Suggestion> suggestions) {
+
+    /** A reference in the review, with its DOI when one is verified. */
+    public record Citation(String label, String citation, String doi) {}
+
+    /** Something the clinician can accept: create the resource. */
+    public record Suggestion(String label, Resource resource) {}
+}
