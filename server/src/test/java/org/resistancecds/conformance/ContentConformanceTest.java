@@ -44,7 +44,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  */
 class ContentConformanceTest {
 
-    private static final String CANONICAL_BASE = "https://resistance-cds.org/fhir/";
+    private static final String CANONICAL_BASE = PackageWriter.CANONICAL + "/";
     private static final List<String> CONTENT_FOLDERS = List.of("terminology", "profiles", "knowledge");
     private static final FhirContext CTX = FhirContext.forR4Cached();
     private static final ContentReader READER = new ContentReader(CTX);
@@ -111,7 +111,7 @@ class ContentConformanceTest {
             if (r instanceof MetadataResource m) {
                 String expected = CANONICAL_BASE + m.fhirType() + "/" + m.getIdElement().getIdPart();
                 assertThat(m.getUrl()).as("canonical of %s", m.getIdElement().getIdPart()).isEqualTo(expected);
-                assertThat(m.getVersion()).isEqualTo("0.1.0");
+                assertThat(m.getVersion()).isEqualTo(PackageWriter.VERSION);
                 assertThat(m.getPublisher()).isEqualTo("Resistance CDS Server project");
             }
         }
