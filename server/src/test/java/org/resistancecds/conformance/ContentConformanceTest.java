@@ -1,7 +1,6 @@
 package org.resistancecds.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.ConceptValidationOptions;
@@ -11,17 +10,13 @@ import ca.uhn.fhir.context.support.ValueSetExpansionOptions;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -200,6 +195,48 @@ class ContentConformanceTest {
     }
 
     @Test
+    void codeSystemValueSetsListExactlyTheirCodeSystemsCodes() {
+        // Listed one by one: the server expands a whole-CodeSystem include only with a full-text index.
+        Map<String, ValueSet> valueSets = content().stream()
+                .filter(r -> r instanceof ValueSet)
+                .map(r -> (ValueSet) r)
+                .collect(Collectors.toMap(ValueSet::getUrl, Function.identity()));
+        int checked = 0;
+        for (Resource r : content()) {
+            if (r instanceof CodeSystem cs && cs.hasValueSet()) {
+                ValueSet vs = valueSets.get(cs.getValueSet());
+                assertThat(vs).as("value set %s of %s", cs.getValueSet(), cs.getId()).isNotNull();
+                assertThat(vs.getCompose().getInclude()).hasSize(1);
+                ValueSet.ConceptSetComponent include = vs.getCompose().getIncludeFirstRep();
+                assertThat(include.getSystem()).isEqualTo(cs.getUrl());
+                Map<String, String> listed = include.getConcept().stream()
+                        .collect(Collectors.toMap(ValueSet.ConceptReferenceComponent::getCode,
+                                ValueSet.ConceptReferenceComponent::getDisplay));
+                Map<String, String> defined = flatten(cs.getConcept()).stream()
+                        .collect(Collectors.toMap(CodeSystem.ConceptDefinitionComponent::getCode,
+                                CodeSystem.ConceptDefinitionComponent::getDisplay));
+                assertThat(listed).as(vs.getId()).isEqualTo(defined);
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void noValueSetNeedsAFullTextTerminologyIndex() {
+        for (Resource r : content()) {
+            if (r instanceof ValueSet vs) {
+                for (ValueSet.ConceptSetComponent include : vs.getCompose().getInclude()) {
+                    assertThat(include.hasFilter()).as("%s uses a filter", vs.getId()).isFalse();
+                    assertThat(include.hasConcept() || include.hasValueSet())
+                            .as("%s includes all of %s", vs.getId(), include.getSystem())
+                            .isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void strategiesCarryAKnownEvidenceLevelAndMethodsAnAvailability() {
         CodeSystem strategies = codeSystem("resistance-strategy");
         Set<String> levels = flatten(codeSystem("evidence-level").getConcept()).stream()
@@ -316,29 +353,5 @@ class ContentConformanceTest {
                 .map(p -> p.getValue().primitiveValue())
                 .findFirst()
                 .orElse(null);
-    }
-
-    /** The error an invalid example documents: where it is and a part of the validator's message. */
-    record ExpectedError(String location, String message) {
-
-        static ExpectedError read(String contentLocation) throws IOException {
-            String path = "content/" + contentLocation;
-            try (InputStream in = ContentConformanceTest.class.getClassLoader().getResourceAsStream(path)) {
-                if (in == null) {
-                    fail("missing expected-error note " + path);
-                }
-                Map<String, String> fields = new HashMap<>();
-                new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                        .lines()
-                        .filter(line -> !line.isBlank() && !line.startsWith("#"))
-                        .forEach(line -> {
-                            int colon = line.indexOf(':');
-                            fields.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-                        });
-                return new ExpectedError(
-                        Objects.requireNonNull(fields.get("location"), "location"),
-                        Objects.requireNonNull(fields.get("message"), "message"));
-            }
-        }
     }
 }
