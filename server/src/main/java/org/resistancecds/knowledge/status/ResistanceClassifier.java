@@ -238,7 +238,8 @@ public final class ResistanceClassifier {
                 + " [" + assessment.source() + "]";
     }
 
+    /** Whole days for reading; comparisons use the exact threshold (6 UCUM months are 182.6 days). */
     private static String fmt(double days) {
-        return days % 1 == 0 ? String.valueOf((long) days) : String.format(java.util.Locale.ROOT, "%.1f", days);
+        return String.valueOf(Math.round(days));
     }
 }
