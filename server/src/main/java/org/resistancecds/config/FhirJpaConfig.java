@@ -14,6 +14,9 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
+import ca.uhn.fhir.jpa.graphql.GraphQLProvider;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import org.hl7.fhir.utilities.graphql.IGraphQLStorageServices;
 import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
 import ca.uhn.fhir.jpa.dao.search.HSearchSortHelperImpl;
 import ca.uhn.fhir.jpa.dao.search.IHSearchSortHelper;
@@ -100,6 +103,16 @@ public class FhirJpaConfig {
     @Bean
     public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
         return new JpaTransactionManager(entityManagerFactory);
+    }
+
+    /**
+     * Replaces HAPI's GraphQL provider with the plain one: its introspection variant needs graphql-java,
+     * which this server leaves out, and we do not offer GraphQL.
+     */
+    @Bean(name = "myGraphQLProvider")
+    public GraphQLProvider graphQLProvider(FhirContext fhirContext, IValidationSupport validationSupport,
+            IGraphQLStorageServices storageServices) {
+        return new GraphQLProvider(fhirContext, validationSupport, storageServices);
     }
 
     @Bean
