@@ -7,7 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.TimeZone;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -19,7 +21,8 @@ import org.resistancecds.knowledge.mechanism.MechanismInference;
 
 /**
  * Writes the engine's conclusions as FHIR Observations of our profiles: one acquired-resistance status and one
- * resistance-mechanism assessment per mechanism, each with {@code derivedFrom} links to the data it rests on.
+ * resistance-mechanism assessment per mechanism, each with {@code derivedFrom} links to the data it rests on
+ * (medication exposure, which R4 does not allow there, as {@code workflow-supportingInfo}).
  * Ids are stable per patient and mechanism, so storing a new evaluation updates the previous one.
  */
 final class DerivedObservations {
@@ -28,25 +31,34 @@ final class DerivedObservations {
 
     private DerivedObservations() {}
 
-    static Observation status(String patientId, StatusVerdict verdict, DateTimeType effective) {
+    /** What R4 allows in Observation.derivedFrom; other evidence (medication exposure) goes to supportingInfo. */
+    private static final Set<String> DERIVED_FROM_TYPES = Set.of(
+            "Observation", "DocumentReference", "ImagingStudy", "Media", "QuestionnaireResponse", "MolecularSequence");
+    static final String SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo";
+
+    /**
+     * @param typeOf the resource type behind an evidence reference (needed for {@code urn:uuid:} references)
+     */
+    static Observation status(String patientId, StatusVerdict verdict, DateTimeType effective, Function<String, String> typeOf) {
         Observation observation = base(stableId("resistance-status-" + patientId), KnowledgeCodes.STATUS_PROFILE,
                 KnowledgeCodes.STATUS_ASSESSMENT_CODE, "Acquired resistance status assessment", patientId, effective);
         observation.setValue(concept(KnowledgeCodes.STATUS_SYSTEM, verdict.code(), verdict.display()));
         observation.getMethod().setText("SITC Immunotherapy Resistance Taskforce (Kluger 2020) and NSCLC consensus "
                 + "(Schoenfeld 2021) criteria, thresholds from " + KnowledgeCodes.CRITERIA_LIBRARY);
-        verdict.evidence().forEach(ref -> addDerivedFrom(observation, ref));
+        verdict.evidence().forEach(ref -> link(observation, ref, typeOf));
         observation.addNote(new Annotation().setText(bullets(verdict.reasons())));
         return observation;
     }
 
-    static List<Observation> mechanisms(String patientId, MechanismInference inference, DateTimeType effective) {
+    static List<Observation> mechanisms(String patientId, MechanismInference inference, DateTimeType effective,
+            Function<String, String> typeOf) {
         return inference.mechanisms().stream()
-                .map(finding -> mechanism(patientId, finding, inference.contributionsTo(finding.code()), effective))
+                .map(finding -> mechanism(patientId, finding, inference.contributionsTo(finding.code()), effective, typeOf))
                 .toList();
     }
 
-    private static Observation mechanism(
-            String patientId, MechanismFinding finding, List<Contribution> support, DateTimeType effective) {
+    private static Observation mechanism(String patientId, MechanismFinding finding, List<Contribution> support,
+            DateTimeType effective, Function<String, String> typeOf) {
         Observation observation = base(stableId("resistance-mechanism-" + patientId + "-" + finding.code()),
                 KnowledgeCodes.MECHANISM_PROFILE, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE,
                 "Resistance mechanism assessment", patientId, effective);
@@ -61,7 +73,7 @@ final class DerivedObservations {
                     .setValue(contribution.findingValue().copy())
                     .addInterpretation(confidence(contribution.confidence().code()));
         }
-        finding.evidence().forEach(ref -> addDerivedFrom(observation, ref));
+        finding.evidence().forEach(ref -> link(observation, ref, typeOf));
         observation.addNote(new Annotation().setText(bullets(finding.reasons())));
         return observation;
     }
@@ -91,10 +103,16 @@ final class DerivedObservations {
         return new CodeableConcept(new Coding(system, code, display));
     }
 
-    /** Only references to identified resources: a resource without id cannot be linked. */
-    private static void addDerivedFrom(Observation observation, String ref) {
-        if (ref.contains("/") || ref.startsWith("urn:")) {
+    /** Links the evidence, where R4 allows it; a resource without id cannot be linked at all. */
+    private static void link(Observation observation, String ref, Function<String, String> typeOf) {
+        if (!ref.contains("/") && !ref.startsWith("urn:")) {
+            return;
+        }
+        String type = typeOf.apply(ref);
+        if (type != null && DERIVED_FROM_TYPES.contains(type)) {
             observation.addDerivedFrom(new Reference(ref));
+        } else {
+            observation.addExtension(SUPPORTING_INFO, new Reference(ref));
         }
     }
 

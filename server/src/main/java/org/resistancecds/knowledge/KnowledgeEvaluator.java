@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
@@ -64,8 +65,11 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         MechanismInference inference = inferrer.infer(record);
 
         DateTimeType effective = DerivedObservations.dateTime(request.asOf());
-        Observation status = DerivedObservations.status(request.patientId(), verdict, effective);
-        List<Observation> mechanisms = DerivedObservations.mechanisms(request.patientId(), inference, effective);
+        Map<String, String> typeByReference = new HashMap<>();
+        request.resources().forEach(r -> typeByReference.put(References.of(r), r.fhirType()));
+        Function<String, String> typeOf = ref -> typeByReference.getOrDefault(ref, ref.contains("/") ? ref.substring(0, ref.indexOf('/')) : null);
+        Observation status = DerivedObservations.status(request.patientId(), verdict, effective, typeOf);
+        List<Observation> mechanisms = DerivedObservations.mechanisms(request.patientId(), inference, effective, typeOf);
         List<Observation> derived = new ArrayList<>();
         derived.add(status);
         derived.addAll(mechanisms);

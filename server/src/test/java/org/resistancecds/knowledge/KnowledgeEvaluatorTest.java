@@ -149,8 +149,14 @@ class KnowledgeEvaluatorTest {
         Observation status = evaluation.derivedObservations().get(0);
         assertThat(status.getMeta().getProfile().get(0).getValue()).isEqualTo(KnowledgeCodes.STATUS_PROFILE);
         assertThat(status.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("acquired-resistance");
-        assertThat(status.getDerivedFrom()).extracting(Reference::getReference)
-                .containsExactlyElementsOf(evaluation.status().evidence());
+        List<String> linked = new ArrayList<>(status.getDerivedFrom().stream().map(Reference::getReference).toList());
+        // R4 allows no MedicationStatement in derivedFrom: exposure is linked as workflow-supportingInfo.
+        List<String> supporting = status.getExtensionsByUrl("http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo")
+                .stream().map(e -> ((Reference) e.getValue()).getReference()).toList();
+        assertThat(supporting).singleElement().asString().startsWith("MedicationStatement/");
+        assertThat(status.getDerivedFrom()).allSatisfy(r -> assertThat(r.getReference()).startsWith("Observation/"));
+        linked.addAll(supporting);
+        assertThat(linked).containsExactlyInAnyOrderElementsOf(evaluation.status().evidence());
         assertThat(status.getNoteFirstRep().getText()).contains("Objective response");
 
         Observation mechanism = evaluation.derivedObservations().get(1);
