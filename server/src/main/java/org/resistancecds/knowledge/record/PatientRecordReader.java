@@ -209,6 +209,14 @@ public final class PatientRecordReader {
 
         private void addRequest(MedicationRequest request) {
             String status = request.hasStatus() ? request.getStatus().toCode() : "unknown";
+            String intent = request.hasIntent() ? request.getIntent().toCode() : "order";
+            if (RecordCodes.NOT_AN_ORDER.contains(intent)) {
+                // A proposal or plan says nothing about drug the patient received.
+                if (medicationConcept(request.getMedication(), request).flatMap(agents::find).isPresent()) {
+                    notes.add(References.of(request) + " not counted: intent " + intent + " is not an order");
+                }
+                return;
+            }
             Period bounds = request.getDosageInstruction().stream()
                     .map(Dosage::getTiming)
                     .filter(t -> t.getRepeat().hasBoundsPeriod())

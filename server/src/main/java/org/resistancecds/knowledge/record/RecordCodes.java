@@ -26,6 +26,7 @@ final class RecordCodes {
     static final Set<String> VOID_STATEMENT = Set.of("entered-in-error", "not-taken", "intended");
     static final Set<String> VOID_ADMINISTRATION = Set.of("entered-in-error", "not-done");
     static final Set<String> VOID_REQUEST = Set.of("entered-in-error", "cancelled", "draft");
+    static final Set<String> NOT_AN_ORDER = Set.of("proposal", "plan", "option", "directive");
 
     private RecordCodes() {}
 }
