@@ -8,6 +8,9 @@ import static org.resistancecds.knowledge.Fixtures.variant;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -182,6 +185,24 @@ class KnowledgeEvaluatorTest {
         assertThat(evaluation.mechanisms()).isEmpty();
         assertThat(evaluation.recommendations()).isEmpty();
         assertThat(evaluation.derivedObservations()).hasSize(1);
+    }
+
+    @Test
+    void concurrentEvaluationsGiveTheSameAnswers() throws Exception {
+        List<Resource> record = withAr(somatic(variant("HGNC:6190", "JAK1", "p.Arg12Ter")), finding("treg-infiltration", "H"));
+        List<String> expected = actionIds(ENGINE.evaluate(Fixtures.request("patient-view", record, List.of())));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                results.add(pool.submit(() -> actionIds(ENGINE.evaluate(Fixtures.request("patient-view", record, List.of())))));
+            }
+            for (Future<List<String>> result : results) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
