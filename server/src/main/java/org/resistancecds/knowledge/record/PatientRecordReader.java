@@ -121,9 +121,13 @@ public final class PatientRecordReader {
                 variants.read(observation, preliminary, notes).ifPresent(variantList::add);
                 return;
             }
-            Optional<ResponseAssessment> assessment = readAssessment(observation, date, preliminary, ref);
-            if (assessment.isPresent()) {
-                assessments.add(assessment.get());
+            Optional<CategoryBasis> category = responseCategory(observation);
+            if (category.isPresent()) {
+                if (date == null) {
+                    notes.add(ref + " not counted: response assessment without a date");
+                } else {
+                    assessments.add(new ResponseAssessment(date, category.get().category(), category.get().text(), preliminary, ref));
+                }
                 return;
             }
             if (hasCode(observation.getCode(), TerminologySystems.LOINC, RecordCodes.DISEASE_STATUS)) {
@@ -134,8 +138,8 @@ public final class PatientRecordReader {
             findings.read(observation, preliminary).ifPresent(findingList::add);
         }
 
-        private Optional<ResponseAssessment> readAssessment(
-                Observation observation, LocalDate date, boolean preliminary, String ref) {
+        /** The response category in the value or a component: RECIST/iRECIST directly, or a mapped trend. */
+        private Optional<CategoryBasis> responseCategory(Observation observation) {
             List<CodeableConcept> values = new ArrayList<>();
             if (observation.getValue() instanceof CodeableConcept value) {
                 values.add(value);
@@ -143,20 +147,11 @@ public final class PatientRecordReader {
             observation.getComponent().stream()
                     .filter(c -> c.getValue() instanceof CodeableConcept)
                     .forEach(c -> values.add((CodeableConcept) c.getValue()));
-            for (CodeableConcept value : values) {
-                for (Coding coding : value.getCoding()) {
-                    Optional<ResponseAssessment> read = category(coding)
-                            .map(basis -> new ResponseAssessment(date, basis.category(), basis.text(), preliminary, ref));
-                    if (read.isPresent()) {
-                        if (date == null) {
-                            notes.add(ref + " not counted: response assessment without a date");
-                            return Optional.empty();
-                        }
-                        return read;
-                    }
-                }
-            }
-            return Optional.empty();
+            return values.stream()
+                    .flatMap(value -> value.getCoding().stream())
+                    .map(this::category)
+                    .flatMap(Optional::stream)
+                    .findFirst();
         }
 
         private Optional<CategoryBasis> category(Coding coding) {
