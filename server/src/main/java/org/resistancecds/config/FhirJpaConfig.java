@@ -36,6 +36,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -115,7 +116,13 @@ public class FhirJpaConfig {
         return new GraphQLProvider(fhirContext, validationSupport, storageServices);
     }
 
+    /**
+     * Only when Hibernate Search is on: HAPI's terminology service takes this bean's presence to mean a
+     * full-text index exists, and then expands value sets and answers $subsumes through it, which fails
+     * when the index is off. Without the bean it uses plain database queries.
+     */
     @Bean
+    @ConditionalOnProperty(name = "spring.jpa.properties.hibernate.search.enabled", havingValue = "true")
     public IFulltextSearchSvc fullTextSearchSvc() {
         return new FulltextSearchSvcImpl();
     }
