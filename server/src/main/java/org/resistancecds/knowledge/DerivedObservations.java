@@ -39,7 +39,8 @@ final class DerivedObservations {
     /**
      * @param typeOf the resource type behind an evidence reference (needed for {@code urn:uuid:} references)
      */
-    static Observation status(String patientId, StatusVerdict verdict, DateTimeType effective, Function<String, String> typeOf) {
+    static Observation status(String patientId, StatusVerdict verdict, DateTimeType effective, Function<String, String> typeOf,
+            String latestAssessment) {
         Observation observation = base(stableId("resistance-status-" + patientId), KnowledgeCodes.STATUS_PROFILE,
                 KnowledgeCodes.STATUS_ASSESSMENT_CODE, "Acquired resistance status assessment", patientId, effective);
         observation.setValue(concept(KnowledgeCodes.STATUS_SYSTEM, verdict.code(), verdict.display()));
@@ -47,6 +48,15 @@ final class DerivedObservations {
                 + "(Schoenfeld 2021) criteria, thresholds from " + KnowledgeCodes.CRITERIA_LIBRARY);
         verdict.evidence().forEach(ref -> link(observation, ref, typeOf));
         observation.addNote(new Annotation().setText(bullets(verdict.reasons())));
+        if (!observation.hasDerivedFrom()) {
+            // The profile needs derivedFrom 1..*: a verdict without assessments (not exposed) points to the latest
+            // one; with no assessment at all the Observation cannot meet the profile and does not claim it.
+            if (latestAssessment != null) {
+                observation.addDerivedFrom(new Reference(latestAssessment));
+            } else {
+                observation.getMeta().getProfile().clear();
+            }
+        }
         return observation;
     }
 

@@ -27,6 +27,12 @@ public final class KnowledgeCodes {
     /** Component code carrying the overall confidence of a mechanism assessment (resistance-biomarker CodeSystem). */
     public static final String CONFIDENCE_COMPONENT_CODE = "mechanism-confidence";
 
+    /** Extension on a disease-status Observation carrying the RECIST / iRECIST category (ici-response-assessment). */
+    public static final String RESPONSE_CATEGORY_EXTENSION = BASE + "/StructureDefinition/response-category";
+
+    /** Explicit functional annotation of a variant (resistance-variant component functional-impact). */
+    public static final String FUNCTIONAL_IMPACT_CODE = "functional-impact";
+
     /** Extension on a PlanDefinition action: its evidence level (valueCodeableConcept, evidence-level CodeSystem). */
     public static final String EVIDENCE_LEVEL_EXTENSION = BASE + "/StructureDefinition/evidence-level";
 

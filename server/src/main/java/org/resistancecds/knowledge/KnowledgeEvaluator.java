@@ -68,7 +68,9 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         Map<String, String> typeByReference = new HashMap<>();
         request.resources().forEach(r -> typeByReference.put(References.of(r), r.fhirType()));
         Function<String, String> typeOf = ref -> typeByReference.getOrDefault(ref, ref.contains("/") ? ref.substring(0, ref.indexOf('/')) : null);
-        Observation status = DerivedObservations.status(request.patientId(), verdict, effective, typeOf);
+        String latestAssessment = record.assessments().isEmpty()
+                ? null : record.assessments().get(record.assessments().size() - 1).source();
+        Observation status = DerivedObservations.status(request.patientId(), verdict, effective, typeOf, latestAssessment);
         List<Observation> mechanisms = DerivedObservations.mechanisms(request.patientId(), inference, effective, typeOf);
         List<Observation> derived = new ArrayList<>();
         derived.add(status);

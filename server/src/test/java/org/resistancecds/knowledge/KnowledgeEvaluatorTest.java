@@ -40,7 +40,7 @@ class KnowledgeEvaluatorTest {
                 withAr(somatic(variant("HGNC:6190", "JAK1", "p.Arg12Ter"))), List.of()));
         assertThat(evaluation.status().code()).isEqualTo("acquired-resistance");
         assertThat(actionIds(evaluation)).containsExactly(
-                "pd1-ctla4-dual-blockade", "tigit-pd1-coblockade", "ici-plus-parp14-inhibitor",
+                "pd1-ctla4-dual-blockade", "pd1-tigit-coinhibition", "ici-plus-parp14-inhibitor",
                 "exosomal-pd-l1", "radiomics-immune-phenotype");
         Recommendation parp14 = evaluation.recommendations().get(2);
         assertThat(parp14.evidenceLevel()).isEqualTo("preclinical");
@@ -65,7 +65,7 @@ class KnowledgeEvaluatorTest {
         assertThat(referral.getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
         assertThat(referral.getSubject().getReference()).isEqualTo("Patient/p1");
         assertThat(referral.getInstantiatesCanonical().get(0).getValue()).endsWith("/ActivityDefinition/trial-referral");
-        assertThat(referral.getOrderDetailFirstRep().getCodingFirstRep().getCode()).isEqualTo("ici-parp14-inhibitor");
+        assertThat(referral.getOrderDetailFirstRep().getCodingFirstRep().getCode()).isEqualTo("ici-plus-parp14-inhibitor");
         assertThat(referral.getReasonCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("ifn-gamma-signaling-alteration");
         assertThat(referral.getReasonReferenceFirstRep().getReference())
                 .isEqualTo("Observation/" + evaluation.derivedObservations().get(0).getIdPart());
@@ -111,7 +111,7 @@ class KnowledgeEvaluatorTest {
         Evaluation unconfirmed = ENGINE.evaluate(Fixtures.request("patient-view", suspected, List.of()));
         assertThat(unconfirmed.status().code()).isEqualTo("acquired-resistance-suspected");
         assertThat(actionIds(unconfirmed)).contains("confirm-progression").doesNotContain("ici-plus-parp14-inhibitor",
-                "pd1-ctla4-dual-blockade", "tigit-pd1-coblockade");
+                "pd1-ctla4-dual-blockade", "pd1-tigit-coinhibition");
     }
 
     @Test
@@ -136,7 +136,7 @@ class KnowledgeEvaluatorTest {
         referral.setStatus(ServiceRequest.ServiceRequestStatus.DRAFT);
         referral.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
         referral.setSubject(new Reference("Patient/p1"));
-        referral.addOrderDetail(new CodeableConcept(new Coding(KnowledgeCodes.STRATEGY_SYSTEM, "ici-parp14-inhibitor", null)));
+        referral.addOrderDetail(new CodeableConcept(new Coding(KnowledgeCodes.STRATEGY_SYSTEM, "ici-plus-parp14-inhibitor", null)));
         Evaluation matching = ENGINE.evaluate(Fixtures.request("order-select",
                 withAr(somatic(variant("HGNC:6190", "JAK1", "p.Arg12Ter"))), List.of(referral)));
         assertThat(actionIds(matching)).containsExactly("ordered-ici-plus-parp14-inhibitor");

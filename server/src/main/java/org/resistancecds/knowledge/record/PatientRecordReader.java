@@ -138,9 +138,15 @@ public final class PatientRecordReader {
             findings.read(observation, preliminary).ifPresent(findingList::add);
         }
 
-        /** The response category in the value or a component: RECIST/iRECIST directly, or a mapped trend. */
+        /**
+         * The response category: the RECIST/iRECIST extension of our ici-response-assessment profile first (the
+         * most precise), then a category or a mapped disease-status trend in the value or a component.
+         */
         private Optional<CategoryBasis> responseCategory(Observation observation) {
             List<CodeableConcept> values = new ArrayList<>();
+            observation.getExtensionsByUrl(KnowledgeCodes.RESPONSE_CATEGORY_EXTENSION).stream()
+                    .filter(e -> e.getValue() instanceof CodeableConcept)
+                    .forEach(e -> values.add((CodeableConcept) e.getValue()));
             if (observation.getValue() instanceof CodeableConcept value) {
                 values.add(value);
             }

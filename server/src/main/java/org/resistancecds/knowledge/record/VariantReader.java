@@ -2,6 +2,7 @@ package org.resistancecds.knowledge.record;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -13,6 +14,7 @@ import org.hl7.fhir.r4.model.Observation.ObservationComponentComponent;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
+import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.record.GenomicVariant.Origin;
 import org.resistancecds.knowledge.terminology.GeneMechanismMap;
 import org.resistancecds.knowledge.terminology.ProteinChange;
@@ -24,6 +26,9 @@ import org.resistancecds.knowledge.terminology.TerminologySystems;
  * component (consequence, change type, functional effect) is kept.
  */
 public final class VariantReader {
+
+    private static final Map<String, String> LOCAL_FUNCTIONAL_IMPACT =
+            Map.of("loss-of-function", "SO:0002054", "gain-of-function", "SO:0002053");
 
     private static final Pattern HGNC_ID = Pattern.compile("HGNC:\\d+");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
@@ -131,11 +136,22 @@ public final class VariantReader {
         return Origin.UNKNOWN;
     }
 
+    /**
+     * Sequence Ontology codes, and our local functional-impact answers translated to their SO terms
+     * (loss-of-function SO:0002054, gain-of-function SO:0002053), so that both read as explicit annotations.
+     */
     private static void collectSequenceOntology(Type value, Set<String> into) {
         if (value instanceof CodeableConcept concept) {
-            concept.getCoding().stream()
-                    .filter(c -> TerminologySystems.isSequenceOntology(c.getSystem()) && c.hasCode())
-                    .forEach(c -> into.add(c.getCode()));
+            for (Coding coding : concept.getCoding()) {
+                if (TerminologySystems.isSequenceOntology(coding.getSystem()) && coding.hasCode()) {
+                    into.add(coding.getCode());
+                } else if (KnowledgeCodes.BIOMARKER_SYSTEM.equals(coding.getSystem())) {
+                    String so = LOCAL_FUNCTIONAL_IMPACT.get(coding.getCode());
+                    if (so != null) {
+                        into.add(so);
+                    }
+                }
+            }
         }
     }
 
