@@ -118,6 +118,12 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         variables.put("draftOrders", List.copyOf(request.draftOrders()));
         variables.put("iciAgents", List.copyOf(agentCodes));
         variables.put("record", List.copyOf(record.usable()));
+        // The findings alone (a few dozen resources), so conditions on them need not scan the whole record.
+        variables.put("findings", record.findings().stream()
+                .map(f -> byReference.get(f.source()))
+                .filter(r -> r != null)
+                .map(r -> (Base) r)
+                .toList());
         variables.put("germlineFindings", germline);
         variables.put("patient", patient == null ? List.of() : List.of(patient));
         Resource focus = patient != null ? patient : new Patient().setId(request.patientId());

@@ -29,7 +29,8 @@ public final class ExpressionEngine {
 
     /** The variables the engine provides; knowledge may use no other. */
     public static final Set<String> VARIABLES = Set.of(
-            "status", "statusCode", "mechanisms", "draftOrders", "iciAgents", "record", "germlineFindings", "patient");
+            "status", "statusCode", "mechanisms", "draftOrders", "iciAgents", "record", "findings", "germlineFindings",
+            "patient");
 
     /** Names the FHIRPath engine itself resolves. */
     private static final Set<String> BUILT_IN = Set.of("context", "resource", "rootResource", "ucum", "sct", "loinc", "us-zip");

@@ -14,6 +14,18 @@ final class FhirDates {
         if (date == null || date.getValue() == null) {
             return null;
         }
+        // The text as sent (YYYY, YYYY-MM or YYYY-MM-DD first): cheaper than calendar fields, and the day as written.
+        String text = date.getValueAsString();
+        if (text != null && text.length() >= 4) {
+            try {
+                int year = Integer.parseInt(text.substring(0, 4));
+                int month = text.length() >= 7 ? Integer.parseInt(text.substring(5, 7)) : 1;
+                int day = text.length() >= 10 ? Integer.parseInt(text.substring(8, 10)) : 1;
+                return LocalDate.of(year, month, day);
+            } catch (RuntimeException e) {
+                // Fall through to the parsed value.
+            }
+        }
         Integer month = date.getMonth();
         Integer day = date.getDay();
         return LocalDate.of(date.getYear(), month == null ? 1 : month + 1, day == null ? 1 : day);
