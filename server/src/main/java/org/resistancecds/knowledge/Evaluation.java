@@ -11,9 +11,28 @@ import org.hl7.fhir.r4.model.Observation;
  * @param recommendations the applicable PlanDefinition actions, in knowledge order
  * @param derivedObservations the status and mechanism-assessment Observations (our profiles), with
  *     {@code derivedFrom} links to the resources used
+ * @param notes data that did not count and why (entered-in-error, germline, genes without a mechanism...)
  */
 public record Evaluation(
         StatusVerdict status,
         List<MechanismFinding> mechanisms,
         List<Recommendation> recommendations,
-        List<Observation> derivedObservations) {}
+        List<Observation> derivedObservations,
+        List<String> notes) {
+
+    public Evaluation {
+        mechanisms = List.copyOf(mechanisms);
+        recommendations = List.copyOf(recommendations);
+        derivedObservations = List.copyOf(derivedObservations);
+        notes = List.copyOf(notes);
+    }
+
+    /** Without notes: the original four-part contract. */
+    public Evaluation(
+            StatusVerdict status,
+            List<MechanismFinding> mechanisms,
+            List<Recommendation> recommendations,
+            List<Observation> derivedObservations) {
+        this(status, mechanisms, recommendations, derivedObservations, List.of());
+    }
+}

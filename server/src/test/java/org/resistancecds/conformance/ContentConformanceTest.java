@@ -241,12 +241,21 @@ class ContentConformanceTest {
                 continue;
             }
             for (var group : map.getGroup()) {
+                // Only our own CodeSystems can be checked offline; HGNC, RxNorm, ATC, SNOMED CT, HGVS and
+                // Sequence Ontology codes in the engine's maps are checked against the domain facts instead.
+                boolean ownSource = group.getSource().startsWith(CANONICAL_BASE);
+                boolean ownTarget = group.getTarget().startsWith(CANONICAL_BASE);
                 for (var element : group.getElement()) {
-                    assertThat(support.validateCode(context, new ConceptValidationOptions(), group.getSource(),
-                                    element.getCode(), null, null))
-                            .as("%s source %s", map.getId(), element.getCode())
-                            .matches(IValidationSupport.CodeValidationResult::isOk);
+                    if (ownSource) {
+                        assertThat(support.validateCode(context, new ConceptValidationOptions(), group.getSource(),
+                                        element.getCode(), null, null))
+                                .as("%s source %s", map.getId(), element.getCode())
+                                .matches(IValidationSupport.CodeValidationResult::isOk);
+                    }
                     for (var target : element.getTarget()) {
+                        if (!ownTarget) {
+                            continue;
+                        }
                         assertThat(support.validateCode(context, new ConceptValidationOptions(), group.getTarget(),
                                         target.getCode(), null, null))
                                 .as("%s target %s", map.getId(), target.getCode())

@@ -61,7 +61,7 @@ class PackageWriterTest {
                 .sorted()
                 .toList();
         List<String> packaged = npm.listResources("StructureDefinition", "CodeSystem", "ValueSet", "ConceptMap",
-                        "PlanDefinition", "ActivityDefinition", "Library")
+                        "PlanDefinition", "ActivityDefinition", "Library", "OperationDefinition")
                 .stream()
                 .sorted()
                 .toList();

@@ -1,0 +1,58 @@
+package org.resistancecds.knowledge;
+
+/**
+ * Canonical URLs and codes of our own content that the engine reads or emits, kept in one place so that they
+ * can be reconciled with the terminology and profiles in one look.
+ */
+public final class KnowledgeCodes {
+
+    public static final String BASE = "https://resistance-cds.org/fhir";
+
+    public static final String MECHANISM_SYSTEM = BASE + "/CodeSystem/resistance-mechanism";
+    public static final String STATUS_SYSTEM = BASE + "/CodeSystem/acquired-resistance-status";
+    public static final String EVIDENCE_LEVEL_SYSTEM = BASE + "/CodeSystem/evidence-level";
+    public static final String CONFIDENCE_SYSTEM = BASE + "/CodeSystem/mechanism-confidence";
+    public static final String RESPONSE_SYSTEM = BASE + "/CodeSystem/response-category";
+    public static final String BIOMARKER_SYSTEM = BASE + "/CodeSystem/resistance-biomarker";
+    public static final String STRATEGY_SYSTEM = BASE + "/CodeSystem/resistance-strategy";
+    public static final String DIAGNOSTIC_METHOD_SYSTEM = BASE + "/CodeSystem/diagnostic-method";
+
+    public static final String STATUS_PROFILE = BASE + "/StructureDefinition/acquired-resistance-status";
+    public static final String MECHANISM_PROFILE = BASE + "/StructureDefinition/resistance-mechanism-assessment";
+
+    /** Observation.code of the derived status Observation (resistance-biomarker CodeSystem). */
+    public static final String STATUS_ASSESSMENT_CODE = "acquired-resistance-status-assessment";
+    /** Observation.code of a derived mechanism assessment (resistance-biomarker CodeSystem). */
+    public static final String MECHANISM_ASSESSMENT_CODE = "mechanism-assessment";
+    /** Component code carrying the overall confidence of a mechanism assessment (resistance-biomarker CodeSystem). */
+    public static final String CONFIDENCE_COMPONENT_CODE = "mechanism-confidence";
+
+    /** Extension on a disease-status Observation carrying the RECIST / iRECIST category (ici-response-assessment). */
+    public static final String RESPONSE_CATEGORY_EXTENSION = BASE + "/StructureDefinition/response-category";
+
+    /** Explicit functional annotation of a variant (resistance-variant component functional-impact). */
+    public static final String FUNCTIONAL_IMPACT_CODE = "functional-impact";
+
+    /** Extension on a PlanDefinition action: its evidence level (valueCodeableConcept, evidence-level CodeSystem). */
+    public static final String EVIDENCE_LEVEL_EXTENSION = BASE + "/StructureDefinition/evidence-level";
+
+    public static final String GENE_MAP = BASE + "/ConceptMap/gene-to-mechanism";
+    public static final String FINDING_MAP = BASE + "/ConceptMap/finding-to-mechanism";
+    public static final String VARIANT_EFFECT_MAP = BASE + "/ConceptMap/variant-functional-effect";
+    public static final String ICI_AGENT_MAP = BASE + "/ConceptMap/ici-agent-target";
+    public static final String RESPONSE_MAP = BASE + "/ConceptMap/response-to-category";
+    public static final String CRITERIA_LIBRARY = BASE + "/Library/acquired-resistance-criteria";
+    public static final String CITATION_LIBRARY = BASE + "/Library/resistance-citations";
+
+    /** ConceptMap dependsOn / product properties used by our maps. */
+    public static final String PROPERTY_FUNCTIONAL_EFFECT = BASE + "/property/functional-effect";
+    public static final String PROPERTY_INTERPRETATION = BASE + "/property/interpretation";
+    public static final String PROPERTY_VALUE = BASE + "/property/value";
+    public static final String PROPERTY_GENE = BASE + "/property/gene";
+    public static final String PROPERTY_CONFIDENCE_CEILING = BASE + "/property/confidence-ceiling";
+
+    /** Evidence level that is standard care; every other level makes an action investigational. */
+    public static final String EVIDENCE_APPROVED = "approved";
+
+    private KnowledgeCodes() {}
+}

@@ -1,0 +1,132 @@
+package org.resistancecds.knowledge;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+import org.resistancecds.knowledge.mechanism.MechanismInference;
+import org.resistancecds.knowledge.mechanism.MechanismInferrer;
+import org.resistancecds.knowledge.mechanism.VariantInterpreter;
+import org.resistancecds.knowledge.plan.ExpressionContext;
+import org.resistancecds.knowledge.plan.PlanCompiler;
+import org.resistancecds.knowledge.plan.PlanEngine;
+import org.resistancecds.knowledge.plan.SuggestionContext;
+import org.resistancecds.knowledge.record.GenomicVariant;
+import org.resistancecds.knowledge.record.IciExposure;
+import org.resistancecds.knowledge.record.PatientRecord;
+import org.resistancecds.knowledge.record.PatientRecordReader;
+import org.resistancecds.knowledge.record.References;
+import org.resistancecds.knowledge.record.VariantReader;
+import org.resistancecds.knowledge.status.ResistanceClassifier;
+
+/**
+ * The engine (architecture steps 3 to 6): record, classification, mechanisms, then the PlanDefinitions, whose
+ * FHIRPath conditions see the derived Observations as {@code %status} and {@code %mechanisms}. Stateless after
+ * construction and safe to share between threads.
+ */
+public final class KnowledgeEvaluator implements ResistanceEvaluator {
+
+    private final PatientRecordReader reader;
+    private final ResistanceClassifier classifier;
+    private final MechanismInferrer inferrer;
+    private final PlanEngine plans;
+
+    public KnowledgeEvaluator(KnowledgeBase knowledge) {
+        this.reader = new PatientRecordReader(knowledge.agents(), knowledge.responses(), new VariantReader(knowledge.genes()));
+        this.classifier = new ResistanceClassifier(knowledge.criteria());
+        this.inferrer = new MechanismInferrer(
+                knowledge.genes(), knowledge.findings(), new VariantInterpreter(knowledge.variantEffects()));
+        this.plans = new PlanEngine(knowledge.expressions(), knowledge.plans());
+    }
+
+    @Override
+    public Evaluation evaluate(EvaluationRequest request) {
+        if (!PlanCompiler.TRIGGERS.contains(request.trigger())) {
+            throw new IllegalArgumentException("Unknown trigger " + request.trigger() + "; expected one of " + PlanCompiler.TRIGGERS);
+        }
+        if (request.patientId() == null || request.patientId().isBlank()) {
+            throw new IllegalArgumentException("A patient id is required");
+        }
+        LocalDate asOf = LocalDate.ofInstant(request.asOf(), ZoneOffset.UTC);
+        PatientRecord record = reader.read(request.patientId(), request.resources(), asOf);
+        StatusVerdict verdict = classifier.classify(record);
+        MechanismInference inference = inferrer.infer(record);
+
+        DateTimeType effective = DerivedObservations.dateTime(request.asOf());
+        Map<String, String> typeByReference = new HashMap<>();
+        request.resources().forEach(r -> typeByReference.put(References.of(r), r.fhirType()));
+        Function<String, String> typeOf = ref -> typeByReference.getOrDefault(ref, ref.contains("/") ? ref.substring(0, ref.indexOf('/')) : null);
+        String latestAssessment = record.assessments().isEmpty()
+                ? null : record.assessments().get(record.assessments().size() - 1).source();
+        Observation status = DerivedObservations.status(request.patientId(), verdict, effective, typeOf, latestAssessment);
+        List<Observation> mechanisms = DerivedObservations.mechanisms(request.patientId(), inference, effective, typeOf);
+        List<Observation> derived = new ArrayList<>();
+        derived.add(status);
+        derived.addAll(mechanisms);
+
+        ExpressionContext context = context(request, record, inference, status, mechanisms);
+        SuggestionContext suggestions = new SuggestionContext(
+                "Patient/" + request.patientId(), new Reference("Observation/" + status.getIdPart()), effective);
+        List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions);
+
+        List<String> notes = new ArrayList<>(record.notes());
+        notes.addAll(inference.notes());
+        return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes);
+    }
+
+    private static ExpressionContext context(EvaluationRequest request, PatientRecord record, MechanismInference inference,
+            Observation status, List<Observation> mechanisms) {
+        Map<String, Resource> byReference = new HashMap<>();
+        Patient patient = null;
+        for (Resource resource : record.usable()) {
+            byReference.put(References.of(resource), resource);
+            if (resource instanceof Patient p && request.patientId().equals(p.getIdElement().getIdPart())) {
+                patient = p;
+            }
+        }
+        Map<String, Resource> resolvable = new HashMap<>(byReference);
+        resolvable.put("Observation/" + status.getIdPart(), status);
+        mechanisms.forEach(m -> resolvable.put("Observation/" + m.getIdPart(), m));
+
+        Set<Base> agentCodes = new LinkedHashSet<>();
+        for (IciExposure exposure : record.pd1AxisExposures()) {
+            agentCodes.addAll(exposure.agent().codes());
+        }
+        List<Base> germline = inference.germline().stream()
+                .map(GenomicVariant::source)
+                .map(byReference::get)
+                .filter(r -> r != null)
+                .map(r -> (Base) r)
+                .toList();
+
+        Map<String, List<Base>> variables = new HashMap<>();
+        variables.put("status", List.of(status));
+        variables.put("statusCode", List.of(new StringType(status.getValueCodeableConcept().getCodingFirstRep().getCode())));
+        variables.put("mechanisms", List.copyOf(mechanisms));
+        variables.put("draftOrders", List.copyOf(request.draftOrders()));
+        variables.put("iciAgents", List.copyOf(agentCodes));
+        variables.put("record", List.copyOf(record.usable()));
+        // The findings alone (a few dozen resources), so conditions on them need not scan the whole record.
+        variables.put("findings", record.findings().stream()
+                .map(f -> byReference.get(f.source()))
+                .filter(r -> r != null)
+                .map(r -> (Base) r)
+                .toList());
+        variables.put("germlineFindings", germline);
+        variables.put("patient", patient == null ? List.of() : List.of(patient));
+        Resource focus = patient != null ? patient : new Patient().setId(request.patientId());
+        return new ExpressionContext(focus, variables, resolvable);
+    }
+}

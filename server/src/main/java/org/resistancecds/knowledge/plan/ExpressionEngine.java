@@ -1,0 +1,178 @@
+package org.resistancecds.knowledge.plan;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.exceptions.FHIRException;
+import org.hl7.fhir.exceptions.PathEngineException;
+import org.hl7.fhir.r4.fhirpath.ExpressionNode;
+import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
+import org.hl7.fhir.r4.fhirpath.FHIRPathUtilityClasses.FunctionDetails;
+import org.hl7.fhir.r4.fhirpath.IHostApplicationServices;
+import org.hl7.fhir.r4.fhirpath.TypeDetails;
+import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
+import org.resistancecds.knowledge.KnowledgeException;
+
+/**
+ * HAPI's R4 FHIRPath engine, used the way the architecture asks: every expression is parsed once at load
+ * (unknown {@code %variables} fail then), and evaluated in memory against an {@link ExpressionContext}, with no
+ * database access. An evaluation error is an error, never an empty result.
+ */
+public final class ExpressionEngine {
+
+    /** The variables the engine provides; knowledge may use no other. */
+    public static final Set<String> VARIABLES = Set.of(
+            "status", "statusCode", "mechanisms", "draftOrders", "iciAgents", "record", "findings", "germlineFindings",
+            "patient");
+
+    /** Names the FHIRPath engine itself resolves. */
+    private static final Set<String> BUILT_IN = Set.of("context", "resource", "rootResource", "ucum", "sct", "loinc", "us-zip");
+
+    private final FHIRPathEngine engine;
+
+    public ExpressionEngine(FhirContext fhirContext) {
+        // Type definitions come from the core specification in memory: conditions never reach the database.
+        engine = new FHIRPathEngine(new HapiWorkerContext(fhirContext, new DefaultProfileValidationSupport(fhirContext)));
+        engine.setHostServices(new Host());
+    }
+
+    public CompiledExpression compile(String text, String location) {
+        ExpressionNode node;
+        try {
+            node = engine.parse(text);
+        } catch (RuntimeException e) {
+            throw new KnowledgeException(location + ": FHIRPath does not parse: " + e.getMessage() + " in: " + text, e);
+        }
+        List<String> constants = new ArrayList<>();
+        collectConstants(node, constants);
+        for (String constant : constants) {
+            String name = constant.substring(1).replace("`", "").replace("'", "");
+            if (!VARIABLES.contains(name) && !BUILT_IN.contains(name)) {
+                throw new KnowledgeException(location + ": unknown variable " + constant + " (known: " + VARIABLES + ")");
+            }
+        }
+        return new CompiledExpression(text, node, location);
+    }
+
+    /** Evaluates a condition: true, false (also for an empty result), or an error for anything else. */
+    public boolean test(CompiledExpression expression, ExpressionContext context) {
+        List<Base> result = evaluate(expression, context);
+        if (result.isEmpty()) {
+            return false;
+        }
+        if (result.size() == 1 && result.get(0) instanceof BooleanType bool && bool.hasValue()) {
+            return bool.booleanValue();
+        }
+        throw new KnowledgeException(expression.location() + ": condition must give one boolean, gave "
+                + result.size() + " item(s) of type " + result.get(0).fhirType() + ": " + expression.text());
+    }
+
+    public List<Base> evaluate(CompiledExpression expression, ExpressionContext context) {
+        try {
+            return engine.evaluate(context, context.focus(), context.focus(), context.focus(), expression.node());
+        } catch (RuntimeException e) {
+            throw new KnowledgeException(
+                    expression.location() + ": FHIRPath evaluation failed: " + e.getMessage() + " in: " + expression.text(), e);
+        }
+    }
+
+    private static void collectConstants(ExpressionNode node, List<String> into) {
+        if (node == null) {
+            return;
+        }
+        if (node.getKind() == ExpressionNode.Kind.Constant && node.getConstant() != null) {
+            String value = node.getConstant().primitiveValue();
+            if (value != null && value.startsWith("%")) {
+                into.add(value);
+            }
+        }
+        if (node.getKind() == ExpressionNode.Kind.Name && node.getName() != null && node.getName().startsWith("%")) {
+            into.add(node.getName());
+        }
+        collectConstants(node.getInner(), into);
+        collectConstants(node.getGroup(), into);
+        collectConstants(node.getOpNext(), into);
+        if (node.getParameters() != null) {
+            node.getParameters().forEach(p -> collectConstants(p, into));
+        }
+    }
+
+    /** Resolves our variables from the evaluation's context; everything else is unsupported and says so. */
+    private static final class Host implements IHostApplicationServices {
+
+        @Override
+        public List<Base> resolveConstant(FHIRPathEngine engine, Object appContext, String name,
+                FHIRPathConstantEvaluationMode mode) throws PathEngineException {
+            if (mode != FHIRPathConstantEvaluationMode.EXPLICIT) {
+                // Bare names are element paths, never our variables: an empty answer lets the engine go on.
+                return List.of();
+            }
+            String key = name.startsWith("%") ? name.substring(1) : name;
+            ExpressionContext context = (ExpressionContext) appContext;
+            List<Base> value = context.variables().get(key);
+            if (value == null) {
+                throw new PathEngineException("Variable %" + key + " is not available for this evaluation");
+            }
+            return value;
+        }
+
+        @Override
+        public TypeDetails resolveConstantType(FHIRPathEngine engine, Object appContext, String name,
+                FHIRPathConstantEvaluationMode mode) {
+            return null;
+        }
+
+        @Override
+        public boolean log(String argument, List<Base> focus) {
+            return false;
+        }
+
+        @Override
+        public FunctionDetails resolveFunction(FHIRPathEngine engine, String functionName) {
+            return null;
+        }
+
+        @Override
+        public TypeDetails checkFunction(FHIRPathEngine engine, Object appContext, String functionName,
+                TypeDetails focus, List<TypeDetails> parameters) throws PathEngineException {
+            throw new PathEngineException("Unknown function " + functionName);
+        }
+
+        @Override
+        public List<Base> executeFunction(FHIRPathEngine engine, Object appContext, List<Base> focus,
+                String functionName, List<List<Base>> parameters) {
+            throw new FHIRException("Unknown function " + functionName);
+        }
+
+        @Override
+        public Base resolveReference(FHIRPathEngine engine, Object appContext, String url, Base refContext) {
+            Resource target = ((ExpressionContext) appContext).resolvable().get(url);
+            if (target == null) {
+                throw new FHIRException("resolve(): " + url + " is not in the patient's record");
+            }
+            return target;
+        }
+
+        @Override
+        public boolean conformsToProfile(FHIRPathEngine engine, Object appContext, Base item, String url) {
+            throw new FHIRException("conformsTo() is not supported by this engine");
+        }
+
+        @Override
+        public ValueSet resolveValueSet(FHIRPathEngine engine, Object appContext, String url) {
+            return null;
+        }
+
+        @Override
+        public boolean paramIsType(String name, int index) {
+            return false;
+        }
+    }
+}

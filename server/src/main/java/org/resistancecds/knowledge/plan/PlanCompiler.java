@@ -1,0 +1,181 @@
+package org.resistancecds.knowledge.plan;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.PlanDefinition.ActionConditionKind;
+import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionComponent;
+import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionConditionComponent;
+import org.hl7.fhir.r4.model.RelatedArtifact;
+import org.hl7.fhir.r4.model.TriggerDefinition;
+import org.resistancecds.knowledge.KnowledgeCodes;
+import org.resistancecds.knowledge.KnowledgeException;
+import org.resistancecds.knowledge.Recommendation.Citation;
+import org.resistancecds.knowledge.terminology.CitationCatalog;
+
+/**
+ * Turns PlanDefinitions into {@link CompiledPlan}s once, refusing content the engine could not apply honestly:
+ * a condition that does not parse or uses an unknown variable, a recommendation without evidence level or
+ * citation, a citation that differs from the catalogue, a suggestion whose ActivityDefinition is missing.
+ */
+public final class PlanCompiler {
+
+    /** Events a PlanDefinition may answer: the CDS hooks we serve and the FHIR operation. */
+    public static final Set<String> TRIGGERS = Set.of("patient-view", "order-select", "order-sign", "evaluate-resistance");
+
+    private static final Set<String> EVIDENCE_LEVELS =
+            Set.of("preclinical", "early-phase-trial", "late-phase-trial", KnowledgeCodes.EVIDENCE_APPROVED);
+    private static final String FHIRPATH = "text/fhirpath";
+
+    private final ExpressionEngine expressions;
+    private final CitationCatalog catalogue;
+    private final Map<String, ActivityTemplate> activities;
+
+    public PlanCompiler(ExpressionEngine expressions, CitationCatalog catalogue, Map<String, ActivityTemplate> activities) {
+        this.expressions = expressions;
+        this.catalogue = catalogue;
+        this.activities = activities;
+    }
+
+    public CompiledPlan compile(PlanDefinition plan) {
+        if (!plan.hasUrl() || plan.getAction().isEmpty()) {
+            throw new KnowledgeException("PlanDefinition/" + plan.getIdElement().getIdPart() + ": needs a url and actions");
+        }
+        Set<String> ids = new HashSet<>();
+        List<CompiledAction> actions = new ArrayList<>();
+        for (PlanDefinitionActionComponent action : plan.getAction()) {
+            Set<String> triggers = triggers(plan.getUrl(), action);
+            actions.add(compile(plan.getUrl(), action, triggers, ids));
+        }
+        return new CompiledPlan(plan.getUrl(), plan.getTitle(), List.copyOf(actions));
+    }
+
+    private CompiledAction compile(String planUrl, PlanDefinitionActionComponent action, Set<String> triggers, Set<String> ids) {
+        String location = planUrl + "#" + action.getId();
+        if (!action.hasId() || !ids.add(action.getId())) {
+            throw new KnowledgeException(location + ": every action needs an id, unique in its PlanDefinition");
+        }
+        if (!action.hasTitle() || action.getTitle().length() >= 140) {
+            throw new KnowledgeException(location + ": needs a title under 140 characters (it becomes a card summary)");
+        }
+        List<CompiledExpression> conditions = new ArrayList<>();
+        for (PlanDefinitionActionConditionComponent condition : action.getCondition()) {
+            conditions.add(compileCondition(location, condition));
+        }
+        List<CompiledAction> children = new ArrayList<>();
+        for (PlanDefinitionActionComponent child : action.getAction()) {
+            if (child.hasTrigger()) {
+                throw new KnowledgeException(location + "/" + child.getId() + ": only top-level actions have triggers");
+            }
+            children.add(compile(planUrl, child, triggers, ids));
+        }
+        if (!children.isEmpty()) {
+            return new CompiledAction(planUrl, action.getId(), action.getTitle(), action.getDescription(), null, triggers,
+                    List.copyOf(conditions), List.copyOf(children), null, List.of(), List.of(), List.of(), List.of(), null);
+        }
+        return new CompiledAction(planUrl, action.getId(), action.getTitle(), required(location, action.getDescription(), "a description"),
+                action.hasPriority() ? action.getPriority().toCode() : "routine", triggers, List.copyOf(conditions), List.of(),
+                evidenceLevel(location, action), copies(action.getCode()), mechanisms(action), copies(action.getReason()),
+                citations(location, action), suggestion(location, action));
+    }
+
+    private Set<String> triggers(String planUrl, PlanDefinitionActionComponent action) {
+        Set<String> names = new LinkedHashSet<>();
+        for (TriggerDefinition trigger : action.getTrigger()) {
+            if (trigger.getType() != TriggerDefinition.TriggerType.NAMEDEVENT || !TRIGGERS.contains(trigger.getName())) {
+                throw new KnowledgeException(planUrl + "#" + action.getId() + ": triggers must be named events among " + TRIGGERS);
+            }
+            names.add(trigger.getName());
+        }
+        if (names.isEmpty()) {
+            throw new KnowledgeException(planUrl + "#" + action.getId() + ": a top-level action needs a named-event trigger");
+        }
+        return Set.copyOf(names);
+    }
+
+    private CompiledExpression compileCondition(String location, PlanDefinitionActionConditionComponent condition) {
+        if (condition.getKind() != ActionConditionKind.APPLICABILITY) {
+            throw new KnowledgeException(location + ": only applicability conditions are supported");
+        }
+        if (!FHIRPATH.equals(condition.getExpression().getLanguage()) || !condition.getExpression().hasExpression()) {
+            throw new KnowledgeException(location + ": conditions must be inline " + FHIRPATH + " expressions");
+        }
+        return expressions.compile(condition.getExpression().getExpression(), location);
+    }
+
+    private static String evidenceLevel(String location, PlanDefinitionActionComponent action) {
+        Extension extension = action.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION);
+        String level = extension != null && extension.getValue() instanceof CodeableConcept concept
+                ? concept.getCoding().stream()
+                        .filter(c -> KnowledgeCodes.EVIDENCE_LEVEL_SYSTEM.equals(c.getSystem()))
+                        .map(Coding::getCode)
+                        .findFirst()
+                        .orElse(null)
+                : null;
+        if (level == null || !EVIDENCE_LEVELS.contains(level)) {
+            throw new KnowledgeException(location + ": every recommendation states its evidence level (extension "
+                    + KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION + ", one of " + EVIDENCE_LEVELS + ")");
+        }
+        return level;
+    }
+
+    private static List<String> mechanisms(PlanDefinitionActionComponent action) {
+        return action.getReason().stream()
+                .flatMap(r -> r.getCoding().stream())
+                .filter(c -> KnowledgeCodes.MECHANISM_SYSTEM.equals(c.getSystem()))
+                .map(Coding::getCode)
+                .toList();
+    }
+
+    private List<Citation> citations(String location, PlanDefinitionActionComponent action) {
+        List<Citation> citations = new ArrayList<>();
+        for (RelatedArtifact artifact : action.getDocumentation()) {
+            if (artifact.getType() != RelatedArtifact.RelatedArtifactType.CITATION) {
+                continue;
+            }
+            Citation citation = CitationCatalog.toCitation(artifact);
+            Citation known = catalogue.find(citation.label()).orElseThrow(() -> new KnowledgeException(
+                    location + ": citation '" + citation.label() + "' is not in the citation Library"));
+            if (!known.equals(citation)) {
+                throw new KnowledgeException(location + ": citation '" + citation.label()
+                        + "' differs from the citation Library (text or DOI)");
+            }
+            citations.add(known);
+        }
+        if (citations.isEmpty()) {
+            throw new KnowledgeException(location + ": every recommendation cites its evidence (documentation, type citation)");
+        }
+        return List.copyOf(citations);
+    }
+
+    private ActivityTemplate suggestion(String location, PlanDefinitionActionComponent action) {
+        if (!action.hasDefinitionCanonicalType()) {
+            return null;
+        }
+        String canonical = action.getDefinitionCanonicalType().getValue();
+        ActivityTemplate template = activities.get(canonical);
+        if (template == null) {
+            throw new KnowledgeException(location + ": definitionCanonical " + canonical + " is not a loaded ActivityDefinition");
+        }
+        return template;
+    }
+
+    private static String required(String location, String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new KnowledgeException(location + ": needs " + what);
+        }
+        return value;
+    }
+
+    private static List<CodeableConcept> copies(List<CodeableConcept> concepts) {
+        return concepts.stream().filter(Objects::nonNull).map(CodeableConcept::copy).toList();
+    }
+}

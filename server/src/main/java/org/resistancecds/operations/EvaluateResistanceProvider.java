@@ -1,0 +1,162 @@
+package org.resistancecds.operations;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseReference;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+import org.resistancecds.knowledge.Evaluation;
+import org.resistancecds.knowledge.EvaluationRequest;
+import org.resistancecds.knowledge.KnowledgeException;
+import org.resistancecds.knowledge.ResistanceEvaluator;
+
+/**
+ * {@code $evaluate-resistance}: the engine as a FHIR operation. On a stored patient
+ * ({@code POST [base]/Patient/[id]/$evaluate-resistance}) it reads the patient's data from this server and can
+ * store the derived Observations ({@code persist=true}); at the system level
+ * ({@code POST [base]/$evaluate-resistance}) it evaluates a Bundle given in the request and stores nothing.
+ */
+public class EvaluateResistanceProvider {
+
+    static final String TRIGGER = "evaluate-resistance";
+    private static final String CANONICAL = GuidanceBundle.MODULE;
+
+    private final ResistanceEvaluator evaluator;
+    private final PatientDataLoader loader;
+    private final DaoRegistry daoRegistry;
+
+    public EvaluateResistanceProvider(ResistanceEvaluator evaluator, DaoRegistry daoRegistry) {
+        this.evaluator = evaluator;
+        this.loader = new PatientDataLoader(daoRegistry);
+        this.daoRegistry = daoRegistry;
+    }
+
+    @Operation(name = "$evaluate-resistance", type = Patient.class, idempotent = false, canonicalUrl = CANONICAL)
+    public Bundle evaluateStoredPatient(
+            @IdParam IdType patientId,
+            @OperationParam(name = "asOf", min = 0, max = 1) DateTimeType asOf,
+            @OperationParam(name = "persist", min = 0, max = 1) BooleanType persist,
+            RequestDetails request) {
+        List<Resource> resources = loader.load(patientId, request);
+        String id = patientId.getIdPart();
+        DateTimeType when = when(asOf);
+        Evaluation evaluation = evaluate(id, resources, when);
+        boolean store = persist != null && persist.booleanValue();
+        if (store) {
+            store(evaluation.derivedObservations(), request);
+        }
+        return GuidanceBundle.of(evaluation, id, when, store ? request.getFhirServerBase() : null);
+    }
+
+    @Operation(name = "$evaluate-resistance", idempotent = false, canonicalUrl = CANONICAL)
+    public Bundle evaluateGivenBundle(
+            @OperationParam(name = "bundle", min = 0, max = 1) Bundle bundle,
+            @OperationParam(name = "patient", min = 0, max = 1) StringType patient,
+            @OperationParam(name = "asOf", min = 0, max = 1) DateTimeType asOf,
+            @OperationParam(name = "persist", min = 0, max = 1) BooleanType persist,
+            RequestDetails request) {
+        if (bundle == null) {
+            throw new InvalidRequestException("Parameter 'bundle' is required: a Bundle of the patient's resources.");
+        }
+        if (persist != null && persist.booleanValue()) {
+            throw new InvalidRequestException("persist=true needs stored data: use Patient/[id]/$evaluate-resistance. "
+                    + "This form evaluates the given Bundle and stores nothing.");
+        }
+        List<Resource> resources = resourcesOf(bundle);
+        String id = patient != null && patient.hasValue() ? patient.getValue() : patientOf(resources);
+        DateTimeType when = when(asOf);
+        return GuidanceBundle.of(evaluate(id, resources, when), id, when, null);
+    }
+
+    private Evaluation evaluate(String patientId, List<Resource> resources, DateTimeType asOf) {
+        try {
+            return evaluator.evaluate(new EvaluationRequest(patientId, TRIGGER, resources, List.of(), asOf.getValue().toInstant()));
+        } catch (KnowledgeException e) {
+            // A knowledge error must be visible: no partial answer pretends that nothing applies.
+            throw new InternalErrorException("The knowledge could not be applied: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
+
+    /** Stores the derived Observations in one transaction, updating those of an earlier evaluation (stable ids). */
+    private void store(List<Observation> observations, RequestDetails request) {
+        Bundle transaction = new Bundle();
+        transaction.setType(Bundle.BundleType.TRANSACTION);
+        for (Observation observation : observations) {
+            transaction.addEntry()
+                    .setResource(observation)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.PUT)
+                    .setUrl("Observation/" + observation.getIdPart());
+        }
+        @SuppressWarnings("unchecked")
+        IFhirSystemDao<Bundle, ?> system = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
+        system.transaction(request, transaction);
+    }
+
+    private static DateTimeType when(DateTimeType asOf) {
+        return asOf != null && asOf.hasValue() ? asOf : new DateTimeType(Date.from(Instant.now()));
+    }
+
+    private static List<Resource> resourcesOf(Bundle bundle) {
+        List<Resource> resources = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            Resource resource = entry.getResource();
+            if (resource == null) {
+                continue;
+            }
+            // Entries known only by fullUrl (urn:uuid) keep it as their id, so derivedFrom can point to them.
+            if (!resource.hasIdElement() && entry.hasFullUrl()) {
+                resource.setId(entry.getFullUrl());
+            }
+            resources.add(resource);
+        }
+        return resources;
+    }
+
+    /** The one patient the Bundle is about: its Patient resource, or the one patient its data refer to. */
+    private static String patientOf(List<Resource> resources) {
+        List<Patient> patients = resources.stream().filter(Patient.class::isInstance).map(Patient.class::cast).toList();
+        if (patients.size() == 1 && patients.get(0).getIdElement().hasIdPart()) {
+            return patients.get(0).getIdElement().getIdPart();
+        }
+        if (patients.size() > 1) {
+            throw new InvalidRequestException("The Bundle holds " + patients.size()
+                    + " Patient resources: name the one to evaluate with the 'patient' parameter.");
+        }
+        Set<String> subjects = new LinkedHashSet<>();
+        for (Resource resource : resources) {
+            for (Object child : resource.getNamedProperty("subject") == null
+                    ? List.of() : resource.getNamedProperty("subject").getValues()) {
+                if (child instanceof IBaseReference reference && reference.getReferenceElement().getResourceType() != null
+                        && reference.getReferenceElement().getResourceType().equals("Patient")) {
+                    subjects.add(reference.getReferenceElement().getIdPart());
+                }
+            }
+        }
+        if (subjects.size() != 1) {
+            throw new InvalidRequestException("Cannot tell which patient to evaluate (" + subjects.size()
+                    + " patients referenced): include the Patient or give the 'patient' parameter.");
+        }
+        return subjects.iterator().next();
+    }
+}

@@ -1,0 +1,75 @@
+package org.resistancecds.operations;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Reads what the engine needs of one stored patient through HAPI's DAOs: the Patient, its Observations and
+ * medication statements, administrations and orders, and the Medication resources those refer to. The DAOs
+ * apply the server's interceptors, so access rules that apply to searches apply here too.
+ */
+class PatientDataLoader {
+
+    /** Resource types with a {@code subject} reference to the patient that the engine reads. */
+    private static final List<String> TYPES =
+            List.of("Observation", "MedicationStatement", "MedicationAdministration", "MedicationRequest");
+
+    private final DaoRegistry daoRegistry;
+
+    PatientDataLoader(DaoRegistry daoRegistry) {
+        this.daoRegistry = daoRegistry;
+    }
+
+    /** The patient and its data; a patient the server does not hold is a 404 (ResourceNotFoundException). */
+    List<Resource> load(IdType patientId, RequestDetails request) {
+        Patient patient = (Patient) daoRegistry.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
+        List<Resource> resources = new ArrayList<>();
+        resources.add(patient);
+        String subject = "Patient/" + patient.getIdElement().getIdPart();
+        for (String type : TYPES) {
+            SearchParameterMap search = SearchParameterMap.newSynchronous();
+            search.add("subject", new ReferenceParam(subject));
+            for (IBaseResource found : daoRegistry.getResourceDao(type).search(search, request).getAllResources()) {
+                resources.add((Resource) found);
+            }
+        }
+        resources.addAll(referencedMedications(resources, request));
+        return resources;
+    }
+
+    private List<Resource> referencedMedications(List<Resource> resources, RequestDetails request) {
+        Map<String, Resource> medications = new LinkedHashMap<>();
+        for (Resource resource : resources) {
+            Type medication = null;
+            if (resource instanceof MedicationStatement statement) {
+                medication = statement.getMedication();
+            } else if (resource instanceof MedicationAdministration administration) {
+                medication = administration.getMedication();
+            } else if (resource instanceof MedicationRequest order) {
+                medication = order.getMedication();
+            }
+            if (medication instanceof Reference reference && reference.hasReference()
+                    && reference.getReference().startsWith("Medication/")) {
+                IdType id = new IdType(reference.getReference()).toUnqualifiedVersionless();
+                medications.computeIfAbsent(id.getValue(),
+                        key -> (Resource) daoRegistry.getResourceDao("Medication").read(id, request));
+            }
+        }
+        return List.copyOf(medications.values());
+    }
+}

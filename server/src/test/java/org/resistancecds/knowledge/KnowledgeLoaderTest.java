@@ -1,0 +1,113 @@
+package org.resistancecds.knowledge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.RelatedArtifact;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.conformance.ContentFile;
+import org.resistancecds.conformance.ContentReader;
+import org.resistancecds.knowledge.plan.CompiledAction;
+
+class KnowledgeLoaderTest {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    @Test
+    void theShippedKnowledgeLoadsAndEveryRecommendationHasEvidenceAndCitations() {
+        KnowledgeBase knowledge = Fixtures.knowledge();
+        assertThat(knowledge.plans()).extracting(p -> p.url()).contains(
+                KnowledgeCodes.BASE + "/PlanDefinition/acquired-resistance-strategies",
+                KnowledgeCodes.BASE + "/PlanDefinition/resistance-monitoring",
+                KnowledgeCodes.BASE + "/PlanDefinition/acquired-resistance-order-check");
+        List<CompiledAction> leaves = new ArrayList<>();
+        knowledge.plans().forEach(p -> p.actions().forEach(a -> collectLeaves(a, leaves)));
+        assertThat(leaves).hasSizeGreaterThan(10);
+        assertThat(leaves).allSatisfy(leaf -> {
+            assertThat(leaf.evidenceLevel()).isNotBlank();
+            assertThat(leaf.citations()).isNotEmpty();
+            assertThat(leaf.conditions()).as(leaf.id() + " is gated by conditions of its own or of its group").isNotNull();
+        });
+        assertThat(knowledge.criteria().confirmationMinimumIntervalDays()).isEqualTo(28.0);
+        assertThat(knowledge.criteria().postDiscontinuationWindowDays()).isEqualTo(84.0);
+        assertThat(knowledge.criteria().acquiredMinimumExposureDays()).isEqualTo(182.625);
+    }
+
+    @Test
+    void onlyVerifiedDoisAppearInTheCatalogue() {
+        // domain-facts.md section 5: the DOIs verified so far.
+        List<String> verified = List.of("10.1038/s41467-023-41737-1", "10.1158/0008-5472.CAN-23-2627",
+                "10.1126/sciadv.adm8660", "10.1186/s12943-023-01800-3", "10.1186/s13045-024-01581-2",
+                "10.1038/s41586-018-0392-8", "10.1136/jitc-2019-000398", "10.1016/j.annonc.2021.08.2151");
+        List<ContentFile> files = new ContentReader(FHIR).read("knowledge");
+        List<String> dois = new ArrayList<>();
+        for (ContentFile file : files) {
+            FHIR.newTerser().getAllPopulatedChildElementsOfType(file.resource(), RelatedArtifact.class).stream()
+                    .filter(RelatedArtifact::hasUrl)
+                    .map(RelatedArtifact::getUrl)
+                    .filter(url -> url.startsWith("https://doi.org/"))
+                    .forEach(url -> dois.add(url.substring("https://doi.org/".length())));
+        }
+        assertThat(dois).isNotEmpty().allSatisfy(doi -> assertThat(verified).contains(doi));
+    }
+
+    @Test
+    void aConditionThatDoesNotParseStopsLoading() {
+        List<IBaseResource> resources = shippedResources();
+        PlanDefinition plan = (PlanDefinition) resources.stream()
+                .filter(r -> r instanceof PlanDefinition p && p.getUrl().endsWith("acquired-resistance-strategies"))
+                .findFirst()
+                .orElseThrow();
+        plan.getActionFirstRep().getConditionFirstRep().getExpression().setExpression("%statusCode = ");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("acquired-resistance-strategies#acquired-resistance");
+    }
+
+    @Test
+    void aCitationThatDiffersFromTheCatalogueStopsLoading() {
+        List<IBaseResource> resources = shippedResources();
+        PlanDefinition plan = (PlanDefinition) resources.stream()
+                .filter(r -> r instanceof PlanDefinition p && p.getUrl().endsWith("acquired-resistance-strategies"))
+                .findFirst()
+                .orElseThrow();
+        plan.getActionFirstRep().getActionFirstRep().getDocumentationFirstRep().setUrl("https://doi.org/10.9999/made-up");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("differs from the citation Library");
+    }
+
+    @Test
+    void aRecommendationWithoutEvidenceLevelStopsLoading() {
+        List<IBaseResource> resources = shippedResources();
+        PlanDefinition plan = (PlanDefinition) resources.stream()
+                .filter(r -> r instanceof PlanDefinition p && p.getUrl().endsWith("resistance-monitoring"))
+                .findFirst()
+                .orElseThrow();
+        plan.getActionFirstRep().getActionFirstRep().getExtension().clear();
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("evidence level");
+    }
+
+    private static List<IBaseResource> shippedResources() {
+        ContentReader reader = new ContentReader(FHIR);
+        List<IBaseResource> resources = new ArrayList<>();
+        reader.read("terminology").forEach(f -> resources.add(f.resource()));
+        reader.read("knowledge").forEach(f -> resources.add(f.resource()));
+        return resources;
+    }
+
+    private static void collectLeaves(CompiledAction action, List<CompiledAction> into) {
+        if (action.isLeaf()) {
+            into.add(action);
+        } else {
+            action.children().forEach(c -> collectLeaves(c, into));
+        }
+    }
+}

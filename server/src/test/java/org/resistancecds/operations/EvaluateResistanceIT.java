@@ -1,0 +1,242 @@
+package org.resistancecds.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.GuidanceResponse;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.RequestGroup;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.AbstractServerIT;
+import org.resistancecds.knowledge.KnowledgeCodes;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/** $evaluate-resistance over HTTP against the real server. */
+class EvaluateResistanceIT extends AbstractServerIT {
+
+    private Bundle scenario(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/content/examples/scenarios/" + name + ".bundle.json")) {
+            return fhirContext.newJsonParser().parseResource(Bundle.class, in);
+        }
+    }
+
+    private static Parameters asOf(String day) {
+        Parameters parameters = new Parameters();
+        parameters.addParameter().setName("asOf").setValue(new DateTimeType(day));
+        return parameters;
+    }
+
+    private static <T extends Resource> List<T> entries(Bundle bundle, Class<T> type) {
+        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static String codeOf(Observation observation) {
+        return observation.getValueCodeableConcept().getCodingFirstRep().getCode();
+    }
+
+    @Test
+    void evaluatesAStoredPatientAndStoresTheAssessmentsWhenAsked() throws IOException {
+        IGenericClient client = fhirClient();
+        client.transaction().withBundle(scenario("acquired-resistance-jak1-jak2")).execute();
+
+        Parameters parameters = asOf("2024-10-01");
+        Bundle result = client.operation().onInstance("Patient/sc-jak").named("$evaluate-resistance")
+                .withParameters(parameters).returnResourceType(Bundle.class).execute();
+
+        assertThat(result.getType()).isEqualTo(Bundle.BundleType.COLLECTION);
+        List<Observation> observations = entries(result, Observation.class);
+        assertThat(observations).extracting(EvaluateResistanceIT::codeOf)
+                .containsExactly("acquired-resistance", "ifn-gamma-signaling-alteration");
+        assertThat(observations.get(1).getDerivedFrom()).extracting(r -> r.getReference())
+                .containsExactlyInAnyOrder("Observation/sc-jak-var6", "Observation/sc-jak-var7");
+        RequestGroup group = entries(result, RequestGroup.class).get(0);
+        assertThat(group.getAction()).extracting(RequestGroup.RequestGroupActionComponent::getId)
+                .contains("ici-plus-parp14-inhibitor", "pd1-ctla4-dual-blockade");
+        RequestGroup.RequestGroupActionComponent parp14 = group.getAction().stream()
+                .filter(a -> a.getId().equals("ici-plus-parp14-inhibitor")).findFirst().orElseThrow();
+        assertThat(parp14.getDocumentationFirstRep().getUrl()).isEqualTo("https://doi.org/10.1038/s41467-023-41737-1");
+        assertThat(parp14.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION).getValue().castToCodeableConcept(
+                        parp14.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION).getValue())
+                .getCodingFirstRep().getCode()).isEqualTo("preclinical");
+        String referralUrl = parp14.getResource().getReference();
+        assertThat(result.getEntry()).anySatisfy(e -> {
+            assertThat(e.getFullUrl()).isEqualTo(referralUrl);
+            assertThat(e.getResource()).isInstanceOf(ServiceRequest.class);
+        });
+        GuidanceResponse guidance = entries(result, GuidanceResponse.class).get(0);
+        assertThat(guidance.getStatus()).isEqualTo(GuidanceResponse.GuidanceResponseStatus.SUCCESS);
+        assertThat(guidance.getResult().getReference()).isEqualTo(
+                result.getEntry().stream().filter(e -> e.getResource() instanceof RequestGroup).findFirst().orElseThrow().getFullUrl());
+        // Not asked to persist: nothing stored.
+        assertThat(searchAssessments(client, "sc-jak").getEntry()).isEmpty();
+
+        for (String day : List.of("2024-10-01", "2024-10-01", "2024-11-01")) {
+            Parameters persist = asOf(day);
+            persist.addParameter().setName("persist").setValue(new BooleanType(true));
+            client.operation().onInstance("Patient/sc-jak").named("$evaluate-resistance")
+                    .withParameters(persist).returnResourceType(Bundle.class).execute();
+        }
+        Bundle stored = searchAssessments(client, "sc-jak");
+        // Stable ids: a repeated evaluation changes nothing, a later one updates; none duplicates.
+        assertThat(entries(stored, Observation.class)).extracting(EvaluateResistanceIT::codeOf)
+                .containsExactly("ifn-gamma-signaling-alteration");
+        assertThat(entries(stored, Observation.class).get(0).getMeta().getVersionId()).isEqualTo("2");
+        Observation status = client.read().resource(Observation.class).withId("resistance-status-sc-jak").execute();
+        assertThat(codeOf(status)).isEqualTo("acquired-resistance");
+    }
+
+    private Bundle searchAssessments(IGenericClient client, String patient) {
+        return client.search().forResource(Observation.class)
+                .where(Observation.SUBJECT.hasId("Patient/" + patient))
+                .and(Observation.CODE.exactly().systemAndCode(KnowledgeCodes.BIOMARKER_SYSTEM, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE))
+                .returnBundle(Bundle.class)
+                // The server reuses identical searches for a while; this one must see the latest writes.
+                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .execute();
+    }
+
+    @Test
+    void evaluatesAGivenBundleWithoutStoringIt() throws IOException {
+        IGenericClient client = fhirClient();
+        // A copy under a fresh patient id, so that no other test can have stored it.
+        String patient = "given-" + UUID.randomUUID().toString().substring(0, 8);
+        String json = fhirContext.newJsonParser().encodeResourceToString(scenario("acquired-resistance-kras-stk11"))
+                .replace("sc-kras-stk11", patient);
+        Parameters parameters = asOf("2024-10-01");
+        parameters.addParameter().setName("bundle").setResource(fhirContext.newJsonParser().parseResource(Bundle.class, json));
+
+        Bundle result = client.operation().onServer().named("$evaluate-resistance")
+                .withParameters(parameters).returnResourceType(Bundle.class).execute();
+
+        assertThat(entries(result, Observation.class)).extracting(EvaluateResistanceIT::codeOf)
+                .containsExactly("acquired-resistance", "oncogenic-pathway-activation");
+        assertThat(entries(result, RequestGroup.class).get(0).getAction())
+                .extracting(RequestGroup.RequestGroupActionComponent::getId).contains("ici-plus-cox2-inhibitor");
+        assertThat(result.getEntry()).allSatisfy(e -> assertThat(e.getFullUrl()).startsWith("urn:uuid:"));
+        assertThatThrownBy(() -> client.read().resource(Patient.class).withId(patient).execute())
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> client.read().resource(Observation.class).withId("resistance-status-" + patient).execute())
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void notesTellWhatDidNotCount() throws IOException {
+        Parameters parameters = asOf("2024-10-01");
+        parameters.addParameter().setName("bundle").setResource(scenario("acquired-resistance-germline-b2m"));
+        Bundle result = fhirClient().operation().onServer().named("$evaluate-resistance")
+                .withParameters(parameters).returnResourceType(Bundle.class).execute();
+        OperationOutcome notes = entries(result, OperationOutcome.class).get(0);
+        assertThat(notes.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains("germline"));
+    }
+
+    @Test
+    void badInputIsA4xxWithAnOperationOutcome() throws Exception {
+        IGenericClient client = fhirClient();
+        assertThatThrownBy(() -> client.operation().onServer().named("$evaluate-resistance")
+                        .withParameters(asOf("2024-10-01")).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'bundle' is required");
+        assertThatThrownBy(() -> client.operation().onInstance("Patient/no-such-patient").named("$evaluate-resistance")
+                        .withNoParameters(Parameters.class).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(ResourceNotFoundException.class);
+
+        Bundle twoPatients = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        twoPatients.addEntry().setResource(new Patient().setId("a"));
+        twoPatients.addEntry().setResource(new Patient().setId("b"));
+        Parameters ambiguous = new Parameters();
+        ambiguous.addParameter().setName("bundle").setResource(twoPatients);
+        assertThatThrownBy(() -> client.operation().onServer().named("$evaluate-resistance")
+                        .withParameters(ambiguous).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'patient' parameter");
+
+        Parameters persistGiven = new Parameters();
+        persistGiven.addParameter().setName("bundle").setResource(scenario("empty-record"));
+        persistGiven.addParameter().setName("persist").setValue(new BooleanType(true));
+        assertThatThrownBy(() -> client.operation().onServer().named("$evaluate-resistance")
+                        .withParameters(persistGiven).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("persist=true needs stored data");
+
+        HttpResponse<String> notParameters = postJson("/fhir/$evaluate-resistance", "application/fhir+json", "{\"resourceType\":");
+        assertThat(notParameters.statusCode()).isEqualTo(400);
+        assertThat(notParameters.body()).contains("OperationOutcome");
+    }
+
+    /** The golden scenarios end to end: stored through a validated transaction, evaluated by the operation. */
+    @Test
+    void everyScenarioGivesTheSameAnswerOverHttp() throws Exception {
+        IGenericClient client = fhirClient();
+        org.springframework.core.io.Resource[] files = new PathMatchingResourcePatternResolver()
+                .getResources("classpath*:content/examples/scenarios/*.expected.json");
+        assertThat(files).hasSizeGreaterThan(10);
+        int evaluated = 0;
+        for (org.springframework.core.io.Resource file : files) {
+            JsonNode scenario;
+            try (InputStream in = file.getInputStream()) {
+                scenario = new ObjectMapper().readTree(in);
+            }
+            JsonNode request = scenario.get("request");
+            String name = file.getFilename().replace(".expected.json", "");
+            client.transaction().withBundle(scenario(name)).execute();
+            if (!request.get("trigger").asText().equals("evaluate-resistance")) {
+                continue; // order hooks carry draft orders: CDS Hooks territory, covered by ScenarioTest
+            }
+            Bundle result = client.operation().onInstance("Patient/" + request.get("patient").asText())
+                    .named("$evaluate-resistance").withParameters(asOf(request.get("asOf").asText()))
+                    .returnResourceType(Bundle.class).execute();
+            JsonNode expected = scenario.get("expected");
+            List<Observation> observations = entries(result, Observation.class);
+            assertThat(codeOf(observations.get(0))).as(name).isEqualTo(expected.get("status").asText());
+            Map<String, String> mechanisms = new LinkedHashMap<>();
+            observations.stream().skip(1).forEach(o -> mechanisms.put(codeOf(o),
+                    o.getComponentFirstRep().getValueCodeableConcept().getCodingFirstRep().getCode()));
+            Map<String, String> expectedMechanisms = new LinkedHashMap<>();
+            expected.get("mechanisms").fields().forEachRemaining(e -> expectedMechanisms.put(e.getKey(), e.getValue().asText()));
+            assertThat(mechanisms).as(name).isEqualTo(expectedMechanisms);
+            List<String> actions = entries(result, RequestGroup.class).get(0).getAction().stream()
+                    .map(RequestGroup.RequestGroupActionComponent::getId).toList();
+            List<String> expectedActions = new ArrayList<>();
+            expected.get("recommendations").forEach(a -> expectedActions.add(a.asText()));
+            assertThat(actions).as(name).isEqualTo(expectedActions);
+            evaluated++;
+        }
+        assertThat(evaluated).isGreaterThan(10);
+    }
+
+    @Test
+    void theOperationIsListedInTheCapabilityStatement() {
+        CapabilityStatement capabilities = fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
+        assertThat(capabilities.getRestFirstRep().getOperation())
+                .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
+                .contains("evaluate-resistance");
+        assertThat(capabilities.getRestFirstRep().getResource().stream()
+                        .filter(r -> r.getType().equals("Patient")).findFirst().orElseThrow().getOperation())
+                .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
+                .contains("evaluate-resistance");
+    }
+}
