@@ -1,0 +1,54 @@
+package org.resistancecds;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A server started in this JVM with its own settings (database, profile), for tests that need more than the
+ * shared context: restarts, PostgreSQL, several nodes.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private StandaloneServer(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /** Starts on a random port with the given Spring properties and profiles. */
+    public static StandaloneServer start(Map<String, Object> properties, String... profiles) {
+        List<String> args = new ArrayList<>();
+        args.add("--server.port=0");
+        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ResistanceCdsApplication.class)
+                .profiles(profiles)
+                .run(args.toArray(String[]::new));
+        return new StandaloneServer(context);
+    }
+
+    public String fhirBase() {
+        return "http://localhost:" + context.getEnvironment().getProperty("local.server.port") + "/fhir";
+    }
+
+    public IGenericClient fhirClient() {
+        FhirContext fhirContext = context.getBean(FhirContext.class);
+        fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        fhirContext.getRestfulClientFactory().setSocketTimeout(60_000);
+        return fhirContext.newRestfulGenericClient(fhirBase());
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

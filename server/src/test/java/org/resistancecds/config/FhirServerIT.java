@@ -1,0 +1,166 @@
+package org.resistancecds.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.AbstractServerIT;
+
+/** The FHIR endpoint over HTTP: capability, CRUD and search, transactions, validation, health. */
+class FhirServerIT extends AbstractServerIT {
+
+    @Test
+    void capabilityStatementDescribesAnR4JpaServer() {
+        CapabilityStatement capabilities =
+                fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
+
+        assertThat(capabilities.getFhirVersion().toCode()).isEqualTo("4.0.1");
+        assertThat(capabilities.getRestFirstRep().getResource())
+                .extracting(CapabilityStatement.CapabilityStatementRestResourceComponent::getType)
+                .contains("Patient", "Observation", "PlanDefinition", "CodeSystem");
+    }
+
+    @Test
+    void createReadAndSearchRoundTrip() {
+        IGenericClient client = fhirClient();
+        String mrn = UUID.randomUUID().toString();
+        Patient patient = new Patient();
+        patient.addIdentifier(new Identifier().setSystem("urn:test:mrn").setValue(mrn));
+        patient.addName().setFamily("Roundtrip").addGiven("Ada");
+        patient.setGender(AdministrativeGender.FEMALE);
+
+        MethodOutcome created = client.create().resource(patient).execute();
+        Patient read = client.read().resource(Patient.class).withId(created.getId().toUnqualifiedVersionless()).execute();
+        Bundle found = client.search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:test:mrn", mrn))
+                .returnBundle(Bundle.class)
+                .execute();
+
+        assertThat(created.getCreated()).isTrue();
+        assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Roundtrip");
+        assertThat(found.getEntry()).hasSize(1);
+        assertThat(found.getEntryFirstRep().getResource().getIdElement().getIdPart())
+                .isEqualTo(created.getId().getIdPart());
+    }
+
+    @Test
+    void transactionWithOneInvalidEntryStoresNothing() {
+        IGenericClient client = fhirClient();
+        String mrn = UUID.randomUUID().toString();
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        Patient patient = new Patient();
+        patient.addIdentifier(new Identifier().setSystem("urn:test:mrn").setValue(mrn));
+        transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(patient)
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        Observation missingCode = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+        missingCode.setSubject(new Reference(transaction.getEntryFirstRep().getFullUrl()));
+        transaction.addEntry().setResource(missingCode)
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+        assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
+                .isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("Observation.code");
+
+        Bundle found = client.search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:test:mrn", mrn))
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(found.getEntry()).isEmpty();
+    }
+
+    @Test
+    void invalidWriteIsRejectedWith422AndAnOperationOutcome() throws Exception {
+        HttpResponse<String> response = postJson(
+                "/fhir/Observation", "application/fhir+json", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        OperationOutcome outcome = (OperationOutcome) fhirContext.newJsonParser().parseResource(response.body());
+        assertThat(outcome.getIssue())
+                .anySatisfy(issue -> {
+                    assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+                    assertThat(issue.getDiagnostics()).contains("Observation.code");
+                });
+    }
+
+    @Test
+    void resourceClaimingAnExternalProfileIsAccepted() {
+        Observation observation = new Observation()
+                .setStatus(Observation.ObservationStatus.FINAL);
+        observation.getCode().addCoding().setSystem("http://loinc.org").setCode("83053-9");
+        observation.getMeta().addProfile("http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tumor-marker-test");
+
+        MethodOutcome outcome = fhirClient().create().resource(observation).execute();
+
+        assertThat(outcome.getCreated()).isTrue();
+    }
+
+    @Test
+    void validateOperationReportsErrorsOnlyForTheBadResource() {
+        IGenericClient client = fhirClient();
+        Observation good = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+        good.getCode().addCoding().setSystem("http://loinc.org").setCode("94076-7");
+        Observation bad = new Observation();
+        bad.addNote().setText("neither status nor code");
+
+        MethodOutcome goodOutcome = client.validate().resource(good).execute();
+        assertThat(errors((OperationOutcome) goodOutcome.getOperationOutcome())).isEmpty();
+
+        OperationOutcome badOutcome;
+        try {
+            badOutcome = (OperationOutcome) client.validate().resource(bad).execute().getOperationOutcome();
+        } catch (BaseServerResponseException e) {
+            // HAPI answers 412 when the validated resource has errors; the body is still the outcome.
+            badOutcome = (OperationOutcome) e.getOperationOutcome();
+        }
+        assertThat(errors(badOutcome))
+                .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .anySatisfy(d -> assertThat(d).contains("Observation.status"))
+                .anySatisfy(d -> assertThat(d).contains("Observation.code"));
+    }
+
+    @Test
+    void conformanceContentIsInstalledAtStart() {
+        CodeSystem mechanisms = fhirClient().read().resource(CodeSystem.class).withId("resistance-mechanism").execute();
+
+        assertThat(mechanisms.getUrl()).isEqualTo("https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism");
+        Parameters lookup = fhirClient().operation().onType(CodeSystem.class).named("$lookup")
+                .withParameter(Parameters.class, "system", mechanisms.getUrlElement())
+                .andParameter("code", new org.hl7.fhir.r4.model.CodeType("ifn-gamma-signaling-alteration"))
+                .execute();
+        assertThat(lookup.getParameter("display").getValue().primitiveValue())
+                .isEqualTo("IFN-gamma signalling alteration");
+    }
+
+    @Test
+    void healthProbesReportUpWithContentLoaded() throws Exception {
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        HttpResponse<String> liveness = get("/actuator/health/liveness");
+
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"UP\"");
+        assertThat(liveness.statusCode()).isEqualTo(200);
+    }
+
+    private static java.util.List<OperationOutcome.OperationOutcomeIssueComponent> errors(OperationOutcome outcome) {
+        return outcome.getIssue().stream()
+                .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL)
+                .toList();
+    }
+}

@@ -1,0 +1,46 @@
+package org.resistancecds.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resistancecds.StandaloneServer;
+
+/** The default file H2 database keeps data across a restart, and content installs idempotently. */
+class FileDatabaseRestartIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void dataSurvivesRestartAndContentIsNotDuplicated() {
+        Map<String, Object> settings = Map.of(
+                "spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0");
+        IdType patientId;
+        String contentVersion;
+        try (StandaloneServer first = StandaloneServer.start(settings)) {
+            Patient patient = new Patient();
+            patient.addName().setFamily("Durable");
+            patientId = (IdType) first.fhirClient().create().resource(patient).execute().getId();
+            contentVersion = first.fhirClient().read().resource(CodeSystem.class).withId("resistance-mechanism")
+                    .execute().getMeta().getVersionId();
+        }
+        assertThat(Files.exists(dataDir.resolve("db.mv.db"))).isTrue();
+
+        try (StandaloneServer second = StandaloneServer.start(settings)) {
+            Patient read = second.fhirClient().read().resource(Patient.class)
+                    .withId(patientId.toUnqualifiedVersionless()).execute();
+            CodeSystem mechanisms = second.fhirClient().read().resource(CodeSystem.class)
+                    .withId("resistance-mechanism").execute();
+
+            assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Durable");
+            assertThat(mechanisms.getMeta().getVersionId()).isEqualTo(contentVersion);
+        }
+    }
+}

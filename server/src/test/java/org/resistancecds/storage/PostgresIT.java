@@ -1,0 +1,88 @@
+package org.resistancecds.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.StandaloneServer;
+
+/** The {@code postgres} profile on a real PostgreSQL, started from the embedded Maven artifact. */
+class PostgresIT {
+
+    private static EmbeddedPostgres postgres;
+    private static StandaloneServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        server = StandaloneServer.start(
+                Map.of(
+                        "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
+                        "spring.datasource.username", "postgres",
+                        "spring.datasource.password", ""),
+                "postgres");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        // Spring first: HAPI's shutdown still talks to the database.
+        if (server != null) {
+            server.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void contentIsInstalled() {
+        CodeSystem mechanisms = server.fhirClient().read().resource(CodeSystem.class)
+                .withId("resistance-mechanism").execute();
+
+        assertThat(mechanisms.getConcept()).hasSize(2);
+    }
+
+    @Test
+    void createReadSearchAndAtomicTransactions() {
+        IGenericClient client = server.fhirClient();
+        String mrn = UUID.randomUUID().toString();
+        Patient patient = new Patient();
+        patient.addIdentifier(new Identifier().setSystem("urn:test:mrn").setValue(mrn));
+        IdType id = (IdType) client.create().resource(patient).execute().getId();
+
+        Bundle found = client.search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:test:mrn", mrn))
+                .returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).hasSize(1);
+        assertThat(client.read().resource(Patient.class).withId(id.toUnqualifiedVersionless()).execute()
+                .getIdentifierFirstRep().getValue()).isEqualTo(mrn);
+
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        Observation good = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+        good.getCode().addCoding().setSystem("http://loinc.org").setCode("94076-7");
+        good.addIdentifier().setSystem("urn:test:obs").setValue(mrn);
+        transaction.addEntry().setResource(good).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        transaction.addEntry().setResource(new Observation().setStatus(Observation.ObservationStatus.FINAL))
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+        assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
+                .isInstanceOf(UnprocessableEntityException.class);
+        Bundle stored = client.search().forResource(Observation.class)
+                .where(Observation.IDENTIFIER.exactly().systemAndIdentifier("urn:test:obs", mrn))
+                .returnBundle(Bundle.class).execute();
+        assertThat(stored.getEntry()).isEmpty();
+    }
+}
