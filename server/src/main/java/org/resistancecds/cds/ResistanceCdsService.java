@@ -17,7 +17,10 @@ import org.resistancecds.knowledge.ResistanceEvaluator;
 /** The resistance service for one hook: gathers the patient's record, asks the engine, maps its answer to cards. */
 public final class ResistanceCdsService implements CdsService {
 
-    /** Everything the engine reads, one query per resource type; the EHR can answer each from its index. */
+    /**
+     * Everything the engine reads, one query per resource type. The medication queries include the Medication
+     * resources they reference, since agents are often coded there rather than in the order itself.
+     */
     static final Map<String, String> PREFETCH = orderedPrefetch();
 
     private final CdsServiceDefinition definition;
@@ -91,9 +94,12 @@ public final class ResistanceCdsService implements CdsService {
         prefetch.put("patient", "Patient/{{context.patientId}}");
         prefetch.put("observations", "Observation?patient={{context.patientId}}");
         prefetch.put("conditions", "Condition?patient={{context.patientId}}");
-        prefetch.put("medicationStatements", "MedicationStatement?patient={{context.patientId}}");
-        prefetch.put("medicationAdministrations", "MedicationAdministration?patient={{context.patientId}}");
-        prefetch.put("medicationRequests", "MedicationRequest?patient={{context.patientId}}");
+        prefetch.put("medicationStatements",
+                "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication");
+        prefetch.put("medicationAdministrations",
+                "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication");
+        prefetch.put("medicationRequests",
+                "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication");
         return prefetch;
     }
 }

@@ -30,7 +30,7 @@ public final class CardCodes {
     static final Set<String> QUIET_STATUSES = Set.of("not-exposed");
 
     /** Statuses shown with a warning indicator. */
-    static final Set<String> WARNING_STATUSES = Set.of("acquired-resistance", "primary-resistance");
+    static final Set<String> WARNING_STATUSES = Set.of("acquired-resistance", "acquired-resistance-suspected", "primary-resistance");
 
     /** The published definitions the resistance status follows (domain facts, section 3; DOIs verified). */
     static final List<Reference> STATUS_CRITERIA = List.of(

@@ -242,7 +242,7 @@ public final class CardMapper {
             }
             card.addSuggestion(json);
         }
-        if (!card.getSuggestions().isEmpty()) {
+        if (card.getSuggestions() != null && !card.getSuggestions().isEmpty()) {
             // Each suggestion stands alone (one test, one referral): the clinician may take any of them.
             card.setSelectionBehaviour("any");
         }
