@@ -102,8 +102,7 @@ public final class FhirServerReader {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause()
                                 : error;
-                        throw failure(key, query, "fhirServer could not be reached ("
-                                + cause.getClass().getSimpleName() + ")");
+                        throw failure(key, query, "fhirServer could not be reached (" + why(cause) + ")");
                     }
                     try (InputStream body = response.body()) {
                         if (response.statusCode() == 404 && !query.contains("?")) {
@@ -119,6 +118,16 @@ public final class FhirServerReader {
                         throw failure(key, query, "fhirServer's answer is not a FHIR R4 JSON resource");
                     }
                 });
+    }
+
+    private static String why(Throwable cause) {
+        if (cause instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        return "network error";
     }
 
     private static boolean sameOrigin(URI a, URI b) {
