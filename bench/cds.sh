@@ -18,7 +18,7 @@ MVN="${MVN:-mvn}"
 CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
 
 LOG="server/target/bench-server.log"
-java -Xms1g -Xmx1g -cp "$CP" org.resistancecds.bench.BenchServer "${SERVER_ARGS[@]}" \
+java -Xms1g -Xmx1g ${SERVER_JAVA_OPTS:-} -cp "$CP" org.resistancecds.bench.BenchServer "${SERVER_ARGS[@]}" \
   --server.port="$PORT" \
   --spring.datasource.url="jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1" \
   --resistance.validation.mode=off \

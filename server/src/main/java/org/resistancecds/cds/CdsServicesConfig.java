@@ -20,6 +20,7 @@ import org.resistancecds.knowledge.ResistanceEvaluator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /** Wires the CDS Hooks services onto the engine ({@link ResistanceEvaluator}, from the context) and the repository. */
 @Configuration
@@ -60,10 +61,12 @@ public class CdsServicesConfig {
             FhirContext fhirContext,
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
+            PlatformTransactionManager transactionManager,
             CdsHooksProperties properties) {
         CdsHooksProperties.Prefetch settings = properties.prefetch();
         return new PrefetchResolver(
-                new RepositoryReader(fhirContext, daoRegistry, matchUrlService, settings.maxResources()),
+                new RepositoryReader(
+                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
                 new FhirServerReader(fhirContext, settings.timeout(), settings.maxPages(), settings.maxResources()),
                 settings.requireHttps());
     }

@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.resistancecds.ResistanceCdsApplication;
 import org.resistancecds.cds.FakeEvaluations;
-import org.resistancecds.cds.ScriptedEvaluator;
+import org.resistancecds.knowledge.ResistanceEvaluator;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /**
@@ -32,15 +31,16 @@ public final class BenchServer {
                 .run(rest.toArray(String[]::new));
     }
 
-    /** A fixed evaluation with one mechanism and two strategies, as the CDS layer would map it. */
-    @Configuration
+    /**
+     * A fixed evaluation with one mechanism and two strategies, as the CDS layer would map it. Deliberately not a
+     * {@code @Configuration}: component scanning in the test contexts must not find it; it is a source only here.
+     */
     static class EngineDouble {
         @Bean
         @Primary
-        ScriptedEvaluator benchEngine() {
-            ScriptedEvaluator evaluator = new ScriptedEvaluator();
-            evaluator.answer(request -> FakeEvaluations.withMechanism());
-            return evaluator;
+        ResistanceEvaluator benchEngine() {
+            // Keeps nothing between calls (unlike the tests' ScriptedEvaluator, which records every request).
+            return request -> FakeEvaluations.withMechanism();
         }
     }
 }

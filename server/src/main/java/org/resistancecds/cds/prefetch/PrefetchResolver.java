@@ -47,10 +47,11 @@ public final class PrefetchResolver {
         }
         URI fhirServer = request.fhirServer();
         if (fhirServer == null || local.isSelf(fhirServer)) {
+            Map<String, String> queries = new LinkedHashMap<>();
             for (String key : missing) {
-                String query = PrefetchTemplate.render(service.prefetch().get(key), request.context());
-                byKey.put(key, repository.fetch(key, query));
+                queries.put(key, PrefetchTemplate.render(service.prefetch().get(key), request.context()));
             }
+            byKey.putAll(repository.fetchAll(queries));
             return new PatientData(ordered(service, byKey), missing, "repository");
         }
         if (requireHttps && !"https".equalsIgnoreCase(fhirServer.getScheme()) && !LocalFhirServer.isLoopback(fhirServer)) {

@@ -10,12 +10,16 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsHooksException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Answers prefetch queries from this server's own repository through HAPI's DAOs: a read for
@@ -27,13 +31,33 @@ public final class RepositoryReader {
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
     private final int maxResources;
+    private final TransactionTemplate readOnly;
 
     public RepositoryReader(
-            FhirContext fhirContext, DaoRegistry daoRegistry, MatchUrlService matchUrlService, int maxResources) {
+            FhirContext fhirContext,
+            DaoRegistry daoRegistry,
+            MatchUrlService matchUrlService,
+            int maxResources,
+            PlatformTransactionManager transactions) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
         this.matchUrlService = matchUrlService;
         this.maxResources = maxResources;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+    }
+
+    /**
+     * Runs several rendered queries (key to query) in one read-only transaction: HAPI's DAOs join it, so there is
+     * one commit instead of one per query, and Hibernate skips the dirty check of every loaded row at commit,
+     * which otherwise costs about a third of a search.
+     */
+    public Map<String, IBaseResource> fetchAll(Map<String, String> queries) {
+        return readOnly.execute(status -> {
+            Map<String, IBaseResource> results = new LinkedHashMap<>();
+            queries.forEach((key, query) -> results.put(key, fetch(key, query)));
+            return results;
+        });
     }
 
     /** Runs one rendered prefetch query; a read of a missing resource or a failed search is a 412. */
