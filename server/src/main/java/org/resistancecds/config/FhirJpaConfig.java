@@ -14,6 +14,9 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
+import ca.uhn.fhir.jpa.graphql.GraphQLProvider;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import org.hl7.fhir.utilities.graphql.IGraphQLStorageServices;
 import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
 import ca.uhn.fhir.jpa.dao.search.HSearchSortHelperImpl;
 import ca.uhn.fhir.jpa.dao.search.IHSearchSortHelper;
@@ -33,6 +36,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -102,7 +106,23 @@ public class FhirJpaConfig {
         return new JpaTransactionManager(entityManagerFactory);
     }
 
+    /**
+     * Replaces HAPI's GraphQL provider with the plain one: its introspection variant needs graphql-java,
+     * which this server leaves out, and we do not offer GraphQL.
+     */
+    @Bean(name = "myGraphQLProvider")
+    public GraphQLProvider graphQLProvider(FhirContext fhirContext, IValidationSupport validationSupport,
+            IGraphQLStorageServices storageServices) {
+        return new GraphQLProvider(fhirContext, validationSupport, storageServices);
+    }
+
+    /**
+     * Only when Hibernate Search is on: HAPI's terminology service takes this bean's presence to mean a
+     * full-text index exists, and then expands value sets and answers $subsumes through it, which fails
+     * when the index is off. Without the bean it uses plain database queries.
+     */
     @Bean
+    @ConditionalOnProperty(name = "spring.jpa.properties.hibernate.search.enabled", havingValue = "true")
     public IFulltextSearchSvc fullTextSearchSvc() {
         return new FulltextSearchSvcImpl();
     }

@@ -1,8 +1,11 @@
 package org.resistancecds.validation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -23,6 +26,21 @@ public class ValidationConfig {
         FhirValidator validator = fhirContext.newValidator();
         validator.registerValidatorModule(instanceValidator);
         return validator;
+    }
+
+    /**
+     * LOINC, SNOMED CT, HGNC, RxNorm and ATC are not loaded into this server. Our value sets list the codes
+     * they allow, so the validator still checks membership; without this module the unknown code system
+     * itself is an error under a required binding and every lab result or ICI order would be refused. Same
+     * policy as the offline validator.
+     */
+    @Bean
+    public UnknownCodeSystemWarningValidationSupport unknownCodeSystemsAsWarnings(
+            FhirContext fhirContext, JpaValidationSupportChain chain) {
+        UnknownCodeSystemWarningValidationSupport support = new UnknownCodeSystemWarningValidationSupport(fhirContext);
+        support.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
+        chain.addValidationSupport(support);
+        return support;
     }
 
     @Bean

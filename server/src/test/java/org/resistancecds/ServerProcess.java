@@ -1,0 +1,110 @@
+package org.resistancecds;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged server jar run as a separate operating-system process, so tests can kill it hard
+ * ({@code kill -9}) or run several nodes. Needs {@code mvn package} first (Failsafe runs after it).
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "resistance-cds-server.jar");
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServerProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the jar with the given {@code --name=value} arguments and waits until it reports ready. */
+    public static ServerProcess start(Path workDir, List<String> arguments) throws Exception {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn package first");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "--server.port=" + port));
+        command.addAll(arguments);
+        Files.createDirectories(workDir);
+        Path log = Files.createTempFile(workDir, "server-", ".log");
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        ServerProcess server = new ServerProcess(process, port, log);
+        server.awaitReady(Duration.ofMinutes(4));
+        return server;
+    }
+
+    public String fhirBase() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    /** Kills the process without letting it shut down (SIGKILL), and waits until it is gone. */
+    public void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                killHard();
+            }
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest readiness = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + ": " + tail());
+            }
+            try {
+                if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // keep polling until the deadline
+            }
+            Thread.sleep(250);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("server not ready within " + timeout + ": " + tail());
+    }
+
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.resistancecds.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.AbstractServerIT;
+
+/**
+ * Our profiles as the running server applies them (HAPI's JPA validation chain over the installed content):
+ * every valid example is stored, every invalid one is refused with 422.
+ */
+class ContentOnServerIT extends AbstractServerIT {
+
+    /** Referenced resources first, so the order reads like a real upload. */
+    private static final List<String> ORDER = List.of(
+            "Patient", "Condition", "Specimen", "MedicationRequest", "MedicationStatement", "MedicationAdministration",
+            "Observation");
+
+    @Test
+    void storesEveryValidExample() {
+        IGenericClient client = fhirClient();
+        List<ContentFile> examples = new ContentReader(fhirContext).read("examples/valid").stream()
+                .sorted(Comparator.comparingInt((ContentFile f) -> ORDER.indexOf(f.resourceType()))
+                        .thenComparing(f -> derivesFromOthers(f)))
+                .toList();
+        assertThat(examples).hasSizeGreaterThan(10);
+
+        for (ContentFile example : examples) {
+            Resource resource = (Resource) example.resource();
+            var outcome = client.update().resource(resource).execute();
+            assertThat(outcome.getId().getIdPart()).as(example.location()).isEqualTo(resource.getIdPart());
+        }
+    }
+
+    private static ExpectedError expected(ContentFile example) {
+        try {
+            return ExpectedError.read(example.location().replace(".json", ".expected.txt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Derived Observations (status, mechanism) point to findings that must be stored first. */
+    private static boolean derivesFromOthers(ContentFile file) {
+        return file.resource() instanceof Observation observation && observation.hasDerivedFrom();
+    }
+
+    @Test
+    void refusesEveryInvalidExampleWithItsError() {
+        IGenericClient client = fhirClient();
+        List<ContentFile> examples = new ContentReader(fhirContext).read("examples/invalid");
+        assertThat(examples).hasSizeGreaterThan(5);
+
+        for (ContentFile example : examples) {
+            assertThatThrownBy(() -> client.update().resource(example.resource()).execute())
+                    .as(example.location())
+                    .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
+                        OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
+                        // The server finds the same error as the offline validator.
+                        assertThat(outcome.getIssue())
+                                .filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+                                .anyMatch(i -> i.getDiagnostics().contains(expected(example).message()));
+                    });
+        }
+    }
+}

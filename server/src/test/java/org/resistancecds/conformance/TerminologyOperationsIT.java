@@ -1,0 +1,267 @@
+package org.resistancecds.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.UriType;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.AbstractServerIT;
+
+/** $expand, $validate-code, $lookup and $translate over HTTP, on the terminology the server installs at start. */
+class TerminologyOperationsIT extends AbstractServerIT {
+
+    private static final String BASE = "https://resistance-cds.org/fhir/";
+    private static final String MECHANISM = BASE + "CodeSystem/resistance-mechanism";
+    private static final String HGNC = "http://www.genenames.org";
+
+    // ---- $expand
+
+    @Test
+    void expandsTheGeneValueSetWithSymbolsAsDisplays() throws Exception {
+        ValueSet expanded = expand("resistance-genes");
+
+        Map<String, String> codeToDisplay = contains(expanded);
+        assertThat(codeToDisplay)
+                .containsEntry("HGNC:914", "B2M")
+                .containsEntry("HGNC:44", "TAP2")
+                .containsEntry("HGNC:6190", "JAK1")
+                .containsEntry("HGNC:7883", "NOTCH3")
+                .hasSize(11);
+        assertThat(expanded.getExpansion().getContains()).allMatch(c -> c.getSystem().equals(HGNC));
+    }
+
+    @Test
+    void expandsTheStatusValueSetToExactlyTheSevenStatuses() throws Exception {
+        assertThat(contains(expand("acquired-resistance-status")).keySet())
+                .containsExactlyInAnyOrder(
+                        "acquired-resistance",
+                        "acquired-resistance-suspected",
+                        "primary-resistance",
+                        "progression-after-discontinuation",
+                        "responding",
+                        "not-exposed",
+                        "indeterminate");
+    }
+
+    @Test
+    void expandsIciAgentsThroughTheImportedPd1Pdl1ValueSet() throws Exception {
+        ValueSet expanded = expand("ici-agents");
+
+        List<String> codes = expanded.getExpansion().getContains().stream()
+                .map(c -> c.getSystem() + "|" + c.getCode())
+                .toList();
+        assertThat(codes)
+                .contains(
+                        "http://www.nlm.nih.gov/research/umls/rxnorm|1547545", // pembrolizumab, via the import
+                        "http://www.whocc.no/atc|L01FF03", // durvalumab, via the import
+                        "http://www.nlm.nih.gov/research/umls/rxnorm|1094833", // ipilimumab
+                        "http://www.whocc.no/atc|L01FX20") // tremelimumab, ATC only
+                .doesNotContain("http://www.nlm.nih.gov/research/umls/rxnorm|1919505");
+    }
+
+    @Test
+    void expandsAHierarchicalCodeSystemValueSetWithItsGroupsAndLeaves() throws Exception {
+        Map<String, String> strategies = contains(expand("resistance-strategy"));
+
+        assertThat(strategies)
+                .containsEntry("personalized-combination", "Personalized combination therapy")
+                .containsEntry("ici-plus-parp14-inhibitor", "Checkpoint inhibitor plus PARP14 inhibitor")
+                .containsKey("collagen-barrier-disruption");
+    }
+
+    // ---- $validate-code
+
+    @Test
+    void validatesGeneCodesAgainstTheGeneValueSet() {
+        Parameters b2m = validateCodeInValueSet("resistance-genes", HGNC, "HGNC:914");
+        Parameters cd274 = validateCodeInValueSet("resistance-genes", HGNC, "HGNC:17635");
+
+        assertThat(bool(b2m, "result")).isTrue();
+        assertThat(bool(cd274, "result")).isFalse();
+    }
+
+    @Test
+    void rejectsACodeOfTheWrongValueSet() {
+        Parameters inflamed = validateCodeInValueSet("immune-phenotype", BASE + "CodeSystem/resistance-biomarker", "inflamed");
+        Parameters hypoxia = validateCodeInValueSet("immune-phenotype", BASE + "CodeSystem/resistance-biomarker", "hypoxia");
+
+        assertThat(bool(inflamed, "result")).isTrue();
+        assertThat(bool(hypoxia, "result")).isFalse();
+    }
+
+    @Test
+    void validatesCodesAgainstTheStatusCodeSystem() {
+        Parameters known = fhirClient().operation()
+                .onType("CodeSystem")
+                .named("$validate-code")
+                .withParameter(Parameters.class, "url", new UriType(BASE + "CodeSystem/acquired-resistance-status"))
+                .andParameter("code", new CodeType("acquired-resistance-suspected"))
+                .execute();
+        Parameters unknown = fhirClient().operation()
+                .onType("CodeSystem")
+                .named("$validate-code")
+                .withParameter(Parameters.class, "url", new UriType(BASE + "CodeSystem/acquired-resistance-status"))
+                .andParameter("code", new CodeType("secondary-resistance"))
+                .execute();
+
+        assertThat(bool(known, "result")).isTrue();
+        assertThat(string(known, "display")).isEqualTo("Acquired resistance suspected");
+        assertThat(bool(unknown, "result")).isFalse();
+    }
+
+    // ---- $lookup
+
+    @Test
+    void looksUpADiagnosticMethodWithItsClinicalAvailability() {
+        Parameters result = lookup(BASE + "CodeSystem/diagnostic-method", "liquid-biopsy-exosomal-pd-l1");
+
+        assertThat(string(result, "display")).isEqualTo("Liquid biopsy (exosomal PD-L1)");
+        assertThat(properties(result)).containsEntry("clinical-availability", "medium");
+    }
+
+    @Test
+    void looksUpAStrategyWithItsEvidenceLevel() {
+        Parameters result = lookup(BASE + "CodeSystem/resistance-strategy", "ici-plus-parp14-inhibitor");
+
+        assertThat(string(result, "display")).isEqualTo("Checkpoint inhibitor plus PARP14 inhibitor");
+        assertThat(properties(result)).containsEntry("evidence-level", "preclinical");
+    }
+
+    @Test
+    void lookupOfAnUnknownCodeIsNotFound() throws Exception {
+        HttpResponse<String> response =
+                get("/fhir/CodeSystem/$lookup?system=" + encode(MECHANISM) + "&code=no-such-mechanism");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        OperationOutcome outcome = (OperationOutcome) parse(response.body());
+        assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    }
+
+    // ---- $translate
+
+    @Test
+    void translatesAMechanismToItsTable3Strategy() {
+        Parameters result = translate("mechanism-to-strategy", "ifn-gamma-signaling-alteration");
+
+        assertThat(bool(result, "result")).isTrue();
+        assertThat(matches(result)).containsExactly(BASE + "CodeSystem/resistance-strategy|ici-plus-parp14-inhibitor");
+    }
+
+    @Test
+    void translatesAMechanismToEveryTable2MethodThatDetectsIt() {
+        Parameters result = translate("mechanism-to-diagnostic-method", "physical-barrier-hypoxia");
+
+        assertThat(matches(result))
+                .containsExactlyInAnyOrder(
+                        BASE + "CodeSystem/diagnostic-method|spatial-transcriptomics",
+                        BASE + "CodeSystem/diagnostic-method|ai-radiomics");
+    }
+
+    @Test
+    void translationOfAMechanismWithoutATable3StrategyFindsNothing() {
+        Parameters result = translate("mechanism-to-strategy", "metabolic-reprogramming");
+
+        assertThat(bool(result, "result")).isFalse();
+        assertThat(matches(result)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    private ValueSet expand(String valueSetId) throws Exception {
+        HttpResponse<String> response = get("/fhir/ValueSet/$expand?url=" + encode(BASE + "ValueSet/" + valueSetId));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return (ValueSet) parse(response.body());
+    }
+
+    private Parameters validateCodeInValueSet(String valueSetId, String system, String code) {
+        return fhirClient().operation()
+                .onType(ValueSet.class)
+                .named("$validate-code")
+                .withParameter(Parameters.class, "url", new UriType(BASE + "ValueSet/" + valueSetId))
+                .andParameter("system", new UriType(system))
+                .andParameter("code", new CodeType(code))
+                .execute();
+    }
+
+    private Parameters lookup(String system, String code) {
+        return fhirClient().operation()
+                .onType("CodeSystem")
+                .named("$lookup")
+                .withParameter(Parameters.class, "system", new UriType(system))
+                .andParameter("code", new CodeType(code))
+                .execute();
+    }
+
+    private Parameters translate(String conceptMapId, String mechanism) {
+        IGenericClient client = fhirClient();
+        return client.operation()
+                .onType("ConceptMap")
+                .named("$translate")
+                .withParameter(Parameters.class, "url", new UriType(BASE + "ConceptMap/" + conceptMapId))
+                .andParameter("system", new UriType(MECHANISM))
+                .andParameter("code", new CodeType(mechanism))
+                .execute();
+    }
+
+    private IBaseResource parse(String json) {
+        return fhirContext.newJsonParser().parseResource(json);
+    }
+
+    private static Map<String, String> contains(ValueSet expanded) {
+        return expanded.getExpansion().getContains().stream()
+                .collect(Collectors.toMap(ValueSet.ValueSetExpansionContainsComponent::getCode,
+                        ValueSet.ValueSetExpansionContainsComponent::getDisplay));
+    }
+
+    private static boolean bool(Parameters parameters, String name) {
+        return ((BooleanType) parameters.getParameter(name).getValue()).booleanValue();
+    }
+
+    private static String string(Parameters parameters, String name) {
+        return parameters.getParameter(name).getValue().primitiveValue();
+    }
+
+    /** property name to value ({@code $lookup} returns each as a part pair code/value). */
+    private static Map<String, String> properties(Parameters parameters) {
+        return parameters.getParameter().stream()
+                .filter(p -> p.getName().equals("property"))
+                .collect(Collectors.toMap(
+                        p -> part(p, "code"), p -> part(p, "value"), (a, b) -> a + "," + b));
+    }
+
+    private static String part(Parameters.ParametersParameterComponent parameter, String name) {
+        return parameter.getPart().stream()
+                .filter(p -> p.getName().equals(name))
+                .map(p -> p.getValue() instanceof Coding c ? c.getCode() : p.getValue().primitiveValue())
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** Each match's concept as {@code system|code}. */
+    private static List<String> matches(Parameters parameters) {
+        return parameters.getParameter().stream()
+                .filter(p -> p.getName().equals("match"))
+                .flatMap(p -> p.getPart().stream())
+                .filter(p -> p.getName().equals("concept"))
+                .map(p -> (Coding) p.getValue())
+                .map(c -> c.getSystem() + "|" + c.getCode())
+                .toList();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

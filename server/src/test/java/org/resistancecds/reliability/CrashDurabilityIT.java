@@ -1,0 +1,156 @@
+package org.resistancecds.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resistancecds.ServerProcess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kills the server with SIGKILL while four clients stream transactions, restarts it on the same database and
+ * checks that every acknowledged transaction is there in full and no transaction is there in part.
+ */
+class CrashDurabilityIT {
+
+    private static final Logger log = LoggerFactory.getLogger(CrashDurabilityIT.class);
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final String TX_SYSTEM = "urn:test:durability-tx";
+    private static final int CLIENTS = 4;
+    private static final int ACKNOWLEDGED_BEFORE_KILL = 60;
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void fileH2LosesNoAcknowledgedTransaction() throws Exception {
+        List<String> database = List.of("--spring.datasource.url=jdbc:h2:file:" + workDir.resolve("db") + ";WRITE_DELAY=0");
+        assertNothingLost(database, "H2");
+    }
+
+    @Test
+    void postgresLosesNoAcknowledgedTransaction() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            List<String> database = List.of(
+                    "--spring.profiles.active=postgres",
+                    "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                    "--spring.datasource.username=postgres",
+                    "--spring.datasource.password=");
+            assertNothingLost(database, "PostgreSQL");
+        }
+    }
+
+    private void assertNothingLost(List<String> database, String label) throws Exception {
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        Set<String> attempted = ConcurrentHashMap.newKeySet();
+        try (ServerProcess server = ServerProcess.start(workDir, database)) {
+            streamUntilKilled(server, acknowledged, attempted);
+        }
+        try (ServerProcess restarted = ServerProcess.start(workDir, database)) {
+            IGenericClient client = client(restarted.fhirBase());
+            int lost = 0;
+            int partial = 0;
+            for (String tx : attempted) {
+                int stored = countStored(client, tx);
+                if (acknowledged.contains(tx) && stored != 5) {
+                    lost++;
+                }
+                if (stored != 0 && stored != 5) {
+                    partial++;
+                }
+            }
+            log.info("{}: {} transactions acknowledged before kill -9, {} attempted; after restart {} lost, {} partial",
+                    label, acknowledged.size(), attempted.size(), lost, partial);
+            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
+            assertThat(lost).as("acknowledged transactions missing after restart").isZero();
+            assertThat(partial).as("transactions stored in part").isZero();
+        }
+    }
+
+    private void streamUntilKilled(ServerProcess server, Set<String> acknowledged, Set<String> attempted)
+            throws Exception {
+        IGenericClient client = client(server.fhirBase());
+        AtomicBoolean killed = new AtomicBoolean();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.submit(() -> {
+                while (!killed.get() && Instant.now().isBefore(deadline)) {
+                    String tx = UUID.randomUUID().toString();
+                    attempted.add(tx);
+                    try {
+                        client.transaction().withBundle(transaction(tx)).execute();
+                        if (!killed.get()) {
+                            acknowledged.add(tx);
+                        }
+                    } catch (RuntimeException connectionLost) {
+                        // expected once the server is killed
+                    }
+                }
+            });
+        }
+        while (acknowledged.size() < ACKNOWLEDGED_BEFORE_KILL && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        // Kill while requests are in flight; an acknowledgement that raced the kill still counts.
+        server.killHard();
+        killed.set(true);
+        clients.shutdown();
+        assertThat(clients.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+    }
+
+    private static Bundle transaction(String tx) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem(TX_SYSTEM).setValue(tx);
+        String patientUrl = "urn:uuid:" + UUID.randomUUID();
+        bundle.addEntry().setFullUrl(patientUrl).setResource(patient)
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        for (int i = 0; i < 4; i++) {
+            Observation tmb = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+            tmb.addIdentifier().setSystem(TX_SYSTEM).setValue(tx);
+            tmb.getCode().addCoding().setSystem("http://loinc.org").setCode("94076-7");
+            tmb.setSubject(new Reference(patientUrl));
+            tmb.setValue(new Quantity().setValue(5 + i).setUnit("/1000000{Base}"));
+            bundle.addEntry().setResource(tmb).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+        return bundle;
+    }
+
+    private static int countStored(IGenericClient client, String tx) {
+        Bundle patients = client.search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(TX_SYSTEM, tx))
+                .returnBundle(Bundle.class).execute();
+        Bundle observations = client.search().forResource(Observation.class)
+                .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(TX_SYSTEM, tx))
+                .returnBundle(Bundle.class).execute();
+        return patients.getEntry().size() + observations.getEntry().size();
+    }
+
+    private static IGenericClient client(String base) {
+        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+        return FHIR.newRestfulGenericClient(base);
+    }
+}
