@@ -22,6 +22,7 @@ java -Xms1g -Xmx1g ${SERVER_JAVA_OPTS:-} -cp "$CP" org.resistancecds.bench.Bench
   --server.port="$PORT" \
   --spring.datasource.url="jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1" \
   --resistance.validation.mode=off \
+  --resistance.content.load-examples=false \
   --logging.level.root=WARN >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
