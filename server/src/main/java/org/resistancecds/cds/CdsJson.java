@@ -85,6 +85,9 @@ public final class CdsJson {
             return parser.parseResource(structure);
         } catch (DataFormatException e) {
             throw CdsHooksException.badRequest(where + " is not a valid FHIR R4 resource: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Odd shapes (an array where an object belongs) can trip the parser in other ways; still the client's data.
+            throw CdsHooksException.badRequest(where + " is not a valid FHIR R4 resource.");
         }
     }
 
