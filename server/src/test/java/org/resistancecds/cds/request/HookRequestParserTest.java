@@ -96,7 +96,6 @@ class HookRequestParserTest {
             prefetch an array    | {"hook": "patient-view", "hookInstance": "x", "prefetch": [], "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch must be a JSON object
             prefetch a string    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
             prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
-            entry not an array   | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": "x"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations is not a valid FHIR R4 resource
             other patient        | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Patient", "id": "2"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is Patient/2, but context.patientId is '1'
             """)
     void malformedPatientViewCallsAreRefusedWithTheFieldNamed(String name, String body, String message) {
