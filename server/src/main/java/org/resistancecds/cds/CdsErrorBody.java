@@ -1,0 +1,46 @@
+package org.resistancecds.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * Error bodies of the CDS endpoints: a FHIR OperationOutcome in JSON (what CDS Hooks 3.0 asks for with a 412,
+ * and machine-readable for every other status), with the reason in {@code diagnostics}.
+ */
+public final class CdsErrorBody {
+
+    private CdsErrorBody() {}
+
+    public static ResponseEntity<byte[]> of(FhirContext fhirContext, int status, String message) {
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(json(fhirContext, status, message));
+    }
+
+    public static byte[] json(FhirContext fhirContext, int status, String message) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(status >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR)
+                .setCode(issueType(status))
+                .setDiagnostics(message);
+        return fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static IssueType issueType(int status) {
+        return switch (status) {
+            case 401 -> IssueType.LOGIN;
+            case 403 -> IssueType.FORBIDDEN;
+            case 404 -> IssueType.NOTFOUND;
+            case 412 -> IssueType.INCOMPLETE;
+            case 413 -> IssueType.TOOLONG;
+            default -> status >= 500 ? IssueType.EXCEPTION : IssueType.INVALID;
+        };
+    }
+}

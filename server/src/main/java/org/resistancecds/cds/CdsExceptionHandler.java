@@ -1,0 +1,41 @@
+package org.resistancecds.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Maps failures of the CDS endpoints to the status the CDS Hooks specification names, with an OperationOutcome
+ * body. Anything unexpected is logged here and answered with a 500 that carries no internals.
+ */
+@RestControllerAdvice(assignableTypes = CdsHooksController.class)
+public class CdsExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(CdsExceptionHandler.class);
+
+    private final FhirContext fhirContext;
+
+    public CdsExceptionHandler(FhirContext fhirContext) {
+        this.fhirContext = fhirContext;
+    }
+
+    @ExceptionHandler(CdsHooksException.class)
+    public ResponseEntity<byte[]> cds(CdsHooksException e) {
+        if (e.status() >= 500) {
+            log.error("CDS call failed: {}", e.getMessage(), e);
+        } else {
+            log.debug("CDS call refused ({}): {}", e.status(), e.getMessage());
+        }
+        return CdsErrorBody.of(fhirContext, e.status(), e.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<byte[]> unexpected(Exception e) {
+        log.error("CDS call failed unexpectedly", e);
+        return CdsErrorBody.of(fhirContext, 500,
+                "The CDS service failed while answering; no cards were produced. The server log has the details.");
+    }
+}

@@ -1,0 +1,83 @@
+package org.resistancecds.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.resistancecds.cds.cards.CardMapper;
+import org.resistancecds.cds.feedback.FeedbackParser;
+import org.resistancecds.cds.feedback.FeedbackStore;
+import org.resistancecds.cds.prefetch.FhirServerReader;
+import org.resistancecds.cds.prefetch.PrefetchResolver;
+import org.resistancecds.cds.prefetch.RepositoryReader;
+import org.resistancecds.cds.request.HookRequestParser;
+import org.resistancecds.knowledge.ResistanceEvaluator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** Wires the CDS Hooks services onto the engine ({@link ResistanceEvaluator}, from the context) and the repository. */
+@Configuration
+public class CdsServicesConfig {
+
+    @Bean
+    public CdsJson cdsJson(FhirContext fhirContext) {
+        return new CdsJson(fhirContext);
+    }
+
+    @Bean
+    public CardMapper cardMapper() {
+        return new CardMapper();
+    }
+
+    /**
+     * The resistance services for patient-view, order-select and order-sign, plus any other {@link CdsService}
+     * bean (the benchmark's trivial service).
+     */
+    @Bean
+    public CdsServiceCatalog cdsServiceCatalog(
+            ResistanceEvaluator evaluator, CardMapper cardMapper, ObjectProvider<CdsService> otherServices) {
+        List<CdsService> services = new ArrayList<>();
+        for (CdsServiceDefinition definition : ResistanceCdsService.definitions()) {
+            services.add(new ResistanceCdsService(definition, evaluator, cardMapper, Clock.systemUTC()));
+        }
+        otherServices.orderedStream().forEach(services::add);
+        return new CdsServiceCatalog(services);
+    }
+
+    @Bean
+    public HookRequestParser hookRequestParser(CdsJson cdsJson) {
+        return new HookRequestParser(cdsJson);
+    }
+
+    @Bean
+    public PrefetchResolver prefetchResolver(
+            FhirContext fhirContext,
+            DaoRegistry daoRegistry,
+            MatchUrlService matchUrlService,
+            PlatformTransactionManager transactionManager,
+            CdsHooksProperties properties) {
+        CdsHooksProperties.Prefetch settings = properties.prefetch();
+        return new PrefetchResolver(
+                new RepositoryReader(
+                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
+                new FhirServerReader(fhirContext, settings.timeout(), settings.maxPages(), settings.maxResources()),
+                settings.requireHttps());
+    }
+
+    @Bean
+    public FeedbackParser feedbackParser() {
+        return new FeedbackParser();
+    }
+
+    @Bean
+    public FeedbackStore feedbackStore(IFhirSystemDao<Bundle, Meta> systemDao) {
+        return new FeedbackStore(systemDao, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,103 @@
+package org.resistancecds.cds.prefetch;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+import org.resistancecds.cds.CdsHooksException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Answers prefetch queries from this server's own repository through HAPI's DAOs: a read for
+ * {@code Type/id}, one synchronous search (no paging, no cached search) for {@code Type?params}.
+ */
+public final class RepositoryReader {
+
+    private final FhirContext fhirContext;
+    private final DaoRegistry daoRegistry;
+    private final MatchUrlService matchUrlService;
+    private final int maxResources;
+    private final TransactionTemplate readOnly;
+
+    public RepositoryReader(
+            FhirContext fhirContext,
+            DaoRegistry daoRegistry,
+            MatchUrlService matchUrlService,
+            int maxResources,
+            PlatformTransactionManager transactions) {
+        this.fhirContext = fhirContext;
+        this.daoRegistry = daoRegistry;
+        this.matchUrlService = matchUrlService;
+        this.maxResources = maxResources;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+    }
+
+    /**
+     * Runs several rendered queries (key to query) in one read-only transaction: HAPI's DAOs join it, so there is
+     * one commit instead of one per query, and Hibernate skips the dirty check of every loaded row at commit,
+     * which otherwise costs about a third of a search.
+     */
+    public Map<String, IBaseResource> fetchAll(Map<String, String> queries) {
+        return readOnly.execute(status -> {
+            Map<String, IBaseResource> results = new LinkedHashMap<>();
+            queries.forEach((key, query) -> results.put(key, fetch(key, query)));
+            return results;
+        });
+    }
+
+    /** Runs one rendered prefetch query; a read of a missing resource or a failed search is a 412. */
+    public IBaseResource fetch(String key, String query) {
+        int question = query.indexOf('?');
+        String path = question < 0 ? query : query.substring(0, question);
+        String type = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
+        if (!daoRegistry.isResourceTypeSupported(type)) {
+            throw CdsHooksException.preconditionFailed(
+                    "prefetch " + key + ": this server holds no " + type + " resources to answer '" + query + "'.");
+        }
+        IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
+        SystemRequestDetails request = new SystemRequestDetails();
+        if (question < 0 && path.contains("/")) {
+            try {
+                return dao.read(new IdType(path), request);
+            } catch (ResourceNotFoundException | ResourceGoneException e) {
+                throw CdsHooksException.preconditionFailed("prefetch " + key + ": " + path
+                        + " was not sent and is not on this server, so there is nothing to decide on.");
+            }
+        }
+        try {
+            RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(type);
+            SearchParameterMap map = matchUrlService.translateMatchUrl(query, definition);
+            map.setLoadSynchronousUpTo(maxResources + 1);
+            List<? extends IBaseResource> found = dao.searchForResources(map, request);
+            if (found.size() > maxResources) {
+                throw CdsHooksException.preconditionFailed("prefetch " + key + ": '" + query + "' matches more than "
+                        + maxResources + " resources (resistance.cds.prefetch.max-resources); the record would be "
+                        + "incomplete.");
+            }
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            bundle.setTotal(found.size());
+            for (IBaseResource resource : found) {
+                bundle.addEntry().setResource((Resource) resource);
+            }
+            return bundle;
+        } catch (InvalidRequestException e) {
+            throw CdsHooksException.preconditionFailed(
+                    "prefetch " + key + ": this server cannot run '" + query + "': " + e.getMessage());
+        }
+    }
+}

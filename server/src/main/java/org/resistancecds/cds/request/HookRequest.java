@@ -1,0 +1,33 @@
+package org.resistancecds.cds.request;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * A checked CDS Hooks service call.
+ *
+ * @param hook the hook that fired
+ * @param hookInstance the client's id of this call
+ * @param fhirServer the client's FHIR base URL, or null when none was given
+ * @param fhirAuthorization the token for {@code fhirServer}, or null
+ * @param context the hook context
+ * @param prefetch usable prefetched resources by key; a key that was sent as {@code null}, as an
+ *     OperationOutcome, or not at all is absent here
+ * @param unusablePrefetch keys the client sent as {@code null} or as an OperationOutcome
+ */
+public record HookRequest(
+        String hook,
+        String hookInstance,
+        URI fhirServer,
+        FhirAuthorization fhirAuthorization,
+        HookContext context,
+        Map<String, IBaseResource> prefetch,
+        Set<String> unusablePrefetch) {
+
+    public HookRequest {
+        prefetch = Map.copyOf(prefetch);
+        unusablePrefetch = Set.copyOf(unusablePrefetch);
+    }
+}

@@ -1,0 +1,79 @@
+package org.resistancecds.cds.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
+import java.util.List;
+import org.resistancecds.cds.CdsHooksController;
+import org.resistancecds.cds.CdsHooksProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+/**
+ * Filters in front of {@code /cds-services}: CORS for browser-based EHRs and sandboxes first (so even a 401
+ * can be read by the page), then client JWT authentication, unless {@code resistance.cds.security.enabled} is
+ * false.
+ */
+@Configuration
+public class CdsSecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(CdsSecurityConfig.class);
+    private static final String[] PATHS = {CdsHooksController.BASE, CdsHooksController.BASE + "/*"};
+
+    @Bean
+    @ConditionalOnProperty(prefix = "resistance.cds.security", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    public FilterRegistrationBean<CdsAuthenticationFilter> cdsAuthenticationFilter(
+            CdsSecurityProperties security, CdsHooksProperties cds, FhirContext fhirContext) {
+        CdsJwtVerifier verifier = new CdsJwtVerifier(security, Clock.systemUTC());
+        if (!verifier.hasClients()) {
+            log.warn("CDS Hooks authentication is on but no client is trusted (resistance.cds.security.clients): "
+                    + "every call to {} will be refused with 401.", CdsHooksController.BASE);
+        }
+        FilterRegistrationBean<CdsAuthenticationFilter> registration = new FilterRegistrationBean<>(
+                new CdsAuthenticationFilter(verifier, fhirContext, cds.publicBaseUrl()));
+        registration.addUrlPatterns(PATHS);
+        registration.setName("cdsAuthentication");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "resistance.cds.security", name = "enabled", havingValue = "false")
+    public Object cdsAuthenticationOffWarning() {
+        String line = "*".repeat(100);
+        log.warn("\n{}\n*** CDS Hooks client authentication is OFF (resistance.cds.security.enabled=false).\n"
+                + "*** Anyone who can reach {} can read patient-derived guidance. Use only for local development.\n{}",
+                line, CdsHooksController.BASE, line);
+        return new Object();
+    }
+
+    @Bean
+    public FilterRegistrationBean<CorsFilter> cdsCorsFilter(CdsHooksProperties cds) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!cds.allowedOrigins().isEmpty()) {
+            CorsConfiguration cors = new CorsConfiguration();
+            cors.setAllowedOriginPatterns(cds.allowedOrigins());
+            cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
+            cors.setExposedHeaders(List.of("WWW-Authenticate"));
+            // Tokens travel in the Authorization header, never in cookies.
+            cors.setAllowCredentials(false);
+            cors.setMaxAge(3600L);
+            source.registerCorsConfiguration(CdsHooksController.BASE, cors);
+            source.registerCorsConfiguration(CdsHooksController.BASE + "/**", cors);
+        }
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        registration.addUrlPatterns(PATHS);
+        registration.setName("cdsCors");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+}

@@ -1,0 +1,94 @@
+package org.resistancecds.cds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Basic;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.cds.feedback.FeedbackStore;
+import org.resistancecds.cds.security.TestJwts;
+
+/** Feedback over HTTP: stored as Basic resources, readable through the FHIR API, idempotent, checked. */
+class CdsFeedbackIT extends AbstractCdsIT {
+
+    private static final String FEEDBACK = "/cds-services/ici-resistance-patient-view/feedback";
+
+    @Test
+    void feedbackOnAShownCardIsStoredAndReadableAsFhir() throws Exception {
+        HttpResponse<String> call = callService("ici-resistance-patient-view", request("patient-view", "p",
+                "\"prefetch\":" + new SyntheticRecord("p", 5).prefetchJson(fhirContext), null));
+        JsonNode mechanismCard = json(call).at("/cards/1");
+        String card = mechanismCard.get("uuid").asText();
+        String suggestion = mechanismCard.at("/suggestions/0/uuid").asText();
+        JsonNode statusCard = json(call).at("/cards/0");
+        String body = "{\"feedback\":["
+                + "{\"card\":\"" + card + "\",\"outcome\":\"accepted\",\"acceptedSuggestions\":[{\"id\":\"" + suggestion
+                + "\"}],\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"},"
+                + "{\"card\":\"" + statusCard.get("uuid").asText() + "\",\"outcome\":\"overridden\",\"overrideReason\":"
+                + "{\"reason\":" + statusCard.at("/overrideReasons/0").toString()
+                + ",\"userComment\":\"Re-biopsy booked\"},\"outcomeTimestamp\":\"2026-03-01T10:06:00Z\"}]}";
+
+        HttpResponse<String> response = cdsPost(FEEDBACK, body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).at("/feedback/0/stored").asText()).startsWith("Basic/");
+        Basic accepted = byCard(card);
+        Extension fields = accepted.getExtensionByUrl(FeedbackStore.EXTENSION);
+        assertThat(fields.getExtensionString("service")).isEqualTo("ici-resistance-patient-view");
+        assertThat(fields.getExtensionString("outcome")).isEqualTo("accepted");
+        assertThat(fields.getExtensionString("acceptedSuggestion")).isEqualTo(suggestion);
+        assertThat(fields.getExtensionString("client")).isEqualTo(TestJwts.ISSUER);
+        assertThat(fields.getExtensionByUrl("outcomeTimestamp").getValue().primitiveValue()).startsWith("2026-03-01T10:05:31");
+
+        Basic overridden = byCard(statusCard.get("uuid").asText());
+        Extension overrideFields = overridden.getExtensionByUrl(FeedbackStore.EXTENSION);
+        assertThat(overrideFields.getExtensionString("outcome")).isEqualTo("overridden");
+        assertThat(((Coding) overrideFields.getExtensionByUrl("overrideReason").getValue()).getCode())
+                .isEqualTo(statusCard.at("/overrideReasons/0/code").asText());
+        assertThat(overrideFields.getExtensionString("userComment")).isEqualTo("Re-biopsy booked");
+
+        // An EHR that resends the same feedback does not double-count it.
+        HttpResponse<String> again = cdsPost(FEEDBACK, body);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).at("/feedback/0/stored").asText()).isEqualTo(json(response).at("/feedback/0/stored").asText());
+        assertThat(search(card).getEntry()).hasSize(1);
+    }
+
+    @Test
+    void specificationFeedbackExamplesAreAccepted() throws Exception {
+        for (String file : new String[] {"018-feedback-accepted.json", "019-feedback-overridden-no-reason.json",
+            "020-feedback-overridden-with-reason.json"}) {
+            String body = CdsHooksModelValidatorTest.read("/cds-hooks/spec-examples/" + file);
+            assertThat(cdsPost(FEEDBACK, body).statusCode()).as(file).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void invalidFeedbackIs400AndStoresNothing() throws Exception {
+        String card = UUID.randomUUID().toString();
+        String body = "{\"feedback\":[{\"card\":\"" + card + "\",\"outcome\":\"overridden\","
+                + "\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"},{\"card\":\"x\",\"outcome\":\"maybe\","
+                + "\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"}]}";
+
+        assertThat(assertErrorBody(cdsPost(FEEDBACK, body), 400)).contains("feedback[1].outcome");
+        assertThat(search(card).getEntry()).isEmpty();
+        assertThat(assertErrorBody(cdsPost(FEEDBACK, "{\"card\":\"x\",\"outcome\":\"accepted\"}"), 400))
+                .contains("feedback is required");
+    }
+
+    private Basic byCard(String card) {
+        Bundle found = search(card);
+        assertThat(found.getEntry()).hasSize(1);
+        return (Basic) found.getEntryFirstRep().getResource();
+    }
+
+    private Bundle search(String card) {
+        return fhirClient().search().byUrl("Basic?identifier=" + FeedbackStore.CARD_SYSTEM + "|" + card)
+                .returnBundle(Bundle.class).execute();
+    }
+}

@@ -1,0 +1,246 @@
+package org.resistancecds.cds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.knowledge.EvaluationRequest;
+
+/** Discovery and the three hooks over HTTP: prefetch sent, prefetch fetched (repository or EHR), 400, 404, 412. */
+class CdsServicesIT extends AbstractCdsIT {
+
+    private static final String PATIENT_VIEW = "ici-resistance-patient-view";
+    private static final String ORDER_SELECT = "ici-resistance-order-select";
+    private static final String ORDER_SIGN = "ici-resistance-order-sign";
+
+    @Test
+    void discoveryListsTheThreeHooksWithPrefetchForEverythingTheEngineReads() throws Exception {
+        HttpResponse<String> response = cdsGet("/cds-services");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(CdsHooksModelValidator.get().errors(response.body(), CdsHooksModelValidator.SERVICES)).isEmpty();
+        Map<String, JsonNode> services = new java.util.HashMap<>();
+        json(response).get("services").forEach(s -> services.put(s.get("id").asText(), s));
+        assertThat(services).containsOnlyKeys(PATIENT_VIEW, ORDER_SELECT, ORDER_SIGN);
+        assertThat(services.get(PATIENT_VIEW).get("hook").asText()).isEqualTo("patient-view");
+        assertThat(services.get(ORDER_SELECT).get("hook").asText()).isEqualTo("order-select");
+        assertThat(services.get(ORDER_SIGN).get("hook").asText()).isEqualTo("order-sign");
+        for (JsonNode service : services.values()) {
+            assertThat(service.get("description").asText()).isNotBlank();
+            JsonNode prefetch = service.get("prefetch");
+            assertThat(prefetch.get("patient").asText()).isEqualTo("Patient/{{context.patientId}}");
+            assertThat(prefetch.get("observations").asText()).isEqualTo("Observation?patient={{context.patientId}}");
+            assertThat(prefetch.get("conditions").asText()).isEqualTo("Condition?patient={{context.patientId}}");
+            assertThat(prefetch.get("medicationStatements").asText()).startsWith("MedicationStatement?patient={{context.patientId}}");
+            assertThat(prefetch.get("medicationAdministrations").asText())
+                    .startsWith("MedicationAdministration?patient={{context.patientId}}");
+            assertThat(prefetch.get("medicationRequests").asText()).startsWith("MedicationRequest?patient={{context.patientId}}");
+        }
+    }
+
+    @Test
+    void patientViewWithPrefetchDecidesOnWhatWasSent() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("pv-" + UUID.randomUUID(), 200);
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + record.prefetchJson(fhirContext), null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).get("cards")).hasSize(2);
+        assertThat(json(response).at("/cards/0/summary").asText()).contains("Acquired resistance");
+        EvaluationRequest asked = engine.lastCall();
+        assertThat(asked.trigger()).isEqualTo("patient-view");
+        assertThat(asked.patientId()).isEqualTo(record.patientId());
+        assertThat(countByType(asked.resources())).isEqualTo(countByType(record.resources()));
+        assertThat(asked.resources()).hasSize(200);
+    }
+
+    @Test
+    void patientViewWithoutPrefetchReadsThisServersRepository() throws Exception {
+        SyntheticRecord record = stored(60);
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(), null, null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(countByType(engine.lastCall().resources())).isEqualTo(countByType(record.resources()));
+    }
+
+    @Test
+    void fhirServerNamingThisServerIsReadFromTheRepositoryOverPlainHttpOnLoopback() throws Exception {
+        SyntheticRecord record = stored(30);
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"fhirServer\":\"" + fhirBase() + "\"", null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(countByType(engine.lastCall().resources())).isEqualTo(countByType(record.resources()));
+    }
+
+    @Test
+    void nullAndOperationOutcomePrefetchEntriesAreFetched() throws Exception {
+        SyntheticRecord record = stored(40);
+        String prefetch = "{\"patient\":null,\"observations\":{\"resourceType\":\"OperationOutcome\",\"issue\":"
+                + "[{\"severity\":\"error\",\"code\":\"timeout\"}]},\"conditions\":null}";
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + prefetch, null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(countByType(engine.lastCall().resources())).isEqualTo(countByType(record.resources()));
+    }
+
+    @Test
+    void missingPrefetchIsReadFromTheEhrWithItsTokenAcrossPages() throws Exception {
+        FakeEhr ehr = FakeEhr.get();
+        int before = ehr.authorizations().size();
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", FakeEhr.PATIENT,
+                "\"fhirServer\":\"" + ehr.fhirBase() + "\",\"fhirAuthorization\":{\"access_token\":\""
+                        + FakeEhr.ACCESS_TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
+                        + "\"scope\":\"user/*.read\",\"subject\":\"resistance-cds\"}", null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = engine.lastCall().resources().stream()
+                .map(r -> r.fhirType() + "/" + r.getIdElement().getIdPart()).toList();
+        assertThat(ids).contains("Patient/" + FakeEhr.PATIENT, "Observation/obs-r1", "Observation/obs-r2");
+        List<String> sent = ehr.authorizations().subList(before, ehr.authorizations().size());
+        // Patient, five searches, and the second Observation page: each with the token the EHR granted.
+        assertThat(sent).hasSize(7).allMatch(("Bearer " + FakeEhr.ACCESS_TOKEN)::equals);
+    }
+
+    @Test
+    void orderSelectAsksAboutTheSelectedOrdersWithAndWithoutPrefetch() throws Exception {
+        SyntheticRecord record = stored(20);
+        String context = "\"selections\":[\"MedicationRequest/draft-1\"],\"draftOrders\":" + draftOrders();
+
+        for (String prefetch : new String[] {"\"prefetch\":" + record.prefetchJson(fhirContext), null}) {
+            HttpResponse<String> response = callService(ORDER_SELECT,
+                    request("order-select", record.patientId(), prefetch, context));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode cards = json(response).get("cards");
+            assertThat(cards.get(0).get("indicator").asText()).isEqualTo("warning");
+            assertThat(cards.get(1).get("indicator").asText()).isEqualTo("info");
+            EvaluationRequest asked = engine.lastCall();
+            assertThat(asked.trigger()).isEqualTo("order-select");
+            assertThat(asked.draftOrders()).extracting(r -> r.getIdElement().getIdPart()).containsExactly("draft-1");
+            assertThat(countByType(asked.resources())).isEqualTo(countByType(record.resources()));
+        }
+    }
+
+    @Test
+    void orderSignAsksAboutEveryDraftOrderWithAndWithoutPrefetch() throws Exception {
+        SyntheticRecord record = stored(20);
+
+        for (String prefetch : new String[] {"\"prefetch\":" + record.prefetchJson(fhirContext), null}) {
+            HttpResponse<String> response = callService(ORDER_SIGN,
+                    request("order-sign", record.patientId(), prefetch, "\"draftOrders\":" + draftOrders()));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(json(response).at("/cards/0/summary").asText())
+                    .isEqualTo("Pembrolizumab continued despite acquired resistance");
+            assertThat(engine.lastCall().trigger()).isEqualTo("order-sign");
+            assertThat(engine.lastCall().draftOrders()).hasSize(2);
+            assertThat(countByType(engine.lastCall().resources())).isEqualTo(countByType(record.resources()));
+        }
+    }
+
+    @Test
+    void unknownPatientWithoutPrefetchIs412() throws Exception {
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", "nobody-" + UUID.randomUUID(), null, null));
+
+        assertThat(assertErrorBody(response, 412)).contains("prefetch patient", "not on this server");
+        assertThat(engine.callCount()).isZero();
+    }
+
+    @Test
+    void dataThatCannotBeFetchedIs412() throws Exception {
+        String missing = request("patient-view", FakeEhr.PATIENT, "\"fhirServer\":\"http://ehr.example.org/fhir\"", null);
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, missing), 412)).contains("is not https");
+
+        String badToken = request("patient-view", FakeEhr.PATIENT, "\"fhirServer\":\"" + FakeEhr.get().fhirBase()
+                + "\",\"fhirAuthorization\":{\"access_token\":\"expired\",\"token_type\":\"Bearer\"}", null);
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, badToken), 412)).contains("answered HTTP 401");
+
+        String unreachable = request("patient-view", FakeEhr.PATIENT, "\"fhirServer\":\"http://127.0.0.1:9/fhir\"", null);
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, unreachable), 412)).contains("could not be reached");
+    }
+
+    @Test
+    void malformedRequestsAre400WithTheReason() throws Exception {
+        Map<String, String> cases = Map.of(
+                "{\"hook\": ", "not valid JSON",
+                "{\"hookInstance\":\"x\",\"context\":{}}", "hook is required",
+                "{\"hook\":\"patient-view\",\"context\":{}}", "hookInstance is required",
+                "{\"hook\":\"patient-view\",\"hookInstance\":\"x\"}", "context is required",
+                "{\"hook\":\"patient-view\",\"hookInstance\":\"x\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":42}}",
+                "context.patientId must be a string",
+                "{\"hook\":\"order-sign\",\"hookInstance\":\"x\",\"context\":{}}", "this service answers 'patient-view'");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            assertThat(assertErrorBody(callService(PATIENT_VIEW, c.getKey()), 400)).contains(c.getValue());
+        }
+        String orderSelect = request("order-select", "p1", null, "\"selections\":[\"MedicationRequest/x\"],"
+                + "\"draftOrders\":{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
+        assertThat(assertErrorBody(callService(ORDER_SELECT, orderSelect), 400)).contains("context.selections[0]");
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, ""), 400)).contains("empty");
+    }
+
+    @Test
+    void unknownServicesAre404() throws Exception {
+        assertThat(assertErrorBody(callService("no-such-service", request("patient-view", "p1", null, null)), 404))
+                .contains("no-such-service");
+        assertThat(assertErrorBody(cdsPost("/cds-services/no-such-service/feedback", "{\"feedback\":[]}"), 404))
+                .contains("no-such-service");
+    }
+
+    @Test
+    void anEngineFailureIs500WithoutInternals() throws Exception {
+        engine.answer(request -> {
+            throw new IllegalStateException("secret internal detail");
+        });
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", "p1",
+                "\"prefetch\":" + new SyntheticRecord("p1", 5).prefetchJson(fhirContext), null));
+
+        assertThat(assertErrorBody(response, 500)).contains("no cards were produced").doesNotContain("secret");
+    }
+
+    @Test
+    void anEvaluationWithNothingToSayIsAnEmptyCardList() throws Exception {
+        engine.answer(request -> FakeEvaluations.notExposed());
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", "p1",
+                "\"prefetch\":" + new SyntheticRecord("p1", 5).prefetchJson(fhirContext), null));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).get("cards")).isEmpty();
+    }
+
+    private SyntheticRecord stored(int size) {
+        SyntheticRecord record = new SyntheticRecord("st-" + UUID.randomUUID(), size);
+        fhirClient().transaction().withBundle(record.transaction()).execute();
+        return record;
+    }
+
+    private static Map<String, Long> countByType(List<? extends Resource> resources) {
+        return resources.stream().collect(Collectors.groupingBy(Resource::fhirType, Collectors.counting()));
+    }
+
+    private static String draftOrders() {
+        List<String> entries = new ArrayList<>();
+        for (String id : List.of("draft-1", "draft-2")) {
+            entries.add("{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"" + id + "\",\"status\":\"draft\","
+                    + "\"intent\":\"proposal\",\"subject\":{\"reference\":\"Patient/p\"},\"medicationCodeableConcept\":"
+                    + "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\"}]}}}");
+        }
+        return "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + String.join(",", entries) + "]}";
+    }
+
+}

@@ -1,0 +1,192 @@
+package org.resistancecds.cds.cards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.cds.CdsHooksModelValidator;
+import org.resistancecds.cds.CdsJson;
+import org.resistancecds.cds.FakeEvaluations;
+import org.resistancecds.knowledge.Evaluation;
+import org.resistancecds.knowledge.Recommendation;
+import org.resistancecds.knowledge.StatusVerdict;
+
+/** Card mapping from hand-written evaluations; every response is also checked against HL7's CDSHooksResponse. */
+class CardMapperTest {
+
+    private static final CdsJson JSON = new CdsJson(FhirContext.forR4Cached());
+    private static final ObjectMapper TREE = new ObjectMapper();
+
+    private final CardMapper mapper = new CardMapper();
+
+    @Test
+    void patientViewShowsStatusThenOneCardPerMechanismWithItsStrategies() throws Exception {
+        JsonNode cards = map("patient-view", FakeEvaluations.withMechanism()).get("cards");
+
+        assertThat(cards).hasSize(2);
+        JsonNode status = cards.get(0);
+        assertThat(status.get("summary").asText()).isEqualTo("PD-(L)1 inhibitor resistance status: Acquired resistance");
+        assertThat(status.get("indicator").asText()).isEqualTo("warning");
+        assertThat(status.get("detail").asText())
+                .contains("Partial response on pembrolizumab", "Progressive disease on 2024-03-01",
+                        "`Observation/resp-1`", "Evidence level: consensus definition",
+                        "[10.1136/jitc-2019-000398](https://doi.org/10.1136/jitc-2019-000398)",
+                        "10.1016/j.annonc.2021.08.2151");
+        assertThat(status.at("/source/url").asText()).isEqualTo("https://doi.org/10.1136/jitc-2019-000398");
+        assertThat(status.at("/source/topic/system").asText()).isEqualTo(FakeEvaluations.STATUS_SYSTEM);
+        assertThat(status.at("/source/topic/code").asText()).isEqualTo("acquired-resistance");
+
+        JsonNode mechanism = cards.get(1);
+        assertThat(mechanism.get("summary").asText())
+                .isEqualTo("Antigen presentation defect (probable): 2 strategies to consider");
+        // The approved strategy is urgent: the card carries the strongest indicator of its strategies.
+        assertThat(mechanism.get("indicator").asText()).isEqualTo("warning");
+        String detail = mechanism.get("detail").asText();
+        assertThat(detail)
+                .contains("B2M c.67+1G>T", "`Observation/variant-b2m`",
+                        "#### 1. Switch to platinum doublet chemotherapy",
+                        "Evidence level: approved therapy (standard of care).",
+                        "#### 2. Anti-TIGIT plus anti-PD-1 combination",
+                        "**Investigational:** not standard of care; available only within a clinical trial.",
+                        "Evidence level: early-phase clinical trial.",
+                        "DOI [10.1186/s12943-023-01800-3](https://doi.org/10.1186/s12943-023-01800-3)",
+                        "Xiao et al., Table 1. DOI not verified");
+        // The investigational statement belongs to the trial option only, not to the approved one.
+        int approved = detail.indexOf("#### 1.");
+        int trial = detail.indexOf("#### 2.");
+        assertThat(detail.substring(approved, trial)).doesNotContain("Investigational");
+        assertThat(mechanism.at("/source/label").asText()).isEqualTo("Schoenfeld 2021");
+        assertThat(mechanism.at("/source/url").asText()).isEqualTo("https://doi.org/10.1016/j.annonc.2021.08.2151");
+        assertThat(mechanism.at("/source/topic/system").asText()).isEqualTo(CardCodes.MECHANISM_SYSTEM);
+        assertThat(mechanism.at("/source/topic/code").asText()).isEqualTo("antigen-presentation-defect");
+        assertThat(mechanism.get("selectionBehavior").asText()).isEqualTo("any");
+        JsonNode suggestion = mechanism.get("suggestions").get(0);
+        assertThat(suggestion.get("label").asText())
+                .isEqualTo("Refer to a clinical trial of TIGIT co-inhibition");
+        assertThat(suggestion.at("/actions/0/type").asText()).isEqualTo("create");
+        assertThat(suggestion.at("/actions/0/resource/resourceType").asText()).isEqualTo("ServiceRequest");
+        assertThat(suggestion.at("/actions/0/resource/id").asText()).isEqualTo(suggestion.get("uuid").asText());
+        assertThat(suggestion.at("/actions/0/resource/subject/reference").asText()).isEqualTo("Patient/p1");
+    }
+
+    @Test
+    void everyCardOffersOverrideReasonsWithDisplays() throws Exception {
+        for (JsonNode card : map("patient-view", FakeEvaluations.withMechanism()).get("cards")) {
+            assertThat(card.get("overrideReasons")).isNotEmpty();
+            for (JsonNode reason : card.get("overrideReasons")) {
+                assertThat(reason.get("system").asText()).isEqualTo(CardCodes.OVERRIDE_REASON_SYSTEM);
+                assertThat(reason.get("code").asText()).isNotBlank();
+                assertThat(reason.get("display").asText()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void acquiredResistanceWithoutMechanismSuggestsTheMonitoringTests() throws Exception {
+        JsonNode cards = map("patient-view", FakeEvaluations.withoutMechanism()).get("cards");
+
+        assertThat(cards).hasSize(2);
+        JsonNode workUp = cards.get(1);
+        assertThat(workUp.get("summary").asText()).isEqualTo("Work up the resistance mechanism: ctDNA panel and re-biopsy");
+        assertThat(workUp.get("indicator").asText()).isEqualTo("warning");
+        assertThat(workUp.get("detail").asText())
+                .contains("No resistance mechanism is identified yet", "Evidence level: late-phase clinical trial.")
+                .doesNotContain("Investigational");
+        assertThat(workUp.get("selectionBehavior").asText()).isEqualTo("any");
+        assertThat(workUp.get("suggestions")).hasSize(2);
+        List<String> tests = new ArrayList<>();
+        for (JsonNode suggestion : workUp.get("suggestions")) {
+            JsonNode action = suggestion.get("actions").get(0);
+            assertThat(action.get("type").asText()).isEqualTo("create");
+            assertThat(action.at("/resource/resourceType").asText()).isEqualTo("ServiceRequest");
+            assertThat(action.at("/resource/id").asText()).isNotBlank();
+            tests.add(action.at("/resource/code/text").asText());
+        }
+        assertThat(tests).containsExactly("ctDNA NGS panel", "Tissue re-biopsy NGS");
+        assertThat(workUp.get("suggestions").get(0).get("uuid").asText())
+                .isNotEqualTo(workUp.get("suggestions").get(1).get("uuid").asText());
+    }
+
+    @Test
+    void orderHooksShowTheOrderRecommendationsOnly() throws Exception {
+        for (String hook : List.of("order-select", "order-sign")) {
+            JsonNode cards = map(hook, FakeEvaluations.forOrders()).get("cards");
+
+            assertThat(cards).as(hook).hasSize(2);
+            assertThat(cards.get(0).get("summary").asText()).isEqualTo("Pembrolizumab continued despite acquired resistance");
+            assertThat(cards.get(0).get("indicator").asText()).isEqualTo("warning");
+            assertThat(cards.get(0).get("detail").asText()).contains("Work up the mechanism", "Evidence level:");
+            assertThat(cards.get(1).get("summary").asText()).isEqualTo("Order matches a strategy for the detected mechanism");
+            assertThat(cards.get(1).get("indicator").asText()).isEqualTo("info");
+            assertThat(cards.get(1).at("/source/topic/code").asText()).isEqualTo("antigen-presentation-defect");
+        }
+    }
+
+    @Test
+    void priorityMapsToIndicator() {
+        assertThat(CardMapper.indicator("routine").name()).isEqualTo("INFO");
+        assertThat(CardMapper.indicator("urgent").name()).isEqualTo("WARNING");
+        assertThat(CardMapper.indicator("asap").name()).isEqualTo("CRITICAL");
+        assertThat(CardMapper.indicator(null).name()).isEqualTo("INFO");
+    }
+
+    @Test
+    void cardIdsAreStableAcrossCallsAndDistinctAcrossPatientsAndHooks() throws Exception {
+        JsonNode first = map("patient-view", FakeEvaluations.withMechanism()).get("cards");
+        JsonNode again = map("patient-view", FakeEvaluations.withMechanism()).get("cards");
+        CdsServiceResponseJson other = mapper.map("patient-view", "p2", FakeEvaluations.withMechanism());
+
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(first.get(i).get("uuid").asText()).isEqualTo(again.get(i).get("uuid").asText())
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+            assertThat(first.get(i).get("uuid").asText()).isNotEqualTo(other.getCards().get(i).getUuid());
+        }
+        assertThat(map("order-sign", FakeEvaluations.forOrders()).at("/cards/0/uuid").asText())
+                .isNotEqualTo(map("order-select", FakeEvaluations.forOrders()).at("/cards/0/uuid").asText());
+    }
+
+    @Test
+    void notExposedPatientsGetNoCards() throws Exception {
+        assertThat(map("patient-view", FakeEvaluations.notExposed()).get("cards")).isEmpty();
+    }
+
+    @Test
+    void longTitlesAreCutBelow140CharactersAndInvestigationalIsSaidInTheSummary() throws Exception {
+        String title = "A ".repeat(100) + "combination";
+        Recommendation long1 = new Recommendation(FakeEvaluations.PLAN, "long", title, "d", "routine",
+                "preclinical", true, List.of(), List.of(), List.of());
+        Recommendation plain = new Recommendation(FakeEvaluations.PLAN, "plain", "Bispecific antibody", "d",
+                "routine", "preclinical", true, List.of(), List.of(), List.of());
+        Evaluation evaluation = new Evaluation(new StatusVerdict("responding", "Responding", List.of(), List.of()),
+                List.of(), List.of(long1, plain), List.of());
+
+        JsonNode cards = map("patient-view", evaluation).get("cards");
+
+        assertThat(cards.get(1).get("summary").asText()).hasSizeLessThan(140).endsWith("…");
+        assertThat(cards.get(2).get("summary").asText()).isEqualTo("Bispecific antibody (investigational)");
+        assertThat(cards.get(2).get("detail").asText())
+                .contains("**Investigational:**", "Evidence level: preclinical evidence only.",
+                        "References: none recorded in the knowledge base");
+        assertThat(cards.get(0).get("indicator").asText()).isEqualTo("info");
+    }
+
+    @Test
+    void reasonsFromDataCannotInjectMarkdownStructure() throws Exception {
+        StatusVerdict status = new StatusVerdict("responding", "Responding",
+                List.of("# not a heading [click](http://evil.example)"), List.of());
+        JsonNode card = map("patient-view", new Evaluation(status, List.of(), List.of(), List.of())).at("/cards/0");
+
+        assertThat(card.get("detail").asText()).contains("- \\# not a heading \\[click\\](http://evil.example)");
+    }
+
+    private JsonNode map(String hook, Evaluation evaluation) throws Exception {
+        String json = new String(JSON.write(mapper.map(hook, "p1", evaluation)));
+        assertThat(CdsHooksModelValidator.get().errors(json, CdsHooksModelValidator.RESPONSE)).isEmpty();
+        return TREE.readTree(json);
+    }
+}

@@ -1,0 +1,67 @@
+package org.resistancecds.cds.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.resistancecds.cds.CdsHooksException;
+import org.resistancecds.cds.CdsJson;
+
+/** Feedback bodies: the specification's examples parse; each kind of fault is a 400 naming the field. */
+class FeedbackParserTest {
+
+    private static final CdsJson JSON = new CdsJson(FhirContext.forR4Cached());
+    private final FeedbackParser parser = new FeedbackParser();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"018-feedback-accepted.json", "019-feedback-overridden-no-reason.json",
+        "020-feedback-overridden-with-reason.json"})
+    void specExamplesParse(String file) throws IOException {
+        List<FeedbackEntry> entries = parse(read("/cds-hooks/spec-examples/" + file));
+
+        assertThat(entries).isNotEmpty();
+        assertThat(entries.get(0).card()).isNotBlank();
+        assertThat(entries.get(0).outcomeTimestamp()).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            not an object      | []                                                                                | must be a JSON object
+            no feedback        | {}                                                                                | feedback is required
+            empty feedback     | {"feedback": []}                                                                  | non-empty array
+            no card            | {"feedback": [{"outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z"}]} | feedback[0].card is required
+            bad outcome        | {"feedback": [{"card": "c", "outcome": "ignored", "outcomeTimestamp": "2021-12-11T10:05:31Z"}]} | outcome must be 'accepted' or 'overridden'
+            accepted, no ids   | {"feedback": [{"card": "c", "outcome": "accepted", "outcomeTimestamp": "2021-12-11T10:05:31Z"}]} | acceptedSuggestions is required
+            no timestamp       | {"feedback": [{"card": "c", "outcome": "overridden"}]}                            | outcomeTimestamp is required
+            bad timestamp      | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "yesterday"}]} | must be an RFC 3339 date-time
+            timestamp no zone  | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31"}]} | must be an RFC 3339 date-time
+            reason wrong type  | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"reason": "no"}}]} | overrideReason.reason must be a Coding
+            reason no code     | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"reason": {"system": "s"}}}]} | overrideReason.reason.code is required
+            reason on accept   | {"feedback": [{"card": "c", "outcome": "accepted", "acceptedSuggestions": [{"id": "s"}], "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"userComment": "x"}}]} | only meaningful when outcome is 'overridden'
+            second entry bad   | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z"}, {"card": 7}]} | feedback[1].card must be a non-empty string
+            """)
+    void faultsAreRefusedWithTheFieldNamed(String name, String body, String message) {
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOf(CdsHooksException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
+    }
+
+    private List<FeedbackEntry> parse(String body) {
+        return parser.parse(JSON.readTree(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String read(String path) throws IOException {
+        try (InputStream in = FeedbackParserTest.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

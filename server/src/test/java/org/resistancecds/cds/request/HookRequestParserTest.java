@@ -1,0 +1,137 @@
+package org.resistancecds.cds.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.cds.CdsHooksException;
+import org.resistancecds.cds.CdsJson;
+
+/** Request checks: what a well-formed call yields, and the 400 message for each kind of malformed call. */
+class HookRequestParserTest {
+
+    private static final CdsJson JSON = new CdsJson(FhirContext.forR4Cached());
+    private static final Set<String> KEYS = Set.of("patient", "observations");
+
+    private final HookRequestParser parser = new HookRequestParser(JSON);
+
+    @Test
+    void parsesAPatientViewCallWithPrefetch() {
+        HookRequest request = parse("patient-view", """
+                {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                 "fhirServer": "https://ehr.example.org/fhir/",
+                 "fhirAuthorization": {"access_token": "secret", "token_type": "Bearer", "expires_in": 300,
+                                       "scope": "user/Patient.read", "subject": "cds-service"},
+                 "context": {"userId": "Practitioner/example", "patientId": "1288992", "encounterId": "89284"},
+                 "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1950-01-01"},
+                              "observations": null,
+                              "unknown": {"resourceType": "Nonsense"}}}
+                """);
+
+        assertThat(request.fhirServer()).hasToString("https://ehr.example.org/fhir");
+        assertThat(request.fhirAuthorization().accessToken()).isEqualTo("secret");
+        assertThat(request.fhirAuthorization().toString()).doesNotContain("secret");
+        assertThat(request.context().patientId()).isEqualTo("1288992");
+        assertThat(request.context().tokens()).containsEntry("encounterId", "89284");
+        assertThat(request.prefetch().get("patient")).isInstanceOf(Patient.class);
+        assertThat(request.prefetch()).doesNotContainKey("observations");
+        assertThat(request.unusablePrefetch()).containsExactly("observations");
+    }
+
+    @Test
+    void anOperationOutcomeInPrefetchCountsAsMissing() {
+        HookRequest request = parse("patient-view", """
+                {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "p1"},
+                 "prefetch": {"observations": {"resourceType": "OperationOutcome",
+                     "issue": [{"severity": "error", "code": "processing"}]}}}
+                """);
+
+        assertThat(request.prefetch()).isEmpty();
+        assertThat(request.unusablePrefetch()).containsExactly("observations");
+    }
+
+    @Test
+    void orderSelectKeepsSelectionsAndDraftOrders() {
+        HookRequest request = parse("order-select", """
+                {"hook": "order-select", "hookInstance": "x",
+                 "context": {"userId": "PractitionerRole/123", "patientId": "p1",
+                   "selections": ["MedicationRequest/mr-1"],
+                   "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
+                     {"resource": {"resourceType": "MedicationRequest", "id": "mr-1", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "pembrolizumab"}}},
+                     {"resource": {"resourceType": "MedicationRequest", "id": "mr-2", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "carboplatin"}}}]}}}
+                """);
+
+        assertThat(request.context().selections()).containsExactly("MedicationRequest/mr-1");
+        assertThat(request.context().draftOrders()).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no hook              | {"hookInstance": "x", "context": {}}                                         | hook is required
+            hook not a string    | {"hook": 5, "hookInstance": "x", "context": {}}                              | hook must be a string, but was a number
+            other hook           | {"hook": "order-sign", "hookInstance": "x", "context": {}}                   | this service answers 'patient-view'
+            no hookInstance      | {"hook": "patient-view", "context": {}}                                      | hookInstance is required
+            no context           | {"hook": "patient-view", "hookInstance": "x"}                                | context is required
+            context an array     | {"hook": "patient-view", "hookInstance": "x", "context": []}                 | context must be a JSON object
+            no userId            | {"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "1"}} | context.userId is required
+            userId not reference | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "bob", "patientId": "1"}} | context.userId must be a reference
+            no patientId         | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1"}} | context.patientId is required
+            patientId a number   | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": 12}} | context.patientId must be a string, but was a number
+            patientId reference  | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "Patient/1"}} | context.patientId must be a FHIR logical id
+            encounterId object   | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "encounterId": {}}} | context.encounterId must be a string
+            fhirServer number    | {"hook": "patient-view", "hookInstance": "x", "fhirServer": 1, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be a string
+            fhirServer not http  | {"hook": "patient-view", "hookInstance": "x", "fhirServer": "file:///etc", "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be an absolute http(s) base URL
+            token without server | {"hook": "patient-view", "hookInstance": "x", "fhirAuthorization": {"access_token": "a", "token_type": "Bearer"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirAuthorization was sent without fhirServer
+            token type           | {"hook": "patient-view", "hookInstance": "x", "fhirServer": "https://e.org", "fhirAuthorization": {"access_token": "a", "token_type": "MAC"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | token_type must be 'Bearer'
+            prefetch an array    | {"hook": "patient-view", "hookInstance": "x", "prefetch": [], "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch must be a JSON object
+            prefetch a string    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
+            prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
+            other patient        | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Patient", "id": "2"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is Patient/2, but context.patientId is '1'
+            """)
+    void malformedPatientViewCallsAreRefusedWithTheFieldNamed(String name, String body, String message) {
+        assertBadRequest("patient-view", body, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no draftOrders          | order-sign   | {"hook": "order-sign", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1"}} | context.draftOrders is required
+            draftOrders not Bundle  | order-sign   | {"hook": "order-sign", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Patient"}}} | context.draftOrders must be a FHIR Bundle
+            no selections           | order-select | {"hook": "order-select", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | context.selections is required
+            selections a string     | order-select | {"hook": "order-select", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "selections": "MedicationRequest/1", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | context.selections must be a non-empty array
+            selection not in drafts | order-select | {"hook": "order-select", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "selections": ["MedicationRequest/9"], "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | is not one of the resources in context.draftOrders
+            """)
+    void malformedOrderCallsAreRefusedWithTheFieldNamed(String name, String hook, String body, String message) {
+        assertBadRequest(hook, body, message);
+    }
+
+    @Test
+    void bodiesThatAreNotJsonAreRefused() {
+        assertThatThrownBy(() -> JSON.readTree("{\"hook\": ".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CdsHooksException.class)
+                .hasMessageContaining("not valid JSON")
+                .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
+        assertThatThrownBy(() -> JSON.readTree(new byte[0])).hasMessageContaining("empty");
+        assertThatThrownBy(() -> parse("patient-view", "[1, 2]")).hasMessageContaining("must be a JSON object");
+    }
+
+    private HookRequest parse(String hook, String body) {
+        return parser.parse(JSON.readTree(body.getBytes(StandardCharsets.UTF_8)), hook, KEYS);
+    }
+
+    private void assertBadRequest(String hook, String body, String message) {
+        assertThatThrownBy(() -> parse(hook, body))
+                .isInstanceOf(CdsHooksException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
+    }
+}
