@@ -2,6 +2,7 @@ package org.resistancecds.conformance;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -26,13 +30,21 @@ public class ContentInstaller implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ContentInstaller.class);
 
+    private static final String EXAMPLES = "examples/valid";
+
     private final ContentReader reader;
+    private final IFhirSystemDao<Bundle, Meta> systemDao;
     private final DaoRegistry daoRegistry;
     private final ContentProperties properties;
     private final AtomicBoolean installed = new AtomicBoolean();
 
-    public ContentInstaller(FhirContext fhirContext, DaoRegistry daoRegistry, ContentProperties properties) {
+    public ContentInstaller(
+            FhirContext fhirContext,
+            DaoRegistry daoRegistry,
+            IFhirSystemDao<Bundle, Meta> systemDao,
+            ContentProperties properties) {
         this.reader = new ContentReader(fhirContext);
+        this.systemDao = systemDao;
         this.daoRegistry = daoRegistry;
         this.properties = properties;
     }
@@ -40,15 +52,12 @@ public class ContentInstaller implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) {
         long start = System.nanoTime();
-        List<String> folders = new ArrayList<>(properties.folders());
-        if (properties.loadExamples()) {
-            folders.add("examples/valid");
-        }
         // Read everything first: a broken file stops start-up before anything is written.
         List<ContentFile> files = new ArrayList<>();
-        for (String folder : folders) {
+        for (String folder : properties.folders()) {
             files.addAll(reader.read(folder));
         }
+        List<ContentFile> examples = properties.loadExamples() ? reader.read(EXAMPLES) : List.of();
         Map<String, Integer> countsByType = new TreeMap<>();
         int changed = 0;
         for (ContentFile file : files) {
@@ -57,9 +66,14 @@ public class ContentInstaller implements ApplicationRunner {
             }
             countsByType.merge(file.resourceType(), 1, Integer::sum);
         }
+        if (!examples.isEmpty()) {
+            installExamples(examples);
+        }
         installed.set(true);
-        log.info("Installed conformance content from {}: {} resources {} ({} new or changed) in {} ms",
-                folders, files.size(), countsByType, changed, (System.nanoTime() - start) / 1_000_000);
+        log.info("Installed conformance content from {}: {} resources {} ({} new or changed){} in {} ms",
+                properties.folders(), files.size(), countsByType, changed,
+                examples.isEmpty() ? "" : " and " + examples.size() + " examples from " + EXAMPLES,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private boolean install(ContentFile file) {
@@ -69,6 +83,21 @@ public class ContentInstaller implements ApplicationRunner {
             return !outcome.isNop();
         } catch (RuntimeException e) {
             throw new ContentLoadException(file.location() + ": could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /** Examples refer to each other (derivedFrom, focus), so they go in as one transaction of updates. */
+    private void installExamples(List<ContentFile> examples) {
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (ContentFile file : examples) {
+            String id = file.resourceType() + "/" + file.resource().getIdElement().getIdPart();
+            transaction.addEntry().setResource((Resource) file.resource())
+                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(id);
+        }
+        try {
+            systemDao.transaction(new SystemRequestDetails(), transaction);
+        } catch (RuntimeException e) {
+            throw new ContentLoadException(EXAMPLES + ": could not be stored: " + e.getMessage(), e);
         }
     }
 

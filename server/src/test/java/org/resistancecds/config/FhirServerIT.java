@@ -8,7 +8,12 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.resistancecds.conformance.ContentFile;
+import org.resistancecds.conformance.ContentReader;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -34,6 +39,27 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(capabilities.getRestFirstRep().getResource())
                 .extracting(CapabilityStatement.CapabilityStatementRestResourceComponent::getType)
                 .contains("Patient", "Observation", "PlanDefinition", "CodeSystem");
+    }
+
+    @Test
+    void capabilityStatementListsOurProfilesAndOperations() {
+        CapabilityStatement capabilities =
+                fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
+        List<String> supported = capabilities.getRestFirstRep().getResource().stream()
+                .flatMap(r -> r.getSupportedProfile().stream())
+                .map(CanonicalType::getValue)
+                .toList();
+        List<String> ours = new ContentReader(fhirContext).read("profiles").stream()
+                .map(ContentFile::resource)
+                .filter(r -> r instanceof StructureDefinition sd && "resource".equals(sd.getKind().toCode()))
+                .map(r -> ((StructureDefinition) r).getUrl())
+                .toList();
+
+        assertThat(ours).isNotEmpty();
+        assertThat(supported).containsAll(ours);
+        assertThat(capabilities.getRestFirstRep().getOperation())
+                .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
+                .contains("evaluate-resistance");
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.StandaloneServer;
 
-/** The default file H2 database keeps data across a restart, and content installs idempotently. */
+/** The default file H2 database keeps data across a restart; content and examples install idempotently. */
 class FileDatabaseRestartIT {
 
     @TempDir
@@ -21,7 +21,8 @@ class FileDatabaseRestartIT {
     @Test
     void dataSurvivesRestartAndContentIsNotDuplicated() {
         Map<String, Object> settings = Map.of(
-                "spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0");
+                "spring.datasource.url", "jdbc:h2:file:" + dataDir.resolve("db") + ";WRITE_DELAY=0",
+                "resistance.content.load-examples", "true");
         IdType patientId;
         String contentVersion;
         try (StandaloneServer first = StandaloneServer.start(settings)) {
@@ -40,6 +41,9 @@ class FileDatabaseRestartIT {
                     .withId("resistance-mechanism").execute();
 
             assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Durable");
+            // Examples refer to each other; they load as one transaction, twice without error.
+            assertThat(second.fhirClient().read().resource(Patient.class).withId("nsclc-ar-01").execute()
+                    .getIdElement().getVersionIdPart()).isEqualTo("1");
             assertThat(mechanisms.getMeta().getVersionId()).isEqualTo(contentVersion);
         }
     }

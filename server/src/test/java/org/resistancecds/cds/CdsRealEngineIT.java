@@ -1,0 +1,112 @@
+package org.resistancecds.cds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.resistancecds.AbstractServerIT;
+import org.resistancecds.cds.security.TestJwts;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * End to end with the real knowledge engine: a golden scenario is stored through a transaction, then the
+ * patient-view service is called without prefetch (the server reads its own repository) and with prefetch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CdsRealEngineIT extends AbstractServerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SERVICE = "/cds-services/ici-resistance-patient-view";
+
+    @DynamicPropertySource
+    static void trustedEhr(DynamicPropertyRegistry registry) {
+        registry.add("resistance.cds.security.enabled", () -> "true");
+        registry.add("resistance.cds.security.clients[0].issuer", () -> TestJwts.ISSUER);
+        registry.add("resistance.cds.security.clients[0].jwks", TestJwts::trustedJwks);
+    }
+
+    @BeforeAll
+    void storeScenario() throws Exception {
+        String bundle = Files.readString(Path.of("../examples/scenarios/acquired-resistance-b2m-loss.bundle.json"));
+        HttpResponse<String> stored = postJson("/fhir", "application/fhir+json", bundle);
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    }
+
+    @Test
+    void patientViewWithoutPrefetchReadsTheRepositoryAndExplainsTheMechanism() throws Exception {
+        JsonNode cards = call(request(null)).get("cards");
+
+        assertCardsForB2mLoss(cards);
+    }
+
+    @Test
+    void patientViewWithPrefetchGivesTheSameCards() throws Exception {
+        JsonNode withoutPrefetch = call(request(null)).get("cards");
+        String prefetch = "\"prefetch\":{\"patient\":" + get("/fhir/Patient/sc-b2m").body()
+                + ",\"observations\":" + get("/fhir/Observation?subject=Patient/sc-b2m&_count=200").body()
+                + ",\"medicationStatements\":" + get("/fhir/MedicationStatement?subject=Patient/sc-b2m").body()
+                + ",\"medicationAdministrations\":" + get("/fhir/MedicationAdministration?subject=Patient/sc-b2m").body()
+                + ",\"medicationRequests\":" + get("/fhir/MedicationRequest?subject=Patient/sc-b2m").body()
+                + ",\"conditions\":" + get("/fhir/Condition?subject=Patient/sc-b2m").body() + "}";
+
+        JsonNode withPrefetch = call(request(prefetch)).get("cards");
+
+        assertThat(uuids(withPrefetch)).containsExactlyInAnyOrderElementsOf(uuids(withoutPrefetch));
+        assertCardsForB2mLoss(withPrefetch);
+    }
+
+    private static void assertCardsForB2mLoss(JsonNode cards) {
+        List<String> summaries = new ArrayList<>();
+        cards.forEach(card -> summaries.add(card.get("summary").asText()));
+        assertThat(summaries).anySatisfy(s -> assertThat(s).contains("Acquired resistance"));
+        JsonNode mechanismCard = null;
+        for (JsonNode card : cards) {
+            if ("antigen-presentation-defect".equals(card.at("/source/topic/code").asText())) {
+                mechanismCard = card;
+            }
+        }
+        assertThat(mechanismCard).as("a card for the antigen presentation defect in " + summaries).isNotNull();
+        String detail = mechanismCard.get("detail").asText();
+        assertThat(detail).containsIgnoringCase("investigational");
+        assertThat(detail).containsIgnoringCase("evidence");
+        assertThat(mechanismCard.get("uuid").asText()).isNotBlank();
+        cards.forEach(card -> assertThat(card.get("summary").asText().length()).isLessThan(140));
+    }
+
+    private JsonNode call(String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + SERVICE))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(baseUrl() + SERVICE).build()))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(CdsHooksModelValidator.get().errors(response.body(), CdsHooksModelValidator.RESPONSE))
+                .as("CDSHooksResponse errors").isEmpty();
+        return JSON.readTree(response.body());
+    }
+
+    private static String request(String prefetch) {
+        return "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\","
+                + (prefetch == null ? "" : prefetch + ",")
+                + "\"context\":{\"userId\":\"Practitioner/dr-1\",\"patientId\":\"sc-b2m\"}}";
+    }
+
+    private static List<String> uuids(JsonNode cards) {
+        List<String> ids = new ArrayList<>();
+        cards.forEach(card -> ids.add(card.get("uuid").asText()));
+        return ids;
+    }
+}
