@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
@@ -36,7 +35,8 @@ public class ContentInstaller implements ApplicationRunner {
     private final IFhirSystemDao<Bundle, Meta> systemDao;
     private final DaoRegistry daoRegistry;
     private final ContentProperties properties;
-    private final AtomicBoolean installed = new AtomicBoolean();
+    /** The stored content files, once installed; null before. */
+    private volatile List<ContentFile> installedFiles;
 
     public ContentInstaller(
             FhirContext fhirContext,
@@ -69,7 +69,7 @@ public class ContentInstaller implements ApplicationRunner {
         if (!examples.isEmpty()) {
             installExamples(examples);
         }
-        installed.set(true);
+        installedFiles = List.copyOf(files);
         log.info("Installed conformance content from {}: {} resources {} ({} new or changed){} in {} ms",
                 properties.folders(), files.size(), countsByType, changed,
                 examples.isEmpty() ? "" : " and " + examples.size() + " examples from " + EXAMPLES,
@@ -103,6 +103,14 @@ public class ContentInstaller implements ApplicationRunner {
 
     /** True once every content folder is stored. */
     public boolean isInstalled() {
-        return installed.get();
+        return installedFiles != null;
+    }
+
+    /** The content files stored at start (not the examples), so later start-up steps need not read them again. */
+    public List<ContentFile> installedFiles() {
+        if (installedFiles == null) {
+            throw new IllegalStateException("conformance content is not installed yet");
+        }
+        return installedFiles;
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.resistancecds.conformance.ContentFile;
-import org.resistancecds.conformance.ContentReader;
+import org.resistancecds.conformance.ContentInstaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -27,10 +27,12 @@ public class ValidatorWarmup implements ApplicationRunner {
 
     private final FhirContext fhirContext;
     private final FhirValidator validator;
+    private final ContentInstaller installer;
 
-    public ValidatorWarmup(FhirContext fhirContext, FhirValidator validator) {
+    public ValidatorWarmup(FhirContext fhirContext, FhirValidator validator, ContentInstaller installer) {
         this.fhirContext = fhirContext;
         this.validator = validator;
+        this.installer = installer;
     }
 
     @Override
@@ -38,7 +40,7 @@ public class ValidatorWarmup implements ApplicationRunner {
         long start = System.nanoTime();
         List<IBaseResource> skeletons = new ArrayList<>();
         skeletons.add(fhirContext.getResourceDefinition("Observation").newInstance());
-        for (ContentFile file : new ContentReader(fhirContext).read("profiles")) {
+        for (ContentFile file : installer.installedFiles()) {
             if (file.resource() instanceof StructureDefinition profile && "resource".equals(profile.getKind().toCode())) {
                 IBaseResource skeleton = fhirContext.getResourceDefinition(profile.getType()).newInstance();
                 skeleton.getMeta().addProfile(profile.getUrl());
