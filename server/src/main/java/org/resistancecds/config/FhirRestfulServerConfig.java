@@ -1,5 +1,6 @@
 package org.resistancecds.config;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -14,9 +15,11 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /** The HAPI RestfulServer servlet at {@code /fhir}, with the JPA providers and every registered plug-in. */
 @Configuration
@@ -52,6 +55,16 @@ public class FhirRestfulServerConfig {
         server.setServerConformanceProvider(capabilities);
         plugins.forEach(plugin -> plugin.register(server));
         return server;
+    }
+
+    @Bean
+    public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(
+            FhirContext fhirContext, HttpLimitsProperties limits) {
+        FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
+                new RequestBodyLimitFilter(fhirContext, limits.maxRequestBody().toBytes()));
+        registration.addUrlPatterns(FHIR_PATH + "/*", "/cds-services/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
     }
 
     @Bean

@@ -1,16 +1,24 @@
 package org.resistancecds.reliability;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.resistancecds.AbstractServerIT;
 
 /**
@@ -44,7 +52,23 @@ class BadInputIT extends AbstractServerIT {
                                 + "\"Patient/does-not-exist-anywhere\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}",
                         400),
                 Arguments.of("unknown operation", "/fhir/Patient/$no-such-operation", JSON,
-                        "{\"resourceType\":\"Parameters\"}", 400));
+                        "{\"resourceType\":\"Parameters\"}", 400),
+                // Jackson's nesting limit (1000) stops the parser before it can exhaust the stack.
+                Arguments.of("deeply nested JSON", "/fhir/Patient", JSON,
+                        "{\"resourceType\":\"Patient\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 400),
+                // FHIR caps a string at 1 MB; the validator enforces it on every write.
+                Arguments.of("2 MB string", "/fhir/Patient", JSON,
+                        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + "x".repeat(2 << 20) + "\"}]}", 422),
+                Arguments.of("transaction with a duplicate fullUrl", "/fhir", JSON, transaction(
+                        PATIENT_ENTRY.formatted("urn:uuid:8d0c8f3e-1a57-4f7c-9d36-3c0d1f1e0001", "Dup"),
+                        PATIENT_ENTRY.formatted("urn:uuid:8d0c8f3e-1a57-4f7c-9d36-3c0d1f1e0001", "Dup")), 400));
+    }
+
+    private static final String PATIENT_ENTRY = "{\"fullUrl\":\"%s\",\"resource\":{\"resourceType\":\"Patient\","
+            + "\"name\":[{\"family\":\"%s\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
+
+    private static String transaction(String... entries) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,6 +80,90 @@ class BadInputIT extends AbstractServerIT {
         assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(status);
         assertThat(response.body()).contains("OperationOutcome");
         assertThat(response.body()).doesNotContain("\tat ", "root:x:0:0");
+    }
+
+    @Test
+    void transactionWithOneInvalidEntryStoresNothing() throws Exception {
+        String family = "OneBadEntry" + System.nanoTime();
+        String invalidVariant = "{\"resource\":{\"resourceType\":\"Observation\",\"meta\":{\"profile\":["
+                + "\"https://resistance-cds.org/fhir/StructureDefinition/resistance-variant\"]},\"status\":\"final\","
+                + "\"code\":{\"text\":\"not a variant\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}";
+
+        HttpResponse<String> response = postJson("/fhir", JSON,
+                transaction(PATIENT_ENTRY.formatted("urn:uuid:" + java.util.UUID.randomUUID(), family), invalidVariant));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+        assertThat(response.body()).contains("OperationOutcome", "resistance-variant");
+        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+    }
+
+    @ParameterizedTest(name = "declared Content-Length over the limit on {0}")
+    @ValueSource(strings = {"/fhir/Patient", "/cds-services/ici-resistance-patient-view"})
+    void declaredOversizedBodyIsRefusedWith413BeforeItIsRead(String path) throws Exception {
+        // Only the headers are sent: the server must answer from the declared length alone.
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + (100L << 20) + "\r\n\r\n")
+                    .getBytes(UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
+            String statusLine = in.readLine();
+            int length = 0;
+            for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
+                if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
+                }
+            }
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                read += in.read(body, read, length - read);
+            }
+
+            assertThat(statusLine).startsWith("HTTP/1.1 413");
+            assertThat(new String(body)).contains("OperationOutcome", "too-long", "resistance.http.max-request-body");
+        }
+    }
+
+    @Test
+    void chunkedOversizedBodyIsRefusedWith413() throws Exception {
+        byte[] body = paddedPatient(OVER_LIMIT);
+
+        // No length is declared: the server counts while it reads.
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient"))
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void chunkedBodyUnderTheLimitIsStored() throws Exception {
+        byte[] body = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Chunked\"}]}".getBytes(UTF_8);
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient"))
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(response.body()).contains("Chunked");
+    }
+
+    /** Default limit (64 MB) plus 1 MB: small enough for the server to drain the rest after refusing. */
+    private static final int OVER_LIMIT = 65 << 20;
+
+    /** A valid Patient preceded by whitespace, so only its size is wrong. */
+    private static byte[] paddedPatient(int size) {
+        byte[] patient = "{\"resourceType\":\"Patient\"}".getBytes(UTF_8);
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) ' ');
+        System.arraycopy(patient, 0, body, size - patient.length, patient.length);
+        return body;
     }
 
     @Test

@@ -1,0 +1,14 @@
+package org.resistancecds.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits on what a client may send.
+ *
+ * @param maxRequestBody largest request body accepted on {@code /fhir} and {@code /cds-services}; larger ones get
+ *     413. The whole body is parsed in memory, so heap must allow a few of these at once.
+ */
+@ConfigurationProperties("resistance.http")
+public record HttpLimitsProperties(@DefaultValue("64MB") DataSize maxRequestBody) {}
