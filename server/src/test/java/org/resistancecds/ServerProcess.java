@@ -53,6 +53,10 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
     public String fhirBase() {
         return "http://localhost:" + port + "/fhir";
     }
@@ -95,6 +99,11 @@ public final class ServerProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException("server not ready within " + timeout + ": " + tail());
+    }
+
+    /** Everything the server has logged so far. */
+    public String logText() throws IOException {
+        return Files.readString(log);
     }
 
     private String tail() throws IOException {

@@ -5,10 +5,14 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.hibernate.exception.ConstraintViolationException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
@@ -17,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +36,7 @@ public class ContentInstaller implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(ContentInstaller.class);
 
     private static final String EXAMPLES = "examples/valid";
+    private static final int MAX_ATTEMPTS = 5;
 
     private final ContentReader reader;
     private final IFhirSystemDao<Bundle, Meta> systemDao;
@@ -78,8 +85,8 @@ public class ContentInstaller implements ApplicationRunner {
 
     private boolean install(ContentFile file) {
         try {
-            DaoMethodOutcome outcome =
-                    daoRegistry.getResourceDao(file.resourceType()).update(file.resource(), new SystemRequestDetails());
+            DaoMethodOutcome outcome = retryingConcurrentWrites(file.location(), () ->
+                    daoRegistry.getResourceDao(file.resourceType()).update(file.resource(), new SystemRequestDetails()));
             return !outcome.isNop();
         } catch (RuntimeException e) {
             throw new ContentLoadException(file.location() + ": could not be stored: " + e.getMessage(), e);
@@ -95,9 +102,48 @@ public class ContentInstaller implements ApplicationRunner {
                     .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(id);
         }
         try {
-            systemDao.transaction(new SystemRequestDetails(), transaction);
+            retryingConcurrentWrites(EXAMPLES, () -> systemDao.transaction(new SystemRequestDetails(), transaction));
         } catch (RuntimeException e) {
             throw new ContentLoadException(EXAMPLES + ": could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Nodes starting together on one database store the same content at the same moment; the loser of such a
+     * race gets a version conflict or a unique-key violation. Trying again finds the winner's identical copy.
+     */
+    private static <T> T retryingConcurrentWrites(String what, Supplier<T> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (RuntimeException e) {
+                if (attempt == MAX_ATTEMPTS || !isConcurrentWriteConflict(e)) {
+                    throw e;
+                }
+                log.info("{}: another node stored it at the same time ({}); trying again", what, e.getClass().getSimpleName());
+                sleepQuietly(ThreadLocalRandom.current().nextLong(50, 250L * attempt));
+            }
+        }
+    }
+
+    private static boolean isConcurrentWriteConflict(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ResourceVersionConflictException
+                    || cause instanceof DataIntegrityViolationException
+                    || cause instanceof ConcurrencyFailureException
+                    || cause instanceof ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContentLoadException("interrupted while installing content", e);
         }
     }
 

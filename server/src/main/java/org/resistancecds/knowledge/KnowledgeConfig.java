@@ -1,10 +1,15 @@
 package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
-/** Loads and compiles the knowledge once at start and exposes the engine; a broken knowledge file stops start-up. */
+/**
+ * Compiles the knowledge files once at start (a broken file stops start-up) and then follows the stored copy,
+ * so that changes made through the API reach every node.
+ */
 @Configuration
 public class KnowledgeConfig {
 
@@ -14,7 +19,15 @@ public class KnowledgeConfig {
     }
 
     @Bean
-    public ResistanceEvaluator resistanceEvaluator(KnowledgeBase knowledgeBase) {
-        return new KnowledgeEvaluator(knowledgeBase);
+    public SwappableEvaluator resistanceEvaluator(KnowledgeBase knowledgeBase) {
+        return new SwappableEvaluator(new KnowledgeEvaluator(knowledgeBase));
+    }
+
+    /** After the content installer (order 0), which stores the same files the engine started with. */
+    @Bean
+    @Order(20)
+    public StoredKnowledgeWatcher storedKnowledgeWatcher(FhirContext fhirContext, DaoRegistry daoRegistry,
+            SwappableEvaluator evaluator, KnowledgeProperties properties) {
+        return new StoredKnowledgeWatcher(fhirContext, daoRegistry, evaluator, properties);
     }
 }

@@ -15,27 +15,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.resistancecds.AbstractServerIT;
-import org.resistancecds.cds.security.TestJwts;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.resistancecds.AbstractTrustedEhrIT;
 
 /**
  * End to end with the real knowledge engine: a golden scenario is stored through a transaction, then the
  * patient-view service is called without prefetch (the server reads its own repository) and with prefetch.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CdsRealEngineIT extends AbstractServerIT {
+class CdsRealEngineIT extends AbstractTrustedEhrIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVICE = "/cds-services/ici-resistance-patient-view";
-
-    @DynamicPropertySource
-    static void trustedEhr(DynamicPropertyRegistry registry) {
-        registry.add("resistance.cds.security.enabled", () -> "true");
-        registry.add("resistance.cds.security.clients[0].issuer", () -> TestJwts.ISSUER);
-        registry.add("resistance.cds.security.clients[0].jwks", TestJwts::trustedJwks);
-    }
 
     @BeforeAll
     void storeScenario() throws Exception {
@@ -88,7 +78,7 @@ class CdsRealEngineIT extends AbstractServerIT {
     private JsonNode call(String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + SERVICE))
                         .header("Content-Type", "application/json")
-                        .header("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(baseUrl() + SERVICE).build()))
+                        .header("Authorization", ehrAuthorization(baseUrl() + SERVICE))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

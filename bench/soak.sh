@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Soak: starts the packaged server (dev profile, file H2 in a fresh temporary folder), warms it up, then runs
+# mixed traffic (validated transactions, reads, searches, CDS patient-view, $evaluate-resistance) at 16 clients
+# for 5 minutes, sampling resident memory. Prints p50/p95/p99 per kind of call, errors, and memory; exits
+# non-zero on any error or when memory at the end exceeds 1.25x the post-warm-up level.
+# Options go to the soak client: --clients N --seconds S --warmup S --rss-growth F
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT="${BENCH_PORT:-18091}"
+MVN="${MVN:-mvn}"
+if [[ ! -f server/target/resistance-cds-server.jar ]]; then "$MVN" -q -B -DskipTests package; fi
+"$MVN" -q -B -o -pl server test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
+
+DATA="$(mktemp -d)"
+LOG="server/target/soak-server.log"
+java ${SERVER_JAVA_OPTS:-} -jar server/target/resistance-cds-server.jar \
+  --server.port="$PORT" --spring.profiles.active=dev \
+  --spring.datasource.url="jdbc:h2:file:$DATA/soak;WRITE_DELAY=0" >"$LOG" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+
+echo "Waiting for the server on port $PORT (log: $LOG)..."
+for _ in $(seq 1 600); do
+  if curl -fs "http://localhost:$PORT/actuator/health/readiness" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "server exited; see $LOG"; exit 1; fi
+  sleep 1
+done
+
+java -cp "$CP" org.resistancecds.reliability.SoakBenchmark "http://localhost:$PORT" "$SERVER_PID" "$@"
