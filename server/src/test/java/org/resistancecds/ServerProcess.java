@@ -33,6 +33,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar with the given {@code --name=value} arguments and waits until it reports ready. */
     public static ServerProcess start(Path workDir, List<String> arguments) throws Exception {
+        return start(workDir, arguments, Duration.ofMinutes(4));
+    }
+
+    /** As {@link #start(Path, List)}, waiting up to {@code readyWithin}: several nodes starting at once share the CPU. */
+    public static ServerProcess start(Path workDir, List<String> arguments, Duration readyWithin) throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn package first");
         }
@@ -49,7 +54,7 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         ServerProcess server = new ServerProcess(process, port, log);
-        server.awaitReady(Duration.ofMinutes(4));
+        server.awaitReady(readyWithin);
         return server;
     }
 

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.ServerProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +36,8 @@ class TwoNodePostgresIT {
     private static final Duration REFRESH = Duration.ofSeconds(2);
     private static final String JSON = "application/fhir+json";
 
-    @TempDir
-    static Path workDir;
+    /** Kept after the run: the two nodes' logs are the first thing to read when this test fails. */
+    private static final Path workDir = Path.of("target", "two-node-postgres");
 
     private static EmbeddedPostgres postgres;
     private static ServerProcess nodeA;
@@ -67,7 +66,7 @@ class TwoNodePostgresIT {
 
     private static ServerProcess start(String name, List<String> arguments) {
         try {
-            return ServerProcess.start(workDir.resolve(name), arguments);
+            return ServerProcess.start(workDir.resolve(name), arguments, Duration.ofMinutes(8));
         } catch (Exception e) {
             throw new IllegalStateException("node " + name + " did not start", e);
         }
