@@ -20,7 +20,7 @@ public final class AuditFilter extends OncePerRequestFilter {
 
     /** Credentials never go into the log, even when a client puts them in the URL. */
     private static final Pattern SECRET_PARAMETER =
-            Pattern.compile("(?i)(^|&)(access_token|client_secret|code|refresh_token)=[^&]*");
+            Pattern.compile("(?i)(^|&)(access_token|client_secret|refresh_token)=[^&]*");
 
     private final AuditLog auditLog;
 
