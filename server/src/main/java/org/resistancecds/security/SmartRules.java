@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.resistancecds.operations.EvaluateResistanceProvider;
 import org.resistancecds.security.SmartScope.Level;
 import org.resistancecds.security.SmartScope.Permission;
 
@@ -94,21 +95,34 @@ public final class SmartRules {
                 }
             }
         }
-        // Operations on a stored patient: allowed when the token may read that Patient; what they read is then
-        // checked resource by resource against the rules above.
+        // $everything on a stored patient: allowed when the token may read that Patient; every resource of the
+        // answer is then checked against the rules above.
         if (access.allows(Level.PATIENT, "Patient", Permission.READ)) {
             rules.allow("$everything").operation().named("$everything").onInstance(patient)
                     .andRequireExplicitResponseAuthorization();
-            rules.allow(EVALUATE).operation().named(EVALUATE).onInstance(patient).andAllowAllResponses();
         }
         if (access.allows(Level.USER, "Patient", Permission.READ)
                 || access.allows(Level.SYSTEM, "Patient", Permission.READ)) {
             rules.allow("$everything").operation().named("$everything").onInstancesOfType(Patient.class)
                     .andRequireExplicitResponseAuthorization();
+        }
+        // $evaluate-resistance on a stored patient answers with derived resources (GuidanceResponse, RequestGroup)
+        // that no read rule covers, and HAPI does not re-check the reads the operation makes once it is allowed:
+        // so it is allowed only to a token that may itself read everything the operation reads.
+        if (canEvaluate(access, Level.PATIENT)) {
+            rules.allow(EVALUATE).operation().named(EVALUATE).onInstance(patient).andAllowAllResponses();
+        }
+        if (canEvaluate(access, Level.USER) || canEvaluate(access, Level.SYSTEM)) {
             rules.allow(EVALUATE).operation().named(EVALUATE).onInstancesOfType(Patient.class)
                     .andAllowAllResponses();
         }
         return rules.denyAll("not granted by the token's scopes").build();
+    }
+
+    private static boolean canEvaluate(FhirAccess access, Level level) {
+        return access.allows(level, "Patient", Permission.READ)
+                && EvaluateResistanceProvider.SEARCHED_TYPES.stream()
+                        .allMatch(type -> access.allows(level, type, Permission.SEARCH));
     }
 
     private static boolean isSearch(RestOperationTypeEnum operation) {
