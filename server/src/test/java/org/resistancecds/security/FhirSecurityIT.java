@@ -98,7 +98,9 @@ class FhirSecurityIT extends AbstractServerIT {
     /**
      * Expected status per endpoint (rows) and token (columns, as in {@link #TOKENS}): none, expired, wrong
      * issuer, wrong audience, forged, patient A rs, patient A v1 read, patient A cruds, patient C rs,
-     * user read-only, user Observation, system, patient A with Patient.rs only.
+     * user read-only, user Observation, system, patient A with Patient.rs only. Patient A also has a
+     * MedicationStatement, so a token without MedicationStatement scopes cannot have A's {@code $everything}, and
+     * {@code $evaluate-resistance} needs search on every type it reads.
      */
     private static final String EXPECTED = """
             read A                    | 401 401 401 401 401 200 200 200 403 200 200 200 200
@@ -112,7 +114,7 @@ class FhirSecurityIT extends AbstractServerIT {
             create for B              | 401 401 401 401 401 403 403 403 403 403 201 201 403
             update A                  | 401 401 401 401 401 403 403 200 403 403 200 200 403
             transaction for A         | 401 401 401 401 401 403 403 200 403 403 200 200 403
-            everything A              | 401 401 401 401 401 200 200 200 403 200 200 200 403
+            everything A              | 401 401 401 401 401 200 200 200 403 200 403 200 403
             everything B              | 401 401 401 401 401 403 403 403 403 200 200 200 403
             evaluate A                | 401 401 401 401 401 200 200 200 403 200 403 200 403
             evaluate A persist        | 401 401 401 401 401 403 403 200 403 403 403 200 403
@@ -132,6 +134,12 @@ class FhirSecurityIT extends AbstractServerIT {
         }
         assertStatus(send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), system), 201, 200);
         assertStatus(send("PUT", "/fhir/Observation/sec-obs-b", observation("sec-obs-b", B, null), system), 201, 200);
+        // A medication statement with a referenced Medication: prefetch includes it, and it holds no patient data.
+        assertStatus(send("PUT", "/fhir/Medication/sec-med", "{\"resourceType\":\"Medication\",\"id\":\"sec-med\","
+                + "\"code\":{\"text\":\"paracetamol\"}}", system), 201, 200);
+        assertStatus(send("PUT", "/fhir/MedicationStatement/sec-ms-a", "{\"resourceType\":\"MedicationStatement\","
+                + "\"id\":\"sec-ms-a\",\"status\":\"active\",\"medicationReference\":{\"reference\":"
+                + "\"Medication/sec-med\"},\"subject\":{\"reference\":\"Patient/" + A + "\"}}", system), 201, 200);
         // In C's compartment, but names B as performer: including it must not reveal B to C's token.
         assertStatus(send("PUT", "/fhir/Observation/sec-obs-c", observation("sec-obs-c", C, B), system), 201, 200);
     }

@@ -38,6 +38,7 @@ public final class RepositoryAccessPolicy {
     private final boolean enforced;
     private final FhirTokenVerifier verifier;
     private final Set<String> sharedReadTypes;
+    private final FhirContext fhirContext;
     private final FhirTerser terser;
 
     public RepositoryAccessPolicy(
@@ -45,6 +46,7 @@ public final class RepositoryAccessPolicy {
         this.enforced = enforced;
         this.verifier = verifier;
         this.sharedReadTypes = Set.copyOf(sharedReadTypes);
+        this.fhirContext = fhirContext;
         this.terser = fhirContext.newTerser();
     }
 
@@ -115,7 +117,9 @@ public final class RepositoryAccessPolicy {
     }
 
     private void requireInCompartment(String key, IBaseResource resource, IdType patient) {
-        if (resource == null || resource instanceof OperationOutcome) {
+        // Included Medications and other shared types hold no patient data and are readable with any token.
+        if (resource == null || resource instanceof OperationOutcome
+                || sharedReadTypes.contains(fhirContext.getResourceType(resource))) {
             return;
         }
         boolean inside = resource instanceof Patient
