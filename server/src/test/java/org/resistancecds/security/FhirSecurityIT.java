@@ -34,6 +34,7 @@ import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,6 +46,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Import(FhirSecurityIT.FailureInjection.class)
+// No other test shares this context: close it afterwards rather than keep a whole server in the test JVM's memory.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class FhirSecurityIT extends AbstractServerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
