@@ -21,7 +21,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:resistance-it;DB_CLOSE_DELAY=-1",
-            "spring.datasource.hikari.maximum-pool-size=10"
+            "spring.datasource.hikari.maximum-pool-size=10",
+            // FHIR access control is tested by security.FhirSecurityIT with its own issuer; the other tests
+            // exercise the FHIR endpoint itself.
+            "resistance.security.enabled=false",
+            "resistance.audit.file=target/it-audit/audit.jsonl"
         })
 public abstract class AbstractServerIT {
 

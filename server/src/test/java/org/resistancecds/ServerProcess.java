@@ -45,6 +45,10 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "--server.port=" + port));
+        // FHIR access control off unless the test sets it (it is tested by FhirSecurityIT).
+        if (arguments.stream().noneMatch(argument -> argument.startsWith("--resistance.security.enabled="))) {
+            command.add("--resistance.security.enabled=false");
+        }
         command.addAll(arguments);
         Files.createDirectories(workDir);
         Path log = Files.createTempFile(workDir, "server-", ".log");

@@ -15,6 +15,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class StandaloneServer implements AutoCloseable {
 
+    /**
+     * Settings every test server gets unless the test gives its own: FHIR access control off (tested by
+     * {@code FhirSecurityIT}), the audit log under {@code target/}.
+     */
+    public static final Map<String, Object> TEST_DEFAULTS = Map.of(
+            "resistance.security.enabled", "false",
+            "resistance.audit.file", "target/it-audit/audit.jsonl");
+
     private final ConfigurableApplicationContext context;
 
     private StandaloneServer(ConfigurableApplicationContext context) {
@@ -25,7 +33,9 @@ public final class StandaloneServer implements AutoCloseable {
     public static StandaloneServer start(Map<String, Object> properties, String... profiles) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=0");
-        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(TEST_DEFAULTS);
+        settings.putAll(properties);
+        settings.forEach((key, value) -> args.add("--" + key + "=" + value));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ResistanceCdsApplication.class)
                 .profiles(profiles)
                 .run(args.toArray(String[]::new));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.resistancecds.audit.AuditAttributes;
 import org.resistancecds.cds.feedback.FeedbackEntry;
 import org.resistancecds.cds.feedback.FeedbackParser;
 import org.resistancecds.cds.feedback.FeedbackStore;
@@ -76,16 +77,20 @@ public class CdsHooksController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<byte[]> discovery() {
+    public ResponseEntity<byte[]> discovery(HttpServletRequest http) {
+        describe(http, "cds-discovery", null);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(discovery);
     }
 
     @PostMapping("/{id}")
     public ResponseEntity<byte[]> call(@PathVariable("id") String id, HttpServletRequest http) {
+        describe(http, "cds-call", id);
         CdsService service = service(id);
         CdsServiceDefinition definition = service.definition();
         JsonNode body = json.readTree(body(http));
         HookRequest request = requestParser.parse(body, definition.hook(), definition.prefetch().keySet());
+        http.setAttribute(AuditAttributes.SUBJECT, request.context().userId());
+        http.setAttribute(AuditAttributes.PATIENT, request.context().patientId());
         PatientData data = prefetch.resolve(definition, request, localFhirServer(http));
         CdsServiceResponseJson response = service.call(request, data);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.write(response));
@@ -93,6 +98,7 @@ public class CdsHooksController {
 
     @PostMapping("/{id}/feedback")
     public ResponseEntity<byte[]> feedback(@PathVariable("id") String id, HttpServletRequest http) {
+        describe(http, "cds-feedback", id);
         service(id);
         List<FeedbackEntry> entries = feedbackParser.parse(json.readTree(body(http)));
         Object client = http.getAttribute(CdsAuthenticationFilter.CLIENT_ATTRIBUTE);
@@ -106,6 +112,13 @@ public class CdsHooksController {
             receipt.add(item);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.write(Map.of("feedback", receipt)));
+    }
+
+    /** What the audit record says this call was, and which CDS client made it. */
+    private static void describe(HttpServletRequest http, String action, String serviceId) {
+        http.setAttribute(AuditAttributes.ACTION, action);
+        http.setAttribute(AuditAttributes.OPERATION, serviceId == null ? null : shorten(serviceId));
+        http.setAttribute(AuditAttributes.CLIENT, http.getAttribute(CdsAuthenticationFilter.CLIENT_ATTRIBUTE));
     }
 
     private CdsService service(String id) {

@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.resistancecds.cds.cards.CardMapper;
@@ -14,9 +15,12 @@ import org.resistancecds.cds.feedback.FeedbackParser;
 import org.resistancecds.cds.feedback.FeedbackStore;
 import org.resistancecds.cds.prefetch.FhirServerReader;
 import org.resistancecds.cds.prefetch.PrefetchResolver;
+import org.resistancecds.cds.prefetch.RepositoryAccessPolicy;
 import org.resistancecds.cds.prefetch.RepositoryReader;
 import org.resistancecds.cds.request.HookRequestParser;
 import org.resistancecds.knowledge.ResistanceEvaluator;
+import org.resistancecds.security.FhirSecurityProperties;
+import org.resistancecds.security.FhirTokenVerifier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -62,11 +66,15 @@ public class CdsServicesConfig {
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
             PlatformTransactionManager transactionManager,
-            CdsHooksProperties properties) {
+            CdsHooksProperties properties,
+            FhirSecurityProperties fhirSecurity,
+            FhirTokenVerifier fhirTokens) {
         CdsHooksProperties.Prefetch settings = properties.prefetch();
         return new PrefetchResolver(
                 new RepositoryReader(
                         fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
+                new RepositoryAccessPolicy(fhirSecurity.enabled(), fhirTokens,
+                        Set.copyOf(fhirSecurity.sharedReadTypes()), fhirContext),
                 new FhirServerReader(fhirContext, settings.timeout(), settings.maxPages(), settings.maxResources()),
                 settings.requireHttps());
     }

@@ -37,6 +37,11 @@ import org.resistancecds.knowledge.ResistanceEvaluator;
 public class EvaluateResistanceProvider {
 
     static final String TRIGGER = "evaluate-resistance";
+    /**
+     * What the operation on a stored patient searches besides reading the Patient (and the Medications its data
+     * refer to): access control allows the operation only to tokens that may search all of them.
+     */
+    public static final List<String> SEARCHED_TYPES = PatientDataLoader.TYPES;
     private static final String CANONICAL = GuidanceBundle.MODULE;
 
     private final ResistanceEvaluator evaluator;

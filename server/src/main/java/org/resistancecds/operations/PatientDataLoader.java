@@ -26,7 +26,7 @@ import org.hl7.fhir.r4.model.Type;
 class PatientDataLoader {
 
     /** Resource types with a {@code subject} reference to the patient that the engine reads. */
-    private static final List<String> TYPES =
+    static final List<String> TYPES =
             List.of("Observation", "MedicationStatement", "MedicationAdministration", "MedicationRequest");
 
     private final DaoRegistry daoRegistry;

@@ -17,16 +17,23 @@ import org.resistancecds.cds.request.HookRequest;
  * Completes a call's prefetch: keeps what the client sent, and fetches every key that is missing, was sent as
  * {@code null} or as an OperationOutcome, or is a search page with more pages behind it. Missing data comes
  * from {@code fhirServer} (with {@code fhirAuthorization}), or from this server's repository when no
- * {@code fhirServer} was given or it is this server. When it cannot be had the call fails with 412.
+ * {@code fhirServer} was given or it is this server, as far as {@link RepositoryAccessPolicy} allows. When it
+ * cannot be had the call fails with 412.
  */
 public final class PrefetchResolver {
 
     private final RepositoryReader repository;
+    private final RepositoryAccessPolicy repositoryAccess;
     private final FhirServerReader fhirServers;
     private final boolean requireHttps;
 
-    public PrefetchResolver(RepositoryReader repository, FhirServerReader fhirServers, boolean requireHttps) {
+    public PrefetchResolver(
+            RepositoryReader repository,
+            RepositoryAccessPolicy repositoryAccess,
+            FhirServerReader fhirServers,
+            boolean requireHttps) {
         this.repository = repository;
+        this.repositoryAccess = repositoryAccess;
         this.fhirServers = fhirServers;
         this.requireHttps = requireHttps;
     }
@@ -51,7 +58,10 @@ public final class PrefetchResolver {
             for (String key : missing) {
                 queries.put(key, PrefetchTemplate.render(service.prefetch().get(key), request.context()));
             }
-            byKey.putAll(repository.fetchAll(queries));
+            RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
+            Map<String, IBaseResource> fetched = repository.fetchAll(queries);
+            repositoryAccess.checkResults(grant, fetched);
+            byKey.putAll(fetched);
             return new PatientData(ordered(service, byKey), missing, "repository");
         }
         if (requireHttps && !"https".equalsIgnoreCase(fhirServer.getScheme()) && !LocalFhirServer.isLoopback(fhirServer)) {

@@ -1,0 +1,35 @@
+package org.resistancecds.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps server faults' internals (exception text, SQL, class names) out of FHIR responses: a 5xx is answered
+ * with a generic message and an incident id, and the full exception is logged under that id. Client errors
+ * (4xx) keep their messages, which say what was wrong with the request.
+ */
+public class ErrorSanitizingInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorSanitizingInterceptor.class);
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException sanitize(RequestDetails request, Throwable failure) {
+        if (failure instanceof BaseServerResponseException answer && answer.getStatusCode() < 500) {
+            return null;
+        }
+        int status = failure instanceof BaseServerResponseException answer ? answer.getStatusCode() : 500;
+        String incident = UUID.randomUUID().toString();
+        log.error("FHIR request {} {} failed with {} (incident {})",
+                request.getRequestType(), request.getRequestPath(), status, incident, failure);
+        InternalErrorException generic = new InternalErrorException(
+                "The server failed while answering this request. Incident " + incident
+                        + " is in the server log with the details.");
+        return generic;
+    }
+}

@@ -1,0 +1,147 @@
+package org.resistancecds.security;
+
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.resistancecds.operations.EvaluateResistanceProvider;
+import org.resistancecds.security.SmartScope.Level;
+import org.resistancecds.security.SmartScope.Permission;
+
+/**
+ * Turns a token's SMART scopes into HAPI {@code AuthorizationInterceptor} rules for one request. Patient-level
+ * scopes become rules limited to the token patient's compartment; user- and system-level scopes apply to any
+ * resource of their type. Reads use scopes with {@code r}, searches those with {@code s}. Anything no rule allows
+ * is denied.
+ */
+public final class SmartRules {
+
+    /** Our operation, on a stored patient (reads its data, may store results) or on a given Bundle. */
+    static final String EVALUATE = "$evaluate-resistance";
+    /** Operations on conformance and terminology resources: they read no patient data. */
+    private static final List<String> TERMINOLOGY_OPERATIONS =
+            List.of("$expand", "$lookup", "$validate-code", "$translate", "$subsumes");
+
+    private final Set<String> sharedReadTypes;
+
+    /**
+     * @param sharedReadTypes types any authenticated token may read and search (conformance, terminology and
+     *     knowledge resources, Medication): they hold no patient data
+     */
+    public SmartRules(Set<String> sharedReadTypes) {
+        this.sharedReadTypes = Set.copyOf(sharedReadTypes);
+    }
+
+    /** The rules for a request of the given kind made with the given access (null: no token). */
+    public List<IAuthRule> build(FhirAccess access, RestOperationTypeEnum operation) {
+        RuleBuilder rules = new RuleBuilder();
+        rules.allow("capability statement").metadata();
+        if (access == null) {
+            return rules.denyAll("no access token").build();
+        }
+        for (String type : sharedReadTypes) {
+            rules.allow("shared " + type).read().resourcesOfType(type).withAnyId();
+        }
+        rules.allow("$validate").operation().named("$validate").onAnyType().andAllowAllResponses();
+        for (String name : TERMINOLOGY_OPERATIONS) {
+            for (Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type :
+                    List.of(ValueSet.class, CodeSystem.class, ConceptMap.class)) {
+                rules.allow(name).operation().named(name).onType(type).andAllowAllResponses();
+                rules.allow(name).operation().named(name).onInstancesOfType(type).andAllowAllResponses();
+            }
+        }
+        // Evaluating a Bundle the client sends reads and stores nothing on this server.
+        rules.allow(EVALUATE + " on a Bundle").operation().named(EVALUATE).onServer().andAllowAllResponses();
+        // Entries of a transaction are checked one by one against the rules below.
+        rules.allow("transaction").transaction().withAnyOperation().andApplyNormalRules();
+
+        Permission readKind = isSearch(operation) ? Permission.SEARCH : Permission.READ;
+        IdType patient = access.patientId().map(id -> new IdType("Patient", id)).orElse(null);
+        for (SmartScope scope : access.scopes()) {
+            if (scope.level() == Level.PATIENT && patient == null) {
+                continue;
+            }
+            String name = scope.toString();
+            boolean readable = scope.permissions().contains(readKind)
+                    || operation == RestOperationTypeEnum.TRANSACTION
+                            && (scope.permissions().contains(Permission.READ)
+                                    || scope.permissions().contains(Permission.SEARCH));
+            if (readable) {
+                limit(types(() -> rules.allow(name).read(), scope), patient, scope);
+            }
+            if (scope.permissions().contains(Permission.CREATE)) {
+                limit(types(() -> rules.allow(name).create(), scope), patient, scope);
+            }
+            if (scope.permissions().contains(Permission.UPDATE)) {
+                limit(types(() -> rules.allow(name).write(), scope), patient, scope);
+            }
+            if (scope.permissions().contains(Permission.DELETE)) {
+                IAuthRuleBuilderRuleOpClassifier delete = scope.resourceType().equals(SmartScope.ANY_TYPE)
+                        ? rules.allow(name).delete().allResources()
+                        : rules.allow(name).delete().resourcesOfType(scope.resourceType());
+                if (scope.level() == Level.PATIENT) {
+                    delete.inCompartment("Patient", patient);
+                } else {
+                    delete.withAnyId();
+                }
+            }
+        }
+        // $everything on a stored patient: allowed when the token may read that Patient; every resource of the
+        // answer is then checked against the rules above.
+        if (access.allows(Level.PATIENT, "Patient", Permission.READ)) {
+            rules.allow("$everything").operation().named("$everything").onInstance(patient)
+                    .andRequireExplicitResponseAuthorization();
+        }
+        if (access.allows(Level.USER, "Patient", Permission.READ)
+                || access.allows(Level.SYSTEM, "Patient", Permission.READ)) {
+            rules.allow("$everything").operation().named("$everything").onInstancesOfType(Patient.class)
+                    .andRequireExplicitResponseAuthorization();
+        }
+        // $evaluate-resistance on a stored patient answers with derived resources (GuidanceResponse, RequestGroup)
+        // that no read rule covers, and HAPI does not re-check the reads the operation makes once it is allowed:
+        // so it is allowed only to a token that may itself read everything the operation reads.
+        if (canEvaluate(access, Level.PATIENT)) {
+            rules.allow(EVALUATE).operation().named(EVALUATE).onInstance(patient).andAllowAllResponses();
+        }
+        if (canEvaluate(access, Level.USER) || canEvaluate(access, Level.SYSTEM)) {
+            rules.allow(EVALUATE).operation().named(EVALUATE).onInstancesOfType(Patient.class)
+                    .andAllowAllResponses();
+        }
+        return rules.denyAll("not granted by the token's scopes").build();
+    }
+
+    private static boolean canEvaluate(FhirAccess access, Level level) {
+        return access.allows(level, "Patient", Permission.READ)
+                && EvaluateResistanceProvider.SEARCHED_TYPES.stream()
+                        .allMatch(type -> access.allows(level, type, Permission.SEARCH));
+    }
+
+    private static boolean isSearch(RestOperationTypeEnum operation) {
+        return operation == RestOperationTypeEnum.SEARCH_TYPE
+                || operation == RestOperationTypeEnum.SEARCH_SYSTEM
+                || operation == RestOperationTypeEnum.GET_PAGE;
+    }
+
+    private static IAuthRuleBuilderRuleOpClassifier types(Supplier<IAuthRuleBuilderRuleOp> op, SmartScope scope) {
+        return scope.resourceType().equals(SmartScope.ANY_TYPE)
+                ? op.get().allResources()
+                : op.get().resourcesOfType(scope.resourceType());
+    }
+
+    private static void limit(IAuthRuleBuilderRuleOpClassifier rule, IdType patient, SmartScope scope) {
+        if (scope.level() == Level.PATIENT) {
+            rule.inCompartment("Patient", patient);
+        } else {
+            rule.withAnyId();
+        }
+    }
+}

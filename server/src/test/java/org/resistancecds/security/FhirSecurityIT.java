@@ -1,0 +1,425 @@
+package org.resistancecds.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.resistancecds.AbstractServerIT;
+import org.resistancecds.cds.security.TestJwts;
+import org.resistancecds.config.FhirServerPlugin;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * FHIR access control over HTTP against one server whose issuer's JWKS is served on loopback by
+ * {@link TestIssuer}: a matrix of tokens (none, expired, wrong issuer, wrong audience, forged signature, patient,
+ * user, system) against every kind of endpoint, each with the status it must get; then the audit log, the
+ * discovery documents and error bodies.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Import(FhirSecurityIT.FailureInjection.class)
+// No other test shares this context: close it afterwards rather than keep a whole server in the test JVM's memory.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class FhirSecurityIT extends AbstractServerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path AUDIT = Path.of("target", "it-audit", "security-it.jsonl");
+    private static final String CDS = "/cds-services/ici-resistance-patient-view";
+    private static final String A = "sec-a";
+    private static final String B = "sec-b";
+    private static final String C = "sec-c";
+
+    @DynamicPropertySource
+    static void security(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:security-it;DB_CLOSE_DELAY=-1");
+        registry.add("resistance.security.enabled", () -> "true");
+        registry.add("resistance.security.issuer", () -> TestIssuer.ISSUER);
+        registry.add("resistance.security.jwk-set-uri", () -> TestIssuer.get().jwksUrl());
+        registry.add("resistance.security.audience[0]", () -> TestIssuer.AUDIENCE);
+        registry.add("resistance.security.token-endpoint", () -> "https://auth.test.example/token");
+        registry.add("resistance.security.authorization-endpoint", () -> "https://auth.test.example/authorize");
+        registry.add("resistance.cds.security.enabled", () -> "true");
+        registry.add("resistance.cds.security.clients[0].issuer", () -> TestJwts.ISSUER);
+        registry.add("resistance.cds.security.clients[0].jwks", TestJwts::trustedJwks);
+        registry.add("resistance.audit.file", AUDIT::toString);
+    }
+
+    /** The tokens of the matrix, in the order of the columns of {@link #EXPECTED}. */
+    private static final Map<String, String> TOKENS = new LinkedHashMap<>();
+
+    static {
+        TestIssuer issuer = TestIssuer.get();
+        Instant past = Instant.now().minus(Duration.ofMinutes(30));
+        TOKENS.put("none", null);
+        TOKENS.put("expired", issuer.sign(TestIssuer.claims("system/*.cruds")
+                .issueTime(Date.from(past)).expirationTime(Date.from(past.plus(Duration.ofMinutes(5)))).build()));
+        TOKENS.put("wrong issuer", issuer.sign(TestIssuer.claims("system/*.cruds")
+                .issuer("https://other-auth.test.example/").build()));
+        TOKENS.put("wrong audience", issuer.sign(TestIssuer.claims("system/*.cruds")
+                .audience("https://another-server.test.example/fhir").build()));
+        TOKENS.put("forged", issuer.forge(TestIssuer.claims("system/*.cruds").build()));
+        TOKENS.put("patient A rs", issuer.sign(TestIssuer.claims("launch/patient patient/*.rs").claim("patient", A).build()));
+        TOKENS.put("patient A v1 read", issuer.sign(TestIssuer.claims("patient/*.read").claim("patient", A).build()));
+        TOKENS.put("patient A cruds", issuer.sign(TestIssuer.claims("patient/*.cruds").claim("patient", A).build()));
+        TOKENS.put("patient C rs", issuer.sign(TestIssuer.claims("patient/*.rs").claim("patient", C).build()));
+        TOKENS.put("user read-only", issuer.sign(TestIssuer.claims("openid fhirUser user/*.rs").build()));
+        TOKENS.put("user Observation", issuer.sign(
+                TestIssuer.claims("user/Observation.cruds user/Patient.rs").build()));
+        TOKENS.put("system", issuer.sign(TestIssuer.claims("system/*.cruds").build()));
+        TOKENS.put("patient A Patient only", issuer.sign(
+                TestIssuer.claims("patient/Patient.rs").claim("patient", A).build()));
+    }
+
+    /**
+     * Expected status per endpoint (rows) and token (columns, as in {@link #TOKENS}): none, expired, wrong
+     * issuer, wrong audience, forged, patient A rs, patient A v1 read, patient A cruds, patient C rs,
+     * user read-only, user Observation, system, patient A with Patient.rs only. Patient A also has a
+     * MedicationStatement, so a token without MedicationStatement scopes cannot have A's {@code $everything}, and
+     * {@code $evaluate-resistance} needs search on every type it reads.
+     */
+    private static final String EXPECTED = """
+            read A                    | 401 401 401 401 401 200 200 200 403 200 200 200 200
+            read B                    | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            search A                  | 401 401 401 401 401 200 200 200 403 200 200 200 403
+            search B                  | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            search C                  | 401 401 401 401 401 403 403 403 200 200 200 200 403
+            search A _include subject | 401 401 401 401 401 200 200 200 403 200 200 200 403
+            search C _include B       | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            create for A              | 401 401 401 401 401 403 403 201 403 403 201 201 403
+            create for B              | 401 401 401 401 401 403 403 403 403 403 201 201 403
+            update A                  | 401 401 401 401 401 403 403 200 403 403 200 200 403
+            transaction for A         | 401 401 401 401 401 403 403 200 403 403 200 200 403
+            everything A              | 401 401 401 401 401 200 200 200 403 200 403 200 403
+            everything B              | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            evaluate A                | 401 401 401 401 401 200 200 200 403 200 403 200 403
+            evaluate A persist        | 401 401 401 401 401 403 403 200 403 403 403 200 403
+            evaluate B                | 401 401 401 401 401 403 403 403 403 200 403 200 403
+            evaluate Bundle           | 401 401 401 401 401 200 200 200 200 200 200 200 200
+            CDS A fhirAuthorization   | 412 412 412 412 412 200 200 200 403 200 403 200 403
+            CDS B fhirAuthorization   | 412 412 412 412 412 403 403 403 403 200 403 200 403
+            metadata                  | 200 200 200 200 200 200 200 200 200 200 200 200 200
+            smart-configuration       | 200 200 200 200 200 200 200 200 200 200 200 200 200
+            """;
+
+    @BeforeAll
+    void storeData() throws Exception {
+        String system = TOKENS.get("system");
+        for (String id : List.of(A, B, C)) {
+            assertStatus(send("PUT", "/fhir/Patient/" + id, patient(id), system), 201, 200);
+        }
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), system), 201, 200);
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-b", observation("sec-obs-b", B, null), system), 201, 200);
+        // A medication statement with a referenced Medication: prefetch includes it, and it holds no patient data.
+        assertStatus(send("PUT", "/fhir/Medication/sec-med", "{\"resourceType\":\"Medication\",\"id\":\"sec-med\","
+                + "\"code\":{\"text\":\"paracetamol\"}}", system), 201, 200);
+        assertStatus(send("PUT", "/fhir/MedicationStatement/sec-ms-a", "{\"resourceType\":\"MedicationStatement\","
+                + "\"id\":\"sec-ms-a\",\"status\":\"active\",\"medicationReference\":{\"reference\":"
+                + "\"Medication/sec-med\"},\"subject\":{\"reference\":\"Patient/" + A + "\"}}", system), 201, 200);
+        // In C's compartment, but names B as performer: including it must not reveal B to C's token.
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-c", observation("sec-obs-c", C, B), system), 201, 200);
+    }
+
+    static Stream<Arguments> matrix() {
+        List<String> tokenNames = new ArrayList<>(TOKENS.keySet());
+        List<Arguments> cases = new ArrayList<>();
+        for (String line : EXPECTED.strip().split("\n")) {
+            String[] parts = line.split("\\|");
+            String endpoint = parts[0].strip();
+            String[] statuses = parts[1].strip().split("\\s+");
+            assertThat(statuses).as(endpoint).hasSameSizeAs(tokenNames.toArray());
+            for (int i = 0; i < statuses.length; i++) {
+                cases.add(Arguments.of(endpoint, tokenNames.get(i), Integer.parseInt(statuses[i])));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} with {1} token: {2}")
+    @MethodSource("matrix")
+    void eachTokenGetsTheStatusItsScopesAllow(String endpoint, String tokenName, int expected) throws Exception {
+        HttpResponse<String> response = call(endpoint, TOKENS.get(tokenName));
+
+        assertThat(response.statusCode()).as(endpoint + " / " + tokenName + ": " + response.body()).isEqualTo(expected);
+        if (expected == 401) {
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    challenge -> assertThat(challenge).startsWith("Bearer"));
+            assertThat(response.body()).contains("OperationOutcome");
+            if (TOKENS.get(tokenName) != null) {
+                assertThat(response.body()).contains("The access token was refused");
+            }
+        }
+        if (expected == 403) {
+            assertThat(response.body()).contains("OperationOutcome");
+        }
+    }
+
+    private HttpResponse<String> call(String endpoint, String token) throws Exception {
+        String obsId = "sec-new-" + UUID.randomUUID();
+        return switch (endpoint) {
+            case "read A" -> send("GET", "/fhir/Patient/" + A, null, token);
+            case "read B" -> send("GET", "/fhir/Patient/" + B, null, token);
+            case "search A" -> send("GET", "/fhir/Observation?patient=" + A, null, token);
+            case "search B" -> send("GET", "/fhir/Observation?patient=" + B, null, token);
+            case "search C" -> send("GET", "/fhir/Observation?patient=" + C, null, token);
+            case "search A _include subject" ->
+                    send("GET", "/fhir/Observation?patient=" + A + "&_include=Observation:subject", null, token);
+            case "search C _include B" ->
+                    send("GET", "/fhir/Observation?patient=" + C + "&_include=Observation:performer", null, token);
+            case "create for A" -> send("POST", "/fhir/Observation", observation(null, A, null), token);
+            case "create for B" -> send("POST", "/fhir/Observation", observation(null, B, null), token);
+            case "update A" -> send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), token);
+            case "transaction for A" -> send("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
+                    + "\"entry\":[{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":"
+                    + observation(null, A, null) + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}",
+                    token);
+            case "everything A" -> send("GET", "/fhir/Patient/" + A + "/$everything", null, token);
+            case "everything B" -> send("GET", "/fhir/Patient/" + B + "/$everything", null, token);
+            case "evaluate A" -> send("POST", "/fhir/Patient/" + A + "/$evaluate-resistance", PARAMETERS, token);
+            case "evaluate A persist" -> send("POST", "/fhir/Patient/" + A + "/$evaluate-resistance",
+                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"persist\",\"valueBoolean\":true}]}",
+                    token);
+            case "evaluate B" -> send("POST", "/fhir/Patient/" + B + "/$evaluate-resistance", PARAMETERS, token);
+            case "evaluate Bundle" -> send("POST", "/fhir/$evaluate-resistance",
+                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"bundle\",\"resource\":"
+                            + "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+                            + patient("given-" + obsId) + "}]}}]}",
+                    token);
+            case "CDS A fhirAuthorization" -> cds(A, token);
+            case "CDS B fhirAuthorization" -> cds(B, token);
+            case "metadata" -> send("GET", "/fhir/metadata", null, token);
+            case "smart-configuration" -> send("GET", "/fhir/.well-known/smart-configuration", null, token);
+            default -> throw new IllegalArgumentException(endpoint);
+        };
+    }
+
+    private static final String PARAMETERS = "{\"resourceType\":\"Parameters\"}";
+
+    @Test
+    void auditLogRecordsWhoWhatWhenAndOutcomeWithoutTokens() throws Exception {
+        String marker = "audit-" + UUID.randomUUID();
+        String system = TestIssuer.get().sign(TestIssuer.claims("system/*.rs").subject(marker).build());
+        String patientToken = TestIssuer.get().sign(
+                TestIssuer.claims("patient/*.rs").subject(marker + "-p").claim("patient", A).build());
+        Instant before = Instant.now().minusSeconds(1);
+
+        assertStatus(send("GET", "/fhir/Patient/" + A, null, system), 200);
+        assertStatus(send("GET", "/fhir/Observation?patient=" + A + "&code=" + marker, null, system), 200);
+        assertStatus(send("GET", "/fhir/Patient/" + B, null, patientToken), 403);
+        assertStatus(send("GET", "/fhir/Patient/" + A + "?access_token=" + marker, null, null), 401);
+        assertStatus(cds(A, patientToken), 200);
+
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : Files.readAllLines(AUDIT)) {
+            records.add(JSON.readTree(line));
+        }
+        JsonNode read = find(records, r -> marker.equals(r.path("subject").asText()) && "read".equals(r.path("action").asText()));
+        assertThat(read.path("client").asText()).isEqualTo("test-app");
+        assertThat(read.path("resourceType").asText()).isEqualTo("Patient");
+        assertThat(read.path("resourceId").asText()).isEqualTo(A);
+        assertThat(read.path("status").asInt()).isEqualTo(200);
+        assertThat(read.path("outcome").asText()).isEqualTo("success");
+        assertThat(Instant.parse(read.path("time").asText())).isAfter(before);
+
+        JsonNode search = find(records, r -> marker.equals(r.path("subject").asText())
+                && "search-type".equals(r.path("action").asText()));
+        assertThat(search.path("query").asText()).contains("code=" + marker);
+
+        JsonNode denied = find(records, r -> (marker + "-p").equals(r.path("subject").asText())
+                && r.path("path").asText().endsWith("/Patient/" + B));
+        assertThat(denied.path("status").asInt()).isEqualTo(403);
+        assertThat(denied.path("outcome").asText()).isEqualTo("denied");
+        assertThat(denied.path("patient").asText()).isEqualTo(A);
+
+        JsonNode unauthenticated = find(records, r -> r.path("query").asText().contains("access_token=***")
+                && r.path("status").asInt() == 401);
+        assertThat(unauthenticated.path("outcome").asText()).isEqualTo("unauthenticated");
+        assertThat(unauthenticated.has("subject")).isFalse();
+
+        JsonNode cdsCall = find(records, r -> "cds-call".equals(r.path("action").asText())
+                && r.path("status").asInt() == 200 && A.equals(r.path("patient").asText()));
+        assertThat(cdsCall.path("channel").asText()).isEqualTo("cds");
+        assertThat(cdsCall.path("operation").asText()).isEqualTo("ici-resistance-patient-view");
+        assertThat(cdsCall.path("client").asText()).isEqualTo(TestJwts.ISSUER);
+        assertThat(cdsCall.path("subject").asText()).isEqualTo("Practitioner/dr-1");
+
+        String log = Files.readString(AUDIT);
+        assertThat(log).doesNotContain(system).doesNotContain(patientToken).doesNotContain("access_token=" + marker);
+        for (String token : TOKENS.values()) {
+            if (token != null) {
+                assertThat(log).doesNotContain(token);
+            }
+        }
+    }
+
+    @Test
+    void auditRecordsCannotBeReachedThroughTheApi() throws Exception {
+        // The log is a file, not FHIR data: no AuditEvent is stored, and none may be written by a client.
+        HttpResponse<String> search = send("GET", "/fhir/AuditEvent", null, TOKENS.get("system"));
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(search.body()).path("total").asInt()).isZero();
+    }
+
+    @Test
+    void smartConfigurationDescribesTheIssuerAndTheEnforcedPermissions() throws Exception {
+        HttpResponse<String> response = send("GET", "/fhir/.well-known/smart-configuration", null, null);
+        JsonNode doc = JSON.readTree(response.body());
+
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(doc.path("issuer").asText()).isEqualTo(TestIssuer.ISSUER);
+        assertThat(doc.path("jwks_uri").asText()).isEqualTo(TestIssuer.get().jwksUrl());
+        assertThat(doc.path("token_endpoint").asText()).isEqualTo("https://auth.test.example/token");
+        assertThat(doc.path("authorization_endpoint").asText()).isEqualTo("https://auth.test.example/authorize");
+        List<String> capabilities = new ArrayList<>();
+        doc.path("capabilities").forEach(c -> capabilities.add(c.asText()));
+        assertThat(capabilities).contains("permission-v1", "permission-v2", "permission-patient", "permission-user");
+    }
+
+    @Test
+    void capabilityStatementNamesSmartOnFhirAndTheOauthEndpoints() throws Exception {
+        JsonNode security = JSON.readTree(send("GET", "/fhir/metadata", null, null).body()).at("/rest/0/security");
+
+        assertThat(security.at("/service/0/coding/0/code").asText()).isEqualTo("SMART-on-FHIR");
+        assertThat(security.at("/service/0/coding/0/system").asText())
+                .isEqualTo("http://terminology.hl7.org/CodeSystem/restful-security-service");
+        JsonNode uris = security.at("/extension/0");
+        assertThat(uris.path("url").asText())
+                .isEqualTo("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+        Map<String, String> byName = new LinkedHashMap<>();
+        uris.path("extension").forEach(e -> byName.put(e.path("url").asText(), e.path("valueUri").asText()));
+        assertThat(byName).containsEntry("token", "https://auth.test.example/token")
+                .containsEntry("authorize", "https://auth.test.example/authorize");
+    }
+
+    @Test
+    void aServerFaultAnswersWithoutInternals() throws Exception {
+        HttpResponse<String> response =
+                send("GET", "/fhir/Patient/" + FailureInjection.TRIGGER, null, TOKENS.get("system"));
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).contains("OperationOutcome").contains("Incident");
+        assertThat(response.body()).doesNotContainIgnoringCase("select")
+                .doesNotContain("HFJ_RESOURCE")
+                .doesNotContain("Exception")
+                .doesNotContain("at org.")
+                .doesNotContain("at ca.uhn");
+    }
+
+    @Test
+    void springsErrorPageShowsNoTrace() throws Exception {
+        HttpResponse<String> response = send("GET", "/no-such-page?trace=true", null, null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("trace\"").doesNotContain("exception").doesNotContain("at org.");
+    }
+
+    @Test
+    void theJwksIsFetchedFromTheIssuerNotPerRequest() throws Exception {
+        int before = TestIssuer.get().jwksRequests();
+        for (int i = 0; i < 5; i++) {
+            assertStatus(send("GET", "/fhir/Patient/" + A, null, TOKENS.get("system")), 200);
+        }
+        assertThat(TestIssuer.get().jwksRequests()).isGreaterThanOrEqualTo(1).isLessThanOrEqualTo(before + 1);
+    }
+
+    private HttpResponse<String> cds(String patient, String fhirToken) throws Exception {
+        String authorization = fhirToken == null ? "" : ",\"fhirAuthorization\":{\"access_token\":\"" + fhirToken
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"patient/*.rs\",\"subject\":\"cds\"}";
+        String body = "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\","
+                + "\"fhirServer\":\"" + fhirBase() + "\"" + authorization
+                + ",\"context\":{\"userId\":\"Practitioner/dr-1\",\"patientId\":\"" + patient + "\"}}";
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + CDS))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(baseUrl() + CDS).build()))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/fhir+json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/fhir+json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertStatus(HttpResponse<String> response, int... allowed) {
+        assertThat(response.statusCode()).as(response.body()).isIn(java.util.Arrays.stream(allowed).boxed().toList());
+    }
+
+    private static JsonNode find(List<JsonNode> records, java.util.function.Predicate<JsonNode> match) {
+        return records.stream().filter(match).reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no audit record matches among " + records.size()));
+    }
+
+    private static String patient(String id) {
+        return "{\"resourceType\":\"Patient\"" + (id == null ? "" : ",\"id\":\"" + id + "\"")
+                + ",\"name\":[{\"family\":\"Test\",\"given\":[\"" + id + "\"]}],\"gender\":\"female\"}";
+    }
+
+    private static String observation(String id, String subject, String performer) {
+        return "{\"resourceType\":\"Observation\"" + (id == null ? "" : ",\"id\":\"" + id + "\"")
+                + ",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\","
+                + "\"display\":\"Body height\"}]},\"subject\":{\"reference\":\"Patient/" + subject + "\"}"
+                + (performer == null ? "" : ",\"performer\":[{\"reference\":\"Patient/" + performer + "\"}]")
+                + ",\"effectiveDateTime\":\"2025-01-01\",\"valueQuantity\":{\"value\":170,\"unit\":\"cm\","
+                + "\"system\":\"http://unitsofmeasure.org\",\"code\":\"cm\"}}";
+    }
+
+    /** Makes one read fail inside the FHIR server the way a database fault would, to check what leaks. */
+    @TestConfiguration
+    static class FailureInjection {
+
+        static final String TRIGGER = "inject-sql-failure";
+
+        @Bean
+        FhirServerPlugin sqlFailureInjection() {
+            return server -> server.registerInterceptor(new Object() {
+                @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+                public void fail(RequestDetails request) {
+                    if (request.getRequestPath() != null && request.getRequestPath().contains(TRIGGER)) {
+                        throw new IllegalStateException("could not execute statement; SQL [select * from HFJ_RESOURCE "
+                                + "where RES_ID=?]; constraint [IDX_X]");
+                    }
+                }
+            });
+        }
+    }
+}

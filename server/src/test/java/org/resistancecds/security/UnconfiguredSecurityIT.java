@@ -1,0 +1,83 @@
+package org.resistancecds.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.StandaloneServer;
+
+/**
+ * The server as started by the README's command, with access control on (the default) and no issuer configured:
+ * it starts, stays ready, keeps its public documents open, and refuses every data request with a 401 that says
+ * why, with or without a token.
+ */
+class UnconfiguredSecurityIT {
+
+    private static StandaloneServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        server = StandaloneServer.start(Map.of(
+                "spring.datasource.url", "jdbc:h2:mem:unconfigured-security-it;DB_CLOSE_DELAY=-1",
+                "resistance.security.enabled", "true"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void dataRequestsAreRefusedAndTheAnswerSaysWhy() throws Exception {
+        HttpResponse<String> withoutToken = get("/Patient", null);
+        HttpResponse<String> withToken = get("/Patient", TestIssuer.get().sign(TestIssuer.claims("system/*.*").build()));
+
+        assertThat(withoutToken.statusCode()).isEqualTo(401);
+        assertThat(withoutToken.body()).contains("OperationOutcome").contains("no token issuer configured")
+                .contains("resistance.security.issuer");
+        assertThat(withToken.statusCode()).isEqualTo(401);
+        assertThat(withToken.body()).contains("The access token was refused").contains("no token issuer configured");
+        assertThat(withToken.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).contains("invalid_token"));
+    }
+
+    @Test
+    void writesAreRefusedToo() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient"))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void metadataAndSmartConfigurationStayPublic() throws Exception {
+        HttpResponse<String> metadata = get("/metadata", null);
+        HttpResponse<String> smart = get("/.well-known/smart-configuration", null);
+
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.body()).contains("CapabilityStatement").contains("SMART-on-FHIR")
+                .contains("none configured");
+        assertThat(smart.statusCode()).isEqualTo(200);
+        assertThat(smart.body()).contains("permission-v2");
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.fhirBase() + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
