@@ -21,7 +21,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:resistance-it;DB_CLOSE_DELAY=-1",
-            "spring.datasource.hikari.maximum-pool-size=10"
+            "spring.datasource.hikari.maximum-pool-size=10",
+            // The shared server's tests check exactly what they stored; background re-evaluation has its own
+            // server in monitoring.AbstractMonitoringIT.
+            "resistance.monitoring.reevaluate=false"
         })
 public abstract class AbstractServerIT {
 
