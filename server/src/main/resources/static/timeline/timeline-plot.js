@@ -137,10 +137,10 @@
     var model = parse(parameters);
     var width = (options && options.width) || 960;
     var left = 70, right = 260, top = 24;
-    var therapyRow = 26, responseRow = 34, plotHeight = 240, statusRow = 70;
+    var therapyRow = 26, responseRow = 34, plotHeight = 240, statusRow = 80;
     var plotTop = top + therapyRow * Math.max(1, model.therapies.length) + responseRow;
     var plotBottom = plotTop + plotHeight;
-    var height = plotBottom + statusRow + 30;
+    var height = plotBottom + statusRow + Math.max(0, model.statuses.length - 4) * 12;
     var x0 = left, x1 = width - right;
 
     var dates = [model.asOf];
@@ -242,7 +242,8 @@
     // Status changes: a dashed line through the plot and a label below it, reasons as tooltip.
     var statusY = plotBottom + 30;
     svg.push(el('text', { x: 8, y: statusY + 4, 'font-size': 11, fill: '#333' }, 'Status'));
-    model.statuses.forEach(function (s, i) {
+    var rowEnds = [];
+    model.statuses.forEach(function (s) {
       var colour = STATUS_COLOURS[s.code] || '#333333';
       var sx = x(s.date);
       var mechanisms = s.mechanisms.map(function (m) { return m.code + ' (' + m.confidence + ')'; }).join(', ');
@@ -251,8 +252,13 @@
       svg.push(el('circle', { cx: sx, cy: statusY, r: 5, fill: colour, 'class': 'status' },
         el('title', {}, escape(iso(s.date) + ': ' + s.display + (mechanisms ? '; ' + mechanisms : '') + '\n- '
           + s.reasons.join('\n- ')))));
-      svg.push(el('text', { x: sx + 2, y: statusY + 16 + (i % 2) * 12, 'font-size': 10, fill: colour },
-          escape(s.code + (s.mechanisms.length ? ' +' + s.mechanisms.length + ' mech.' : ''))));
+      // Labels go to the first row where they do not overlap the previous label (about 5.5 px per character).
+      var label = s.code + (s.mechanisms.length ? ' +' + s.mechanisms.length + ' mech.' : '');
+      var row = 0;
+      while (row < rowEnds.length && rowEnds[row] > sx - 2) { row++; }
+      rowEnds[row] = sx + 2 + label.length * 5.5;
+      svg.push(el('text', { x: sx - 2, y: statusY + 18 + row * 12, 'font-size': 10, fill: colour, 'class': 'status-label' },
+          escape(label)));
     });
 
     return el('svg', { xmlns: 'http://www.w3.org/2000/svg', width: width, height: height,
