@@ -1,5 +1,7 @@
 package org.resistancecds.knowledge.serial;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +24,8 @@ public record VariantSeries(
 
     public VariantSeries {
         points = List.copyOf(points);
-        dynamics = Set.copyOf(dynamics);
+        // Enum order (emergent, pre-existing, ..., cleared) wherever the set is listed.
+        dynamics = dynamics.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(dynamics));
         reasons = List.copyOf(reasons);
     }
 
