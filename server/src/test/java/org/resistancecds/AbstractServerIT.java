@@ -25,7 +25,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
             // FHIR access control is tested by security.FhirSecurityIT with its own issuer; the other tests
             // exercise the FHIR endpoint itself.
             "resistance.security.enabled=false",
-            "resistance.audit.file=target/it-audit/audit.jsonl"
+            "resistance.audit.file=target/it-audit/audit.jsonl",
+            // The shared server's tests check exactly what they stored; background re-evaluation has its own
+            // server in monitoring.AbstractMonitoringIT.
+            "resistance.monitoring.reevaluate=false"
         })
 public abstract class AbstractServerIT {
 

@@ -2,6 +2,7 @@ package org.resistancecds.knowledge;
 
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
+import org.resistancecds.knowledge.serial.SerialAnalysis;
 
 /**
  * The engine's answer for one patient.
@@ -12,19 +13,31 @@ import org.hl7.fhir.r4.model.Observation;
  * @param derivedObservations the status and mechanism-assessment Observations (our profiles), with
  *     {@code derivedFrom} links to the resources used
  * @param notes data that did not count and why (entered-in-error, germline, genes without a mechanism...)
+ * @param serial the patient's variants lined up over serial samples, with their dynamics
  */
 public record Evaluation(
         StatusVerdict status,
         List<MechanismFinding> mechanisms,
         List<Recommendation> recommendations,
         List<Observation> derivedObservations,
-        List<String> notes) {
+        List<String> notes,
+        SerialAnalysis serial) {
 
     public Evaluation {
         mechanisms = List.copyOf(mechanisms);
         recommendations = List.copyOf(recommendations);
         derivedObservations = List.copyOf(derivedObservations);
         notes = List.copyOf(notes);
+    }
+
+    /** Without serial analysis. */
+    public Evaluation(
+            StatusVerdict status,
+            List<MechanismFinding> mechanisms,
+            List<Recommendation> recommendations,
+            List<Observation> derivedObservations,
+            List<String> notes) {
+        this(status, mechanisms, recommendations, derivedObservations, notes, new SerialAnalysis(null, List.of()));
     }
 
     /** Without notes: the original four-part contract. */

@@ -50,6 +50,14 @@ public final class KnowledgeCodes {
     public static final String PROPERTY_VALUE = BASE + "/property/value";
     public static final String PROPERTY_GENE = BASE + "/property/gene";
     public static final String PROPERTY_CONFIDENCE_CEILING = BASE + "/property/confidence-ceiling";
+    public static final String PROPERTY_CONFIDENCE_STEP = BASE + "/property/confidence-step";
+    public static final String PROPERTY_EFFECT_SHOWN = BASE + "/property/effect-shown";
+
+    public static final String VARIANT_DYNAMICS_SYSTEM = BASE + "/CodeSystem/variant-dynamics";
+    public static final String DYNAMICS_MAP = BASE + "/ConceptMap/variant-dynamics-confidence";
+    public static final String SERIAL_CRITERIA_LIBRARY = BASE + "/Library/serial-variant-criteria";
+    /** The genes the review names; those without a gene-to-mechanism entry are watched when they emerge. */
+    public static final String RESISTANCE_GENES_VALUE_SET = BASE + "/ValueSet/resistance-genes";
 
     /** Evidence level that is standard care; every other level makes an action investigational. */
     public static final String EVIDENCE_APPROVED = "approved";

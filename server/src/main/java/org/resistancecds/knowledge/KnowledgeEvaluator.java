@@ -29,6 +29,10 @@ import org.resistancecds.knowledge.record.PatientRecord;
 import org.resistancecds.knowledge.record.PatientRecordReader;
 import org.resistancecds.knowledge.record.References;
 import org.resistancecds.knowledge.record.VariantReader;
+import org.resistancecds.knowledge.serial.SerialAnalysis;
+import org.resistancecds.knowledge.serial.SerialVariantAnalyzer;
+import org.resistancecds.knowledge.serial.VariantDynamics;
+import org.resistancecds.knowledge.serial.VariantSeries;
 import org.resistancecds.knowledge.status.ResistanceClassifier;
 
 /**
@@ -42,12 +46,16 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
     private final ResistanceClassifier classifier;
     private final MechanismInferrer inferrer;
     private final PlanEngine plans;
+    private final SerialVariantAnalyzer serial;
+    private final Set<String> watchGenes;
 
     public KnowledgeEvaluator(KnowledgeBase knowledge) {
         this.reader = new PatientRecordReader(knowledge.agents(), knowledge.responses(), new VariantReader(knowledge.genes()));
         this.classifier = new ResistanceClassifier(knowledge.criteria());
-        this.inferrer = new MechanismInferrer(
-                knowledge.genes(), knowledge.findings(), new VariantInterpreter(knowledge.variantEffects()));
+        this.inferrer = new MechanismInferrer(knowledge.genes(), knowledge.findings(),
+                new VariantInterpreter(knowledge.variantEffects()), knowledge.dynamics());
+        this.serial = new SerialVariantAnalyzer(knowledge.serialCriteria());
+        this.watchGenes = knowledge.watchGenes();
         this.plans = new PlanEngine(knowledge.expressions(), knowledge.plans());
     }
 
@@ -61,8 +69,12 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         }
         LocalDate asOf = LocalDate.ofInstant(request.asOf(), ZoneOffset.UTC);
         PatientRecord record = reader.read(request.patientId(), request.resources(), asOf);
-        StatusVerdict verdict = classifier.classify(record);
-        MechanismInference inference = inferrer.infer(record);
+        SerialAnalysis serialAnalysis = serial.analyze(record);
+        StatusVerdict verdict = withSerialReasons(classifier.classify(record), serialAnalysis);
+        MechanismInference inference = inferrer.infer(record, serialAnalysis);
+        List<VariantSeries> watched = serialAnalysis.with(VariantDynamics.EMERGENT).stream()
+                .filter(s -> s.geneCode() != null && watchGenes.contains(s.geneCode()))
+                .toList();
 
         DateTimeType effective = DerivedObservations.dateTime(request.asOf());
         Map<String, String> typeByReference = new HashMap<>();
@@ -76,18 +88,46 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         derived.add(status);
         derived.addAll(mechanisms);
 
-        ExpressionContext context = context(request, record, inference, status, mechanisms);
+        ExpressionContext context = context(request, record, inference, status, mechanisms, serialAnalysis, watched);
         SuggestionContext suggestions = new SuggestionContext(
                 "Patient/" + request.patientId(), new Reference("Observation/" + status.getIdPart()), effective);
         List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions);
 
         List<String> notes = new ArrayList<>(record.notes());
         notes.addAll(inference.notes());
-        return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes);
+        watched.forEach(s -> notes.add(s.label() + ": emergent under therapy in a gene the review names without a known "
+                + "mechanism: a finding to watch."));
+        return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes, serialAnalysis);
+    }
+
+    /**
+     * Emergent and pre-existing variants are part of the story of a verdict under exposure: they are added to its
+     * reasons (the classification itself rests on the response course).
+     */
+    private static StatusVerdict withSerialReasons(StatusVerdict verdict, SerialAnalysis analysis) {
+        List<String> extra = analysis.series().stream()
+                .filter(s -> s.has(VariantDynamics.EMERGENT) || s.has(VariantDynamics.PRE_EXISTING))
+                .flatMap(s -> s.reasons().stream().limit(1))
+                .toList();
+        if (extra.isEmpty()) {
+            return verdict;
+        }
+        List<String> reasons = new ArrayList<>(verdict.reasons());
+        extra.forEach(line -> reasons.add("Serial variant results: " + line));
+        return new StatusVerdict(verdict.code(), verdict.display(), List.copyOf(reasons), verdict.evidence());
+    }
+
+    private static List<Base> latestDetections(List<VariantSeries> series, Map<String, Resource> byReference) {
+        return series.stream()
+                .flatMap(s -> s.latestDetected().stream())
+                .map(p -> byReference.get(p.source()))
+                .filter(r -> r != null)
+                .map(r -> (Base) r)
+                .toList();
     }
 
     private static ExpressionContext context(EvaluationRequest request, PatientRecord record, MechanismInference inference,
-            Observation status, List<Observation> mechanisms) {
+            Observation status, List<Observation> mechanisms, SerialAnalysis serialAnalysis, List<VariantSeries> watched) {
         Map<String, Resource> byReference = new HashMap<>();
         Patient patient = null;
         for (Resource resource : record.usable()) {
@@ -125,6 +165,9 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
                 .map(r -> (Base) r)
                 .toList());
         variables.put("germlineFindings", germline);
+        // The latest detection of each emergent variant, and of those in genes without a mechanism.
+        variables.put("emergentVariants", latestDetections(serialAnalysis.with(VariantDynamics.EMERGENT), byReference));
+        variables.put("emergentWatchVariants", latestDetections(watched, byReference));
         variables.put("patient", patient == null ? List.of() : List.of(patient));
         Resource focus = patient != null ? patient : new Patient().setId(request.patientId());
         return new ExpressionContext(focus, variables, resolvable);

@@ -9,6 +9,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Library;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.resistancecds.knowledge.serial.SerialCriteria;
+import org.resistancecds.knowledge.terminology.DynamicsConfidenceMap;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.resistancecds.conformance.ContentFile;
@@ -78,7 +81,23 @@ public final class KnowledgeLoader {
                 ResistanceCriteria.from(find(byUrl, KnowledgeCodes.CRITERIA_LIBRARY, Library.class)),
                 citations,
                 compiled,
-                expressions);
+                expressions,
+                SerialCriteria.from(find(byUrl, KnowledgeCodes.SERIAL_CRITERIA_LIBRARY, Library.class)),
+                DynamicsConfidenceMap.from(find(byUrl, KnowledgeCodes.DYNAMICS_MAP, ConceptMap.class)),
+                watchGenes(find(byUrl, KnowledgeCodes.RESISTANCE_GENES_VALUE_SET, ValueSet.class), genes));
+    }
+
+    /** Genes of the review's list that the gene map links to no mechanism. */
+    private static java.util.Set<String> watchGenes(ValueSet genes, GeneMechanismMap map) {
+        java.util.Set<String> watched = new java.util.HashSet<>();
+        for (ValueSet.ConceptSetComponent include : genes.getCompose().getInclude()) {
+            for (ValueSet.ConceptReferenceComponent concept : include.getConcept()) {
+                if (map.rulesFor(concept.getCode()).isEmpty()) {
+                    watched.add(concept.getCode());
+                }
+            }
+        }
+        return watched;
     }
 
     private static <T extends MetadataResource> T find(Map<String, MetadataResource> byUrl, String url, Class<T> type) {

@@ -2,11 +2,13 @@ package org.resistancecds.operations;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.resistancecds.config.FhirServerPlugin;
+import org.resistancecds.knowledge.KnowledgeBase;
 import org.resistancecds.knowledge.ResistanceEvaluator;
+import org.resistancecds.knowledge.timeline.TimelineBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Registers the FHIR operations that expose the engine. */
+/** Registers the FHIR operations that expose the engine: {@code $evaluate-resistance} and {@code $resistance-timeline}. */
 @Configuration
 public class OperationsConfig {
 
@@ -17,6 +19,17 @@ public class OperationsConfig {
 
     @Bean
     public FhirServerPlugin evaluateResistanceOperation(EvaluateResistanceProvider provider) {
+        return server -> server.registerProvider(provider);
+    }
+
+    @Bean
+    public ResistanceTimelineProvider resistanceTimelineProvider(KnowledgeBase knowledge, ResistanceEvaluator evaluator,
+            DaoRegistry daoRegistry) {
+        return new ResistanceTimelineProvider(new TimelineBuilder(knowledge, evaluator), daoRegistry);
+    }
+
+    @Bean
+    public FhirServerPlugin resistanceTimelineOperation(ResistanceTimelineProvider provider) {
         return server -> server.registerProvider(provider);
     }
 }

@@ -19,24 +19,24 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
 
 /**
- * Reads what the engine needs of one stored patient through HAPI's DAOs: the Patient, its Observations and
+ * Reads what the engine needs of one stored patient through HAPI's DAOs: the Patient, its Observations, Specimens and
  * medication statements, administrations and orders, and the Medication resources those refer to. The DAOs
  * apply the server's interceptors, so access rules that apply to searches apply here too.
  */
-class PatientDataLoader {
+public class PatientDataLoader {
 
     /** Resource types with a {@code subject} reference to the patient that the engine reads. */
     static final List<String> TYPES =
-            List.of("Observation", "MedicationStatement", "MedicationAdministration", "MedicationRequest");
+            List.of("Observation", "MedicationStatement", "MedicationAdministration", "MedicationRequest", "Specimen");
 
     private final DaoRegistry daoRegistry;
 
-    PatientDataLoader(DaoRegistry daoRegistry) {
+    public PatientDataLoader(DaoRegistry daoRegistry) {
         this.daoRegistry = daoRegistry;
     }
 
     /** The patient and its data; a patient the server does not hold is a 404 (ResourceNotFoundException). */
-    List<Resource> load(IdType patientId, RequestDetails request) {
+    public List<Resource> load(IdType patientId, RequestDetails request) {
         Patient patient = (Patient) daoRegistry.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
         List<Resource> resources = new ArrayList<>();
         resources.add(patient);

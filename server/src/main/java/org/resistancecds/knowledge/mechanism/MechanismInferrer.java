@@ -16,6 +16,11 @@ import org.resistancecds.knowledge.record.GenomicVariant;
 import org.resistancecds.knowledge.record.GenomicVariant.Origin;
 import org.resistancecds.knowledge.record.PatientRecord;
 import org.resistancecds.knowledge.record.ResistanceAnnotation;
+import org.resistancecds.knowledge.serial.SerialAnalysis;
+import org.resistancecds.knowledge.serial.VariantDynamics;
+import org.resistancecds.knowledge.serial.VariantSeries;
+import org.resistancecds.knowledge.terminology.DynamicsConfidenceMap;
+import org.resistancecds.knowledge.terminology.DynamicsConfidenceMap.DynamicsRule;
 import org.resistancecds.knowledge.terminology.Confidence;
 import org.resistancecds.knowledge.terminology.FindingMechanismMap;
 import org.resistancecds.knowledge.terminology.FindingMechanismMap.FindingRule;
@@ -41,14 +46,27 @@ public final class MechanismInferrer {
     private final GeneMechanismMap genes;
     private final FindingMechanismMap findings;
     private final VariantInterpreter interpreter;
+    private final DynamicsConfidenceMap dynamicsMap;
 
     public MechanismInferrer(GeneMechanismMap genes, FindingMechanismMap findings, VariantInterpreter interpreter) {
+        this(genes, findings, interpreter, null);
+    }
+
+    /** @param dynamicsMap how serial dynamics change a variant's support (null: dynamics are not used) */
+    public MechanismInferrer(GeneMechanismMap genes, FindingMechanismMap findings, VariantInterpreter interpreter,
+            DynamicsConfidenceMap dynamicsMap) {
         this.genes = genes;
         this.findings = findings;
         this.interpreter = interpreter;
+        this.dynamicsMap = dynamicsMap;
     }
 
     public MechanismInference infer(PatientRecord record) {
+        return infer(record, new SerialAnalysis(null, List.of()));
+    }
+
+    /** Inference with the serial analysis: the dynamics of a variant adjust its support through the dynamics map. */
+    public MechanismInference infer(PatientRecord record, SerialAnalysis serial) {
         List<Contribution> contributions = new ArrayList<>();
         List<GenomicVariant> germline = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -60,7 +78,8 @@ public final class MechanismInferrer {
                 germline.add(variant);
                 notes.add(variant.label() + " [" + variant.source() + "] is germline: reported, not counted as a tumour-acquired mechanism.");
             } else {
-                contributeVariant(variant, rules, record.annotations(), contributions, notes);
+                contributeVariant(variant, rules, record.annotations(), serial.seriesOf(variant.source()).orElse(null),
+                        contributions, notes);
             }
         }
         for (BiomarkerFinding finding : record.findings()) {
@@ -71,7 +90,7 @@ public final class MechanismInferrer {
     }
 
     private void contributeVariant(GenomicVariant variant, List<GeneRule> rules, List<ResistanceAnnotation> annotations,
-            List<Contribution> into, List<String> notes) {
+            VariantSeries series, List<Contribution> into, List<String> notes) {
         VariantInterpretation interpretation = interpreter.interpret(variant);
         Optional<ResistanceAnnotation> annotation = annotations.stream()
                 .filter(a -> sameResource(a.variant(), variant.source()))
@@ -102,6 +121,22 @@ public final class MechanismInferrer {
             }
             if (variant.origin() == Origin.UNKNOWN) {
                 reason += " (origin not stated; read as tumour)";
+            }
+            boolean effectShown = annotation.isPresent() || interpretation.effect() == rule.requiredEffect();
+            if (series != null && dynamicsMap != null) {
+                for (VariantDynamics dynamic : VariantDynamics.values()) {
+                    if (!series.has(dynamic)) {
+                        continue;
+                    }
+                    Optional<DynamicsRule> adjust = dynamicsMap.ruleFor(dynamic.code());
+                    if (adjust.isEmpty() || (adjust.get().needsEffectShown() && !effectShown)) {
+                        continue;
+                    }
+                    Confidence adjusted = adjust.get().apply(confidence);
+                    reason += "; " + dynamic.display().toLowerCase(java.util.Locale.ROOT) + ": " + adjust.get().note()
+                            + (adjusted != confidence ? " (" + confidence.code() + " -> " + adjusted.code() + ")" : "");
+                    confidence = adjusted;
+                }
             }
             if (variant.preliminary()) {
                 confidence = confidence.downgraded();

@@ -14,6 +14,10 @@ import java.util.Set;
  * @param copyNumber copy number (82155-3), or null
  * @param origin somatic, germline or unknown (48002-0)
  * @param preliminary the Observation was preliminary
+ * @param present the report says the variant was found (false: reported as not present, used for serial analysis)
+ * @param date the day of the result (effective, else issued), or null
+ * @param alleleFrequency sample variant allele frequency (81258-6) in percent, or null
+ * @param sample {@code plasma} (ctDNA), {@code tissue}, or null when the report does not say
  */
 public record GenomicVariant(
         String geneCode,
@@ -25,7 +29,11 @@ public record GenomicVariant(
         Double copyNumber,
         Origin origin,
         boolean preliminary,
-        String source) {
+        String source,
+        boolean present,
+        java.time.LocalDate date,
+        Double alleleFrequency,
+        String sample) {
 
     /** Where the variant comes from: only somatic (tumour) variants can be acquired mechanisms. */
     public enum Origin {
@@ -37,6 +45,11 @@ public record GenomicVariant(
     public GenomicVariant {
         consequences = Set.copyOf(consequences);
         aminoAcidChangeTypes = Set.copyOf(aminoAcidChangeTypes);
+    }
+
+    /** Whether the sample showed the variant: reported present, with an allele frequency above zero if one is given. */
+    public boolean detected() {
+        return present && (alleleFrequency == null || alleleFrequency > 0);
     }
 
     /** Gene and change for messages, e.g. {@code STK11 p.Gln37Ter}. */

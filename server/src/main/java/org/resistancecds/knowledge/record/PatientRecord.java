@@ -13,6 +13,8 @@ import org.hl7.fhir.r4.model.Resource;
  * @param assessments response assessments, in date order
  * @param notes what was left out and why, for the reasons of a verdict
  * @param usable the resources that counted, exposed to knowledge conditions as {@code %record}
+ * @param absentVariants variants reported as not present (with a gene): they count only as negative results in the
+ *     serial analysis
  */
 public record PatientRecord(
         String patientId,
@@ -23,7 +25,8 @@ public record PatientRecord(
         List<ResistanceAnnotation> annotations,
         List<BiomarkerFinding> findings,
         List<String> notes,
-        List<Resource> usable) {
+        List<Resource> usable,
+        List<GenomicVariant> absentVariants) {
 
     public PatientRecord {
         exposures = List.copyOf(exposures);
@@ -33,6 +36,7 @@ public record PatientRecord(
         findings = List.copyOf(findings);
         notes = List.copyOf(notes);
         usable = List.copyOf(usable);
+        absentVariants = List.copyOf(absentVariants);
     }
 
     /** Exposure to PD-1 or PD-L1 blockade, the exposure the definitions are about. */

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Specimen;
 import org.hl7.fhir.r4.model.Type;
 import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.terminology.IciAgent;
@@ -65,6 +66,8 @@ public final class PatientRecordReader {
         private final List<IciExposure> exposures = new ArrayList<>();
         private final List<ResponseAssessment> assessments = new ArrayList<>();
         private final List<GenomicVariant> variantList = new ArrayList<>();
+        private final List<GenomicVariant> absentVariants = new ArrayList<>();
+        private final Map<String, String> specimenKinds = new HashMap<>();
         private final List<ResistanceAnnotation> annotations = new ArrayList<>();
         private final List<BiomarkerFinding> findingList = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
@@ -78,6 +81,11 @@ public final class PatientRecordReader {
                     medications.put(References.of(medication), medication);
                 } else if (resource instanceof Patient patient) {
                     patientAliases.add(References.of(patient));
+                } else if (resource instanceof Specimen specimen) {
+                    String kind = SpecimenKinds.of(specimen);
+                    if (kind != null) {
+                        specimenKinds.put(References.of(specimen), kind);
+                    }
                 }
             }
         }
@@ -118,7 +126,13 @@ public final class PatientRecordReader {
             boolean preliminary = "preliminary".equals(status);
             usable.add(observation);
             if (hasCode(observation.getCode(), TerminologySystems.LOINC, RecordCodes.VARIANT)) {
-                variants.read(observation, preliminary, notes).ifPresent(variantList::add);
+                variants.read(observation, preliminary, date, specimenKinds, notes).ifPresent(variant -> {
+                    if (variant.present()) {
+                        variantList.add(variant);
+                    } else {
+                        absentVariants.add(variant);
+                    }
+                });
                 return;
             }
             Optional<CategoryBasis> category = responseCategory(observation);
@@ -297,7 +311,7 @@ public final class PatientRecordReader {
             exposures.sort(Comparator.comparing(IciExposure::start));
             assessments.sort(Comparator.comparing(ResponseAssessment::date));
             return new PatientRecord(patientId, asOf, exposures, assessments, variantList, annotations, findingList,
-                    notes, usable);
+                    notes, usable, absentVariants);
         }
     }
 

@@ -14,8 +14,10 @@ final class RecordCodes {
     static final String COPY_NUMBER = "82155-3";
     static final String MEDICATION_ASSESSED = "51963-7";
     static final String DISEASE_STATUS = "97509-4";
+    static final String ALLELE_FREQUENCY = "81258-6";
 
     static final String PRESENT = "LA9633-4";
+    static final String ABSENT = "LA9634-2";
     static final String GERMLINE = "LA6683-2";
     static final String SOMATIC = "LA6684-0";
     static final String RESISTANT = "LA6676-6";

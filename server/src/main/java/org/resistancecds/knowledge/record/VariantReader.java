@@ -40,14 +40,22 @@ public final class VariantReader {
         this.genes = genes;
     }
 
-    Optional<GenomicVariant> read(Observation observation, boolean preliminary, List<String> notes) {
+    /**
+     * The variant, present or reported absent (absent ones feed only the serial analysis).
+     *
+     * @param specimenKinds sample kind ({@code plasma}, {@code tissue}) of the Specimens in the record, by reference
+     */
+    Optional<GenomicVariant> read(Observation observation, boolean preliminary, java.time.LocalDate date,
+            Map<String, String> specimenKinds, List<String> notes) {
         String ref = References.of(observation);
+        boolean present = true;
         if (observation.getValue() instanceof CodeableConcept value
                 && value.getCoding().stream().anyMatch(c -> TerminologySystems.LOINC.equals(c.getSystem()))
                 && !PatientRecordReader.hasCode(value, TerminologySystems.LOINC, RecordCodes.PRESENT)) {
             notes.add(ref + " not counted: the variant is reported as not present");
-            return Optional.empty();
+            present = false;
         }
+        Double alleleFrequency = null;
         Gene gene = null;
         String protein = null;
         String dna = null;
@@ -65,6 +73,8 @@ public final class VariantReader {
                 protein = ProteinChange.normalise(text(value));
             } else if (has(code, RecordCodes.DNA_HGVS)) {
                 dna = text(value);
+            } else if (has(code, RecordCodes.ALLELE_FREQUENCY)) {
+                alleleFrequency = percent(value);
             } else if (has(code, RecordCodes.COPY_NUMBER)) {
                 copyNumber = number(value);
             } else if (has(code, RecordCodes.GENOMIC_SOURCE_CLASS)) {
@@ -76,11 +86,13 @@ public final class VariantReader {
             }
         }
         if (gene == null) {
-            notes.add(ref + " not counted: variant without a gene studied (48018-6)");
+            if (present) {
+                notes.add(ref + " not counted: variant without a gene studied (48018-6)");
+            }
             return Optional.empty();
         }
         return Optional.of(new GenomicVariant(gene.code(), gene.symbol(), protein, dna, consequences, changeTypes,
-                copyNumber, origin, preliminary, ref));
+                copyNumber, origin, preliminary, ref, present, date, alleleFrequency, sample(observation, specimenKinds)));
     }
 
     private record Gene(String code, String symbol) {}
@@ -165,6 +177,37 @@ public final class VariantReader {
         }
         return value instanceof StringType string ? string.getValue() : null;
     }
+
+    /** Allele frequency in percent: UCUM {@code %} as is, a fraction ({@code 1} or no unit, at most 1) times 100. */
+    private static Double percent(Type value) {
+        if (!(value instanceof Quantity quantity) || !quantity.hasValue()) {
+            return null;
+        }
+        double amount = quantity.getValue().doubleValue();
+        boolean isPercent = "%".equals(quantity.getCode()) || "%".equals(quantity.getUnit());
+        return isPercent || amount > 1 ? amount : amount * 100;
+    }
+
+    /**
+     * Plasma (ctDNA) or tissue, from the method (diagnostic-method CodeSystem) or the referenced Specimen's type.
+     */
+    private static String sample(Observation observation, Map<String, String> specimenKinds) {
+        for (Coding coding : observation.getMethod().getCoding()) {
+            if (KnowledgeCodes.DIAGNOSTIC_METHOD_SYSTEM.equals(coding.getSystem())) {
+                String kind = METHOD_SAMPLE.get(coding.getCode());
+                if (kind != null) {
+                    return kind;
+                }
+            }
+        }
+        if (observation.hasSpecimen() && observation.getSpecimen().hasReference()) {
+            return specimenKinds.get(observation.getSpecimen().getReference());
+        }
+        return null;
+    }
+
+    private static final Map<String, String> METHOD_SAMPLE =
+            Map.of("liquid-biopsy-ctdna", "plasma", "tissue-ngs", "tissue");
 
     private static Double number(Type value) {
         if (value instanceof Quantity quantity && quantity.hasValue()) {

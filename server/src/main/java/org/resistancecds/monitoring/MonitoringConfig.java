@@ -1,0 +1,33 @@
+package org.resistancecds.monitoring;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.resistancecds.config.FhirServerPlugin;
+import org.resistancecds.knowledge.ResistanceEvaluator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Background re-evaluation on write; off with {@code resistance.monitoring.reevaluate=false}. */
+@Configuration
+@ConditionalOnProperty(name = "resistance.monitoring.reevaluate", havingValue = "true", matchIfMissing = true)
+public class MonitoringConfig {
+
+    @Bean
+    public PatientReevaluator patientReevaluator(ResistanceEvaluator evaluator, DaoRegistry daoRegistry) {
+        return new PatientReevaluator(evaluator, daoRegistry, Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    public ReevaluationQueue reevaluationQueue(PatientReevaluator reevaluator, MonitoringProperties properties,
+            MeterRegistry registry) {
+        return new ReevaluationQueue(reevaluator, properties, registry);
+    }
+
+    @Bean
+    public FhirServerPlugin reevaluationOnWrite(ReevaluationQueue queue) {
+        ReevaluationTrigger trigger = new ReevaluationTrigger(queue);
+        return server -> server.registerInterceptor(trigger);
+    }
+}

@@ -1,0 +1,185 @@
+package org.resistancecds.monitoring;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Patients waiting for re-evaluation, worked off by one background thread.
+ *
+ * <p>One entry per patient: a write for a patient already waiting only keeps the earlier commit time (the lag is
+ * measured from the oldest write not yet seen). The entry is removed before the patient is evaluated, so a write
+ * that commits during the evaluation queues the patient again: every committed write is followed by at least one
+ * evaluation that reads it. The queue is bounded; when it is full the write is still stored, the patient is not
+ * queued, and the refusal is logged and counted ({@code resistance.reevaluation.requests{outcome=rejected}}).
+ * The queue lives in memory: entries waiting at a crash are lost (re-run {@code $evaluate-resistance}).
+ */
+public class ReevaluationQueue implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReevaluationQueue.class);
+
+    private final PatientReevaluator reevaluator;
+    private final MonitoringProperties properties;
+    private final LinkedBlockingQueue<String> order;
+    private final ConcurrentHashMap<String, Instant> waiting = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ExecutorService worker;
+    private volatile boolean running = true;
+
+    private final Counter queued;
+    private final Counter merged;
+    private final Counter rejected;
+    private final Counter changed;
+    private final Counter unchanged;
+    private final Counter noPatient;
+    private final Counter retried;
+    private final Counter failed;
+    private final Timer lag;
+    private final Timer duration;
+
+    public ReevaluationQueue(PatientReevaluator reevaluator, MonitoringProperties properties, MeterRegistry registry) {
+        this.reevaluator = reevaluator;
+        this.properties = properties;
+        this.order = new LinkedBlockingQueue<>(properties.queueCapacity());
+        this.queued = requests(registry, "queued");
+        this.merged = requests(registry, "merged");
+        this.rejected = requests(registry, "rejected");
+        this.changed = runs(registry, "changed");
+        this.unchanged = runs(registry, "unchanged");
+        this.noPatient = runs(registry, "no-patient");
+        this.retried = runs(registry, "retried");
+        this.failed = runs(registry, "failed");
+        this.lag = Timer.builder("resistance.reevaluation.lag")
+                .description("From the commit of a write to the end of the re-evaluation that read it")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.duration = Timer.builder("resistance.reevaluation.duration")
+                .description("One re-evaluation: read, evaluate, compare, write")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Gauge.builder("resistance.reevaluation.pending", this, ReevaluationQueue::pending)
+                .description("Patients waiting or being re-evaluated")
+                .register(registry);
+        this.worker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "reevaluation");
+            thread.setDaemon(true);
+            return thread;
+        });
+        worker.execute(this::work);
+    }
+
+    private static Counter requests(MeterRegistry registry, String outcome) {
+        return Counter.builder("resistance.reevaluation.requests").tag("outcome", outcome)
+                .description("Writes that asked for a re-evaluation").register(registry);
+    }
+
+    private static Counter runs(MeterRegistry registry, String result) {
+        return Counter.builder("resistance.reevaluation.runs").tag("result", result)
+                .description("Re-evaluation runs by result").register(registry);
+    }
+
+    /** Queues a patient whose data changed in a transaction that committed at {@code committed}. */
+    public void submit(String patientId, Instant committed) {
+        if (!running) {
+            return;
+        }
+        if (waiting.putIfAbsent(patientId, committed) != null) {
+            merged.increment();
+            return;
+        }
+        if (order.offer(patientId)) {
+            queued.increment();
+            return;
+        }
+        waiting.remove(patientId, committed);
+        rejected.increment();
+        LOG.warn("Re-evaluation queue full ({} patients): Patient/{} not queued; its data are stored, run "
+                + "$evaluate-resistance to assess it", properties.queueCapacity(), patientId);
+    }
+
+    /** Patients waiting or in evaluation. */
+    public int pending() {
+        return waiting.size() + inFlight.get();
+    }
+
+    private void work() {
+        while (running) {
+            String patientId;
+            try {
+                patientId = order.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (patientId == null) {
+                continue;
+            }
+            inFlight.incrementAndGet();
+            try {
+                Instant since = waiting.remove(patientId);
+                process(patientId, since == null ? Instant.now() : since);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void process(String patientId, Instant since) {
+        for (int attempt = 1; running; attempt++) {
+            long start = System.nanoTime();
+            try {
+                PatientReevaluator.Outcome outcome = reevaluator.reevaluate(patientId);
+                duration.record(Duration.ofNanos(System.nanoTime() - start));
+                lag.record(Duration.between(since, Instant.now()));
+                switch (outcome) {
+                    case CHANGED -> {
+                        changed.increment();
+                        LOG.info("Re-evaluated Patient/{}: assessment changed, new Observations and a Communication stored", patientId);
+                    }
+                    case UNCHANGED -> {
+                        unchanged.increment();
+                        LOG.debug("Re-evaluated Patient/{}: unchanged", patientId);
+                    }
+                    case NO_PATIENT -> {
+                        noPatient.increment();
+                        LOG.debug("Re-evaluation skipped: Patient/{} is not stored", patientId);
+                    }
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= properties.maxAttempts()) {
+                    failed.increment();
+                    LOG.error("Re-evaluation of Patient/{} failed after {} attempts: {}", patientId, attempt, e.toString(), e);
+                    return;
+                }
+                retried.increment();
+                LOG.warn("Re-evaluation of Patient/{} failed (attempt {} of {}), retrying: {}", patientId, attempt,
+                        properties.maxAttempts(), e.toString());
+                try {
+                    Thread.sleep(properties.retryDelay().toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        worker.shutdownNow();
+        worker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

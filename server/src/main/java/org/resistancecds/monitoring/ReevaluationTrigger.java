@@ -1,0 +1,96 @@
+package org.resistancecds.monitoring;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import java.time.Instant;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.resistancecds.knowledge.KnowledgeCodes;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Storage interceptor on the REST server: when an Observation or an ICI medication resource about a patient is
+ * created, updated or deleted, the patient is queued for re-evaluation once the database transaction has
+ * committed (never for data that rolled back). Registered on the RestfulServer only, so internal writes (content
+ * installation, example loading, the re-evaluation's own results) do not trigger it.
+ */
+public class ReevaluationTrigger {
+
+    private final ReevaluationQueue queue;
+
+    public ReevaluationTrigger(ReevaluationQueue queue) {
+        this.queue = queue;
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void created(IBaseResource resource) {
+        onWrite(resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+    public void updated(IBaseResource oldResource, IBaseResource newResource) {
+        onWrite(newResource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+    public void deleted(IBaseResource resource) {
+        onWrite(resource);
+    }
+
+    private void onWrite(IBaseResource resource) {
+        patientOf(resource).ifPresent(patient -> {
+            if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        queue.submit(patient, Instant.now());
+                    }
+                });
+            } else {
+                queue.submit(patient, Instant.now());
+            }
+        });
+    }
+
+    /** The patient whose assessment the resource can change; empty for anything else, our own results included. */
+    static Optional<String> patientOf(IBaseResource resource) {
+        Reference subject;
+        if (resource instanceof Observation observation) {
+            if (isDerivedByUs(observation)) {
+                return Optional.empty();
+            }
+            subject = observation.getSubject();
+        } else if (resource instanceof MedicationStatement statement) {
+            subject = statement.getSubject();
+        } else if (resource instanceof MedicationAdministration administration) {
+            subject = administration.getSubject();
+        } else if (resource instanceof MedicationRequest request) {
+            subject = request.getSubject();
+        } else {
+            return Optional.empty();
+        }
+        if (subject == null || !subject.hasReference() || !"Patient".equals(subject.getReferenceElement().getResourceType())
+                || !subject.getReferenceElement().hasIdPart()) {
+            return Optional.empty();
+        }
+        return Optional.of(subject.getReferenceElement().getIdPart());
+    }
+
+    private static boolean isDerivedByUs(Observation observation) {
+        for (Coding coding : observation.getCode().getCoding()) {
+            if (KnowledgeCodes.BIOMARKER_SYSTEM.equals(coding.getSystem())
+                    && (KnowledgeCodes.STATUS_ASSESSMENT_CODE.equals(coding.getCode())
+                            || KnowledgeCodes.MECHANISM_ASSESSMENT_CODE.equals(coding.getCode()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,202 @@
+package org.resistancecds.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.knowledge.KnowledgeCodes;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Re-evaluation after a write, over HTTP: the stored assessment follows the data within {@link #BOUND}, a change
+ * gives exactly one Communication, an unchanged state writes nothing, and concurrent writes or concurrent runs
+ * write a change once.
+ */
+class ReevaluationIT extends AbstractMonitoringIT {
+
+    /** The stated bound of eventual consistency on this test server (idle; CI machines are slow). */
+    static final Duration BOUND = Duration.ofSeconds(30);
+
+    @Autowired
+    private PatientReevaluator reevaluator;
+
+    private static String newPatient() {
+        return "mon-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String storedStatus(IGenericClient client, String patient) {
+        try {
+            Observation status = client.read().resource(Observation.class).withId("resistance-status-" + patient)
+                    .cacheControl(new CacheControlDirective().setNoCache(true)).execute();
+            return status.getValueCodeableConcept().getCodingFirstRep().getCode();
+        } catch (ResourceNotFoundException e) {
+            return null;
+        }
+    }
+
+    private List<Communication> communications(IGenericClient client, String patient) {
+        Bundle found = client.search().forResource(Communication.class)
+                .where(Communication.SUBJECT.hasId("Patient/" + patient))
+                .returnBundle(Bundle.class)
+                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .execute();
+        return found.getEntry().stream().map(e -> (Communication) e.getResource()).toList();
+    }
+
+    private List<Observation> mechanisms(IGenericClient client, String patient) {
+        Bundle found = client.search().forResource(Observation.class)
+                .where(Observation.SUBJECT.hasId("Patient/" + patient))
+                .and(Observation.CODE.exactly().systemAndCode(KnowledgeCodes.BIOMARKER_SYSTEM, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE))
+                .returnBundle(Bundle.class)
+                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .execute();
+        return found.getEntry().stream().map(e -> (Observation) e.getResource()).toList();
+    }
+
+    private void awaitStatus(IGenericClient client, String patient, String status) throws InterruptedException {
+        awaitUntil(BOUND, "Patient/" + patient + " assessed as " + status, () -> status.equals(storedStatus(client, patient)));
+    }
+
+    @Test
+    void aWriteIsFollowedByTheNewAssessmentAndOneCommunication() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        awaitStatus(client, patient, "responding");
+
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        awaitStatus(client, patient, "acquired-resistance");
+        awaitQuiet(BOUND);
+
+        Observation status = client.read().resource(Observation.class).withId("resistance-status-" + patient).execute();
+        assertThat(status.getMeta().getVersionId()).isEqualTo("2");
+        // The superseded assessment stays in the history.
+        Observation first = client.read().resource(Observation.class)
+                .withIdAndVersion("resistance-status-" + patient, "1").execute();
+        assertThat(first.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("responding");
+
+        List<Communication> messages = communications(client, patient);
+        assertThat(messages).hasSize(2);
+        Communication change = messages.stream()
+                .filter(c -> c.getReasonCodeFirstRep().getCodingFirstRep().getCode().equals("acquired-resistance"))
+                .findFirst().orElseThrow();
+        assertThat(change.getPriority()).isEqualTo(Communication.CommunicationPriority.URGENT);
+        assertThat(change.getAboutFirstRep().getReference()).isEqualTo("Observation/resistance-status-" + patient);
+        assertThat(change.getPayloadFirstRep().getContentStringType().getValue())
+                .contains("Before: responding", "Now: acquired-resistance", "2024-04-05");
+
+        // A write that changes nothing in the assessment stores nothing new.
+        client.transaction().withBundle(MonitoringData.transaction(
+                MonitoringData.response(patient, patient + "-r0", "2023-02-15", "SD"))).execute();
+        awaitQuiet(BOUND);
+        assertThat(communications(client, patient)).hasSize(2);
+        assertThat(client.read().resource(Observation.class).withId("resistance-status-" + patient)
+                .cacheControl(new CacheControlDirective().setNoCache(true)).execute().getMeta().getVersionId())
+                .isEqualTo("2");
+    }
+
+    @Test
+    void aNewMechanismIsAddedAndAWithdrawnOneIsCancelledWithItsHistory() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        client.transaction().withBundle(MonitoringData.transaction(MonitoringData.ctdna(patient, patient + "-b2m",
+                "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0))).execute();
+        awaitUntil(BOUND, "antigen-presentation mechanism stored", () -> mechanisms(client, patient).stream()
+                .anyMatch(m -> m.getStatus() == Observation.ObservationStatus.FINAL));
+
+        // The lab corrects the result: entered in error. The mechanism is withdrawn, not deleted.
+        Observation corrected = MonitoringData.ctdna(patient, patient + "-b2m", "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0);
+        corrected.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
+        client.update().resource(corrected).execute();
+        awaitUntil(BOUND, "mechanism withdrawn", () -> mechanisms(client, patient).stream()
+                .allMatch(m -> m.getStatus() == Observation.ObservationStatus.CANCELLED));
+        awaitQuiet(BOUND);
+        Observation withdrawn = mechanisms(client, patient).get(0);
+        assertThat(withdrawn.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(withdrawn.getNote()).anySatisfy(n -> assertThat(n.getText()).contains("no longer support"));
+        assertThat(communications(client, patient)).extracting(c -> c.getPayloadFirstRep().getContentStringType().getValue())
+                .anySatisfy(text -> assertThat(text).contains("antigen-presentation-defect (probable)", "Now: acquired-resistance; mechanisms: none"));
+    }
+
+    @Test
+    void concurrentWritesForOnePatientGiveOneCommunicationPerChange() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        awaitStatus(client, patient, "acquired-resistance");
+        awaitQuiet(BOUND);
+        int before = communications(client, patient).size();
+
+        // Eight clients each report a different truncating B2M change at once: any of them alone makes the same
+        // new state (antigen presentation, probable), so exactly one more Communication is right.
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Callable<Object>> writes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String id = patient + "-b2m-" + i;
+            String change = "p.Gln" + (10 + i) + "Ter";
+            writes.add(() -> fhirClient().update().resource(
+                    MonitoringData.ctdna(patient, id, "2024-04-20", "HGNC:914", "B2M", change, 3.0)).execute());
+        }
+        for (Future<Object> done : clients.invokeAll(writes)) {
+            done.get();
+        }
+        clients.shutdown();
+        awaitUntil(BOUND, "mechanism stored", () -> !mechanisms(client, patient).isEmpty());
+        awaitQuiet(BOUND);
+
+        assertThat(communications(client, patient)).hasSize(before + 1);
+        assertThat(mechanisms(client, patient)).singleElement()
+                .satisfies(m -> assertThat(m.getMeta().getVersionId()).isEqualTo("1"));
+    }
+
+    @Test
+    void concurrentRunsOnOneChangeWriteItOnce() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        awaitStatus(client, patient, "responding");
+        awaitQuiet(BOUND);
+        // As if several nodes (or a redelivery) evaluated the same new data at the same time.
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        ExecutorService nodes = Executors.newFixedThreadPool(4);
+        List<Callable<Object>> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(() -> {
+                try {
+                    return reevaluator.reevaluate(patient);
+                } catch (RuntimeException conflict) {
+                    // A run that lost the race fails on If-Match or the conditional create; the winner wrote.
+                    return conflict;
+                }
+            });
+        }
+        List<Object> outcomes = new ArrayList<>();
+        for (Future<Object> done : nodes.invokeAll(runs)) {
+            outcomes.add(done.get());
+        }
+        nodes.shutdown();
+        awaitQuiet(BOUND);
+
+        assertThat(storedStatus(client, patient)).isEqualTo("acquired-resistance");
+        assertThat(communications(client, patient)).as("outcomes %s", outcomes).hasSize(2);
+        assertThat(client.read().resource(Observation.class).withId("resistance-status-" + patient)
+                .cacheControl(new CacheControlDirective().setNoCache(true)).execute().getMeta().getVersionId())
+                .isEqualTo("2");
+    }
+}
