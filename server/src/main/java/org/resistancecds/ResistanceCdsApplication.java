@@ -1,5 +1,6 @@
 package org.resistancecds;
 
+import org.resistancecds.cli.CommandLine;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
@@ -12,6 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ResistanceCdsApplication {
 
     public static void main(String[] args) {
+        // "validate" and "evaluate" are command-line tools in the same jar: they run without Spring or a web server.
+        if (CommandLine.isCommand(args)) {
+            System.exit(CommandLine.run(args, System.out, System.err));
+        }
         SpringApplication.run(ResistanceCdsApplication.class, args);
     }
 }

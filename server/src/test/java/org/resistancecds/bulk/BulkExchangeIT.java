@@ -1,0 +1,143 @@
+package org.resistancecds.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.resistancecds.AbstractOpenServerIT;
+
+/**
+ * Bulk exchange over HTTP on the golden scenarios stored as a cohort: Patient {@code $everything}, and FHIR Bulk
+ * Data {@code $export} at system, Patient and Group level from kick-off through polling to the NDJSON files.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BulkExchangeIT extends AbstractOpenServerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    void storeCohort() throws Exception {
+        storeAllScenarios();
+    }
+
+    @Test
+    void everythingReturnsThePatientAndItsRecord() throws Exception {
+        HttpResponse<String> response = get("/fhir/Patient/sc-b2m/$everything?_count=200");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Map<String, Integer> types = new HashMap<>();
+        Set<String> subjects = new HashSet<>();
+        for (JsonNode entry : JSON.readTree(response.body()).path("entry")) {
+            JsonNode resource = entry.get("resource");
+            types.merge(resource.get("resourceType").asText(), 1, Integer::sum);
+            if (resource.has("subject")) {
+                subjects.add(resource.at("/subject/reference").asText());
+            }
+        }
+        assertThat(types).containsEntry("Patient", 1).containsKey("Observation").containsKey("MedicationStatement");
+        assertThat(subjects).containsOnly("Patient/sc-b2m");
+    }
+
+    @Test
+    void systemExportWritesEveryStoredPatientAsNdjson() throws Exception {
+        Map<String, List<JsonNode>> files = export("/fhir/$export?_type=Patient,Observation");
+
+        Set<String> patients = ids(files.get("Patient"));
+        assertThat(patients).contains("sc-b2m", "sc-jak", "sc-responding", "sc-empty");
+        assertThat(files.get("Observation")).isNotEmpty()
+                .allSatisfy(line -> assertThat(line.get("resourceType").asText()).isEqualTo("Observation"));
+    }
+
+    @Test
+    void patientExportWritesPatientCompartments() throws Exception {
+        Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,MedicationStatement");
+
+        assertThat(ids(files.get("Patient"))).contains("sc-b2m", "sc-kras-stk11");
+        assertThat(files.get("MedicationStatement")).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.at("/subject/reference").asText()).startsWith("Patient/sc-"));
+    }
+
+    @Test
+    void groupExportWritesOnlyTheMembers() throws Exception {
+        String group = """
+                {"resourceType":"Group","id":"bulk-cohort","type":"person","actual":true,
+                 "member":[{"entity":{"reference":"Patient/sc-b2m"}},{"entity":{"reference":"Patient/sc-jak"}}]}""";
+        HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Group/bulk-cohort"))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(group)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+
+        Map<String, List<JsonNode>> files = export("/fhir/Group/bulk-cohort/$export?_type=Patient,Observation");
+
+        assertThat(ids(files.get("Patient"))).containsExactlyInAnyOrder("sc-b2m", "sc-jak");
+        Set<String> subjects = new HashSet<>();
+        files.get("Observation").forEach(o -> subjects.add(o.at("/subject/reference").asText()));
+        assertThat(subjects).containsExactlyInAnyOrder("Patient/sc-b2m", "Patient/sc-jak");
+    }
+
+    @Test
+    void exportWithoutPreferRespondAsyncIsAClientError() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/$export"))
+                .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome");
+    }
+
+    /** Kick-off, polling of Content-Location until the manifest is ready, download of every NDJSON file. */
+    private Map<String, List<JsonNode>> export(String kickOffPath) throws Exception {
+        HttpResponse<String> kickOff = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + kickOffPath))
+                .header("Accept", "application/fhir+json")
+                .header("Prefer", "respond-async")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+        String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+
+        HttpResponse<String> poll;
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        do {
+            Thread.sleep(500);
+            poll = http.send(HttpRequest.newBuilder(URI.create(status)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(poll.statusCode()).as(poll.body()).isIn(200, 202);
+        } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
+        assertThat(poll.statusCode()).as("export finished within two minutes").isEqualTo(200);
+
+        JsonNode manifest = JSON.readTree(poll.body());
+        assertThat(manifest.path("error")).isEmpty();
+        Map<String, List<JsonNode>> byType = new HashMap<>();
+        for (JsonNode output : manifest.get("output")) {
+            HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
+                    .header("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(file.statusCode()).isEqualTo(200);
+            List<JsonNode> lines = byType.computeIfAbsent(output.get("type").asText(), t -> new ArrayList<>());
+            for (String line : file.body().split("\n")) {
+                if (!line.isBlank()) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+        }
+        return byType;
+    }
+
+    private static Set<String> ids(List<JsonNode> resources) {
+        assertThat(resources).isNotNull();
+        Set<String> ids = new HashSet<>();
+        resources.forEach(r -> ids.add(r.get("id").asText()));
+        return ids;
+    }
+}
