@@ -23,7 +23,9 @@ mkdir -p "$OUT"
 cat "$HEADERS.body"; echo
 # The manifest lists {"type": ..., "url": ...} per file; download each one.
 N=0
-grep -o '"type"[[:space:]]*:[[:space:]]*"[A-Za-z]*"[[:space:]]*,[[:space:]]*"url"[[:space:]]*:[[:space:]]*"[^"]*"' "$HEADERS.body" |
+# The manifest may be pretty-printed: join its lines before matching.
+tr -d '\r\n' < "$HEADERS.body" |
+  grep -o '"type"[[:space:]]*:[[:space:]]*"[A-Za-z]*"[[:space:]]*,[[:space:]]*"url"[[:space:]]*:[[:space:]]*"[^"]*"' |
 while read -r LINE; do
   TYPE="$(echo "$LINE" | sed 's/.*"type"[^"]*"\([A-Za-z]*\)".*/\1/')"
   URL="$(echo "$LINE" | sed 's/.*"url"[^"]*"\([^"]*\)"$/\1/')"

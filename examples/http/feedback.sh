@@ -15,8 +15,10 @@ case "$OUTCOME" in
   accepted)
     ENTRY="{\"card\": \"$CARD\", \"outcome\": \"accepted\", \"acceptedSuggestions\": [{\"id\": \"${4:?suggestion uuid}\"}], \"outcomeTimestamp\": \"$NOW\"}" ;;
   overridden)
-    REASON="${4:-clinical-judgement}"; COMMENT="${5:-}"
-    ENTRY="{\"card\": \"$CARD\", \"outcome\": \"overridden\", \"overrideReason\": {\"reason\": {\"system\": \"https://resistance-cds.org/fhir/CodeSystem/cds-override-reason\", \"code\": \"$REASON\"}, \"userComment\": \"$COMMENT\"}, \"outcomeTimestamp\": \"$NOW\"}" ;;
+    REASON="${4:-clinical-judgement}"
+    COMMENT=""
+    if [ -n "${5:-}" ]; then COMMENT=", \"userComment\": \"${5//\"/\\\"}\""; fi
+    ENTRY="{\"card\": \"$CARD\", \"outcome\": \"overridden\", \"overrideReason\": {\"reason\": {\"system\": \"https://resistance-cds.org/fhir/CodeSystem/cds-override-reason\", \"code\": \"$REASON\"}$COMMENT}, \"outcomeTimestamp\": \"$NOW\"}" ;;
   *) echo "outcome must be accepted or overridden" >&2; exit 2 ;;
 esac
 curl_json -X POST "$BASE/cds-services/$SERVICE/feedback" "${CDS_AUTH[@]}" \

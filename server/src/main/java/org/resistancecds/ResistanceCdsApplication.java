@@ -15,7 +15,8 @@ public class ResistanceCdsApplication {
     public static void main(String[] args) {
         // "validate" and "evaluate" are command-line tools in the same jar: they run without Spring or a web server.
         if (CommandLine.isCommand(args)) {
-            System.exit(CommandLine.run(args, System.out, System.err));
+            CommandLine.main(args);
+            return;
         }
         SpringApplication.run(ResistanceCdsApplication.class, args);
     }

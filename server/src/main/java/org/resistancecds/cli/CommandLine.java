@@ -28,6 +28,12 @@ public final class CommandLine {
         return args.length > 0 && COMMANDS.contains(args[0]);
     }
 
+    /** The jar's entry for commands: quiet logging, run, exit with the command's code. */
+    public static void main(String[] args) {
+        CliLogging.warningsToStandardError();
+        System.exit(run(args, System.out, System.err));
+    }
+
     /** Runs the command and returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> rest = Arrays.asList(args).subList(1, args.length);

@@ -19,6 +19,8 @@ import org.resistancecds.conformance.OfflineValidator;
  */
 final class ValidateCommand {
 
+    private static OfflineValidator shared;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -42,7 +44,7 @@ final class ValidateCommand {
             }
         }
         FhirContext fhirContext = FhirContext.forR4Cached();
-        OfflineValidator validator = OfflineValidator.fromClasspath(fhirContext);
+        OfflineValidator validator = validator(fhirContext);
         List<OperationOutcome> outcomes = new ArrayList<>();
         boolean allValid = true;
         for (int i = 0; i < files.size(); i++) {
@@ -57,6 +59,14 @@ final class ValidateCommand {
         }
         out.println(fhirContext.newJsonParser().setPrettyPrint(true).encodeResourceToString(result(files, outcomes)));
         return allValid ? CommandLine.OK : CommandLine.INVALID;
+    }
+
+    /** Built once per process: reading the base specification and our content takes seconds. */
+    private static synchronized OfflineValidator validator(FhirContext fhirContext) {
+        if (shared == null) {
+            shared = OfflineValidator.fromClasspath(fhirContext);
+        }
+        return shared;
     }
 
     private static OperationOutcome validate(FhirContext fhirContext, OfflineValidator validator, String text) {

@@ -48,7 +48,9 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
 
     @Test
     void fhirOpenApiIsGeneratedFromTheServer() throws Exception {
-        HttpResponse<String> response = get("/fhir/api-docs");
+        // JSON when asked for; the same URL gives YAML by default.
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/api-docs"))
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode api = JSON.readTree(response.body());
