@@ -5,16 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * The real server as the {@code dev} profile runs it for local use: CDS client authentication off, so a browser
  * page or a curl script can call the CDS services directly. Subclasses share one Spring context.
  */
-@TestPropertySource(properties = "resistance.cds.security.enabled=false")
+@TestPropertySource(properties = {
+    "resistance.cds.security.enabled=false",
+    // Bulk export jobs advance one step per maintenance pass; tests need not wait the production interval.
+    "resistance.bulk.maintenance-interval=1s"
+})
 public abstract class AbstractOpenServerIT extends AbstractServerIT {
 
     protected static final Path SCENARIOS = Path.of("../examples/scenarios");
@@ -26,18 +28,10 @@ public abstract class AbstractOpenServerIT extends AbstractServerIT {
         assertThat(stored.statusCode()).as(name + ": " + stored.body()).isEqualTo(200);
     }
 
-    /** Stores every golden scenario: a small cohort of patients with their records. Returns their names. */
-    protected List<String> storeAllScenarios() throws Exception {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> files = Files.list(SCENARIOS)) {
-            files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".bundle.json"))
-                    .sorted()
-                    .forEach(n -> names.add(n.substring(0, n.length() - ".bundle.json".length())));
-        }
+    /** Stores the named golden scenarios: a small cohort of patients with their records. */
+    protected void storeScenarios(List<String> names) throws Exception {
         for (String name : names) {
             storeScenario(name);
         }
-        return names;
     }
 }

@@ -49,7 +49,7 @@ public final class HeadlessChromium implements AutoCloseable {
         return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
     }
 
-    /** Starts a browser with a 1280x1024 window. */
+    /** Starts a browser with a 1280x1400 window. */
     public static HeadlessChromium start() throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile-");
         ChromeOptions options = new ChromeOptions();
@@ -64,7 +64,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
-                "--window-size=1280,1024",
+                "--window-size=1280,1400",
                 "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())

@@ -31,7 +31,9 @@ class BulkExchangeIT extends AbstractOpenServerIT {
 
     @BeforeAll
     void storeCohort() throws Exception {
-        storeAllScenarios();
+        storeScenarios(List.of("acquired-resistance-b2m-loss", "acquired-resistance-jak1-jak2",
+                "acquired-resistance-kras-stk11", "acquired-resistance-egfr-pten", "primary-resistance", "responding",
+                "empty-record", "acquired-resistance-multiple-mechanisms"));
     }
 
     @Test

@@ -77,6 +77,7 @@ class CardPreviewIT extends AbstractOpenServerIT {
                 .filter(c -> c.getText().toLowerCase().contains("antigen presentation"))
                 .findFirst().orElseThrow();
         assertThat(mechanism.findElements(By.cssSelector(".source a"))).isNotEmpty();
+        browser.script("arguments[0].scrollIntoView()", status);
         browser.screenshot(SCREENSHOTS.resolve("card-preview-cards.png"));
 
         // Accept the first suggestion on the page: its resource is created, and the feedback stored.
@@ -90,7 +91,7 @@ class CardPreviewIT extends AbstractOpenServerIT {
             return text.isBlank() ? null : text;
         });
         assertThat(acceptedText).startsWith("Accepted.");
-        Matcher created = Pattern.compile("Created (\\w+/[A-Za-z0-9\\-.]+)").matcher(acceptedText);
+        Matcher created = Pattern.compile("Created (\\w+/[A-Za-z0-9\\-]+)").matcher(acceptedText);
         assertThat(created.find()).as(acceptedText).isTrue();
         HttpResponse<String> createdResource = get("/fhir/" + created.group(1));
         assertThat(createdResource.statusCode()).isEqualTo(200);
@@ -112,6 +113,7 @@ class CardPreviewIT extends AbstractOpenServerIT {
         assertThat(overrideFeedback.toString())
                 .contains("\"valueCode\":\"overridden\"", "patient-declined", "Prefers to wait for the next scan");
         assertThat(status.findElement(By.cssSelector("button.override-button")).isEnabled()).isFalse();
+        browser.script("arguments[0].scrollIntoView()", suggestionCard);
         browser.screenshot(SCREENSHOTS.resolve("card-preview-feedback.png"));
     }
 
@@ -131,7 +133,7 @@ class CardPreviewIT extends AbstractOpenServerIT {
             List<WebElement> found = d.findElements(By.cssSelector("#cards article.card"));
             return found.isEmpty() ? null : found;
         });
-        cardWithSummary(cards, "Acquired resistance");
+        browser.script("arguments[0].scrollIntoView()", cardWithSummary(cards, "Acquired resistance"));
         assertThat(cards).anySatisfy(c -> assertThat(c.getText()).containsIgnoringCase("IFN-gamma"));
         browser.screenshot(SCREENSHOTS.resolve("card-preview-pasted-bundle.png"));
     }
