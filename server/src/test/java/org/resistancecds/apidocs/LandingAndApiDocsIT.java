@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.resistancecds.AbstractOpenServerIT;
 
 /**
@@ -57,7 +58,10 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
         assertThat(response.statusCode()).isEqualTo(200);
         // HAPI's interceptor writes YAML (text/yaml) at 8.8.0.
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/yaml");
-        JsonNode api = new ObjectMapper(new YAMLFactory()).readTree(response.body());
+        // Every resource type and operation: several MB, above the YAML parser's default 3 MB limit.
+        LoaderOptions large = new LoaderOptions();
+        large.setCodePointLimit(64 * 1024 * 1024);
+        JsonNode api = new ObjectMapper(YAMLFactory.builder().loaderOptions(large).build()).readTree(response.body());
         assertThat(api.get("openapi").asText()).startsWith("3.");
         JsonNode paths = api.get("paths");
         assertThat(paths.has("/Patient/{id}")).isTrue();

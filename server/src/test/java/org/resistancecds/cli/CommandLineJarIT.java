@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The packaged jar run as a process, as a pipeline would: exit code, JSON on stdout, no web server started. */
+/**
+ * The packaged jar run as a process, as a pipeline would: exit code, JSON alone on stdout, no web server started.
+ * One run only (a JVM start of the fat jar is the cost); the commands' results are covered by CommandLineTest.
+ */
 class CommandLineJarIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,17 +34,6 @@ class CommandLineJarIT {
         assertThat(result.out()).contains("None of the codings provided are in the value set");
         assertThat(result.err()).contains("Observation-jak1-tissue-ar-01.json: valid")
                 .doesNotContain("Tomcat", "Started ResistanceCdsApplication");
-    }
-
-    @Test
-    void evaluatePrintsTheReport() throws Exception {
-        Result result = run("evaluate", "../examples/scenarios/acquired-resistance-kras-stk11.bundle.json",
-                "--as-of", "2024-10-01");
-
-        assertThat(result.exitCode()).as(result.err()).isZero();
-        JsonNode report = JSON.readTree(result.out());
-        assertThat(report.at("/status/code").asText()).isEqualTo("acquired-resistance");
-        assertThat(report.get("cards").size()).isPositive();
     }
 
     private static Result run(String... args) throws Exception {

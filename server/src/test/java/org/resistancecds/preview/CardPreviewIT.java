@@ -96,7 +96,7 @@ class CardPreviewIT extends AbstractOpenServerIT {
         HttpResponse<String> createdResource = get("/fhir/" + created.group(1));
         assertThat(createdResource.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(createdResource.body()).at("/subject/reference").asText()).isEqualTo("Patient/sc-b2m");
-        JsonNode acceptedFeedback = feedbackFor(acceptedCard);
+        JsonNode acceptedFeedback = feedback(acceptedText, acceptedCard);
         assertThat(acceptedFeedback.toString()).contains("\"valueCode\":\"accepted\"", "acceptedSuggestion");
 
         // Override the status card with a reason and a comment.
@@ -109,7 +109,7 @@ class CardPreviewIT extends AbstractOpenServerIT {
             return text.isBlank() ? null : text;
         });
         assertThat(overriddenText).startsWith("Overridden (Patient declined). Feedback stored as Basic/");
-        JsonNode overrideFeedback = feedbackFor(overriddenCard);
+        JsonNode overrideFeedback = feedback(overriddenText, overriddenCard);
         assertThat(overrideFeedback.toString())
                 .contains("\"valueCode\":\"overridden\"", "patient-declined", "Prefers to wait for the next scan");
         assertThat(status.findElement(By.cssSelector("button.override-button")).isEnabled()).isFalse();
@@ -166,13 +166,19 @@ class CardPreviewIT extends AbstractOpenServerIT {
                 .orElseThrow(() -> new AssertionError("no card whose summary contains '" + text + "'"));
     }
 
-    /** The one Basic resource holding feedback on the card. */
-    private JsonNode feedbackFor(String cardUuid) throws Exception {
+    /**
+     * The Basic resource the page says the feedback went to; it must be stored under the card's identifier (cards
+     * of a patient keep their ids, so other tests' feedback on the same card may exist: this is the page's own).
+     */
+    private JsonNode feedback(String outcomeText, String cardUuid) throws Exception {
+        Matcher stored = Pattern.compile("Feedback stored as (Basic/[A-Za-z0-9\\-]+)").matcher(outcomeText);
+        assertThat(stored.find()).as(outcomeText).isTrue();
+        HttpResponse<String> basic = get("/fhir/" + stored.group(1));
+        assertThat(basic.statusCode()).isEqualTo(200);
         HttpResponse<String> search = get("/fhir/Basic?identifier="
                 + URLEncoder.encode(CARD_IDENTIFIER + cardUuid, StandardCharsets.UTF_8));
-        assertThat(search.statusCode()).isEqualTo(200);
-        JsonNode bundle = JSON.readTree(search.body());
-        assertThat(bundle.path("entry")).as("feedback stored for card " + cardUuid).hasSize(1);
-        return bundle.at("/entry/0/resource");
+        String id = stored.group(1).substring("Basic/".length());
+        assertThat(search.body()).as("found by the card's identifier").contains("\"id\":\"" + id + "\"");
+        return JSON.readTree(basic.body());
     }
 }
