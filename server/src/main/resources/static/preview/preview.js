@@ -207,6 +207,11 @@ async function callService() {
   byId('cards').replaceChildren(...cards.map((card) => renderCard(service, card)));
 }
 
+/** Only web links become anchors: a card's URL must never run script (javascript:, data:). */
+function safeUrl(url) {
+  return typeof url === 'string' && /^(https?:\/\/|\/)/i.test(url) ? url : null;
+}
+
 function renderCard(service, card) {
   const indicator = ['info', 'warning', 'critical'].includes(card.indicator) ? card.indicator : 'info';
   const node = element('article', { className: `card indicator-${indicator}`, 'data-card-uuid': card.uuid || '' });
@@ -219,7 +224,7 @@ function renderCard(service, card) {
   if (card.source) {
     const label = card.source.label || 'Source';
     const source = element('p', { className: 'source' }, 'Source: ',
-      card.source.url ? element('a', { href: card.source.url, target: '_blank', rel: 'noopener noreferrer' }, label) : label);
+      safeUrl(card.source.url) ? element('a', { href: safeUrl(card.source.url), target: '_blank', rel: 'noopener noreferrer' }, label) : label);
     if (card.source.topic) source.append(` (topic: ${card.source.topic.display || card.source.topic.code})`);
     node.append(source);
   }
@@ -231,7 +236,9 @@ function renderCard(service, card) {
   });
   if (card.links && card.links.length) {
     node.append(element('ul', { className: 'links' }, ...card.links.map((link) =>
-      element('li', {}, element('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer' }, link.label || link.url),
+      element('li', {}, safeUrl(link.url)
+        ? element('a', { href: safeUrl(link.url), target: '_blank', rel: 'noopener noreferrer' }, link.label || link.url)
+        : `${link.label || ''} (${link.url})`,
         link.type === 'smart' ? ' (SMART app)' : ''))));
   }
   node.append(overrideControls(service, card, node, outcome), outcome);
