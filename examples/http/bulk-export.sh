@@ -12,13 +12,13 @@ curl --silent --show-error --fail-with-body -o /dev/null -D "$HEADERS" \
   -H 'Accept: application/fhir+json' -H 'Prefer: respond-async' "$BASE/fhir/$KICK_OFF"
 STATUS_URL="$(grep -i '^content-location:' "$HEADERS" | head -1 | cut -d' ' -f2- | tr -d '\r')"
 echo "kick-off accepted; polling $STATUS_URL" >&2
-for _ in $(seq 1 120); do
+for _ in $(seq 1 300); do
   CODE="$(curl --silent --show-error -o "$HEADERS.body" -w '%{http_code}' "$STATUS_URL")"
   if [ "$CODE" = 200 ]; then break; fi
   if [ "$CODE" != 202 ]; then cat "$HEADERS.body" >&2; rm -f "$HEADERS.body"; exit 1; fi
   sleep 1
 done
-if [ "$CODE" != 200 ]; then echo "export not finished after 120 s" >&2; rm -f "$HEADERS.body"; exit 1; fi
+if [ "$CODE" != 200 ]; then echo "export not finished after 300 polls" >&2; rm -f "$HEADERS.body"; exit 1; fi
 mkdir -p "$OUT"
 cat "$HEADERS.body"; echo
 # The manifest lists {"type": ..., "url": ...} per file; download each one.

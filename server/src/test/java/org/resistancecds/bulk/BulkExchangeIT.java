@@ -32,6 +32,11 @@ import org.resistancecds.AbstractOpenServerIT;
 class BulkExchangeIT extends AbstractOpenServerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A bound on liveness, not a speed figure: a job finishes in seconds on a quiet machine, but on the shared
+     * 2-core build machine under heavy load maintenance passes were seen 20-50 s apart.
+     */
+    private static final Duration JOB_DEADLINE = Duration.ofMinutes(5);
 
     @BeforeAll
     void storeCohort() throws Exception {
@@ -146,7 +151,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
 
     private HttpResponse<String> awaitDone(String statusUrl) throws Exception {
         HttpResponse<String> poll;
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        Instant deadline = Instant.now().plus(JOB_DEADLINE);
         do {
             Thread.sleep(500);
             poll = http.send(HttpRequest.newBuilder(URI.create(statusUrl)).GET().build(),
@@ -165,14 +170,14 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
 
         HttpResponse<String> poll;
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        Instant deadline = Instant.now().plus(JOB_DEADLINE);
         do {
             Thread.sleep(500);
             poll = http.send(HttpRequest.newBuilder(URI.create(status)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(poll.statusCode()).as(poll.body()).isIn(200, 202);
         } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
-        assertThat(poll.statusCode()).as("export finished within two minutes").isEqualTo(200);
+        assertThat(poll.statusCode()).as("export finished within " + JOB_DEADLINE).isEqualTo(200);
 
         JsonNode manifest = JSON.readTree(poll.body());
         assertThat(manifest.path("error")).isEmpty();
