@@ -1,5 +1,6 @@
 package org.resistancecds;
 
+import org.resistancecds.cli.CommandLine;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
@@ -12,6 +13,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ResistanceCdsApplication {
 
     public static void main(String[] args) {
+        // "validate" and "evaluate" are command-line tools in the same jar: they run without Spring or a web server.
+        if (CommandLine.isCommand(args)) {
+            CommandLine.main(args);
+            return;
+        }
         SpringApplication.run(ResistanceCdsApplication.class, args);
     }
 }

@@ -43,12 +43,18 @@ public final class PackageWriter {
         this.reader = new ContentReader(fhirContext);
     }
 
+    /** Writes the package into the first folder and copies it into the others (the server serves one copy). */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: PackageWriter <output folder>");
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: PackageWriter <output folder> [<copy folder>...]");
         }
         Path written = new PackageWriter(FhirContext.forR4()).write(Path.of(args[0]));
         System.out.println("FHIR package written: " + written);
+        for (int i = 1; i < args.length; i++) {
+            Path copy = Files.createDirectories(Path.of(args[i])).resolve(written.getFileName());
+            Files.copy(written, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("FHIR package copied: " + copy);
+        }
     }
 
     /** The package's file name, {@code <name>-<version>.tgz}. */

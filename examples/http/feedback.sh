@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Send feedback on a card: accepted (with the suggestion taken) or overridden (with a reason code).
+# Usage: examples/http/feedback.sh SERVICE_ID CARD_UUID accepted SUGGESTION_UUID
+#        examples/http/feedback.sh SERVICE_ID CARD_UUID overridden [REASON_CODE] [COMMENT]
+# Reason codes (card overrideReasons): already-addressed, patient-declined, clinical-judgement, data-incorrect,
+# not-relevant. The answer names the Basic resource that stores the feedback.
+source "$(dirname "$0")/_common.sh"
+if [ $# -lt 3 ]; then
+  sed -n '3,7p' "$0" >&2
+  exit 2
+fi
+SERVICE="$1"; CARD="$2"; OUTCOME="$3"
+NOW="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+case "$OUTCOME" in
+  accepted)
+    ENTRY="{\"card\": \"$CARD\", \"outcome\": \"accepted\", \"acceptedSuggestions\": [{\"id\": \"${4:?suggestion uuid}\"}], \"outcomeTimestamp\": \"$NOW\"}" ;;
+  overridden)
+    REASON="${4:-clinical-judgement}"
+    COMMENT=""
+    if [ -n "${5:-}" ]; then COMMENT=", \"userComment\": \"${5//\"/\\\"}\""; fi
+    ENTRY="{\"card\": \"$CARD\", \"outcome\": \"overridden\", \"overrideReason\": {\"reason\": {\"system\": \"https://resistance-cds.org/fhir/CodeSystem/cds-override-reason\", \"code\": \"$REASON\"}$COMMENT}, \"outcomeTimestamp\": \"$NOW\"}" ;;
+  *) echo "outcome must be accepted or overridden" >&2; exit 2 ;;
+esac
+curl_json -X POST "$BASE/cds-services/$SERVICE/feedback" "${CDS_AUTH[@]}" \
+  -H 'Content-Type: application/json' --data-binary "{\"feedback\": [$ENTRY]}"

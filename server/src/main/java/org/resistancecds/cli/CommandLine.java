@@ -1,0 +1,67 @@
+package org.resistancecds.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Commands run from the server jar without starting the web server:
+ * {@code java -jar resistance-cds-server.jar validate FILE...} and {@code ... evaluate BUNDLE}. Results go to
+ * standard output as JSON, messages to standard error; the exit code says what happened.
+ */
+public final class CommandLine {
+
+    /** Everything checked passed. */
+    public static final int OK = 0;
+    /** A file was checked and has errors (or could not be parsed). */
+    public static final int INVALID = 1;
+    /** The command was used wrongly or a file could not be read. */
+    public static final int USAGE = 2;
+
+    static final Set<String> COMMANDS = Set.of("validate", "evaluate", "help");
+
+    private CommandLine() {}
+
+    /** True when the arguments name a command; otherwise they are the web server's (such as --server.port). */
+    public static boolean isCommand(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]);
+    }
+
+    /** The jar's entry for commands: quiet logging, run, exit with the command's code. */
+    public static void main(String[] args) {
+        CliLogging.warningsToStandardError();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command and returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "validate" -> new ValidateCommand(out, err).run(rest);
+            case "evaluate" -> new EvaluateCommand(out, err).run(rest);
+            default -> {
+                out.println(usage());
+                yield OK;
+            }
+        };
+    }
+
+    static String usage() {
+        return """
+                Usage: java -jar resistance-cds-server.jar [COMMAND] [ARGUMENTS]
+
+                Without a command the server starts (Spring Boot options such as --server.port=9090 apply).
+
+                Commands (no server is started, nothing is stored, no network is used):
+                  validate FILE...          validate FHIR R4 resources (JSON or XML) against the base specification
+                                            and this server's profiles and terminology; prints an OperationOutcome
+                                            (one file) or a Bundle of them (several files)
+                  evaluate BUNDLE [--as-of YYYY-MM-DD] [--hook patient-view|order-select|order-sign]
+                                            evaluate one patient's record held in a Bundle; prints the resistance
+                                            status, mechanisms and the cards the CDS service would answer, as JSON
+                  help                      this text
+
+                Exit codes: 0 valid / evaluated, 1 invalid resource, 2 usage error or unreadable file.""";
+    }
+}

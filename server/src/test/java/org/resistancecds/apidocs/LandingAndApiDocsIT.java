@@ -1,0 +1,129 @@
+package org.resistancecds.apidocs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.io.ByteArrayInputStream;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.resistancecds.AbstractOpenServerIT;
+
+/**
+ * The landing page and what it links: every link answers, the FHIR OpenAPI is generated from the running server,
+ * the CDS Hooks OpenAPI describes the controller's endpoints, the package downloads, and the page scripts come
+ * from the jar.
+ */
+class LandingAndApiDocsIT extends AbstractOpenServerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everyLinkOnTheLandingPageAnswers() throws Exception {
+        HttpResponse<String> landing = get("/");
+        assertThat(landing.statusCode()).isEqualTo(200);
+        assertThat(landing.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+
+        List<String> links = new ArrayList<>();
+        Matcher href = Pattern.compile("href=\"(/[^\"]*)\"").matcher(landing.body());
+        while (href.find()) {
+            links.add(href.group(1));
+        }
+        assertThat(links).contains("/preview/", "/fhir/metadata?_format=json", "/fhir/swagger-ui/", "/fhir/api-docs",
+                "/openapi/cds-hooks.json", "/apidocs/cds-hooks.html", "/package/resistance-cds.fhir-0.1.0.tgz");
+        // The FHIR base sends browsers on to its Swagger UI: follow redirects as a browser does.
+        HttpClient browserLike = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        // The FHIR OpenAPI is generated afresh on every request (seconds); fhirOpenApiIsGeneratedFromTheServer reads it.
+        links.remove("/fhir/api-docs");
+        for (String link : links) {
+            HttpResponse<byte[]> response = browserLike.send(HttpRequest.newBuilder(URI.create(baseUrl() + link))
+                    .header("Accept", "text/html,application/json;q=0.9,*/*;q=0.8").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(link).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void fhirOpenApiIsGeneratedFromTheServer() throws Exception {
+        HttpResponse<String> response = get("/fhir/api-docs");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        // HAPI's interceptor writes YAML (text/yaml) at 8.8.0.
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/yaml");
+        // Every resource type and operation: several MB, above the YAML parser's default 3 MB limit.
+        LoaderOptions large = new LoaderOptions();
+        large.setCodePointLimit(64 * 1024 * 1024);
+        JsonNode api = new ObjectMapper(YAMLFactory.builder().loaderOptions(large).build()).readTree(response.body());
+        assertThat(api.get("openapi").asText()).startsWith("3.");
+        JsonNode paths = api.get("paths");
+        assertThat(paths.has("/Patient/{id}")).isTrue();
+        assertThat(paths.has("/Observation/$validate")).isTrue();
+        assertThat(paths.has("/metadata")).isTrue();
+    }
+
+    @Test
+    void swaggerUiIsServedFromTheJar() throws Exception {
+        HttpResponse<String> ui = get("/fhir/swagger-ui/");
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).contains("swagger-ui");
+
+        HttpResponse<String> cdsUi = get("/apidocs/cds-hooks.html");
+        assertThat(cdsUi.statusCode()).isEqualTo(200);
+        Matcher script = Pattern.compile("src=\"(/webjars/[^\"]+)\"").matcher(cdsUi.body());
+        assertThat(script.find()).isTrue();
+        assertThat(get(script.group(1)).statusCode()).as(script.group(1)).isEqualTo(200);
+    }
+
+    @Test
+    void cdsOpenApiDescribesEveryEndpointAndServiceOfDiscovery() throws Exception {
+        JsonNode api = JSON.readTree(get("/openapi/cds-hooks.json").body());
+        assertThat(api.get("openapi").asText()).startsWith("3.");
+        assertThat(api.get("paths").has("/cds-services")).isTrue();
+        assertThat(api.get("paths").has("/cds-services/{id}")).isTrue();
+        assertThat(api.get("paths").has("/cds-services/{id}/feedback")).isTrue();
+
+        List<String> documented = new ArrayList<>();
+        api.at("/paths/~1cds-services~1{id}/post/parameters/0/schema/enum").forEach(id -> documented.add(id.asText()));
+        List<String> offered = new ArrayList<>();
+        JSON.readTree(get("/cds-services").body()).get("services").forEach(s -> offered.add(s.get("id").asText()));
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(offered);
+    }
+
+    @Test
+    void previewScriptsAreServedFromTheJar() throws Exception {
+        HttpResponse<String> page = get("/preview/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        Matcher script = Pattern.compile("src=\"([^\"]+\\.js)\"").matcher(page.body());
+        int scripts = 0;
+        while (script.find()) {
+            String src = script.group(1);
+            assertThat(src).as("no script from another host").doesNotStartWith("http");
+            String path = src.startsWith("/") ? src : "/preview/" + src;
+            assertThat(get(path).statusCode()).as(path).isEqualTo(200);
+            scripts++;
+        }
+        assertThat(scripts).isEqualTo(3);
+    }
+
+    @Test
+    void packageDownloadIsTheFhirNpmPackage() throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                URI.create(baseUrl() + "/package/resistance-cds.fhir-0.1.0.tgz")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        byte[] tar = new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes();
+        String names = new String(tar, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(names).contains("package/package.json", "package/StructureDefinition-resistance-variant.json");
+    }
+}

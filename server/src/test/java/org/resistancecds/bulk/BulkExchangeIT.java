@@ -1,0 +1,205 @@
+package org.resistancecds.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.resistancecds.AbstractOpenServerIT;
+
+/**
+ * Bulk exchange over HTTP on the golden scenarios stored as a cohort: Patient {@code $everything}, and FHIR Bulk
+ * Data {@code $export} at system, Patient and Group level from kick-off through polling to the NDJSON files.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BulkExchangeIT extends AbstractOpenServerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A bound on liveness, not a speed figure: a job finishes in seconds on a quiet machine, but on the shared
+     * 2-core build machine under heavy load maintenance passes were seen 20-50 s apart.
+     */
+    private static final Duration JOB_DEADLINE = Duration.ofMinutes(5);
+
+    @BeforeAll
+    void storeCohort() throws Exception {
+        storeScenarios(List.of("acquired-resistance-b2m-loss", "acquired-resistance-jak1-jak2",
+                "acquired-resistance-kras-stk11", "acquired-resistance-egfr-pten", "primary-resistance", "responding",
+                "empty-record", "acquired-resistance-multiple-mechanisms"));
+    }
+
+    @Test
+    void everythingReturnsThePatientAndItsRecord() throws Exception {
+        HttpResponse<String> response = get("/fhir/Patient/sc-b2m/$everything?_count=200");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Map<String, Integer> types = new HashMap<>();
+        Set<String> subjects = new HashSet<>();
+        for (JsonNode entry : JSON.readTree(response.body()).path("entry")) {
+            JsonNode resource = entry.get("resource");
+            types.merge(resource.get("resourceType").asText(), 1, Integer::sum);
+            if (resource.has("subject")) {
+                subjects.add(resource.at("/subject/reference").asText());
+            }
+        }
+        assertThat(types).containsEntry("Patient", 1).containsKey("Observation").containsKey("MedicationStatement");
+        assertThat(subjects).containsOnly("Patient/sc-b2m");
+    }
+
+    @Test
+    void systemExportWritesEveryStoredPatientAsNdjson() throws Exception {
+        Map<String, List<JsonNode>> files = export("/fhir/$export?_type=Patient,Observation");
+
+        Set<String> patients = ids(files.get("Patient"));
+        assertThat(patients).contains("sc-b2m", "sc-jak", "sc-responding", "sc-empty");
+        assertThat(files.get("Observation")).isNotEmpty()
+                .allSatisfy(line -> assertThat(line.get("resourceType").asText()).isEqualTo("Observation"));
+    }
+
+    @Test
+    void patientExportWritesPatientCompartments() throws Exception {
+        Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,MedicationStatement");
+
+        assertThat(ids(files.get("Patient"))).contains("sc-b2m", "sc-kras-stk11");
+        assertThat(files.get("MedicationStatement")).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.at("/subject/reference").asText()).startsWith("Patient/sc-"));
+    }
+
+    @Test
+    void groupExportWritesOnlyTheMembers() throws Exception {
+        String group = """
+                {"resourceType":"Group","id":"bulk-cohort","type":"person","actual":true,
+                 "member":[{"entity":{"reference":"Patient/sc-b2m"}},{"entity":{"reference":"Patient/sc-jak"}}]}""";
+        HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Group/bulk-cohort"))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(group)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+
+        Map<String, List<JsonNode>> files = export("/fhir/Group/bulk-cohort/$export?_type=Patient,Observation");
+
+        assertThat(ids(files.get("Patient"))).containsExactlyInAnyOrder("sc-b2m", "sc-jak");
+        Set<String> subjects = new HashSet<>();
+        files.get("Observation").forEach(o -> subjects.add(o.at("/subject/reference").asText()));
+        assertThat(subjects).containsExactlyInAnyOrder("Patient/sc-b2m", "Patient/sc-jak");
+    }
+
+    @Test
+    void exportWithoutPreferRespondAsyncIsAClientError() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/$export"))
+                .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void ndjsonImportLoadsACohortFromUrls() throws Exception {
+        // Two new patients as an NDJSON file, served over HTTP as a bulk data source would serve it.
+        String ndjson = """
+                {"resourceType":"Patient","id":"import-1","gender":"female","birthDate":"1961-02-03"}
+                {"resourceType":"Patient","id":"import-2","gender":"male","birthDate":"1957-09-30"}
+                """;
+        HttpServer source = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        source.createContext("/cohort/Patient.ndjson", exchange -> {
+            byte[] body = ndjson.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/fhir+ndjson");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        source.start();
+        try {
+            String url = "http://localhost:" + source.getAddress().getPort() + "/cohort/Patient.ndjson";
+            String manifest = """
+                    {"resourceType":"Parameters","parameter":[
+                      {"name":"inputFormat","valueCode":"application/fhir+ndjson"},
+                      {"name":"inputSource","valueUri":"http://localhost/cohort"},
+                      {"name":"input","part":[{"name":"type","valueCode":"Patient"},{"name":"url","valueUri":"%s"}]}]}
+                    """.formatted(url);
+            HttpResponse<String> kickOff = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/$import"))
+                    .header("Content-Type", "application/fhir+json")
+                    .header("Prefer", "respond-async")
+                    .POST(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+            String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+
+            HttpResponse<String> poll = awaitDone(status);
+            assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
+        } finally {
+            source.stop(0);
+        }
+        assertThat(get("/fhir/Patient/import-1").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(get("/fhir/Patient/import-2").body()).get("birthDate").asText()).isEqualTo("1957-09-30");
+    }
+
+    private HttpResponse<String> awaitDone(String statusUrl) throws Exception {
+        HttpResponse<String> poll;
+        Instant deadline = Instant.now().plus(JOB_DEADLINE);
+        do {
+            Thread.sleep(500);
+            poll = http.send(HttpRequest.newBuilder(URI.create(statusUrl)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
+        return poll;
+    }
+
+    /** Kick-off, polling of Content-Location until the manifest is ready, download of every NDJSON file. */
+    private Map<String, List<JsonNode>> export(String kickOffPath) throws Exception {
+        HttpResponse<String> kickOff = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + kickOffPath))
+                .header("Accept", "application/fhir+json")
+                .header("Prefer", "respond-async")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+        String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+
+        HttpResponse<String> poll;
+        Instant deadline = Instant.now().plus(JOB_DEADLINE);
+        do {
+            Thread.sleep(500);
+            poll = http.send(HttpRequest.newBuilder(URI.create(status)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(poll.statusCode()).as(poll.body()).isIn(200, 202);
+        } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
+        assertThat(poll.statusCode()).as("export finished within " + JOB_DEADLINE).isEqualTo(200);
+
+        JsonNode manifest = JSON.readTree(poll.body());
+        assertThat(manifest.path("error")).isEmpty();
+        Map<String, List<JsonNode>> byType = new HashMap<>();
+        for (JsonNode output : manifest.get("output")) {
+            HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(output.get("url").asText()))
+                    .header("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(file.statusCode()).isEqualTo(200);
+            List<JsonNode> lines = byType.computeIfAbsent(output.get("type").asText(), t -> new ArrayList<>());
+            for (String line : file.body().split("\n")) {
+                if (!line.isBlank()) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+        }
+        return byType;
+    }
+
+    private static Set<String> ids(List<JsonNode> resources) {
+        assertThat(resources).isNotNull();
+        Set<String> ids = new HashSet<>();
+        resources.forEach(r -> ids.add(r.get("id").asText()));
+        return ids;
+    }
+}

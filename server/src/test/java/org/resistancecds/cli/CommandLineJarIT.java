@@ -1,0 +1,54 @@
+package org.resistancecds.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged jar run as a process, as a pipeline would: exit code, JSON alone on stdout, no web server started.
+ * One run only (a JVM start of the fat jar is the cost); the commands' results are covered by CommandLineTest.
+ */
+class CommandLineJarIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path JAR = Path.of("target", "resistance-cds-server.jar");
+
+    private record Result(int exitCode, String out, String err) {}
+
+    @Test
+    void validateExitsOneForAnInvalidFileAndPrintsTheOutcomes() throws Exception {
+        Result result = run("validate", "../examples/valid/Observation-jak1-tissue-ar-01.json",
+                "../examples/invalid/Observation-variant-gene-not-in-value-set.json");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        JsonNode bundle = JSON.readTree(result.out());
+        assertThat(bundle.get("entry")).hasSize(2);
+        assertThat(result.out()).contains("None of the codings provided are in the value set");
+        assertThat(result.err()).contains("Observation-jak1-tissue-ar-01.json: valid")
+                .doesNotContain("Tomcat", "Started ResistanceCdsApplication");
+    }
+
+    private static Result run(String... args) throws Exception {
+        assertThat(JAR).as("mvn package builds the jar before integration tests").exists();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("cli-", ".out");
+        Path err = Files.createTempFile("cli-", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the command finished").isTrue();
+        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+}

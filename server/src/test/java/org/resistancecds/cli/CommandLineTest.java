@@ -1,0 +1,125 @@
+package org.resistancecds.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jar's commands called in-process, on the repository's examples and scenarios. */
+class CommandLineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path EXAMPLES = Path.of("../examples");
+
+    private record Run(int exitCode, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = CommandLine.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void serverArgumentsAreNotCommands() {
+        assertThat(CommandLine.isCommand(new String[] {"--server.port=9090"})).isFalse();
+        assertThat(CommandLine.isCommand(new String[] {})).isFalse();
+        assertThat(CommandLine.isCommand(new String[] {"validate", "x.json"})).isTrue();
+    }
+
+    @Test
+    void validateReportsEachFileAndFailsWhenOneIsInvalid(@TempDir Path temp) throws Exception {
+        Path valid = EXAMPLES.resolve("valid/Observation-jak1-tissue-ar-01.json");
+        Path invalid = EXAMPLES.resolve("invalid/Observation-variant-gene-not-in-value-set.json");
+        Path notFhir = Files.writeString(temp.resolve("broken.json"), "{\"resourceType\":\"Observation\",\"status\":");
+
+        Run run = run("validate", valid.toString(), invalid.toString(), notFhir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(CommandLine.INVALID);
+        JsonNode bundle = run.json();
+        assertThat(bundle.get("resourceType").asText()).isEqualTo("Bundle");
+        assertThat(bundle.get("entry")).hasSize(3);
+        assertThat(severities(bundle.at("/entry/0/resource"))).doesNotContain("error", "fatal");
+        assertThat(bundle.at("/entry/1/fullUrl").asText()).startsWith("file:").endsWith(invalid.getFileName().toString());
+        assertThat(bundle.at("/entry/1/resource").toString())
+                .contains("None of the codings provided are in the value set");
+        assertThat(severities(bundle.at("/entry/2/resource"))).containsExactly("fatal");
+        assertThat(run.err()).contains(valid + ": valid", invalid + ": INVALID", notFhir + ": INVALID");
+    }
+
+    @Test
+    void validateOfOneValidFileExitsZeroWithAnOperationOutcome() throws Exception {
+        Run run = run("validate", EXAMPLES.resolve("valid/Patient-nsclc-ar-01.json").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CommandLine.OK);
+        assertThat(run.json().get("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(severities(run.json())).doesNotContain("error", "fatal");
+    }
+
+    @Test
+    void validateOfAMissingFileIsAUsageError() {
+        Run run = run("validate", "no-such-file.json");
+
+        assertThat(run.exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(run.err()).contains("cannot read no-such-file.json");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void evaluatePrintsStatusMechanismsAndCards() throws Exception {
+        Run run = run("evaluate", EXAMPLES.resolve("scenarios/acquired-resistance-b2m-loss.bundle.json").toString(),
+                "--as-of", "2024-10-01");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(CommandLine.OK);
+        JsonNode report = run.json();
+        assertThat(report.get("patient").asText()).isEqualTo("sc-b2m");
+        assertThat(report.at("/status/code").asText()).isEqualTo("acquired-resistance");
+        assertThat(report.at("/mechanisms/0/code").asText()).isEqualTo("antigen-presentation-defect");
+        assertThat(report.at("/mechanisms/0/confidence").asText()).isEqualTo("probable");
+        List<String> sources = new ArrayList<>();
+        report.get("cards").forEach(card -> sources.add(card.at("/source/topic/code").asText()));
+        assertThat(sources).contains("antigen-presentation-defect");
+        assertThat(report.get("cards")).allSatisfy(card -> assertThat(card.get("indicator").asText())
+                .isIn("info", "warning", "critical"));
+    }
+
+    @Test
+    void evaluateOfARespondingPatientSaysSo() throws Exception {
+        Run run = run("evaluate", EXAMPLES.resolve("scenarios/responding.bundle.json").toString(),
+                "--as-of", "2024-10-01");
+
+        assertThat(run.exitCode()).isEqualTo(CommandLine.OK);
+        assertThat(run.json().at("/status/code").asText()).isEqualTo("responding");
+    }
+
+    @Test
+    void evaluateRejectsBadArgumentsAndNonBundles() {
+        assertThat(run("evaluate").exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(run("evaluate", "x.json", "--as-of", "yesterday").err()).contains("--as-of must be a date");
+        assertThat(run("evaluate", "x.json", "--hook", "encounter-start").exitCode()).isEqualTo(CommandLine.USAGE);
+
+        Run notABundle = run("evaluate", EXAMPLES.resolve("valid/Patient-nsclc-ar-01.json").toString());
+        assertThat(notABundle.exitCode()).isEqualTo(CommandLine.INVALID);
+        assertThat(notABundle.err()).contains("holds a Patient; a Bundle");
+    }
+
+    private static List<String> severities(JsonNode outcome) {
+        List<String> severities = new ArrayList<>();
+        outcome.get("issue").forEach(issue -> severities.add(issue.get("severity").asText()));
+        return severities;
+    }
+}
