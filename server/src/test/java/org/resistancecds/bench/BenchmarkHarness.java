@@ -272,7 +272,9 @@ public final class BenchmarkHarness {
                 List<Double> p99 = new ArrayList<>();
                 List<Double> helloRate = new ArrayList<>();
                 List<Double> ratio = new ArrayList<>();
-                bench.measure("ici-resistance-patient-view", bodies, clients, settings.smoke ? 1 : 3);
+                if (!settings.smoke) {
+                    bench.measure("ici-resistance-patient-view", bodies, clients, 3); // warm-up window
+                }
                 for (int r = 0; r < settings.repeats; r++) {
                     CdsBenchmark.Result hello = bench.measure("hello", bodies, clients, settings.cdsSeconds);
                     CdsBenchmark.Result resistance =

@@ -36,14 +36,14 @@ final class Settings {
         List<String> list = Arrays.asList(args);
         if (list.contains("--smoke")) {
             s.smoke = true;
-            s.repeats = 2;
+            s.repeats = 1;
             s.ingestPatients = 3;
             s.vitalSigns = 2;
             s.clients = 2;
             s.growth = List.of(2, 4);
             s.growthBudgetSeconds = 60;
             s.cdsSeconds = 1;
-            s.cdsClients = new int[] {1, 2};
+            s.cdsClients = new int[] {2};
             s.validateCalls = 2;
             s.evaluateCalls = 3;
         }
