@@ -59,7 +59,7 @@ public final class BenchmarkHarness {
 
     BenchmarkHarness(Settings settings) {
         this.settings = settings;
-        this.report = new FigureReport(settings.describe());
+        this.report = new FigureReport(settings.describe(), settings.out);
         this.cohort = new CohortGenerator(fhirContext, CohortDesign.load(), settings.seed);
     }
 

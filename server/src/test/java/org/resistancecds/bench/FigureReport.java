@@ -17,9 +17,12 @@ final class FigureReport {
 
     private final List<Figure> figures = new ArrayList<>();
     private final Map<String, Object> settings;
+    private final Path json;
 
-    FigureReport(Map<String, Object> settings) {
+    /** Rewrites {@code json} after every figure, so a run stopped part-way still leaves what it measured. */
+    FigureReport(Map<String, Object> settings, Path json) {
         this.settings = settings;
+        this.json = json;
     }
 
     void add(String group, String name, String unit, List<Double> samples, String note) {
@@ -27,6 +30,11 @@ final class FigureReport {
         figures.add(figure);
         System.out.printf(Locale.ROOT, "  %s | %s: %s / %s / %s %s (n=%d)%n", group, name, format(figure.min()),
                 format(figure.median()), format(figure.max()), unit, samples.size());
+        try {
+            writeJson(json);
+        } catch (IOException e) {
+            System.err.println("cannot write " + json + ": " + e.getMessage());
+        }
     }
 
     List<Figure> figures() {
