@@ -70,7 +70,7 @@ public final class CohortLoader {
             });
         }
         pool.shutdown();
-        while (!pool.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+        while (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
             showProgress(done.get(), sources.size(), resources.get(), started, failures.size());
         }
         showProgress(done.get(), sources.size(), resources.get(), started, failures.size());

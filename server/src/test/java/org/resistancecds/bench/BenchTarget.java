@@ -52,7 +52,7 @@ final class BenchTarget implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest readiness = HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
@@ -67,7 +67,7 @@ final class BenchTarget implements AutoCloseable {
             Thread.sleep(100);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("server not ready in 5 minutes; see " + log);
+        throw new IllegalStateException("server not ready in 10 minutes; see " + log);
     }
 
     String baseUrl() {
