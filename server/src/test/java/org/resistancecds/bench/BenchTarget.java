@@ -48,6 +48,8 @@ final class BenchTarget implements AutoCloseable {
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
+        // A harness stopped with Ctrl-C or kill must not leave servers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         String base = "http://localhost:" + port;
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest readiness = HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
