@@ -34,7 +34,7 @@ public final class CdsBenchmark {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private CdsBenchmark(String base) {
+    CdsBenchmark(String base) {
         this.base = base;
     }
 
@@ -90,7 +90,7 @@ public final class CdsBenchmark {
         }
     }
 
-    private Result measure(String service, List<String> bodies, int clients, int seconds) throws InterruptedException {
+    Result measure(String service, List<String> bodies, int clients, int seconds) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
         List<long[]> latencies = new ArrayList<>();
@@ -154,7 +154,7 @@ public final class CdsBenchmark {
         }
     }
 
-    private static String body(String patientId, String prefetch) {
+    static String body(String patientId, String prefetch) {
         return "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\",\"context\":"
                 + "{\"userId\":\"Practitioner/bench\",\"patientId\":\"" + patientId + "\"}"
                 + (prefetch == null ? "" : ",\"prefetch\":" + prefetch) + "}";
@@ -181,7 +181,7 @@ public final class CdsBenchmark {
     }
 
     /** One scenario's figures. */
-    private record Result(
+    record Result(
             String service, boolean prefetch, int clients, long calls, long errors, double seconds, long[] sorted) {
 
         Result named(String name, boolean withPrefetch, int clientCount) {

@@ -1,0 +1,217 @@
+package org.resistancecds.cohort;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * Command line of the cohort module.
+ *
+ * <pre>
+ * generate --out DIR [--patients 100] [--seed 42] [--vital-signs 20]      our base patients, enriched
+ * enrich   --synthea DIR --out DIR [--seed 42] [--as-of 2026-12-01]        Synthea output, enriched
+ * load     --url FHIR_BASE [--clients 4] [--max-entries 500] DIR|FILE...   into a running server
+ * </pre>
+ *
+ * Bundles are written as {@code .json.gz} with a {@code cohort-manifest.json} (archetype, evaluation date and
+ * expected result per patient). {@code load} sends Synthea's hospital and practitioner Bundles first, since
+ * patients refer to them conditionally; it exits with 1 if any Bundle failed.
+ */
+public final class CohortCli {
+
+    private CohortCli() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        Options options = new Options(args);
+        FhirContext fhirContext = FhirContext.forR4Cached();
+        switch (args[0]) {
+            case "generate" -> generate(fhirContext, options);
+            case "enrich" -> enrich(fhirContext, options);
+            case "load" -> System.exit(load(fhirContext, options) ? 0 : 1);
+            default -> usage();
+        }
+    }
+
+    private static void generate(FhirContext fhirContext, Options options) throws IOException {
+        Path out = Path.of(options.required("--out"));
+        int patients = options.integer("--patients", 100);
+        int vitalSigns = options.integer("--vital-signs", 20);
+        CohortGenerator generator = new CohortGenerator(fhirContext, CohortDesign.load(), options.integer("--seed", 42));
+        Files.createDirectories(out);
+        List<Map<String, Object>> manifest = new ArrayList<>();
+        long resources = 0;
+        for (int i = 0; i < patients; i++) {
+            CohortPatient patient = generator.patient(i, vitalSigns);
+            String file = String.format("patient-%05d.json.gz", i);
+            write(fhirContext, patient.transaction(), out.resolve(file));
+            manifest.add(manifestRow(file, patient));
+            resources += patient.resourceCount();
+        }
+        writeManifest(out, manifest);
+        System.out.printf("Wrote %d patients, %,d resources, to %s%n", patients, resources, out);
+    }
+
+    private static void enrich(FhirContext fhirContext, Options options) throws IOException {
+        Path synthea = Path.of(options.required("--synthea"));
+        Path out = Path.of(options.required("--out"));
+        LocalDate asOf = LocalDate.parse(options.value("--as-of", "2026-12-01"));
+        CohortGenerator generator = new CohortGenerator(fhirContext, CohortDesign.load(), options.integer("--seed", 42));
+        Files.createDirectories(out);
+        List<Path> files = bundleFiles(List.of(synthea));
+        List<Map<String, Object>> manifest = new ArrayList<>();
+        int index = 0;
+        for (Path file : files) {
+            Bundle bundle = read(fhirContext, file);
+            String name = file.getFileName().toString().replaceFirst("\\.json(\\.gz)?$", "") + ".json.gz";
+            boolean hasPatient = bundle.getEntry().stream()
+                    .anyMatch(e -> e.getResource() != null && "Patient".equals(e.getResource().fhirType()));
+            if (hasPatient) {
+                CohortPatient patient = generator.enrichSynthea(bundle, index++, asOf);
+                manifest.add(manifestRow(name, patient));
+            }
+            write(fhirContext, bundle, out.resolve(name));
+        }
+        writeManifest(out, manifest);
+        System.out.printf("Enriched %d Synthea patients (%d files) into %s%n", index, files.size(), out);
+    }
+
+    private static boolean load(FhirContext fhirContext, Options options) throws InterruptedException, IOException {
+        List<Path> files = bundleFiles(options.positional().stream().map(Path::of).toList());
+        List<CohortLoader.Source> sources = files.stream()
+                .map(file -> new CohortLoader.Source(file.getFileName().toString(), () -> read(fhirContext, file)))
+                .toList();
+        CohortLoader loader = new CohortLoader(fhirContext, options.required("--url"),
+                options.integer("--clients", 4), options.integer("--max-entries", 500), System.err);
+        // Shared Synthea resources first: patients refer to them by conditional reference.
+        List<CohortLoader.Source> shared = sources.stream().filter(CohortCli::isShared).toList();
+        List<CohortLoader.Source> rest = sources.stream().filter(s -> !isShared(s)).toList();
+        boolean ok = true;
+        if (!shared.isEmpty()) {
+            LoadSummary summary = loader.load(shared);
+            System.out.println(summary.describe());
+            ok = summary.failures().isEmpty();
+        }
+        LoadSummary summary = loader.load(rest);
+        System.out.println(summary.describe());
+        return ok && summary.failures().isEmpty();
+    }
+
+    private static boolean isShared(CohortLoader.Source source) {
+        return source.name().startsWith("hospitalInformation") || source.name().startsWith("practitionerInformation");
+    }
+
+    static List<Path> bundleFiles(List<Path> paths) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> list = Files.list(path)) {
+                    list.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".json.gz"))
+                            .filter(p -> !p.getFileName().toString().equals("cohort-manifest.json"))
+                            .sorted(Comparator.comparing(Path::toString))
+                            .forEach(files::add);
+                }
+            } else {
+                files.add(path);
+            }
+        }
+        return files;
+    }
+
+    static Bundle read(FhirContext fhirContext, Path file) {
+        try (InputStream raw = Files.newInputStream(file);
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            return fhirContext.newJsonParser().parseResource(Bundle.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static void write(FhirContext fhirContext, Bundle bundle, Path file) throws IOException {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(fhirContext.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Map<String, Object> manifestRow(String file, CohortPatient patient) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("file", file);
+        row.put("key", patient.key());
+        row.put("scenario", patient.archetype().scenario());
+        row.put("asOf", patient.asOf().toString());
+        row.put("agent", patient.agent() == null ? null : patient.agent().getDisplay());
+        row.put("resources", patient.resourceCount());
+        row.put("expectedStatus", patient.archetype().expectedStatus());
+        row.put("expectedMechanisms", patient.archetype().expectedMechanisms());
+        return row;
+    }
+
+    private static void writeManifest(Path out, List<Map<String, Object>> rows) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve("cohort-manifest.json").toFile(), Map.of("patients", rows));
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage:
+                  generate --out DIR [--patients 100] [--seed 42] [--vital-signs 20]
+                  enrich   --synthea DIR --out DIR [--seed 42] [--as-of 2026-12-01]
+                  load     --url FHIR_BASE [--clients 4] [--max-entries 500] DIR|FILE...""");
+    }
+
+    /** {@code --name value} pairs after the command, and the remaining positional arguments. */
+    private static final class Options {
+        private final Map<String, String> named = new LinkedHashMap<>();
+        private final List<String> positional = new ArrayList<>();
+
+        Options(String[] args) {
+            for (int i = 1; i < args.length; i++) {
+                if (args[i].startsWith("--") && i + 1 < args.length) {
+                    named.put(args[i], args[++i]);
+                } else {
+                    positional.add(args[i]);
+                }
+            }
+        }
+
+        String value(String name, String fallback) {
+            return named.getOrDefault(name, fallback);
+        }
+
+        String required(String name) {
+            String value = named.get(name);
+            if (value == null) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+            return value;
+        }
+
+        int integer(String name, int fallback) {
+            return Integer.parseInt(value(name, String.valueOf(fallback)));
+        }
+
+        List<String> positional() {
+            return positional;
+        }
+    }
+}

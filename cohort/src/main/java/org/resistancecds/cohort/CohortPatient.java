@@ -1,0 +1,17 @@
+package org.resistancecds.cohort;
+
+import java.time.LocalDate;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+
+/**
+ * One generated patient: its transaction Bundle, the Patient entry's fullUrl, the date at which its record should
+ * be evaluated (the archetype's evaluation date moved with the patient's dates) and what the engine should say.
+ */
+public record CohortPatient(
+        String key, Archetype archetype, LocalDate asOf, Coding agent, String patientFullUrl, Bundle transaction) {
+
+    public int resourceCount() {
+        return transaction.getEntry().size();
+    }
+}

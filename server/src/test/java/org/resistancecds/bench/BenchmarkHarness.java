@@ -1,0 +1,403 @@
+package org.resistancecds.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.resistancecds.cds.SyntheticRecord;
+import org.resistancecds.cohort.CohortDesign;
+import org.resistancecds.cohort.CohortGenerator;
+import org.resistancecds.cohort.CohortLoader;
+import org.resistancecds.cohort.CohortPatient;
+import org.resistancecds.cohort.LoadSummary;
+
+/**
+ * Every speed figure of the project in one run: (1) start-up and resident memory, (2) ingest of the generated
+ * cohort with validation on and off, on H2 and embedded PostgreSQL, (3) warm {@code $validate} per profile,
+ * (4) {@code $evaluate-resistance} on stored data, (5) CDS patient-view at 1/4/16 clients with and without
+ * prefetch beside the trivial service, (6) CDS and search latency as the store grows. Each figure is printed with
+ * min / median / max over repeats (or calls); the run ends with a Markdown table and a JSON file.
+ *
+ * <p>Full mode starts the packaged jar as separate processes ({@code bench/run.sh}). Smoke mode
+ * ({@link #smoke}) runs groups 2-6 with tiny sizes against a server that is already running, so the harness is
+ * exercised by {@code mvn verify} without its cost.
+ */
+public final class BenchmarkHarness {
+
+    static final String GROUP_STARTUP = "1 startup & memory";
+    static final String GROUP_INGEST = "2 ingest";
+    static final String GROUP_VALIDATE = "3 $validate";
+    static final String GROUP_EVALUATE = "4 $evaluate-resistance";
+    static final String GROUP_CDS = "5 CDS patient-view";
+    static final String GROUP_GROWTH = "6 growth";
+
+    private final Settings settings;
+    private final FigureReport report;
+    private final FhirContext fhirContext = FhirContext.forR4Cached();
+    private final CohortGenerator cohort;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    private int nextPatient;
+
+    BenchmarkHarness(Settings settings) {
+        this.settings = settings;
+        this.report = new FigureReport(settings.describe(), settings.out);
+        this.cohort = new CohortGenerator(fhirContext, CohortDesign.load(), settings.seed);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.parse(args);
+        BenchmarkHarness harness = new BenchmarkHarness(settings);
+        harness.runFull();
+        harness.finish();
+    }
+
+    /** Groups 2-6 at tiny sizes against a running server (the caller's); returns the figures. */
+    static List<Figure> smoke(String baseUrl, Path jsonOut) throws Exception {
+        Settings settings = Settings.parse(new String[] {"--smoke", "--out", jsonOut.toString()});
+        BenchmarkHarness harness = new BenchmarkHarness(settings);
+        try (BenchTarget target = BenchTarget.running(baseUrl)) {
+            List<String> ids = harness.ingest(target, "running server", "as configured");
+            harness.validate(target);
+            harness.evaluate(target, ids);
+            harness.cds(target);
+            harness.growth(target);
+        }
+        harness.finish();
+        return harness.report.figures();
+    }
+
+    private void finish() throws Exception {
+        System.out.println();
+        System.out.println(report.markdown());
+        report.writeJson(settings.out);
+        System.out.println("JSON: " + settings.out.toAbsolutePath());
+    }
+
+    private void runFull() throws Exception {
+        Path work = Files.createTempDirectory("resistance-bench-");
+        if (settings.groups.contains("startup")) {
+            startup(work);
+        }
+        if (settings.groups.contains("ingest")) {
+            for (String database : settings.databases) {
+                for (String mode : List.of("all", "off")) {
+                    try (Database db = Database.start(database); BenchTarget target = start(work, db, mode)) {
+                        ingest(target, database, mode);
+                    }
+                }
+            }
+        }
+        if (Stream.of("validate", "evaluate", "cds").anyMatch(settings.groups::contains)) {
+            try (Database db = Database.start("h2"); BenchTarget target = start(work, db, "all")) {
+                report.add(GROUP_STARTUP, "resident memory idle, H2, after start", "MB",
+                        List.of(target.residentMegabytes()), "-Xmx" + settings.heap);
+                List<String> ids = load(target, settings.ingestPatients, "H2 main").ids;
+                if (settings.groups.contains("validate")) {
+                    validate(target);
+                }
+                if (settings.groups.contains("evaluate")) {
+                    evaluate(target, ids);
+                }
+                if (settings.groups.contains("cds")) {
+                    cds(target);
+                    report.add(GROUP_STARTUP, "resident memory after CDS load (16 clients)", "MB",
+                            List.of(target.residentMegabytes()), "-Xmx" + settings.heap + ", "
+                                    + settings.ingestPatients + " cohort patients stored");
+                }
+            }
+        }
+        if (settings.groups.contains("growth")) {
+            try (Database db = Database.start("h2"); BenchTarget target = start(work, db, "off")) {
+                growth(target);
+            }
+        }
+    }
+
+    private BenchTarget start(Path work, Database db, String validationMode) throws Exception {
+        List<String> args = new ArrayList<>(db.arguments());
+        args.add("--resistance.validation.mode=" + validationMode);
+        args.add("--resistance.content.load-examples=false");
+        args.add("--logging.level.root=WARN");
+        return BenchTarget.startJar(settings.jar, work.resolve(UUID.randomUUID().toString()), settings.heap, args);
+    }
+
+    // ---- 1: start-up and memory ----
+
+    private void startup(Path work) throws Exception {
+        List<Double> ready = new ArrayList<>();
+        List<Double> idle = new ArrayList<>();
+        for (int i = 0; i < settings.repeats; i++) {
+            try (BenchTarget target = BenchTarget.startJar(settings.jar, work.resolve("startup-" + i),
+                    settings.heap, List.of("--logging.level.root=WARN"))) {
+                ready.add(target.startupSeconds());
+                Thread.sleep(5000);
+                idle.add(target.residentMegabytes());
+            }
+        }
+        report.add(GROUP_STARTUP, "start to readiness, empty H2 file database", "s", ready, "-Xmx" + settings.heap);
+        report.add(GROUP_STARTUP, "resident memory idle, 5 s after readiness", "MB", idle, "-Xmx" + settings.heap);
+    }
+
+    // ---- 2: ingest ----
+
+    private record Loaded(List<String> ids, List<CohortPatient> patients) {}
+
+    private List<String> ingest(BenchTarget target, String database, String mode) throws Exception {
+        load(target, settings.smoke ? 1 : 5, "warm-up");
+        List<Double> rates = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        long resources = 0;
+        for (int r = 0; r < settings.repeats; r++) {
+            LoadSummary summary = loadSummary(target, settings.ingestPatients, "ingest " + database + " " + mode);
+            rates.add(summary.resourcesPerSecond());
+            resources = summary.resources();
+            summary.patientIds().values().forEach(ids::add);
+        }
+        report.add(GROUP_INGEST, "ingest, " + database + ", validation " + mode, "resources/s", rates,
+                String.format(Locale.ROOT, "%d patients = %,d resources per repeat, %d clients, transactions of "
+                        + "one patient", settings.ingestPatients, resources, settings.clients));
+        return ids;
+    }
+
+    private Loaded load(BenchTarget target, int patients, String label) throws Exception {
+        List<CohortPatient> batch = cohort.patients(nextPatient, patients, settings.vitalSigns);
+        nextPatient += patients;
+        LoadSummary summary = loadBatch(target, batch, label);
+        List<String> ids = batch.stream().map(p -> summary.patientIds().get(p.patientFullUrl())).toList();
+        return new Loaded(ids, batch);
+    }
+
+    private LoadSummary loadSummary(BenchTarget target, int patients, String label) throws Exception {
+        List<CohortPatient> batch = cohort.patients(nextPatient, patients, settings.vitalSigns);
+        nextPatient += patients;
+        return loadBatch(target, batch, label);
+    }
+
+    private LoadSummary loadBatch(BenchTarget target, List<CohortPatient> batch, String label) throws Exception {
+        CohortLoader loader = new CohortLoader(fhirContext, target.fhirBase(), settings.clients, settings.maxEntries,
+                settings.smoke ? null : System.err);
+        LoadSummary summary = loader.load(batch.stream()
+                .map(p -> new CohortLoader.Source(p.key(), p::transaction)).toList());
+        if (!summary.failures().isEmpty()) {
+            throw new IllegalStateException(label + ": " + summary.describe());
+        }
+        return summary;
+    }
+
+    // ---- 3: $validate per profile ----
+
+    private void validate(BenchTarget target) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(settings.examples)) {
+            examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (Path example : examples) {
+            String body = Files.readString(example);
+            JsonNode profile = json.readTree(body).path("meta").path("profile").path(0);
+            if (profile.isMissingNode() || !seen.add(profile.asText())) {
+                continue;
+            }
+            String type = json.readTree(body).path("resourceType").asText();
+            String url = target.fhirBase() + "/" + type + "/$validate";
+            for (int i = 0; i < (settings.smoke ? 1 : 5); i++) {
+                time(post(url, "application/fhir+json", body), 200);
+            }
+            List<Double> samples = new ArrayList<>();
+            for (int i = 0; i < settings.validateCalls; i++) {
+                samples.add(time(post(url, "application/fhir+json", body), 200));
+            }
+            String id = profile.asText().substring(profile.asText().lastIndexOf('/') + 1);
+            report.add(GROUP_VALIDATE, "$validate " + id, "ms", samples, "warm, " + example.getFileName());
+        }
+    }
+
+    // ---- 4: $evaluate-resistance ----
+
+    private void evaluate(BenchTarget target, List<String> patientIds) throws Exception {
+        List<Double> samples = new ArrayList<>();
+        int calls = Math.min(settings.evaluateCalls, patientIds.size());
+        for (int i = 0; i < calls + Math.min(5, calls); i++) {
+            String url = target.fhirBase() + "/" + patientIds.get(i % patientIds.size()) + "/$evaluate-resistance";
+            double ms = time(post(url, "application/fhir+json", "{\"resourceType\":\"Parameters\"}"), 200);
+            if (i >= Math.min(5, calls)) {
+                samples.add(ms);
+            }
+        }
+        report.add(GROUP_EVALUATE, "$evaluate-resistance, stored cohort patient", "ms", samples,
+                "one call at a time, after 5 warm-up calls");
+    }
+
+    // ---- 5: CDS patient-view ----
+
+    private void cds(BenchTarget target) throws Exception {
+        CdsBenchmark bench = new CdsBenchmark(target.baseUrl());
+        List<String> withPrefetch = new ArrayList<>();
+        List<String> withoutPrefetch = new ArrayList<>();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int patients = settings.smoke ? 2 : 16;
+        for (int i = 0; i < patients; i++) {
+            SyntheticRecord record = new SyntheticRecord("bench-" + run + "-" + i, settings.smoke ? 20 : 200);
+            time(post(target.fhirBase(), "application/fhir+json",
+                    fhirContext.newJsonParser().encodeResourceToString(record.transaction())), 200);
+            withPrefetch.add(CdsBenchmark.body(record.patientId(), record.prefetchJson(fhirContext)));
+            withoutPrefetch.add(CdsBenchmark.body(record.patientId(), null));
+        }
+        for (boolean prefetch : new boolean[] {true, false}) {
+            for (int clients : settings.cdsClients) {
+                List<String> bodies = prefetch ? withPrefetch : withoutPrefetch;
+                String label = (prefetch ? "prefetch sent" : "fetched from the store") + ", " + clients + " clients";
+                List<Double> rate = new ArrayList<>();
+                List<Double> p50 = new ArrayList<>();
+                List<Double> p99 = new ArrayList<>();
+                List<Double> helloRate = new ArrayList<>();
+                List<Double> ratio = new ArrayList<>();
+                if (!settings.smoke) {
+                    bench.measure("ici-resistance-patient-view", bodies, clients, 3); // warm-up window
+                }
+                for (int r = 0; r < settings.repeats; r++) {
+                    CdsBenchmark.Result hello = bench.measure("hello", bodies, clients, settings.cdsSeconds);
+                    CdsBenchmark.Result resistance =
+                            bench.measure("ici-resistance-patient-view", bodies, clients, settings.cdsSeconds);
+                    if (resistance.errors() > 0 || hello.errors() > 0) {
+                        throw new IllegalStateException("CDS errors in " + label + ": " + resistance.errors()
+                                + " resistance, " + hello.errors() + " hello");
+                    }
+                    rate.add(resistance.perSecond());
+                    p50.add(resistance.p50());
+                    p99.add(resistance.p99());
+                    helloRate.add(hello.perSecond());
+                    ratio.add(resistance.perSecond() / hello.perSecond());
+                }
+                String note = settings.repeats + " windows of " + settings.cdsSeconds + " s";
+                report.add(GROUP_CDS, "resistance calls/s, " + label, "calls/s", rate, note);
+                report.add(GROUP_CDS, "resistance p50, " + label, "ms", p50, note);
+                report.add(GROUP_CDS, "resistance p99, " + label, "ms", p99, note);
+                report.add(GROUP_CDS, "trivial service calls/s, " + label, "calls/s", helloRate, note);
+                report.add(GROUP_CDS, "resistance / trivial throughput, " + label, "ratio", ratio, note);
+            }
+        }
+    }
+
+    // ---- 6: growth ----
+
+    private void growth(BenchTarget target) throws Exception {
+        long started = System.nanoTime();
+        int stored = 0;
+        List<String> ids = new ArrayList<>();
+        Map<Integer, Double> cdsMedian = new LinkedHashMap<>();
+        int largest = 0;
+        for (int size : settings.growth) {
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            if (elapsed > settings.growthBudgetSeconds) {
+                System.out.printf("growth: %.0f s spent, over the %d s budget; stopping before %d patients%n",
+                        elapsed, settings.growthBudgetSeconds, size);
+                break;
+            }
+            while (stored < size) {
+                int batch = Math.min(size - stored, 500);
+                ids.addAll(load(target, batch, "growth").ids);
+                stored += batch;
+            }
+            largest = size;
+            List<Double> cds = new ArrayList<>();
+            List<Double> search = new ArrayList<>();
+            List<Double> codeSearch = new ArrayList<>();
+            int calls = settings.smoke ? 3 : 40;
+            for (int i = 0; i < calls + 5; i++) {
+                String id = ids.get((int) ((i * 7919L) % ids.size()));
+                String patient = id.substring(id.indexOf('/') + 1);
+                double cdsMs = time(post(target.baseUrl() + "/cds-services/ici-resistance-patient-view",
+                        "application/json", CdsBenchmark.body(patient, null)), 200);
+                double searchMs = time(get(target.fhirBase() + "/Observation?subject=" + enc(id) + "&_count=100"), 200);
+                double codeMs = time(get(target.fhirBase() + "/Observation?code=" + enc("http://loinc.org|97509-4")
+                        + "&date=ge2023-01-01&_count=20"), 200);
+                if (i >= 5) {
+                    cds.add(cdsMs);
+                    search.add(searchMs);
+                    codeSearch.add(codeMs);
+                }
+            }
+            String note = String.format(Locale.ROOT, "%,d patients stored (%,d resources of the cohort)", stored,
+                    (long) stored * (settings.vitalSigns + 9));
+            report.add(GROUP_GROWTH, "CDS patient-view (fetched), " + size + " patients", "ms", cds, note);
+            report.add(GROUP_GROWTH, "search Observation?subject, " + size + " patients", "ms", search, note);
+            report.add(GROUP_GROWTH, "search Observation?code&date, " + size + " patients", "ms", codeSearch, note);
+            cdsMedian.put(size, new Figure("", "", "", cds, null).median());
+        }
+        int smallest = settings.growth.get(0);
+        report.add(GROUP_GROWTH, "CDS median at " + largest + " / at " + smallest + " patients", "ratio",
+                List.of(cdsMedian.get(largest) / cdsMedian.get(smallest)),
+                String.format(Locale.ROOT, "largest size reached within the %d s budget: %d patients; growth "
+                        + "server has validation off to load faster", settings.growthBudgetSeconds, largest));
+    }
+
+    // ---- HTTP ----
+
+    /** Sends and records the wall time on this thread's stopwatch, read back by {@link #time}. */
+    private HttpResponse<String> post(String url, String contentType, String body) throws Exception {
+        return timed(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return timed(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).GET().build());
+    }
+
+    private HttpResponse<String> timed(HttpRequest request) throws Exception {
+        Stopwatch stopwatch = TIMER.get();
+        stopwatch.start = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        stopwatch.end = System.nanoTime();
+        return response;
+    }
+
+    /** Checks the status of a response just received and returns its wall time in ms. */
+    private double time(HttpResponse<String> response, int expected) {
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(response.request().method() + " " + response.request().uri()
+                    + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+        }
+        return TIMER.get().elapsedMillis();
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+    }
+
+    private static final ThreadLocal<Stopwatch> TIMER = ThreadLocal.withInitial(Stopwatch::new);
+
+    /** Wall time of the last request made on this thread. */
+    private static final class Stopwatch {
+        long start;
+        long end;
+
+        double elapsedMillis() {
+            return (end - start) / 1e6;
+        }
+    }
+}
