@@ -131,6 +131,10 @@ function choosePatient(id, label, prefetch) {
   state.patientId = id;
   state.prefetch = prefetch;
   byId('patient-selected').textContent = `Patient: ${label} (id ${id})` + (prefetch ? ', data sent as prefetch' : ', data read from this server');
+  // The timeline reads stored data only, so it is offered for stored patients.
+  const timeline = byId('timeline-link');
+  timeline.hidden = Boolean(prefetch);
+  timeline.href = `/timeline/index.html?patient=${encodeURIComponent(id)}`;
   byId('call-service').disabled = false;
   byId('draft-orders').value = '';
   showService();
