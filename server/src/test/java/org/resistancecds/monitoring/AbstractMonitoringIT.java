@@ -20,7 +20,10 @@ import org.springframework.boot.test.context.SpringBootTest;
         properties = {
             "spring.datasource.url=jdbc:h2:mem:resistance-monitoring-it;DB_CLOSE_DELAY=-1",
             "spring.datasource.hikari.maximum-pool-size=10",
-            "resistance.monitoring.reevaluate=true"
+            "resistance.monitoring.reevaluate=true",
+            // As in AbstractServerIT: access control is FhirSecurityIT's subject.
+            "resistance.security.enabled=false",
+            "resistance.audit.file=target/it-audit/audit.jsonl"
         })
 public abstract class AbstractMonitoringIT extends AbstractServerIT {
 
