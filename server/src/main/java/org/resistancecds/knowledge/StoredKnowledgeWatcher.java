@@ -28,8 +28,9 @@ public class StoredKnowledgeWatcher implements ApplicationRunner, DisposableBean
 
     private static final Logger log = LoggerFactory.getLogger(StoredKnowledgeWatcher.class);
 
-    /** The resource types the knowledge is compiled from; CodeSystems and ValueSets are not read by the engine. */
-    static final List<String> KNOWLEDGE_TYPES = List.of("ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
+    /** The resource types the knowledge is compiled from (ValueSets name genes; CodeSystems for completeness). */
+    static final List<String> KNOWLEDGE_TYPES =
+            List.of("CodeSystem", "ValueSet", "ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;

@@ -2,9 +2,11 @@ package org.resistancecds.security;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,10 @@ public class ErrorSanitizingInterceptor {
     public BaseServerResponseException sanitize(RequestDetails request, Throwable failure) {
         if (failure instanceof BaseServerResponseException answer && answer.getStatusCode() < 500) {
             return null;
+        }
+        // A value the parser could not read (a bad date in an operation parameter, say) is the client's fault.
+        if (failure instanceof DataFormatException unreadable) {
+            return new InvalidRequestException(unreadable.getMessage());
         }
         int status = failure instanceof BaseServerResponseException answer ? answer.getStatusCode() : 500;
         String incident = UUID.randomUUID().toString();

@@ -17,7 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.resistancecds.ServerProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * Two server processes on one PostgreSQL, started at the same moment: content is stored once, a write on one
  * node is read and found on the other, and knowledge changed through one node is used by the other's CDS service.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodePostgresIT {
 
     private static final Logger log = LoggerFactory.getLogger(TwoNodePostgresIT.class);
@@ -85,6 +89,7 @@ class TwoNodePostgresIT {
     }
 
     @Test
+    @Order(1)
     void contentStoredByBothNodesAtOnceExistsOnceInOneVersion() throws Exception {
         List<String> duplicated = new ArrayList<>();
         int checked = 0;
@@ -104,6 +109,7 @@ class TwoNodePostgresIT {
     }
 
     @Test
+    @Order(2)
     void writeOnOneNodeIsReadAndFoundOnTheOther() throws Exception {
         String mrn = UUID.randomUUID().toString();
         HttpResponse<String> created = send(nodeA, "POST", "/fhir/Patient",
@@ -113,10 +119,12 @@ class TwoNodePostgresIT {
         String id = location.replaceAll(".*/Patient/([^/]+)/_history/.*", "$1");
 
         assertThat(get(nodeB, "/fhir/Patient/" + id).body()).contains(mrn);
-        assertThat(get(nodeB, "/fhir/Patient?identifier=urn:test:mrn|" + mrn).body()).contains("\"total\":1");
+        assertThat(get(nodeB, "/fhir/Patient?identifier=urn:test:mrn%7C" + mrn).body()).contains("\"total\":1");
     }
 
+    /** Last: it makes a second version of a knowledge resource. */
     @Test
+    @Order(3)
     void knowledgeChangedThroughOneNodeIsUsedByTheOthersCdsService() throws Exception {
         String scenario = classpathText("content/examples/scenarios/acquired-resistance-jak1-jak2.bundle.json");
         assertThat(send(nodeA, "POST", "/fhir", scenario).statusCode()).isEqualTo(200);
