@@ -236,10 +236,9 @@ class FhirSecurityIT extends AbstractServerIT {
         assertStatus(send("GET", "/fhir/Patient/" + A + "?access_token=" + marker, null, null), 401);
         assertStatus(cds(A, patientToken), 200);
 
-        List<JsonNode> records = new ArrayList<>();
-        for (String line : Files.readAllLines(AUDIT)) {
-            records.add(JSON.readTree(line));
-        }
+        // A request's line is written when its exchange completes, which can be just after the client has the answer.
+        List<JsonNode> records = awaitAuditRecords(all -> all.stream().anyMatch(r -> "cds-call".equals(r.path("action").asText())
+                && A.equals(r.path("patient").asText()) && Instant.parse(r.path("time").asText()).isAfter(before)));
         JsonNode read = find(records, r -> marker.equals(r.path("subject").asText()) && "read".equals(r.path("action").asText()));
         assertThat(read.path("client").asText()).isEqualTo("test-app");
         assertThat(read.path("resourceType").asText()).isEqualTo("Patient");
@@ -382,6 +381,22 @@ class FhirSecurityIT extends AbstractServerIT {
 
     private static void assertStatus(HttpResponse<String> response, int... allowed) {
         assertThat(response.statusCode()).as(response.body()).isIn(java.util.Arrays.stream(allowed).boxed().toList());
+    }
+
+    /** The audit records, read again until {@code ready} holds for them or five seconds have passed. */
+    private static List<JsonNode> awaitAuditRecords(java.util.function.Predicate<List<JsonNode>> ready)
+            throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            List<JsonNode> records = new ArrayList<>();
+            for (String line : Files.readAllLines(AUDIT)) {
+                records.add(JSON.readTree(line));
+            }
+            if (ready.test(records) || System.nanoTime() > deadline) {
+                return records;
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static JsonNode find(List<JsonNode> records, java.util.function.Predicate<JsonNode> match) {
