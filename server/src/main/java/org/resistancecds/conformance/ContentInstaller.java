@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,12 @@ public class ContentInstaller implements ApplicationRunner {
 
     private static boolean isConcurrentWriteConflict(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            // HAPI's terminology store refuses a second CodeSystem, ValueSet or ConceptMap with the same canonical
+            // URL; during a simultaneous start that "second" one is the other node's copy of the same file.
+            if (cause instanceof UnprocessableEntityException
+                    && String.valueOf(cause.getMessage()).contains("Can not create multiple")) {
+                return true;
+            }
             if (cause instanceof ResourceVersionConflictException
                     || cause instanceof DataIntegrityViolationException
                     || cause instanceof ConcurrencyFailureException
