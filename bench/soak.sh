@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Soak: starts the packaged server (dev profile, file H2 in a fresh temporary folder), warms it up, then runs
+# Soak: starts the packaged server (dev profile, -Xmx1g unless SERVER_JAVA_OPTS says otherwise, file H2 in a
+# fresh temporary folder), warms it up, then runs
 # mixed traffic (validated transactions, reads, searches, CDS patient-view, $evaluate-resistance) at 16 clients
 # for 5 minutes, sampling resident memory. Prints p50/p95/p99 per kind of call, errors, and memory; exits
 # non-zero on any error or when memory at the end exceeds 1.25x the post-warm-up level.
@@ -15,7 +16,7 @@ CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.c
 
 DATA="$(mktemp -d)"
 LOG="server/target/soak-server.log"
-java ${SERVER_JAVA_OPTS:-} -jar server/target/resistance-cds-server.jar \
+java ${SERVER_JAVA_OPTS:--Xmx1g} -jar server/target/resistance-cds-server.jar \
   --server.port="$PORT" --spring.profiles.active=dev \
   --spring.datasource.url="jdbc:h2:file:$DATA/soak;WRITE_DELAY=0" >"$LOG" 2>&1 &
 SERVER_PID=$!
