@@ -27,11 +27,7 @@ java -Xms1g -Xmx1g ${SERVER_JAVA_OPTS:-} -cp "$CP" org.resistancecds.bench.Bench
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
 
-echo "Waiting for the server on port $PORT (log: $LOG)..."
-for _ in $(seq 1 600); do
-  if curl -fs "http://localhost:$PORT/actuator/health/readiness" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "server exited; see $LOG"; exit 1; fi
-  sleep 1
-done
+source bench/lib/await-ready.sh
+await_ready "$PORT" "$SERVER_PID" "$LOG"
 
 java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$PORT" "${CLIENT_ARGS[@]}"

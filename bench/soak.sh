@@ -22,11 +22,7 @@ java ${SERVER_JAVA_OPTS:--Xmx1g} -jar server/target/resistance-cds-server.jar \
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-echo "Waiting for the server on port $PORT (log: $LOG)..."
-for _ in $(seq 1 600); do
-  if curl -fs "http://localhost:$PORT/actuator/health/readiness" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "server exited; see $LOG"; exit 1; fi
-  sleep 1
-done
+source bench/lib/await-ready.sh
+await_ready "$PORT" "$SERVER_PID" "$LOG"
 
 java -cp "$CP" org.resistancecds.reliability.SoakBenchmark "http://localhost:$PORT" "$SERVER_PID" "$@"

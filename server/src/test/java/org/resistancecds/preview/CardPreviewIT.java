@@ -1,7 +1,6 @@
 package org.resistancecds.preview;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,15 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.resistancecds.AbstractOpenServerIT;
-import org.resistancecds.browser.HeadlessChromium;
+import org.resistancecds.browser.AbstractBrowserIT;
 
 /**
  * The card preview page in headless Chromium against the real server and engine: a stored patient is found by
@@ -29,28 +24,15 @@ import org.resistancecds.browser.HeadlessChromium;
  * creates its resource on the FHIR server and stores feedback, overriding stores feedback with the reason; a
  * pasted Bundle is evaluated from prefetch. Screenshots go to {@code target/screenshots/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CardPreviewIT extends AbstractOpenServerIT {
+class CardPreviewIT extends AbstractBrowserIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String CARD_IDENTIFIER = "https://resistance-cds.org/fhir/sid/cds-card|";
 
-    private HeadlessChromium browser;
-
-    @BeforeAll
-    void startBrowser() throws Exception {
-        boolean required = "true".equals(System.getenv("RESISTANCE_BROWSER_TESTS_REQUIRED"));
-        assumeTrue(required || HeadlessChromium.isInstalled(), HeadlessChromium.MISSING);
-        storeScenario("acquired-resistance-b2m-loss");
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    void stopBrowser() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
+    @Override
+    protected String scenario() {
+        return "acquired-resistance-b2m-loss";
     }
 
     @Test

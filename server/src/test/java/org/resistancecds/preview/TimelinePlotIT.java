@@ -1,42 +1,24 @@
 package org.resistancecds.preview;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.resistancecds.AbstractOpenServerIT;
-import org.resistancecds.browser.HeadlessChromium;
+import org.resistancecds.browser.AbstractBrowserIT;
 
 /**
  * The resistance timeline page in headless Chromium: for a patient whose plasma ctDNA shows JAK1 emerging at
  * progression, the page draws the therapy band, the response markers, the JAK1 allele-frequency line and the
  * status changes from {@code $resistance-timeline}. The screenshot goes to {@code target/screenshots/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TimelinePlotIT extends AbstractOpenServerIT {
+class TimelinePlotIT extends AbstractBrowserIT {
 
-    private HeadlessChromium browser;
-
-    @BeforeAll
-    void startBrowser() throws Exception {
-        boolean required = "true".equals(System.getenv("RESISTANCE_BROWSER_TESTS_REQUIRED"));
-        assumeTrue(required || HeadlessChromium.isInstalled(), HeadlessChromium.MISSING);
-        storeScenario("serial-ctdna-emergent-jak1");
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    void stopBrowser() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
+    @Override
+    protected String scenario() {
+        return "serial-ctdna-emergent-jak1";
     }
 
     @Test
