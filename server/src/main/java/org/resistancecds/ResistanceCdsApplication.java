@@ -1,6 +1,7 @@
 package org.resistancecds;
 
 import org.resistancecds.cli.CommandLine;
+import org.resistancecds.config.StartupTrace;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
@@ -18,6 +19,8 @@ public class ResistanceCdsApplication {
             CommandLine.main(args);
             return;
         }
-        SpringApplication.run(ResistanceCdsApplication.class, args);
+        SpringApplication application = new SpringApplication(ResistanceCdsApplication.class);
+        StartupTrace.attachIfRequested(application);
+        application.run(args);
     }
 }

@@ -41,6 +41,7 @@ import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
@@ -108,9 +109,11 @@ public class FhirJpaConfig {
 
     /**
      * Replaces HAPI's GraphQL provider with the plain one: its introspection variant needs graphql-java,
-     * which this server leaves out, and we do not offer GraphQL.
+     * which this server leaves out, and we do not offer GraphQL. Lazy, as HAPI declares it: nothing registers it,
+     * so it is never built and the FHIR models it refers to (R4B) need not be on the class path.
      */
     @Bean(name = "myGraphQLProvider")
+    @Lazy
     public GraphQLProvider graphQLProvider(FhirContext fhirContext, IValidationSupport validationSupport,
             IGraphQLStorageServices storageServices) {
         return new GraphQLProvider(fhirContext, validationSupport, storageServices);
