@@ -32,6 +32,7 @@ import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import jakarta.persistence.EntityManagerFactory;
+import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
@@ -76,9 +77,16 @@ public class FhirJpaConfig {
         return new SubscriptionSettings();
     }
 
+    @Bean
+    public SchemaInitLock schemaInitLock(DataSource dataSource) throws SQLException {
+        return SchemaInitLock.acquire(dataSource);
+    }
+
+    /** Built under the schema lock: Hibernate's schema update and HAPI's start-up rows run one node at a time. */
     @Primary
     @Bean
     public LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            SchemaInitLock schemaInitLock,
             ConfigurableListableBeanFactory beanFactory,
             FhirContext fhirContext,
             JpaStorageSettings storageSettings,
@@ -110,7 +118,7 @@ public class FhirJpaConfig {
     /**
      * Replaces HAPI's GraphQL provider with the plain one: its introspection variant needs graphql-java,
      * which this server leaves out, and we do not offer GraphQL. Lazy, as HAPI declares it: nothing registers it,
-     * so it is never built and the FHIR models it refers to (R4B) need not be on the class path.
+     * so it is never built.
      */
     @Bean(name = "myGraphQLProvider")
     @Lazy

@@ -15,13 +15,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Observation;
+import org.resistancecds.cohort.CohortDesign;
+import org.resistancecds.cohort.CohortGenerator;
+import org.resistancecds.cohort.CohortLoader;
+import org.resistancecds.cohort.LoadSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Re-evaluation lag under a stream of writes for many patients, printed (a benchmark: opt-in with
- * {@code -Dbench=true}; it asserts correctness, not speed). The stream is generated here, not the cohort of the
- * data issue: each of {@code bench.writers} clients takes patients in turn and writes, as one transaction each,
+ * {@code -Dbench=true}; it asserts correctness, not speed). Two runs: the cohort ingest of the data issue with probe
+ * writes beside it (below), and a stream generated here: each of {@code bench.writers} clients takes patients in
+ * turn and writes, as one transaction each,
  * (1) the patient with pembrolizumab and two partial responses, (2) a progression and its confirmation, then a
  * plasma ctDNA result with an emergent B2M change, waiting after each write until the stored assessment shows it.
  * Lag = from the write's acknowledgement to the first read that sees the new assessment (polled every
@@ -73,6 +78,52 @@ class ReevaluationLagBenchIT extends AbstractMonitoringIT {
                         + "%d writers, %d writes in %.1f s (%.1f writes/s): p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 patients, writers, writes, seconds, writes / seconds, percentile(sorted, 0.50), percentile(sorted, 0.90),
                 percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
+        printServerSide();
+    }
+
+    /**
+     * The lag while the cohort of the data issue is ingested: {@code bench.cohort-patients} generated patients
+     * (seed 42, {@code bench.vital-signs} vital signs each) load through {@link CohortLoader} from
+     * {@code bench.writers} clients, every transaction itself queueing a re-evaluation; meanwhile one probe client
+     * writes the three-step course above for one patient after another and times each write until its assessment
+     * is readable. The server-side timer covers the cohort's own re-evaluations as well as the probes'.
+     */
+    @Test
+    void lagUnderCohortIngest() throws Exception {
+        int cohortPatients = Integer.getInteger("bench.cohort-patients", 100);
+        int vitalSigns = Integer.getInteger("bench.vital-signs", 20);
+        CohortGenerator generator = new CohortGenerator(fhirContext, CohortDesign.load(), 42);
+        List<CohortLoader.Source> sources = generator.patients(0, cohortPatients, vitalSigns).stream()
+                .map(p -> new CohortLoader.Source(p.key(), p::transaction)).toList();
+        CohortLoader loader = new CohortLoader(fhirContext, fhirBase(), writers, 500, null);
+
+        ExecutorService ingest = Executors.newSingleThreadExecutor();
+        Future<LoadSummary> loading = ingest.submit(() -> loader.load(sources));
+        List<Double> lags = new ArrayList<>();
+        IGenericClient client = fhirClient();
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; !loading.isDone(); i++) {
+            String patient = "probe-" + run + "-" + i;
+            lags.add(writeAndWait(client, patient, MonitoringData.respondingCourse(patient), "responding", null));
+            lags.add(writeAndWait(client, patient, MonitoringData.confirmedProgression(patient), "acquired-resistance", null));
+        }
+        LoadSummary summary = loading.get();
+        ingest.shutdown();
+        awaitQuiet(Duration.ofMinutes(5));
+
+        assertThat(summary.failures()).as(summary.describe()).isEmpty();
+        assertThat(lags).isNotEmpty();
+        List<Double> sorted = new ArrayList<>(lags);
+        Collections.sort(sorted);
+        System.out.printf("Cohort ingest beside the probes: %s%n", summary.describe());
+        System.out.printf("Re-evaluation lag under cohort ingest, client-side probes (write acknowledged -> new "
+                        + "assessment readable), %d probe writes: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99),
+                sorted.get(sorted.size() - 1));
+        printServerSide();
+    }
+
+    private void printServerSide() throws Exception {
         System.out.printf("Server-side (commit -> re-evaluation done, last 2 minutes): p50 %.0f ms, p99 %.0f ms; "
                         + "one re-evaluation p50 %.0f ms, p99 %.0f ms; runs changed %.0f, unchanged %.0f, failed %.0f, "
                         + "writes merged into a waiting entry %.0f, rejected %.0f%n",
