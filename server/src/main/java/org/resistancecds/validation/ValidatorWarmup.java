@@ -47,7 +47,8 @@ public class ValidatorWarmup implements ApplicationRunner {
                 skeletons.add(skeleton);
             }
         }
-        skeletons.forEach(validator::validateWithResult);
+        // Two at a time (the validator is thread-safe): start-up leaves a core idle here on a small machine.
+        skeletons.parallelStream().forEach(validator::validateWithResult);
         log.info("Validator warmed with {} profiles and base types in {} ms",
                 skeletons.size(), (System.nanoTime() - start) / 1_000_000);
     }
