@@ -47,8 +47,7 @@ public class ValidatorWarmup implements ApplicationRunner {
                 skeletons.add(skeleton);
             }
         }
-        // Two at a time (the validator is thread-safe): start-up leaves a core idle here on a small machine.
-        skeletons.parallelStream().forEach(validator::validateWithResult);
+        skeletons.forEach(validator::validateWithResult);
         log.info("Validator warmed with {} profiles and base types in {} ms",
                 skeletons.size(), (System.nanoTime() - start) / 1_000_000);
     }
