@@ -31,10 +31,16 @@ public record CdsHooksProperties(
      * @param maxPages pages of a search result followed through {@code next} links
      * @param maxResources most resources one prefetch key may bring; beyond it the call fails (412) rather
      *     than deciding on a truncated record
+     * @param cacheTtl how long this server's answers to a patient's prefetch queries are kept for the next hook
+     *     call; writes on this node drop them at once, writes on other nodes are seen after at most this long;
+     *     0 keeps nothing
+     * @param cacheMaxResources most resources kept in that cache (the heap it may take)
      */
     public record Prefetch(
             @DefaultValue("true") boolean requireHttps,
             @DefaultValue("10s") Duration timeout,
             @DefaultValue("50") int maxPages,
-            @DefaultValue("10000") int maxResources) {}
+            @DefaultValue("10000") int maxResources,
+            @DefaultValue("10s") Duration cacheTtl,
+            @DefaultValue("20000") long cacheMaxResources) {}
 }

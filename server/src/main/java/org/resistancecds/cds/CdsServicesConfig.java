@@ -17,6 +17,8 @@ import org.resistancecds.cds.prefetch.FhirServerReader;
 import org.resistancecds.cds.prefetch.PrefetchResolver;
 import org.resistancecds.cds.prefetch.RepositoryAccessPolicy;
 import org.resistancecds.cds.prefetch.RepositoryReader;
+import org.resistancecds.cds.prefetch.RepositoryFetchCache;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import org.resistancecds.cds.request.HookRequestParser;
 import org.resistancecds.knowledge.ResistanceEvaluator;
 import org.resistancecds.security.FhirSecurityProperties;
@@ -60,8 +62,20 @@ public class CdsServicesConfig {
         return new HookRequestParser(cdsJson);
     }
 
+    /** Registered with the storage layer's interceptors, so every write, not only REST ones, refreshes it. */
+    @Bean
+    public RepositoryFetchCache repositoryFetchCache(
+            FhirContext fhirContext, CdsHooksProperties properties, IInterceptorService storageInterceptors) {
+        CdsHooksProperties.Prefetch settings = properties.prefetch();
+        RepositoryFetchCache cache =
+                new RepositoryFetchCache(fhirContext, settings.cacheTtl(), settings.cacheMaxResources());
+        storageInterceptors.registerInterceptor(cache);
+        return cache;
+    }
+
     @Bean
     public PrefetchResolver prefetchResolver(
+            RepositoryFetchCache repositoryFetchCache,
             FhirContext fhirContext,
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
@@ -73,6 +87,7 @@ public class CdsServicesConfig {
         return new PrefetchResolver(
                 new RepositoryReader(
                         fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
+                repositoryFetchCache,
                 new RepositoryAccessPolicy(fhirSecurity.enabled(), fhirTokens,
                         Set.copyOf(fhirSecurity.sharedReadTypes()), fhirContext),
                 new FhirServerReader(fhirContext, settings.timeout(), settings.maxPages(), settings.maxResources()),

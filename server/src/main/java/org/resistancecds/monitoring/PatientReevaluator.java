@@ -200,7 +200,7 @@ public class PatientReevaluator {
         search.add("subject", new ReferenceParam("Patient/" + patientId));
         search.add("code", new TokenParam(KnowledgeCodes.BIOMARKER_SYSTEM, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE));
         Map<String, Observation> stored = new LinkedHashMap<>();
-        for (IBaseResource found : daoRegistry.getResourceDao(Observation.class).search(search, request).getAllResources()) {
+        for (IBaseResource found : daoRegistry.getResourceDao(Observation.class).searchForResources(search, request)) {
             Observation observation = (Observation) found;
             stored.put(observation.getIdElement().getIdPart(), observation);
         }

@@ -44,7 +44,9 @@ public class PatientDataLoader {
         for (String type : TYPES) {
             SearchParameterMap search = SearchParameterMap.newSynchronous();
             search.add("subject", new ReferenceParam(subject));
-            for (IBaseResource found : daoRegistry.getResourceDao(type).search(search, request).getAllResources()) {
+            // The list, not a bundle provider: a provider's size can be unknown (null) even for a synchronous
+            // search, and getAllResources() then throws (seen while the re-evaluation rewrote the patient's data).
+            for (Object found : daoRegistry.getResourceDao(type).searchForResources(search, request)) {
                 resources.add((Resource) found);
             }
         }

@@ -57,6 +57,31 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
         assertCardsForB2mLoss(withPrefetch);
     }
 
+    /** The repository's answers are cached between hook calls; a write in between must still be seen. */
+    @Test
+    void aWriteBetweenTwoCallsWithoutPrefetchIsSeenByTheSecond() throws Exception {
+        String patient = "cache-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient/" + patient))
+                        .header("Content-Type", "application/fhir+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"id\":\"" + patient
+                                + "\",\"gender\":\"female\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        JsonNode before = call(request(null, patient)).get("cards");
+        assertThat(call(request(null, patient)).get("cards")).as("unchanged record, same cards").isEqualTo(before);
+
+        HttpResponse<String> therapy = postJson("/fhir/MedicationStatement", "application/fhir+json",
+                "{\"resourceType\":\"MedicationStatement\",\"status\":\"active\",\"medicationCodeableConcept\":"
+                        + "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\","
+                        + "\"display\":\"pembrolizumab\"}]},\"subject\":{\"reference\":\"Patient/" + patient + "\"},"
+                        + "\"effectivePeriod\":{\"start\":\"2024-01-10\"}}");
+        assertThat(therapy.statusCode()).as(therapy.body()).isEqualTo(201);
+
+        JsonNode after = call(request(null, patient)).get("cards");
+        assertThat(after).as("cards after the ICI therapy was recorded").isNotEqualTo(before);
+    }
+
     private static void assertCardsForB2mLoss(JsonNode cards) {
         List<String> summaries = new ArrayList<>();
         cards.forEach(card -> summaries.add(card.get("summary").asText()));
@@ -89,9 +114,13 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
     }
 
     private static String request(String prefetch) {
+        return request(prefetch, "sc-b2m");
+    }
+
+    private static String request(String prefetch, String patient) {
         return "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\","
                 + (prefetch == null ? "" : prefetch + ",")
-                + "\"context\":{\"userId\":\"Practitioner/dr-1\",\"patientId\":\"sc-b2m\"}}";
+                + "\"context\":{\"userId\":\"Practitioner/dr-1\",\"patientId\":\"" + patient + "\"}}";
     }
 
     private static List<String> uuids(JsonNode cards) {

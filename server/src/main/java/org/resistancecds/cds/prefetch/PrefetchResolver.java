@@ -17,22 +17,26 @@ import org.resistancecds.cds.request.HookRequest;
  * Completes a call's prefetch: keeps what the client sent, and fetches every key that is missing, was sent as
  * {@code null} or as an OperationOutcome, or is a search page with more pages behind it. Missing data comes
  * from {@code fhirServer} (with {@code fhirAuthorization}), or from this server's repository when no
- * {@code fhirServer} was given or it is this server, as far as {@link RepositoryAccessPolicy} allows. When it
+ * {@code fhirServer} was given or it is this server, as far as {@link RepositoryAccessPolicy} allows (checked on
+ * every call; what the repository answered may come from {@link RepositoryFetchCache}). When it
  * cannot be had the call fails with 412.
  */
 public final class PrefetchResolver {
 
     private final RepositoryReader repository;
+    private final RepositoryFetchCache repositoryCache;
     private final RepositoryAccessPolicy repositoryAccess;
     private final FhirServerReader fhirServers;
     private final boolean requireHttps;
 
     public PrefetchResolver(
             RepositoryReader repository,
+            RepositoryFetchCache repositoryCache,
             RepositoryAccessPolicy repositoryAccess,
             FhirServerReader fhirServers,
             boolean requireHttps) {
         this.repository = repository;
+        this.repositoryCache = repositoryCache;
         this.repositoryAccess = repositoryAccess;
         this.fhirServers = fhirServers;
         this.requireHttps = requireHttps;
@@ -59,7 +63,8 @@ public final class PrefetchResolver {
                 queries.put(key, PrefetchTemplate.render(service.prefetch().get(key), request.context()));
             }
             RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
-            Map<String, IBaseResource> fetched = repository.fetchAll(queries);
+            Map<String, IBaseResource> fetched =
+                    repositoryCache.fetchAll(request.context().patientId(), queries, repository::fetchAll);
             repositoryAccess.checkResults(grant, fetched);
             byKey.putAll(fetched);
             return new PatientData(ordered(service, byKey), missing, "repository");

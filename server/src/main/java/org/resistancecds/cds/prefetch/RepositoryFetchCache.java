@@ -1,0 +1,143 @@
+package org.resistancecds.cds.prefetch;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Keeps, for a short time, what this server's repository answered to a patient's prefetch queries, so the hooks
+ * that follow one another on an open chart (patient-view, then order-select and order-sign as orders are written)
+ * do not read the same record from the database again.
+ *
+ * <p>Freshness on this node: every write through HAPI's storage layer (REST, transactions, bulk import, the
+ * re-evaluation's own results) drops the entries of the patients whose compartment the resource is in, before
+ * and again after its commit; a write of a resource in no patient's compartment (a Medication, say) drops them
+ * all. A read that overlapped any write is answered but not kept. Writes made on another node are not seen
+ * here: there an entry lives at most {@code ttl}. Callers receive copies; the kept resources are never handed out.
+ */
+@Interceptor
+public final class RepositoryFetchCache {
+
+    private record Key(String patientId, String queries) {}
+
+    private final FhirContext fhirContext;
+    private final Cache<Key, Map<String, IBaseResource>> entries;
+    private long writes;
+
+    /** A ttl of zero keeps nothing. */
+    public RepositoryFetchCache(FhirContext fhirContext, Duration ttl, long maxResources) {
+        this.fhirContext = fhirContext;
+        this.entries = ttl.isZero() ? null : Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumWeight(maxResources)
+                .<Key, Map<String, IBaseResource>>weigher((key, value) -> resourceCount(value))
+                .build();
+    }
+
+    public Map<String, IBaseResource> fetchAll(String patientId, Map<String, String> queries,
+            Function<Map<String, String>, Map<String, IBaseResource>> reader) {
+        if (entries == null || patientId == null) {
+            return reader.apply(queries);
+        }
+        Key key = new Key(patientId, queries.toString());
+        Map<String, IBaseResource> kept = entries.getIfPresent(key);
+        if (kept != null) {
+            return copies(kept);
+        }
+        long writesBefore;
+        synchronized (this) {
+            writesBefore = writes;
+        }
+        Map<String, IBaseResource> fetched = reader.apply(queries);
+        Map<String, IBaseResource> copy = copies(fetched);
+        synchronized (this) {
+            if (writes == writesBefore) {
+                entries.put(key, copy);
+            }
+        }
+        return fetched;
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void created(IBaseResource resource) {
+        written(resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+    public void updated(IBaseResource oldResource, IBaseResource newResource) {
+        written(oldResource);
+        written(newResource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+    public void deleted(IBaseResource resource) {
+        written(resource);
+    }
+
+    void written(IBaseResource resource) {
+        if (entries == null || resource == null) {
+            return;
+        }
+        Set<String> patients = patientsOf(resource);
+        forget(patients);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    forget(patients);
+                }
+            });
+        }
+    }
+
+    /** An empty set stands for every patient. */
+    private synchronized void forget(Set<String> patients) {
+        writes++;
+        if (patients.isEmpty()) {
+            entries.invalidateAll();
+        } else {
+            entries.asMap().keySet().removeIf(key -> patients.contains(key.patientId()));
+        }
+    }
+
+    private Set<String> patientsOf(IBaseResource resource) {
+        if (resource instanceof Patient patient) {
+            return patient.getIdElement().hasIdPart() ? Set.of(patient.getIdElement().getIdPart()) : Set.of();
+        }
+        if (fhirContext.getResourceDefinition(resource).getSearchParamsForCompartmentName("Patient").isEmpty()) {
+            return Set.of();
+        }
+        List<IIdType> owners = fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.<String>of());
+        return owners.stream().filter(IIdType::hasIdPart).map(IIdType::getIdPart).collect(Collectors.toSet());
+    }
+
+    private static Map<String, IBaseResource> copies(Map<String, IBaseResource> resources) {
+        Map<String, IBaseResource> copies = new LinkedHashMap<>();
+        resources.forEach((key, resource) -> copies.put(key, resource == null ? null : ((Resource) resource).copy()));
+        return copies;
+    }
+
+    private static int resourceCount(Map<String, IBaseResource> value) {
+        int count = 0;
+        for (IBaseResource resource : value.values()) {
+            count += resource instanceof org.hl7.fhir.r4.model.Bundle bundle ? Math.max(1, bundle.getEntry().size()) : 1;
+        }
+        return count;
+    }
+}
