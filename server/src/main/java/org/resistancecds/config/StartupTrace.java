@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.metrics.buffering.StartupTimeline;
 import org.springframework.core.metrics.StartupStep;
@@ -30,7 +31,7 @@ public final class StartupTrace {
         BufferingApplicationStartup startup = new BufferingApplicationStartup(20_000);
         application.setApplicationStartup(startup);
         application.addListeners(event -> {
-            if (event instanceof org.springframework.boot.context.event.ApplicationStartedEvent) {
+            if (event instanceof ApplicationStartedEvent) {
                 log.info("Slowest start-up steps:\n{}", slowest(startup.getBufferedTimeline()));
             }
         });

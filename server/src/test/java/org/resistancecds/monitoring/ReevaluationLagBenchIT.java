@@ -15,12 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.resistancecds.cohort.CohortDesign;
 import org.resistancecds.cohort.CohortGenerator;
 import org.resistancecds.cohort.CohortLoader;
 import org.resistancecds.cohort.LoadSummary;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Re-evaluation lag under a stream of writes for many patients, printed (a benchmark: opt-in with
@@ -85,8 +85,8 @@ class ReevaluationLagBenchIT extends AbstractMonitoringIT {
      * The lag while the cohort of the data issue is ingested: {@code bench.cohort-patients} generated patients
      * (seed 42, {@code bench.vital-signs} vital signs each) load through {@link CohortLoader} from
      * {@code bench.writers} clients, every transaction itself queueing a re-evaluation; meanwhile one probe client
-     * writes the three-step course above for one patient after another and times each write until its assessment
-     * is readable. The server-side timer covers the cohort's own re-evaluations as well as the probes'.
+     * writes the first two steps of the stream below (course, confirmed progression) for one patient after another
+     * and times each write until its assessment is readable. The server-side timer covers the cohort's own re-evaluations as well as the probes'.
      */
     @Test
     void lagUnderCohortIngest() throws Exception {
