@@ -63,7 +63,9 @@ public class FhirJpaConfig {
         settings.setEnforceReferentialIntegrityOnDelete(true);
         settings.setDefaultSearchParamsCanBeOverridden(true);
         settings.setDeferIndexingForCodesystemsOfSize(10_000);
-        settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+        // Not the page size: HAPI caps its own synchronous searches (bulk export, $everything) at this value and
+        // then cannot tell their size, which failed bulk export once a type held more than a page of resources.
+        // Client paging is limited by the paging provider below.
         return settings;
     }
 

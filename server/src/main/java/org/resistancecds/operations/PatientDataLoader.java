@@ -1,6 +1,7 @@
 package org.resistancecds.operations;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -28,6 +29,9 @@ public class PatientDataLoader {
     static final List<String> TYPES =
             List.of("Observation", "MedicationStatement", "MedicationAdministration", "MedicationRequest", "Specimen");
 
+    /** Most resources of one type read for a patient; a larger record is refused, not truncated. */
+    static final int MAX_PER_TYPE = 10_000;
+
     private final DaoRegistry daoRegistry;
 
     public PatientDataLoader(DaoRegistry daoRegistry) {
@@ -43,11 +47,15 @@ public class PatientDataLoader {
         for (String type : TYPES) {
             SearchParameterMap search = SearchParameterMap.newSynchronous();
             search.add("subject", new ReferenceParam(subject));
-            // The list, not a bundle provider: a provider's size can be unknown (null) even for a synchronous
-            // search, and getAllResources() then throws (seen while the re-evaluation rewrote the patient's data).
-            for (Object found : daoRegistry.getResourceDao(type).searchForResources(search, request)) {
-                resources.add((Resource) found);
+            // One more than the limit, to tell a record that is too large from one that is exactly at it: the
+            // engine must never decide on a truncated record.
+            search.setLoadSynchronousUpTo(MAX_PER_TYPE + 1);
+            List<?> found = daoRegistry.getResourceDao(type).searchForResources(search, request);
+            if (found.size() > MAX_PER_TYPE) {
+                throw new UnprocessableEntityException("Patient/" + patient.getIdElement().getIdPart() + " has more than "
+                        + MAX_PER_TYPE + " " + type + " resources; this server evaluates records up to that size.");
             }
+            found.forEach(resource -> resources.add((Resource) resource));
         }
         resources.addAll(referencedMedications(resources, request));
         return resources;

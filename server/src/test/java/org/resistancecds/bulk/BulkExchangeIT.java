@@ -100,6 +100,24 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(subjects).containsExactlyInAnyOrder("Patient/sc-b2m", "Patient/sc-jak");
     }
 
+    /** More patients than a search page holds: HAPI's own synchronous searches in the export must not be capped. */
+    @Test
+    void patientExportOfMorePatientsThanAPageExportsThemAll() throws Exception {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < 210; i++) {
+            entries.append(i == 0 ? "" : ",").append("""
+                    {"resource":{"resourceType":"Patient","id":"bulk-many-%d","gender":"female"},
+                     "request":{"method":"PUT","url":"Patient/bulk-many-%d"}}""".formatted(i, i));
+        }
+        HttpResponse<String> stored = postJson("/fhir", "application/fhir+json",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}");
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+
+        Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,Observation");
+
+        assertThat(ids(files.get("Patient")).stream().filter(id -> id.startsWith("bulk-many-"))).hasSize(210);
+    }
+
     @Test
     void exportWithoutPreferRespondAsyncIsAClientError() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/$export"))
