@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -92,6 +95,59 @@ class RepositoryFetchCacheTest {
         off.fetchAll("p1", QUERIES, repository);
         off.fetchAll("p1", QUERIES, repository);
         assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aHitLateInAnEntrysLifeRefreshesItAheadSoAChartInUseNeverExpires() {
+        AtomicLong now = new AtomicLong();
+        List<Runnable> background = new ArrayList<>();
+        RepositoryFetchCache refreshing =
+                new RepositoryFetchCache(FHIR, Duration.ofSeconds(10), 1000, now::get, background::add);
+
+        refreshing.fetchAll("p1", QUERIES, repository);
+        now.set(Duration.ofSeconds(4).toNanos());
+        refreshing.fetchAll("p1", QUERIES, repository);
+        assertThat(background).as("young entry: no refresh").isEmpty();
+
+        now.set(Duration.ofSeconds(6).toNanos());
+        Map<String, IBaseResource> answered = refreshing.fetchAll("p1", QUERIES, repository);
+        refreshing.fetchAll("p1", QUERIES, repository);
+        assertThat(firstObservationId(answered)).as("answered from the entry").isEqualTo("o1");
+        assertThat(background).as("one refresh however many hits").hasSize(1);
+        assertThat(reads).hasValue(1);
+
+        background.remove(0).run();
+        now.set(Duration.ofMillis(10_500).toNanos());
+        Map<String, IBaseResource> afterFirstTtl = refreshing.fetchAll("p1", QUERIES, repository);
+        assertThat(reads).as("the refresh was the only read").hasValue(2);
+        assertThat(firstObservationId(afterFirstTtl)).isEqualTo("o2");
+        assertThat(background).isEmpty();
+
+        now.set(Duration.ofSeconds(17).toNanos());
+        refreshing.fetchAll("p1", QUERIES, repository);
+        assertThat(reads).as("an entry nobody asked for expires").hasValue(3);
+    }
+
+    @Test
+    void aFailedRefreshDropsTheEntrySoTheNextCallerReadsTheRecordItself() {
+        AtomicLong now = new AtomicLong();
+        List<Runnable> background = new ArrayList<>();
+        RepositoryFetchCache refreshing =
+                new RepositoryFetchCache(FHIR, Duration.ofSeconds(10), 1000, now::get, background::add);
+        refreshing.fetchAll("p1", QUERIES, repository);
+
+        now.set(Duration.ofSeconds(6).toNanos());
+        refreshing.fetchAll("p1", QUERIES, queries -> {
+            throw new IllegalStateException("Patient/p1 deleted on another node");
+        });
+        background.remove(0).run();
+        refreshing.fetchAll("p1", QUERIES, repository);
+
+        assertThat(reads).hasValue(2);
+    }
+
+    private static String firstObservationId(Map<String, IBaseResource> result) {
+        return ((Bundle) result.get("observations")).getEntryFirstRep().getResource().getIdElement().getIdPart();
     }
 
     private static Observation observation(String patient) {
