@@ -79,6 +79,18 @@ class CohortGeneratorTest {
                         "https://resistance-cds.org/fhir/StructureDefinition/ici-response-assessment")));
     }
 
+    @Test
+    void everyProfileOfTheDesignIsClaimedByTheArchetypes() {
+        Set<String> named = new HashSet<>(design.profileByResourceType().values());
+        named.addAll(design.profileByObservationCode().values());
+        Set<String> claimed = new HashSet<>();
+        for (CohortPatient patient : new CohortGenerator(FHIR, design, 3).patients(0, design.archetypes().size(), 0)) {
+            patient.transaction().getEntry().forEach(entry -> entry.getResource().getMeta().getProfile()
+                    .forEach(profile -> claimed.add(profile.getValue())));
+        }
+        assertEquals(named, claimed);
+    }
+
     private static <T> List<T> resources(Bundle bundle, Class<T> type) {
         return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
                 .filter(type::isInstance).map(type::cast).toList();
