@@ -98,30 +98,40 @@ public final class CohortCli {
 
     private static boolean load(FhirContext fhirContext, Options options) throws InterruptedException, IOException {
         List<Path> files = bundleFiles(options.positional().stream().map(Path::of).toList());
+        CohortLoader loader = new CohortLoader(fhirContext, options.required("--url"),
+                options.integer("--clients", 4), options.integer("--max-entries", 500), System.err);
+        boolean ok = true;
+        for (LoadSummary summary : loadFiles(fhirContext, loader, files)) {
+            System.out.println(summary.describe());
+            ok &= summary.failures().isEmpty();
+        }
+        return ok;
+    }
+
+    /**
+     * Loads Bundle files: Synthea's shared hospital and practitioner Bundles first (patients refer to them by
+     * conditional reference), then the rest. Returns one summary per phase, the patients' last.
+     */
+    public static List<LoadSummary> loadFiles(FhirContext fhirContext, CohortLoader loader, List<Path> files)
+            throws InterruptedException {
         List<CohortLoader.Source> sources = files.stream()
                 .map(file -> new CohortLoader.Source(file.getFileName().toString(), () -> read(fhirContext, file)))
                 .toList();
-        CohortLoader loader = new CohortLoader(fhirContext, options.required("--url"),
-                options.integer("--clients", 4), options.integer("--max-entries", 500), System.err);
-        // Shared Synthea resources first: patients refer to them by conditional reference.
         List<CohortLoader.Source> shared = sources.stream().filter(CohortCli::isShared).toList();
         List<CohortLoader.Source> rest = sources.stream().filter(s -> !isShared(s)).toList();
-        boolean ok = true;
+        List<LoadSummary> summaries = new ArrayList<>();
         if (!shared.isEmpty()) {
-            LoadSummary summary = loader.load(shared);
-            System.out.println(summary.describe());
-            ok = summary.failures().isEmpty();
+            summaries.add(loader.load(shared));
         }
-        LoadSummary summary = loader.load(rest);
-        System.out.println(summary.describe());
-        return ok && summary.failures().isEmpty();
+        summaries.add(loader.load(rest));
+        return summaries;
     }
 
     private static boolean isShared(CohortLoader.Source source) {
         return source.name().startsWith("hospitalInformation") || source.name().startsWith("practitionerInformation");
     }
 
-    static List<Path> bundleFiles(List<Path> paths) throws IOException {
+    public static List<Path> bundleFiles(List<Path> paths) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {

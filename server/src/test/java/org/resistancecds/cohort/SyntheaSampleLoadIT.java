@@ -1,0 +1,70 @@
+package org.resistancecds.cohort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.bench.AbstractBenchIT;
+
+/**
+ * The shipped Synthea sample ({@code examples/cohort-synthea/}) loads as {@code cohort/cohort.sh load} loads it:
+ * Synthea's hospital and practitioner Bundles first, then the 2,475-resource patient split into transactions, with
+ * write validation on. The stored record then gives the engine the result the manifest expects.
+ */
+class SyntheaSampleLoadIT extends AbstractBenchIT {
+
+    private static final Path SAMPLE = Path.of("..", "examples", "cohort-synthea");
+    private static final String STATUS_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/acquired-resistance-status";
+    private static final String MECHANISM_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism";
+
+    @Test
+    void theSyntheaSampleLoadsWholeAndTheEngineFindsTheExpectedResult() throws Exception {
+        JsonNode expected = new ObjectMapper().readTree(SAMPLE.resolve("cohort-manifest.json").toFile())
+                .path("patients").get(0);
+        CohortLoader loader = new CohortLoader(fhirContext, fhirBase(), 2, 500, null);
+
+        List<LoadSummary> summaries = CohortCli.loadFiles(fhirContext, loader, CohortCli.bundleFiles(List.of(SAMPLE)));
+
+        summaries.forEach(summary -> assertThat(summary.failures()).as(summary.describe()).isEmpty());
+        LoadSummary patients = summaries.get(summaries.size() - 1);
+        assertThat(patients.resources()).isEqualTo(expected.path("resources").asLong());
+        assertThat(patients.requests()).as("split into transactions of at most 500 entries").isGreaterThan(4);
+        String patientId = patients.patientIds().values().iterator().next();
+
+        Bundle encounters = fhirClient().search().forResource(Encounter.class)
+                .where(Encounter.PATIENT.hasId(patientId)).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
+                .returnBundle(Bundle.class).execute();
+        assertThat(encounters.getTotal()).as("Synthea's encounters stored against the patient").isPositive();
+
+        Parameters parameters = new Parameters();
+        parameters.addParameter().setName("asOf").setValue(new DateTimeType(expected.path("asOf").asText()));
+        Bundle result = fhirClient().operation().onInstance(patientId).named("$evaluate-resistance")
+                .withParameters(parameters).returnResourceType(Bundle.class).execute();
+        String status = null;
+        Set<String> mechanisms = new TreeSet<>();
+        for (Bundle.BundleEntryComponent entry : result.getEntry()) {
+            if (entry.getResource() instanceof Observation observation) {
+                var coding = observation.getValueCodeableConcept().getCodingFirstRep();
+                if (STATUS_SYSTEM.equals(coding.getSystem())) {
+                    status = coding.getCode();
+                } else if (MECHANISM_SYSTEM.equals(coding.getSystem())) {
+                    mechanisms.add(coding.getCode());
+                }
+            }
+        }
+        Set<String> expectedMechanisms = new TreeSet<>();
+        expected.path("expectedMechanisms").fieldNames().forEachRemaining(expectedMechanisms::add);
+        assertThat(status).isEqualTo(expected.path("expectedStatus").asText());
+        assertThat(mechanisms).isEqualTo(expectedMechanisms);
+    }
+}
