@@ -45,7 +45,7 @@ class CrashDurabilityIT {
 
     @Test
     void fileH2LosesNoAcknowledgedTransaction() throws Exception {
-        List<String> database = List.of("--spring.datasource.url=jdbc:h2:file:" + workDir.resolve("db") + ";WRITE_DELAY=0");
+        List<String> database = List.of("--spring.datasource.url=jdbc:h2:retry:" + workDir.resolve("db") + ";WRITE_DELAY=0");
         assertNothingLost(database, "H2");
     }
 
