@@ -9,9 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${BENCH_PORT:-18091}"
-MVN="${MVN:-mvn}"
-if [[ ! -f server/target/resistance-cds-server.jar ]]; then "$MVN" -q -B -DskipTests package; fi
-"$MVN" -q -B -o -pl server test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+# Offline if MAVEN_ARGS=-o; one reactor run, nothing installed into the local repository.
+if [[ ! -f server/target/resistance-cds-server.jar ]]; then mvn -q -B -ntp ${MAVEN_ARGS:-} -DskipTests package; fi
+mvn -q -B -ntp ${MAVEN_ARGS:-} -pl cohort,server test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/server/target/bench.classpath" -Dmdep.includeScope=test
 CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
 
 DATA="$(mktemp -d)"

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +23,10 @@ import org.resistancecds.cds.SyntheticRecord;
  * service in the same run (the floor). Prints calls/s, p50 and p99 per scenario, and the ratios the issue's
  * goals are stated in. Not a test: the figures depend on the machine.
  *
- * <p>Usage: {@code CdsBenchmark <baseUrl> [--patients N] [--size N] [--warmup S] [--seconds S] [--clients 1,16]}
+ * <p>Usage: {@code CdsBenchmark <baseUrl> [--patients N] [--size N] [--warmup S] [--seconds S] [--clients 1,16]
+ * [--write-requests DIR]}. With {@code --write-requests} it only loads the patients and writes the request bodies,
+ * one per line, to {@code DIR/prefetch-sent.jsonl} and {@code DIR/prefetch-fetched.jsonl}, for an external load
+ * tool ({@code bench/cds-wrk.sh}).
  */
 public final class CdsBenchmark {
 
@@ -45,13 +50,28 @@ public final class CdsBenchmark {
         int warmup = intOption(args, "--warmup", 10);
         int seconds = intOption(args, "--seconds", 20);
         int[] clients = Arrays.stream(option(args, "--clients", "1,16").split(",")).mapToInt(Integer::parseInt).toArray();
-        new CdsBenchmark(base).run(patients, size, warmup, seconds, clients);
+        String requestDir = option(args, "--write-requests", null);
+        CdsBenchmark benchmark = new CdsBenchmark(base);
+        if (requestDir != null) {
+            benchmark.writeRequests(patients, size, Path.of(requestDir));
+        } else {
+            benchmark.run(patients, size, warmup, seconds, clients);
+        }
     }
 
-    private void run(int patientCount, int size, int warmup, int seconds, int[] clientCounts) throws Exception {
-        FhirContext fhirContext = FhirContext.forR4Cached();
+    private void writeRequests(int patientCount, int size, Path dir) throws Exception {
         List<String> withPrefetch = new ArrayList<>();
         List<String> withoutPrefetch = new ArrayList<>();
+        loadPatients(patientCount, size, withPrefetch, withoutPrefetch);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("prefetch-sent.jsonl"), withPrefetch);
+        Files.write(dir.resolve("prefetch-fetched.jsonl"), withoutPrefetch);
+    }
+
+    /** Stores synthetic patients on the server and collects one patient-view request per patient. */
+    private void loadPatients(int patientCount, int size, List<String> withPrefetch, List<String> withoutPrefetch)
+            throws Exception {
+        FhirContext fhirContext = FhirContext.forR4Cached();
         String run = UUID.randomUUID().toString().substring(0, 8);
         System.out.printf("Loading %d synthetic patients of %d resources each...%n", patientCount, size);
         for (int i = 0; i < patientCount; i++) {
@@ -61,6 +81,12 @@ public final class CdsBenchmark {
             withoutPrefetch.add(body(record.patientId(), null));
         }
         System.out.printf("Request body with prefetch: %,d bytes%n%n", withPrefetch.get(0).length());
+    }
+
+    private void run(int patientCount, int size, int warmup, int seconds, int[] clientCounts) throws Exception {
+        List<String> withPrefetch = new ArrayList<>();
+        List<String> withoutPrefetch = new ArrayList<>();
+        loadPatients(patientCount, size, withPrefetch, withoutPrefetch);
 
         System.out.printf(Locale.ROOT, "%-30s %-12s %7s %9s %10s %9s %9s %7s%n",
                 "service", "prefetch", "clients", "calls", "calls/s", "p50 ms", "p99 ms", "errors");

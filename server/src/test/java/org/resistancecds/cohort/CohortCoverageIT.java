@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.bench.AbstractBenchIT;
 
@@ -25,8 +19,6 @@ import org.resistancecds.bench.AbstractBenchIT;
  */
 class CohortCoverageIT extends AbstractBenchIT {
 
-    private static final String STATUS_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/acquired-resistance-status";
-    private static final String MECHANISM_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism";
 
     @Test
     void cohortLoadsValidatedAndCoversEveryStatusAndMechanismWithTheRealEngine() throws Exception {
@@ -46,30 +38,14 @@ class CohortCoverageIT extends AbstractBenchIT {
         List<String> mismatches = new ArrayList<>();
         for (CohortPatient patient : patients) {
             String id = summary.patientIds().get(patient.patientFullUrl());
-            Parameters parameters = new Parameters();
-            parameters.addParameter().setName("asOf").setValue(new DateTimeType(patient.asOf().toString()));
-            Bundle result = client.operation().onInstance(id).named("$evaluate-resistance")
-                    .withParameters(parameters).returnResourceType(Bundle.class).execute();
-            Map<String, String> found = new LinkedHashMap<>();
-            String status = null;
-            for (Bundle.BundleEntryComponent entry : result.getEntry()) {
-                if (entry.getResource() instanceof Observation observation) {
-                    String system = observation.getValueCodeableConcept().getCodingFirstRep().getSystem();
-                    String code = observation.getValueCodeableConcept().getCodingFirstRep().getCode();
-                    if (STATUS_SYSTEM.equals(system)) {
-                        status = code;
-                    } else if (MECHANISM_SYSTEM.equals(system)) {
-                        found.put(code, "");
-                    }
-                }
-            }
-            statuses.add(status);
-            mechanisms.addAll(found.keySet());
-            if (!patient.archetype().expectedStatus().equals(status)
-                    || !patient.archetype().expectedMechanisms().keySet().equals(found.keySet())) {
+            StoredEvaluation found = StoredEvaluation.of(client, id, patient.asOf().toString());
+            statuses.add(found.status());
+            mechanisms.addAll(found.mechanisms());
+            if (!patient.archetype().expectedStatus().equals(found.status())
+                    || !patient.archetype().expectedMechanisms().keySet().equals(found.mechanisms())) {
                 mismatches.add(patient.key() + " " + patient.archetype().scenario() + " (agent "
                         + (patient.agent() == null ? "-" : patient.agent().getDisplay()) + ", asOf " + patient.asOf()
-                        + "): " + status + " " + found.keySet());
+                        + "): " + found.status() + " " + found.mechanisms());
             }
         }
 

@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.bench.AbstractBenchIT;
 
@@ -24,8 +21,6 @@ import org.resistancecds.bench.AbstractBenchIT;
 class SyntheaSampleLoadIT extends AbstractBenchIT {
 
     private static final Path SAMPLE = Path.of("..", "examples", "cohort-synthea");
-    private static final String STATUS_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/acquired-resistance-status";
-    private static final String MECHANISM_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism";
 
     @Test
     void theSyntheaSampleLoadsWholeAndTheEngineFindsTheExpectedResult() throws Exception {
@@ -46,25 +41,10 @@ class SyntheaSampleLoadIT extends AbstractBenchIT {
                 .returnBundle(Bundle.class).execute();
         assertThat(encounters.getTotal()).as("Synthea's encounters stored against the patient").isPositive();
 
-        Parameters parameters = new Parameters();
-        parameters.addParameter().setName("asOf").setValue(new DateTimeType(expected.path("asOf").asText()));
-        Bundle result = fhirClient().operation().onInstance(patientId).named("$evaluate-resistance")
-                .withParameters(parameters).returnResourceType(Bundle.class).execute();
-        String status = null;
-        Set<String> mechanisms = new TreeSet<>();
-        for (Bundle.BundleEntryComponent entry : result.getEntry()) {
-            if (entry.getResource() instanceof Observation observation) {
-                var coding = observation.getValueCodeableConcept().getCodingFirstRep();
-                if (STATUS_SYSTEM.equals(coding.getSystem())) {
-                    status = coding.getCode();
-                } else if (MECHANISM_SYSTEM.equals(coding.getSystem())) {
-                    mechanisms.add(coding.getCode());
-                }
-            }
-        }
+        StoredEvaluation found = StoredEvaluation.of(fhirClient(), patientId, expected.path("asOf").asText());
         Set<String> expectedMechanisms = new TreeSet<>();
         expected.path("expectedMechanisms").fieldNames().forEachRemaining(expectedMechanisms::add);
-        assertThat(status).isEqualTo(expected.path("expectedStatus").asText());
-        assertThat(mechanisms).isEqualTo(expectedMechanisms);
+        assertThat(found.status()).isEqualTo(expected.path("expectedStatus").asText());
+        assertThat(found.mechanisms()).isEqualTo(expectedMechanisms);
     }
 }

@@ -36,6 +36,12 @@ class RepositoryFetchCacheTest {
 
     private final RepositoryFetchCache cache = new RepositoryFetchCache(FHIR, Duration.ofMinutes(1), 1000);
 
+    // A 10-s cache on a hand-moved clock, whose background refreshes wait in a list until a test runs them.
+    private final AtomicLong now = new AtomicLong();
+    private final List<Runnable> background = new ArrayList<>();
+    private final RepositoryFetchCache refreshing =
+            new RepositoryFetchCache(FHIR, Duration.ofSeconds(10), 1000, now::get, background::add);
+
     @Test
     void aSecondCallForThePatientIsAnsweredFromTheCacheWithCopies() {
         Map<String, IBaseResource> first = cache.fetchAll("p1", QUERIES, repository);
@@ -99,10 +105,6 @@ class RepositoryFetchCacheTest {
 
     @Test
     void aHitLateInAnEntrysLifeRefreshesItAheadSoAChartInUseNeverExpires() {
-        AtomicLong now = new AtomicLong();
-        List<Runnable> background = new ArrayList<>();
-        RepositoryFetchCache refreshing =
-                new RepositoryFetchCache(FHIR, Duration.ofSeconds(10), 1000, now::get, background::add);
 
         refreshing.fetchAll("p1", QUERIES, repository);
         now.set(Duration.ofSeconds(4).toNanos());
@@ -130,10 +132,6 @@ class RepositoryFetchCacheTest {
 
     @Test
     void aFailedRefreshDropsTheEntrySoTheNextCallerReadsTheRecordItself() {
-        AtomicLong now = new AtomicLong();
-        List<Runnable> background = new ArrayList<>();
-        RepositoryFetchCache refreshing =
-                new RepositoryFetchCache(FHIR, Duration.ofSeconds(10), 1000, now::get, background::add);
         refreshing.fetchAll("p1", QUERIES, repository);
 
         now.set(Duration.ofSeconds(6).toNanos());

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# CDS Hooks benchmark driven by wrk (the load tool of the issue's reference figures), next to the trivial 'hello'
+# service in the same run. Starts the bench server like bench/cds.sh, stores synthetic patients, writes one
+# patient-view request per patient (with the prefetch sent, and without it so the server fetches from its own
+# store), then runs wrk on each service, prefetch mode and client count: a warm-up window, then a measured one.
+# Prints calls/s, p50, p99 and errors per scenario, and the ratio to the trivial service.
+#
+# Usage: bench/cds-wrk.sh [--patients 32] [--size 200] [--jit-warmup 60] [--warmup 10] [--seconds 25] [--clients 1,16]
+# --jit-warmup: seconds of load on both services and both modes before the first window (the JIT keeps improving
+# this server's code for about a minute under load); --warmup: seconds of load before each measured window.
+# Installs Debian's wrk package when wrk is missing (as .ci/run installs the browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PATIENTS=32 SIZE=200 JIT_WARMUP=60 WARMUP=10 SECONDS_PER_RUN=25 CLIENTS=1,16
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --patients) PATIENTS=$2 ;;
+    --size) SIZE=$2 ;;
+    --jit-warmup) JIT_WARMUP=$2 ;;
+    --warmup) WARMUP=$2 ;;
+    --seconds) SECONDS_PER_RUN=$2 ;;
+    --clients) CLIENTS=$2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+
+if ! command -v wrk >/dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
+fi
+
+PORT="${BENCH_PORT:-18091}"
+source bench/lib/cds-server.sh
+start_cds_server "$PORT"
+
+REQUESTS=server/target/cds-wrk
+java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$PORT" --patients "$PATIENTS" --size "$SIZE" \
+  --write-requests "$REQUESTS"
+
+# One wrk run; prints "calls/s p50_ms p99_ms errors".
+run_wrk() { # service mode clients seconds
+  local threads=$(( $3 < 2 ? $3 : 2 ))
+  wrk -t"$threads" -c"$3" -d"$4s" --timeout 10s --latency -s bench/lib/cds-requests.lua \
+      "http://localhost:$PORT/cds-services/$1" -- "$REQUESTS/prefetch-$2.jsonl" |
+    awk '
+      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+      $1 == "50%" { p50 = ms($2) }
+      $1 == "99%" { p99 = ms($2) }
+      /^Requests\/sec/ { rate = $2 }
+      /Non-2xx/ { errors += $NF }
+      /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+      END { printf "%.1f %.2f %.2f %d\n", rate, p50, p99, errors }'
+}
+
+echo "JIT warm-up: ${JIT_WARMUP} s of 16-client load spread over both services and modes"
+for mode in sent fetched; do
+  for service in hello ici-resistance-patient-view; do
+    run_wrk "$service" "$mode" 16 $(( (JIT_WARMUP + 3) / 4 )) > /dev/null
+  done
+done
+
+printf '%-30s %-8s %7s %10s %9s %9s %7s\n' service prefetch clients calls/s "p50 ms" "p99 ms" errors
+declare -A figures
+for mode in sent fetched; do
+  for clients in ${CLIENTS//,/ }; do
+    for service in hello ici-resistance-patient-view; do
+      run_wrk "$service" "$mode" "$clients" "$WARMUP" > /dev/null
+      read -r rate p50 p99 errors < <(run_wrk "$service" "$mode" "$clients" "$SECONDS_PER_RUN")
+      figures["$service/$mode/$clients"]="$rate $p50"
+      printf '%-30s %-8s %7d %10s %9s %9s %7s\n' "$service" "$mode" "$clients" "$rate" "$p50" "$p99" "$errors"
+    done
+  done
+done
+echo
+for mode in sent fetched; do
+  for clients in ${CLIENTS//,/ }; do
+    read -r hello_rate hello_p50 <<< "${figures["hello/$mode/$clients"]}"
+    read -r ours_rate ours_p50 <<< "${figures["ici-resistance-patient-view/$mode/$clients"]}"
+    awk -v m="$mode" -v c="$clients" -v hr="$hello_rate" -v orate="$ours_rate" -v hp="$hello_p50" -v op="$ours_p50" \
+      'BEGIN { printf "prefetch %-8s clients %2d: resistance/hello throughput %.0f %%, p50 %.2f vs %.2f ms\n", m, c, 100 * orate / hr, op, hp }'
+  done
+done

@@ -1,0 +1,23 @@
+# Sourced by the CDS bench scripts: start_cds_server PORT [server args...] builds the test classpath, starts the
+# bench server (profiles dev + bench: the trivial 'hello' CDS service beside ours; in-memory H2; write validation
+# off for the synthetic load) in the background, stops it when the script exits, and waits until it is ready.
+# Sets CP (the classpath) for the client.
+start_cds_server() {
+  local port="$1"; shift
+  # One reactor run (nothing installed into the local repository); the server module, built last, writes the file.
+  # Offline if MAVEN_ARGS=-o.
+  mvn -q -B -ntp ${MAVEN_ARGS:-} -pl cohort,server test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$PWD/server/target/bench.classpath" -Dmdep.includeScope=test
+  CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
+  local log="server/target/bench-server.log"
+  java -Xms1g -Xmx1g ${SERVER_JAVA_OPTS:-} -cp "$CP" org.resistancecds.bench.BenchServer "$@" \
+    --server.port="$port" \
+    --spring.datasource.url="jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1" \
+    --resistance.validation.mode=off \
+    --resistance.content.load-examples=false \
+    --logging.level.root=WARN >"$log" 2>&1 &
+  SERVER_PID=$!
+  trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
+  source bench/lib/await-ready.sh
+  await_ready "$port" "$SERVER_PID" "$log"
+}
