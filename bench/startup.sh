@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Measures start-up to readiness, the first $validate after readiness, idle resident memory and the jar size.
 # Usage: bench/startup.sh [repeats]   (builds the jar first if it is missing; uses ports 18080-18099)
+# JAVA_OPTS (default -Xmx512m) and JAR (default the executable jar) choose what is started, e.g. the faster-start
+# layout of server/cds-archive.sh: JAR=server/target/app/resistance-cds-server.jar
+# JAVA_OPTS="-Xmx512m -XX:SharedArchiveFile=$PWD/server/target/app/resistance-cds.jsa" bench/startup.sh 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=${1:-3}
-JAR=server/target/resistance-cds-server.jar
+JAR=${JAR:-server/target/resistance-cds-server.jar}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
-[ -f "$JAR" ] || mvn -q -B -ntp -DskipTests package
+[ -f "$JAR" ] || mvn -q -B -ntp ${MAVEN_ARGS:-} -DskipTests package
 
 now_ms() { date +%s%3N; }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "%s / %s / %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
@@ -46,6 +49,8 @@ done
 
 col() { printf '%s\n' "$@" | awk -v c="$COL" '{print $c}' | stats; }
 jar_mb=$(( $(stat -c %s "$JAR") / 1048576 ))
+# The extracted layout's thin jar needs its lib/ beside it: count both.
+if [ -d "$(dirname "$JAR")/lib" ]; then jar_mb="$jar_mb + lib/ $(( $(du -sb "$(dirname "$JAR")/lib" | cut -f1) / 1048576 ))"; fi
 echo "| figure (min / median / max over $REPEATS runs, $JAVA_OPTS) | empty database | existing database |"
 echo "|---|---|---|"
 COL=1; echo "| start to readiness (ms) | $(col "${cold[@]}") | $(col "${warm[@]}") |"

@@ -31,4 +31,25 @@ class BenchmarkHarnessSmokeIT extends AbstractBenchIT {
         assertThat(figures).filteredOn(f -> f.group().equals(BenchmarkHarness.GROUP_VALIDATE)).hasSizeGreaterThan(5);
         assertThat(Files.readString(json)).contains("\"figures\"", "\"median\"");
     }
+
+    /** What {@code bench/cds-wrk.sh} feeds wrk: one request per line and patient, each answered by both services. */
+    @Test
+    void theRequestsWrittenForWrkAreAnsweredByBothServices() throws Exception {
+        Path dir = Files.createTempDirectory("cds-wrk-");
+
+        CdsBenchmark.main(new String[] {baseUrl(), "--patients", "2", "--size", "40", "--write-requests", dir.toString()});
+
+        for (String file : List.of("prefetch-sent.jsonl", "prefetch-fetched.jsonl")) {
+            List<String> requests = Files.readAllLines(dir.resolve(file));
+            assertThat(requests).as(file).hasSize(2);
+            for (String request : requests) {
+                for (String service : List.of("hello", "ici-resistance-patient-view")) {
+                    assertThat(postJson("/cds-services/" + service, "application/json", request).statusCode())
+                            .as(file + " on " + service).isEqualTo(200);
+                }
+            }
+        }
+        assertThat(Files.readString(dir.resolve("prefetch-sent.jsonl"))).contains("\"prefetch\"");
+        assertThat(Files.readString(dir.resolve("prefetch-fetched.jsonl"))).doesNotContain("\"prefetch\"");
+    }
 }
