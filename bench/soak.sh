@@ -9,11 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${BENCH_PORT:-18091}"
-# Offline if MAVEN_ARGS=-o; one reactor run, nothing installed into the local repository.
+# Offline if MAVEN_ARGS=-o.
 if [[ ! -f server/target/resistance-cds-server.jar ]]; then mvn -q -B -ntp ${MAVEN_ARGS:-} -DskipTests package; fi
-mvn -q -B -ntp ${MAVEN_ARGS:-} -pl cohort,server test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/server/target/bench.classpath" -Dmdep.includeScope=test
-CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
+source bench/lib/test-classpath.sh
+build_test_classpath
 
 DATA="$(mktemp -d)"
 LOG="server/target/soak-server.log"

@@ -14,7 +14,6 @@ JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 now_ms() { date +%s%3N; }
 stats() { sort -n | awk '{v[NR]=$1} END {printf "%s / %s / %s", v[1], v[int((NR+1)/2)], v[NR]}'; }
 
-OBS='{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"94076-7"}]},"valueQuantity":{"value":12.5,"unit":"/1000000{Base}"}}'
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -32,7 +31,7 @@ run_once() { # $1 = label (empty|existing), $2 = port
   ready=$(( $(now_ms) - start ))
   local first
   first=$(curl -s -o /dev/null -w '%{time_total}' -H 'Content-Type: application/fhir+json' \
-    -X POST "http://localhost:$port/fhir/Observation/\$validate" -d "$OBS" | awk '{printf "%d", $1*1000}')
+    -X POST "http://localhost:$port/fhir/Observation/\$validate" -d @bench/lib/sample-observation.json | awk '{printf "%d", $1*1000}')
   sleep 10
   local rss
   rss=$(( $(ps -o rss= -p "$(pgrep -P $pid java || echo $pid)" | tail -1) / 1024 ))

@@ -29,7 +29,7 @@ source bench/lib/await-ready.sh
 await_ready "$PORT" "$pid" "$work/training.log"
 # One validation on the request path, so its classes are in the archive too.
 curl -sf -o /dev/null -H 'Content-Type: application/fhir+json' -X POST "http://localhost:$PORT/fhir/Observation/\$validate" \
-  -d '{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"94076-7"}]}}'
+  -d @bench/lib/sample-observation.json
 kill -TERM "$pid"
 wait "$pid" || true
 [ -f "$APP/resistance-cds.jsa" ] || { echo "no archive written; see the training log:"; tail -20 "$work/training.log"; exit 1; }

@@ -4,11 +4,8 @@
 # Sets CP (the classpath) for the client.
 start_cds_server() {
   local port="$1"; shift
-  # One reactor run (nothing installed into the local repository); the server module, built last, writes the file.
-  # Offline if MAVEN_ARGS=-o.
-  mvn -q -B -ntp ${MAVEN_ARGS:-} -pl cohort,server test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$PWD/server/target/bench.classpath" -Dmdep.includeScope=test
-  CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
+  source bench/lib/test-classpath.sh
+  build_test_classpath
   local log="server/target/bench-server.log"
   java -Xms1g -Xmx1g ${SERVER_JAVA_OPTS:-} -cp "$CP" org.resistancecds.bench.BenchServer "$@" \
     --server.port="$port" \

@@ -19,7 +19,6 @@ import org.resistancecds.bench.AbstractBenchIT;
  */
 class CohortCoverageIT extends AbstractBenchIT {
 
-
     @Test
     void cohortLoadsValidatedAndCoversEveryStatusAndMechanismWithTheRealEngine() throws Exception {
         CohortGenerator generator = new CohortGenerator(fhirContext, CohortDesign.load(), 7);

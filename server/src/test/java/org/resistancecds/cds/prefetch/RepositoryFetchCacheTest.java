@@ -105,7 +105,6 @@ class RepositoryFetchCacheTest {
 
     @Test
     void aHitLateInAnEntrysLifeRefreshesItAheadSoAChartInUseNeverExpires() {
-
         refreshing.fetchAll("p1", QUERIES, repository);
         now.set(Duration.ofSeconds(4).toNanos());
         refreshing.fetchAll("p1", QUERIES, repository);
