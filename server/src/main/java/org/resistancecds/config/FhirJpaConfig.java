@@ -63,9 +63,9 @@ public class FhirJpaConfig {
         settings.setEnforceReferentialIntegrityOnDelete(true);
         settings.setDefaultSearchParamsCanBeOverridden(true);
         settings.setDeferIndexingForCodesystemsOfSize(10_000);
-        // Not the page size: HAPI caps its own synchronous searches (bulk export, $everything) at this value and
-        // then cannot tell their size, which failed bulk export once a type held more than a page of resources.
-        // Client paging is limited by the paging provider below.
+        // fetchSizeDefaultMaximum is left unset on purpose: HAPI caps its own synchronous searches (bulk export,
+        // $everything) at that value and then cannot tell their size, which failed bulk export once a type held
+        // more than a page of resources. Client paging is limited by the paging provider (FhirRestfulServerConfig).
         return settings;
     }
 

@@ -60,31 +60,73 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
     /** The repository's answers are cached between hook calls; a write in between must still be seen. */
     @Test
     void aWriteBetweenTwoCallsWithoutPrefetchIsSeenByTheSecond() throws Exception {
-        String patient = "cache-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient/" + patient))
-                        .header("Content-Type", "application/fhir+json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"id\":\"" + patient
-                                + "\",\"gender\":\"female\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        String patient = newPatient("cache");
         JsonNode before = call(request(null, patient)).get("cards");
         assertThat(call(request(null, patient)).get("cards")).as("unchanged record, same cards").isEqualTo(before);
 
-        HttpResponse<String> therapy = postJson("/fhir/MedicationStatement", "application/fhir+json",
-                "{\"resourceType\":\"MedicationStatement\",\"status\":\"active\",\"medicationCodeableConcept\":"
-                        + "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\","
-                        + "\"display\":\"pembrolizumab\"}]},\"subject\":{\"reference\":\"Patient/" + patient + "\"},"
-                        + "\"effectivePeriod\":{\"start\":\"2024-01-10\"}}");
-        assertThat(therapy.statusCode()).as(therapy.body()).isEqualTo(201);
+        recordPembrolizumab(patient, "\"medicationCodeableConcept\":" + PEMBROLIZUMAB);
 
         JsonNode after = call(request(null, patient)).get("cards");
         assertThat(after).as("cards after the ICI therapy was recorded").isNotEqualTo(before);
     }
 
-    private static void assertCardsForB2mLoss(JsonNode cards) {
+    /**
+     * The prefetch templates ask for {@code _include=...:medication}: a therapy recorded with a reference to a
+     * Medication resource must be read with that Medication, or the engine cannot tell it is a PD-1 inhibitor.
+     */
+    @Test
+    void aTherapyThatRefersToAMedicationResourceIsReadWithIt() throws Exception {
+        String untreated = newPatient("untreated");
+        String byConcept = newPatient("concept");
+        recordPembrolizumab(byConcept, "\"medicationCodeableConcept\":" + PEMBROLIZUMAB);
+        String byReference = newPatient("reference");
+        String medication = "pembro-" + byReference;
+        HttpResponse<String> stored = send("PUT", "/fhir/Medication/" + medication,
+                "{\"resourceType\":\"Medication\",\"id\":\"" + medication + "\",\"code\":" + PEMBROLIZUMAB + "}");
+        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+        recordPembrolizumab(byReference, "\"medicationReference\":{\"reference\":\"Medication/" + medication + "\"}");
+
+        List<String> referenced = summaries(call(request(null, byReference)).get("cards"));
+
+        assertThat(referenced).isEqualTo(summaries(call(request(null, byConcept)).get("cards")));
+        assertThat(referenced).isNotEqualTo(summaries(call(request(null, untreated)).get("cards")));
+    }
+
+    private static final String PEMBROLIZUMAB = "{\"coding\":[{\"system\":"
+            + "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\",\"display\":\"pembrolizumab\"}]}";
+
+    private String newPatient(String prefix) throws Exception {
+        String patient = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = send("PUT", "/fhir/Patient/" + patient,
+                "{\"resourceType\":\"Patient\",\"id\":\"" + patient + "\",\"gender\":\"female\"}");
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        return patient;
+    }
+
+    private void recordPembrolizumab(String patient, String medication) throws Exception {
+        HttpResponse<String> therapy = postJson("/fhir/MedicationStatement", "application/fhir+json",
+                "{\"resourceType\":\"MedicationStatement\",\"status\":\"active\"," + medication + ","
+                        + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},"
+                        + "\"effectivePeriod\":{\"start\":\"2024-01-10\"}}");
+        assertThat(therapy.statusCode()).as(therapy.body()).isEqualTo(201);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Content-Type", "application/fhir+json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> summaries(JsonNode cards) {
         List<String> summaries = new ArrayList<>();
         cards.forEach(card -> summaries.add(card.get("summary").asText()));
+        return summaries;
+    }
+
+    private static void assertCardsForB2mLoss(JsonNode cards) {
+        List<String> summaries = summaries(cards);
         assertThat(summaries).anySatisfy(s -> assertThat(s).contains("Acquired resistance"));
         JsonNode mechanismCard = null;
         for (JsonNode card : cards) {

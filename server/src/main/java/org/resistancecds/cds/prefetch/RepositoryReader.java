@@ -6,6 +6,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -23,7 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Answers prefetch queries from this server's own repository through HAPI's DAOs: a read for
- * {@code Type/id}, one synchronous search (no paging, no cached search) for {@code Type?params}.
+ * {@code Type/id}, one synchronous search (no paging, no cached search) for {@code Type?params}, with the resources
+ * its {@code _include} and {@code _revinclude} name as {@code include} entries.
  */
 public final class RepositoryReader {
 
@@ -81,19 +84,27 @@ public final class RepositoryReader {
         }
         try {
             RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(type);
-            SearchParameterMap map = matchUrlService.translateMatchUrl(query, definition);
+            // Without the processIncludes flag the translation drops _include and _revinclude, and only search(),
+            // not searchForResources(), loads what they name: a therapy that refers to a Medication needs both.
+            SearchParameterMap map =
+                    matchUrlService.translateMatchUrl(query, definition, MatchUrlService.processIncludes());
             map.setLoadSynchronousUpTo(maxResources + 1);
-            List<? extends IBaseResource> found = dao.searchForResources(map, request);
-            if (found.size() > maxResources) {
+            List<IBaseResource> found = dao.search(map, request).getAllResources();
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            int matches = 0;
+            for (IBaseResource resource : found) {
+                boolean included =
+                        ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get(resource) == BundleEntrySearchModeEnum.INCLUDE;
+                matches += included ? 0 : 1;
+                bundle.addEntry().setResource((Resource) resource).getSearch()
+                        .setMode(included ? Bundle.SearchEntryMode.INCLUDE : Bundle.SearchEntryMode.MATCH);
+            }
+            if (matches > maxResources) {
                 throw CdsHooksException.preconditionFailed("prefetch " + key + ": '" + query + "' matches more than "
                         + maxResources + " resources (resistance.cds.prefetch.max-resources); the record would be "
                         + "incomplete.");
             }
-            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-            bundle.setTotal(found.size());
-            for (IBaseResource resource : found) {
-                bundle.addEntry().setResource((Resource) resource);
-            }
+            bundle.setTotal(matches);
             return bundle;
         } catch (InvalidRequestException e) {
             throw CdsHooksException.preconditionFailed(
