@@ -67,6 +67,15 @@ public class FhirRestfulServerConfig {
         return registration;
     }
 
+    /** Innermost filter, next to the servlet: the wrappers of the filters before it see each write as usual. */
+    @Bean
+    public FilterRegistrationBean<DeferredFlushFilter> deferredFlush() {
+        FilterRegistrationBean<DeferredFlushFilter> registration = new FilterRegistrationBean<>(new DeferredFlushFilter());
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+        return registration;
+    }
+
     @Bean
     public ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
