@@ -39,19 +39,10 @@ REQUESTS=server/target/cds-wrk
 java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$PORT" --patients "$PATIENTS" --size "$SIZE" \
   --write-requests "$REQUESTS"
 
-# One wrk run; prints "calls/s p50_ms p99_ms errors".
+source bench/lib/wrk-figures.sh
+# One wrk run of a service in a prefetch mode; prints "calls/s p50_ms p99_ms errors".
 run_wrk() { # service mode clients seconds
-  local threads=$(( $3 < 2 ? $3 : 2 ))
-  wrk -t"$threads" -c"$3" -d"$4s" --timeout 10s --latency -s bench/lib/cds-requests.lua \
-      "http://localhost:$PORT/cds-services/$1" -- "$REQUESTS/prefetch-$2.jsonl" |
-    awk '
-      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-      $1 == "50%" { p50 = ms($2) }
-      $1 == "99%" { p99 = ms($2) }
-      /^Requests\/sec/ { rate = $2 }
-      /Non-2xx/ { errors += $NF }
-      /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
-      END { printf "%.1f %.2f %.2f %d\n", rate, p50, p99, errors }'
+  wrk_figures bench/lib/cds-requests.lua "http://localhost:$PORT/cds-services/$1" "$REQUESTS/prefetch-$2.jsonl" "$3" "$4"
 }
 
 echo "JIT warm-up: ${JIT_WARMUP} s of 16-client load spread over both services and modes"

@@ -28,11 +28,9 @@ public class DeferredFlushFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         DeferredFlushResponse deferred = new DeferredFlushResponse(response);
-        try {
-            chain.doFilter(request, deferred);
-        } finally {
-            deferred.flushIfAsked();
-        }
+        chain.doFilter(request, deferred);
+        // Not in a finally: after an exception the response must stay uncommitted for the container's error page.
+        deferred.flushIfAsked();
     }
 
     private static final class DeferredFlushResponse extends HttpServletResponseWrapper {

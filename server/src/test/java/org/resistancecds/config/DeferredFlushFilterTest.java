@@ -1,6 +1,7 @@
 package org.resistancecds.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.servlet.ServletOutputStream;
 import java.io.PrintWriter;
@@ -58,6 +59,17 @@ class DeferredFlushFilterTest {
 
         assertThat(committedAfterFlush).containsExactly(true);
         assertThat(response.getContentAsString()).isEqualTo("partial");
+    }
+
+    @Test
+    void afterAnExceptionTheResponseStaysUncommittedForTheErrorPage() {
+        assertThatThrownBy(() -> new DeferredFlushFilter().doFilter(request, response, (req, res) -> {
+            res.getWriter().write("{\"half\":");
+            res.getWriter().flush();
+            throw new IllegalStateException("encoding failed");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(response.isCommitted()).isFalse();
     }
 
     @Test
