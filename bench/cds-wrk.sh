@@ -27,10 +27,8 @@ while [[ $# -gt 0 ]]; do
   shift 2
 done
 
-if ! command -v wrk >/dev/null; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
-fi
+source bench/lib/wrk-figures.sh
+ensure_wrk
 
 PORT="${BENCH_PORT:-18091}"
 source bench/lib/cds-server.sh
@@ -40,10 +38,9 @@ REQUESTS=server/target/cds-wrk
 java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$PORT" --patients "$PATIENTS" --size "$SIZE" \
   --write-requests "$REQUESTS"
 
-source bench/lib/wrk-figures.sh
 # One wrk run of a service in a prefetch mode; prints "calls/s p50_ms p99_ms errors".
 run_wrk() { # service mode clients seconds
-  wrk_figures bench/lib/cds-requests.lua "http://localhost:$PORT/cds-services/$1" "$REQUESTS/prefetch-$2.jsonl" "$3" "$4"
+  wrk_figures "http://localhost:$PORT/cds-services/$1" post "$REQUESTS/prefetch-$2.jsonl" "$3" "$4"
 }
 
 echo "JIT warm-up: ${JIT_WARMUP} s of 16-client load spread over both services and modes"

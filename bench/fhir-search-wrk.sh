@@ -22,10 +22,8 @@ while [[ $# -gt 0 ]]; do
   shift 2
 done
 
-if ! command -v wrk >/dev/null; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
-fi
+source bench/lib/wrk-figures.sh
+ensure_wrk
 
 PORT="${BENCH_PORT:-18091}"
 source bench/lib/cds-server.sh
@@ -39,16 +37,14 @@ grep -o '"patientId":"[^"]*"' "$REQUESTS/prefetch-fetched.jsonl" | cut -d'"' -f4
 sed 's|^|/fhir/Patient/|' "$REQUESTS/patients.txt" > "$REQUESTS/read.txt"
 sed 's|^\(.*\)$|/fhir/Observation?patient=\1\&_count=1000|' "$REQUESTS/patients.txt" > "$REQUESTS/search.txt"
 
-source bench/lib/wrk-figures.sh
 BASE="http://localhost:$PORT"
 echo "JIT warm-up: ${WARMUP} s of 16-client searches"
-wrk_figures bench/lib/get-urls.lua "$BASE" "$REQUESTS/search.txt" 16 "$WARMUP" > /dev/null
+wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 "$WARMUP" > /dev/null
 
 printf '%-34s %7s %10s %9s %9s %7s\n' scenario clients calls/s "p50 ms" "p99 ms" errors
 for clients in ${CLIENTS//,/ }; do
   for scenario in read search; do
-    read -r rate p50 p99 errors < <(wrk_figures bench/lib/get-urls.lua "$BASE" "$REQUESTS/$scenario.txt" "$clients" \
-      "$SECONDS_PER_RUN")
+    read -r rate p50 p99 errors < <(wrk_figures "$BASE" get "$REQUESTS/$scenario.txt" "$clients" "$SECONDS_PER_RUN")
     label="$scenario"
     [ "$scenario" = read ] && label="read Patient/<id>"
     [ "$scenario" = search ] && label="search Observation?patient=<id>"

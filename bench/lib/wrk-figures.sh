@@ -1,9 +1,19 @@
-# Sourced by the wrk bench scripts: wrk_figures LUA URL ARGFILE CLIENTS SECONDS runs wrk once (at most 2 threads)
-# with the given script and its argument file, and prints "calls/s p50_ms p99_ms errors" (errors: non-2xx answers
-# and socket errors).
+# Sourced by the wrk bench scripts.
+
+# Installs Debian's wrk package when wrk is missing (as .ci/run installs the browser).
+ensure_wrk() {
+  if ! command -v wrk >/dev/null; then
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
+  fi
+}
+
+# wrk_figures URL post|get FILE CLIENTS SECONDS runs wrk once (at most 2 threads), sending the lines of FILE in
+# turn (bench/lib/each-line.lua), and prints "calls/s p50_ms p99_ms errors" (errors: non-2xx answers and socket
+# errors).
 wrk_figures() {
   local threads=$(( $4 < 2 ? $4 : 2 ))
-  wrk -t"$threads" -c"$4" -d"$5s" --timeout 10s --latency -s "$1" "$2" -- "$3" |
+  wrk -t"$threads" -c"$4" -d"$5s" --timeout 10s --latency -s bench/lib/each-line.lua "$1" -- "$3" "$2" |
     awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       $1 == "50%" { p50 = ms($2) }
