@@ -71,4 +71,13 @@ public abstract class AbstractServerIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    protected HttpResponse<String> putJson(String path, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Content-Type", "application/fhir+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -81,7 +81,7 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
         recordPembrolizumab(byConcept, "\"medicationCodeableConcept\":" + PEMBROLIZUMAB);
         String byReference = newPatient("reference");
         String medication = "pembro-" + byReference;
-        HttpResponse<String> stored = send("PUT", "/fhir/Medication/" + medication,
+        HttpResponse<String> stored = putJson("/fhir/Medication/" + medication,
                 "{\"resourceType\":\"Medication\",\"id\":\"" + medication + "\",\"code\":" + PEMBROLIZUMAB + "}");
         assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
         recordPembrolizumab(byReference, "\"medicationReference\":{\"reference\":\"Medication/" + medication + "\"}");
@@ -97,7 +97,7 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
 
     private String newPatient(String prefix) throws Exception {
         String patient = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> created = send("PUT", "/fhir/Patient/" + patient,
+        HttpResponse<String> created = putJson("/fhir/Patient/" + patient,
                 "{\"resourceType\":\"Patient\",\"id\":\"" + patient + "\",\"gender\":\"female\"}");
         assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
         return patient;
@@ -109,14 +109,6 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
                         + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},"
                         + "\"effectivePeriod\":{\"start\":\"2024-01-10\"}}");
         assertThat(therapy.statusCode()).as(therapy.body()).isEqualTo(201);
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                        .header("Content-Type", "application/fhir+json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> summaries(JsonNode cards) {
