@@ -1,6 +1,7 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
@@ -82,11 +83,13 @@ public class CdsServicesConfig {
             PlatformTransactionManager transactionManager,
             CdsHooksProperties properties,
             FhirSecurityProperties fhirSecurity,
-            FhirTokenVerifier fhirTokens) {
+            FhirTokenVerifier fhirTokens,
+            JpaStorageSettings storageSettings) {
         CdsHooksProperties.Prefetch settings = properties.prefetch();
         return new PrefetchResolver(
                 new RepositoryReader(
-                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
+                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(),
+                        storageSettings.getMaximumIncludesToLoadPerPage(), transactionManager),
                 repositoryFetchCache,
                 new RepositoryAccessPolicy(fhirSecurity.enabled(), fhirTokens,
                         Set.copyOf(fhirSecurity.sharedReadTypes()), fhirContext),

@@ -12,9 +12,16 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
@@ -26,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Answers prefetch queries from this server's own repository through HAPI's DAOs: a read for
  * {@code Type/id}, one synchronous search (no paging, no cached search) for {@code Type?params}, with the resources
- * its {@code _include} and {@code _revinclude} name as {@code include} entries.
+ * its {@code _include} and {@code _revinclude} name as {@code include} entries. The queries of one call that read
+ * one patient's record run as a single search ({@link PatientCompartmentPlan}).
  */
 public final class RepositoryReader {
 
@@ -35,17 +43,22 @@ public final class RepositoryReader {
     private final MatchUrlService matchUrlService;
     private final int maxResources;
     private final TransactionTemplate readOnly;
+    private final Integer includeCap;
+    private final FhirTerser terser;
 
     public RepositoryReader(
             FhirContext fhirContext,
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
             int maxResources,
+            Integer includeCap,
             PlatformTransactionManager transactions) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
         this.matchUrlService = matchUrlService;
         this.maxResources = maxResources;
+        this.includeCap = includeCap;
+        this.terser = fhirContext.newTerser();
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
     }
@@ -57,10 +70,82 @@ public final class RepositoryReader {
      */
     public Map<String, IBaseResource> fetchAll(Map<String, String> queries) {
         return readOnly.execute(status -> {
+            Optional<Map<String, IBaseResource>> together = PatientCompartmentPlan.of(queries, fhirContext)
+                    .flatMap(this::fetchTogether);
+            if (together.isPresent()) {
+                return together.get();
+            }
             Map<String, IBaseResource> results = new LinkedHashMap<>();
             queries.forEach((key, query) -> results.put(key, fetch(key, query)));
             return results;
         });
+    }
+
+    /**
+     * Answers a patient's record with one search (see {@link PatientCompartmentPlan}) and hands each key what its
+     * own query would have found. Empty when that cannot be told for certain: the patient is not stored, a search
+     * matches more than the limit (the query-by-query path then answers 412), or HAPI's cap on included resources
+     * was reached (some could be missing).
+     */
+    private Optional<Map<String, IBaseResource>> fetchTogether(PatientCompartmentPlan plan) {
+        SearchParameterMap map = matchUrlService.translateMatchUrl(plan.combinedQuery(),
+                fhirContext.getResourceDefinition("Patient"), MatchUrlService.processIncludes());
+        map.setLoadSynchronous(true);
+        List<IBaseResource> found = daoRegistry.getResourceDao("Patient").search(map, new SystemRequestDetails())
+                .getAllResources();
+        if (found.isEmpty() || (includeCap != null && found.size() - 1 >= includeCap)) {
+            return Optional.empty();
+        }
+        Map<String, List<Resource>> byType = new HashMap<>();
+        IBaseResource patient = null;
+        for (IBaseResource resource : found) {
+            if (ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get(resource) == BundleEntrySearchModeEnum.INCLUDE) {
+                byType.computeIfAbsent(fhirContext.getResourceType(resource), t -> new ArrayList<>())
+                        .add((Resource) resource);
+            } else {
+                patient = resource;
+            }
+        }
+        Map<String, IBaseResource> results = new LinkedHashMap<>();
+        for (String key : plan.keys()) {
+            if (key.equals(plan.readKey())) {
+                results.put(key, patient);
+                continue;
+            }
+            PatientCompartmentPlan.Search search = plan.searches().get(key);
+            List<Resource> matches = byType.getOrDefault(search.type(), List.of());
+            if (matches.size() > maxResources) {
+                return Optional.empty();
+            }
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matches.size());
+            matches.forEach(match -> bundle.addEntry().setResource(match).getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH));
+            if (!search.includes().isEmpty()) {
+                referencedBy(matches, byType, search.targets()).forEach(included -> bundle.addEntry()
+                        .setResource(included).getSearch().setMode(Bundle.SearchEntryMode.INCLUDE));
+            }
+            results.put(key, bundle);
+        }
+        return Optional.of(results);
+    }
+
+    /** The resources of the target types that the matches refer to, as their own _include would have loaded. */
+    private List<Resource> referencedBy(List<Resource> matches, Map<String, List<Resource>> byType, Set<String> types) {
+        Set<String> references = new HashSet<>();
+        for (Resource match : matches) {
+            for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(match, IBaseReference.class)) {
+                references.add(reference.getReferenceElement().toUnqualifiedVersionless().getValue());
+            }
+        }
+        List<Resource> referenced = new ArrayList<>();
+        for (String type : types) {
+            for (Resource candidate : byType.getOrDefault(type, List.of())) {
+                if (references.contains(candidate.getIdElement().toUnqualifiedVersionless().getValue())) {
+                    referenced.add(candidate);
+                }
+            }
+        }
+        return referenced;
     }
 
     /** Runs one rendered prefetch query; a read of a missing resource or a failed search is a 412. */
