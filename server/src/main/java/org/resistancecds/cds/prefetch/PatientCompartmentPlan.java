@@ -16,16 +16,19 @@ import java.util.regex.Pattern;
 /**
  * Recognises a set of rendered prefetch queries that together read one patient's record: at most one read of
  * {@code Patient/<id>} and searches {@code <Type>?patient=<id>}, each of a different type, optionally with
- * {@code _include=<Type>:<param>} where the param can only point at types no search asks for. Such a set is
- * answered exactly by one search, {@code Patient?_id=<id>} with a {@code _revinclude} per search and an iterating
- * {@code _include} per include: the patient's id is resolved once and the rows are loaded in one batch instead of
- * once per query. Anything else (other parameters, other patients, encoded values) is not planned and runs query by
- * query.
+ * {@code _include=<Type>:<param>} for reference params with known target types. Such a set is answered by one
+ * search, {@code Patient?_id=<id>} with a {@code _revinclude} per search: the patient's id is resolved once and the
+ * rows are loaded in one batch instead of once per query. The includes are then followed from the few resources
+ * that name them (see {@link RepositoryReader}), not from the whole record as {@code _include:iterate} would.
+ * Anything else (other parameters, other patients, encoded values) is not planned and runs query by query.
  */
 public record PatientCompartmentPlan(String patientId, String readKey, Map<String, Search> searches) {
 
-    /** One search of the set: its resource type, the includes it names and the types they can point at. */
-    public record Search(String type, List<String> includes, Set<String> targets) {}
+    /** One search of the set: its resource type and the includes it names. */
+    public record Search(String type, List<Include> includes) {}
+
+    /** An include: the FHIRPath of its search parameter and the resource types it can point at. */
+    public record Include(String path, Set<String> targets) {}
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9\\-.:_/]+");
     private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
@@ -35,7 +38,6 @@ public record PatientCompartmentPlan(String patientId, String readKey, Map<Strin
         String readKey = null;
         Map<String, Search> searches = new LinkedHashMap<>();
         Set<String> searchTypes = new HashSet<>();
-        Set<String> includeTargets = new HashSet<>();
         for (Map.Entry<String, String> query : queries.entrySet()) {
             String text = query.getValue();
             int question = text.indexOf('?');
@@ -54,8 +56,7 @@ public record PatientCompartmentPlan(String patientId, String readKey, Map<Strin
                     return Optional.empty();
                 }
                 id = null;
-                List<String> includes = new ArrayList<>();
-                Set<String> targets = new HashSet<>();
+                List<Include> includes = new ArrayList<>();
                 for (String parameter : text.substring(question + 1).split("&")) {
                     int equals = parameter.indexOf('=');
                     String name = equals < 0 ? parameter : parameter.substring(0, equals);
@@ -71,8 +72,7 @@ public record PatientCompartmentPlan(String patientId, String readKey, Map<Strin
                                 || param.getTargets().isEmpty()) {
                             return Optional.empty();
                         }
-                        targets.addAll(param.getTargets());
-                        includes.add(value);
+                        includes.add(new Include(param.getPath(), Set.copyOf(param.getTargets())));
                     } else {
                         return Optional.empty();
                     }
@@ -80,17 +80,14 @@ public record PatientCompartmentPlan(String patientId, String readKey, Map<Strin
                 if (id == null) {
                     return Optional.empty();
                 }
-                includeTargets.addAll(targets);
-                searches.put(query.getKey(), new Search(type, List.copyOf(includes), Set.copyOf(targets)));
+                searches.put(query.getKey(), new Search(type, List.copyOf(includes)));
             }
             if (!LOGICAL_ID.matcher(id).matches() || (patientId != null && !patientId.equals(id))) {
                 return Optional.empty();
             }
             patientId = id;
         }
-        // An included resource of a type that is also searched could not be told apart from a match.
-        boolean overlapping = includeTargets.stream().anyMatch(t -> searchTypes.contains(t) || t.equals("Patient"));
-        if (patientId == null || searches.isEmpty() || overlapping) {
+        if (patientId == null || searches.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PatientCompartmentPlan(patientId, readKey, searches));
@@ -110,8 +107,6 @@ public record PatientCompartmentPlan(String patientId, String readKey, Map<Strin
     public String combinedQuery() {
         StringBuilder query = new StringBuilder("Patient?_id=").append(patientId);
         searches.values().forEach(search -> query.append("&_revinclude=").append(search.type()).append(":patient"));
-        searches.values().forEach(search ->
-                search.includes().forEach(include -> query.append("&_include:iterate=").append(include)));
         return query.toString();
     }
 

@@ -2,6 +2,7 @@ package org.resistancecds.cds.prefetch;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
@@ -12,17 +13,20 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.util.FhirTerser;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
@@ -44,7 +48,7 @@ public final class RepositoryReader {
     private final int maxResources;
     private final TransactionTemplate readOnly;
     private final Integer includeCap;
-    private final FhirTerser terser;
+    private final IFhirPath fhirPath;
 
     public RepositoryReader(
             FhirContext fhirContext,
@@ -58,7 +62,7 @@ public final class RepositoryReader {
         this.matchUrlService = matchUrlService;
         this.maxResources = maxResources;
         this.includeCap = includeCap;
-        this.terser = fhirContext.newTerser();
+        this.fhirPath = fhirContext.newFhirPath();
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
     }
@@ -84,68 +88,109 @@ public final class RepositoryReader {
     /**
      * Answers a patient's record with one search (see {@link PatientCompartmentPlan}) and hands each key what its
      * own query would have found. Empty when that cannot be told for certain: the patient is not stored, a search
-     * matches more than the limit (the query-by-query path then answers 412), or HAPI's cap on included resources
-     * was reached (some could be missing).
+     * matches more than the limit (the query-by-query path then answers 412), HAPI's cap on included resources
+     * was reached (some could be missing), or an include meets a reference that is not a local {@code Type/id}.
      */
     private Optional<Map<String, IBaseResource>> fetchTogether(PatientCompartmentPlan plan) {
-        SearchParameterMap map = matchUrlService.translateMatchUrl(plan.combinedQuery(),
-                fhirContext.getResourceDefinition("Patient"), MatchUrlService.processIncludes());
-        map.setLoadSynchronous(true);
-        List<IBaseResource> found = daoRegistry.getResourceDao("Patient").search(map, new SystemRequestDetails())
-                .getAllResources();
+        List<IBaseResource> found = search("Patient", plan.combinedQuery());
         if (found.isEmpty() || (includeCap != null && found.size() - 1 >= includeCap)) {
             return Optional.empty();
         }
-        Map<String, List<Resource>> byType = new HashMap<>();
         IBaseResource patient = null;
+        Map<String, List<Resource>> byType = new HashMap<>();
         for (IBaseResource resource : found) {
-            if (ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get(resource) == BundleEntrySearchModeEnum.INCLUDE) {
+            if (isIncluded(resource)) {
                 byType.computeIfAbsent(fhirContext.getResourceType(resource), t -> new ArrayList<>())
                         .add((Resource) resource);
             } else {
                 patient = resource;
             }
         }
+        Map<String, List<Resource>> matchesByKey = new LinkedHashMap<>();
+        Map<String, Set<String>> referencesByKey = new HashMap<>();
+        for (Map.Entry<String, PatientCompartmentPlan.Search> search : plan.searches().entrySet()) {
+            List<Resource> matches = byType.getOrDefault(search.getValue().type(), List.of());
+            if (matches.size() > maxResources) {
+                return Optional.empty();
+            }
+            matchesByKey.put(search.getKey(), matches);
+            Optional<Set<String>> references = includedReferences(matches, search.getValue().includes());
+            if (references.isEmpty()) {
+                return Optional.empty();
+            }
+            referencesByKey.put(search.getKey(), references.get());
+        }
+        Map<String, Resource> included = readAll(referencesByKey.values());
         Map<String, IBaseResource> results = new LinkedHashMap<>();
         for (String key : plan.keys()) {
             if (key.equals(plan.readKey())) {
                 results.put(key, patient);
                 continue;
             }
-            PatientCompartmentPlan.Search search = plan.searches().get(key);
-            List<Resource> matches = byType.getOrDefault(search.type(), List.of());
-            if (matches.size() > maxResources) {
-                return Optional.empty();
-            }
-            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matches.size());
-            matches.forEach(match -> bundle.addEntry().setResource(match).getSearch()
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matchesByKey.get(key).size());
+            matchesByKey.get(key).forEach(match -> bundle.addEntry().setResource(match).getSearch()
                     .setMode(Bundle.SearchEntryMode.MATCH));
-            if (!search.includes().isEmpty()) {
-                referencedBy(matches, byType, search.targets()).forEach(included -> bundle.addEntry()
-                        .setResource(included).getSearch().setMode(Bundle.SearchEntryMode.INCLUDE));
-            }
+            referencesByKey.get(key).stream().map(included::get).filter(Objects::nonNull).forEach(resource ->
+                    bundle.addEntry().setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.INCLUDE));
             results.put(key, bundle);
         }
         return Optional.of(results);
     }
 
-    /** The resources of the target types that the matches refer to, as their own _include would have loaded. */
-    private List<Resource> referencedBy(List<Resource> matches, Map<String, List<Resource>> byType, Set<String> types) {
-        Set<String> references = new HashSet<>();
-        for (Resource match : matches) {
-            for (IBaseReference reference : terser.getAllPopulatedChildElementsOfType(match, IBaseReference.class)) {
-                references.add(reference.getReferenceElement().toUnqualifiedVersionless().getValue());
-            }
-        }
-        List<Resource> referenced = new ArrayList<>();
-        for (String type : types) {
-            for (Resource candidate : byType.getOrDefault(type, List.of())) {
-                if (references.contains(candidate.getIdElement().toUnqualifiedVersionless().getValue())) {
-                    referenced.add(candidate);
+    /**
+     * What the includes point at from these matches, as {@code Type/id}, found as HAPI indexes them: by the
+     * FHIRPath of each include's search parameter. Empty when a reference is absolute or not of the form
+     * {@code Type/id}: whether HAPI would resolve it here cannot be told without asking it.
+     */
+    private Optional<Set<String>> includedReferences(List<Resource> matches, List<PatientCompartmentPlan.Include> includes) {
+        Set<String> references = new LinkedHashSet<>();
+        for (PatientCompartmentPlan.Include include : includes) {
+            for (Resource match : matches) {
+                for (IBaseReference reference : fhirPath.evaluate(match, include.path(), IBaseReference.class)) {
+                    IIdType target = reference.getReferenceElement();
+                    if (target.isEmpty() || target.isLocal()) {
+                        continue;
+                    }
+                    if (target.isAbsolute() || !target.hasResourceType() || !target.hasIdPart()) {
+                        return Optional.empty();
+                    }
+                    if (include.targets().contains(target.getResourceType())) {
+                        references.add(target.toUnqualifiedVersionless().getValue());
+                    }
                 }
             }
         }
-        return referenced;
+        return Optional.of(references);
+    }
+
+    /** Reads the referenced resources, one search per type; deleted or missing ones are left out, as by _include. */
+    private Map<String, Resource> readAll(Iterable<Set<String>> referenceSets) {
+        Map<String, Set<String>> idsByType = new TreeMap<>();
+        for (Set<String> references : referenceSets) {
+            for (String reference : references) {
+                int slash = reference.indexOf('/');
+                idsByType.computeIfAbsent(reference.substring(0, slash), t -> new TreeSet<>())
+                        .add(reference.substring(slash + 1));
+            }
+        }
+        Map<String, Resource> read = new HashMap<>();
+        idsByType.forEach((type, ids) -> {
+            for (IBaseResource resource : search(type, type + "?_id=" + String.join(",", ids))) {
+                read.put(resource.getIdElement().toUnqualifiedVersionless().getValue(), (Resource) resource);
+            }
+        });
+        return read;
+    }
+
+    private List<IBaseResource> search(String type, String query) {
+        SearchParameterMap map = matchUrlService.translateMatchUrl(
+                query, fhirContext.getResourceDefinition(type), MatchUrlService.processIncludes());
+        map.setLoadSynchronous(true);
+        return daoRegistry.getResourceDao(type).search(map, new SystemRequestDetails()).getAllResources();
+    }
+
+    private static boolean isIncluded(IBaseResource resource) {
+        return ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get(resource) == BundleEntrySearchModeEnum.INCLUDE;
     }
 
     /** Runs one rendered prefetch query; a read of a missing resource or a failed search is a 412. */
@@ -178,8 +223,7 @@ public final class RepositoryReader {
             Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
             int matches = 0;
             for (IBaseResource resource : found) {
-                boolean included =
-                        ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get(resource) == BundleEntrySearchModeEnum.INCLUDE;
+                boolean included = isIncluded(resource);
                 matches += included ? 0 : 1;
                 bundle.addEntry().setResource((Resource) resource).getSearch()
                         .setMode(included ? Bundle.SearchEntryMode.INCLUDE : Bundle.SearchEntryMode.MATCH);
