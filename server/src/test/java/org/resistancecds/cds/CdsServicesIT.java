@@ -73,6 +73,30 @@ class CdsServicesIT extends AbstractCdsIT {
     }
 
     @Test
+    void theRepositoryAddsTheMedicationsATherapyRefersToAndNoOthers() throws Exception {
+        SyntheticRecord record = stored(20);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        for (String medication : List.of("named-" + suffix, "unnamed-" + suffix)) {
+            HttpResponse<String> stored = putJson("/fhir/Medication/" + medication,
+                    "{\"resourceType\":\"Medication\",\"id\":\"" + medication + "\"}");
+            assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+        }
+        HttpResponse<String> therapy = postJson("/fhir/MedicationRequest", "application/fhir+json",
+                "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"intent\":\"order\","
+                        + "\"medicationReference\":{\"reference\":\"Medication/named-" + suffix + "\"},"
+                        + "\"subject\":{\"reference\":\"Patient/" + record.patientId() + "\"}}");
+        assertThat(therapy.statusCode()).as(therapy.body()).isEqualTo(201);
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(), null, null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> medications = engine.lastCall().resources().stream()
+                .filter(resource -> resource.fhirType().equals("Medication"))
+                .map(resource -> resource.getIdElement().getIdPart()).toList();
+        assertThat(medications).containsExactly("named-" + suffix);
+    }
+
+    @Test
     void fhirServerNamingThisServerIsReadFromTheRepositoryOverPlainHttpOnLoopback() throws Exception {
         SyntheticRecord record = stored(30);
 

@@ -140,13 +140,18 @@ public final class RepositoryReader {
     /**
      * What the includes point at from these matches, as {@code Type/id}, found as HAPI indexes them: by the
      * FHIRPath of each include's search parameter. Empty when a reference is absolute or not of the form
-     * {@code Type/id}: whether HAPI would resolve it here cannot be told without asking it.
+     * {@code Type/id} (whether HAPI would resolve it here cannot be told without asking it) or the path cannot be
+     * evaluated here.
      */
     private Optional<Set<String>> includedReferences(List<Resource> matches, List<PatientCompartmentPlan.Include> includes) {
         Set<String> references = new LinkedHashSet<>();
         for (PatientCompartmentPlan.Include include : includes) {
             for (Resource match : matches) {
-                for (IBaseReference reference : fhirPath.evaluate(match, include.path(), IBaseReference.class)) {
+                Optional<List<IBaseReference>> found = references(match, include.path());
+                if (found.isEmpty()) {
+                    return Optional.empty();
+                }
+                for (IBaseReference reference : found.get()) {
                     IIdType target = reference.getReferenceElement();
                     if (target.isEmpty() || target.isLocal()) {
                         continue;
@@ -161,6 +166,15 @@ public final class RepositoryReader {
             }
         }
         return Optional.of(references);
+    }
+
+    private Optional<List<IBaseReference>> references(Resource resource, String path) {
+        try {
+            return Optional.of(fhirPath.evaluate(resource, path, IBaseReference.class));
+        } catch (RuntimeException unsupportedPath) {
+            // e.g. resolve(), which needs a resolver: leave this call to HAPI's own _include.
+            return Optional.empty();
+        }
     }
 
     /** Reads the referenced resources, one search per type; deleted or missing ones are left out, as by _include. */
