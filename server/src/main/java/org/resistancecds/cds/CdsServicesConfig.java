@@ -89,7 +89,10 @@ public class CdsServicesConfig {
         return new PrefetchResolver(
                 new RepositoryReader(
                         fhirContext, daoRegistry, matchUrlService, settings.maxResources(),
-                        storageSettings.getMaximumIncludesToLoadPerPage(), transactionManager),
+                        storageSettings.getMaximumIncludesToLoadPerPage(),
+                        settings.concurrentReads() > 0
+                                ? settings.concurrentReads() : Runtime.getRuntime().availableProcessors(),
+                        transactionManager),
                 repositoryFetchCache,
                 new RepositoryAccessPolicy(fhirSecurity.enabled(), fhirTokens,
                         Set.copyOf(fhirSecurity.sharedReadTypes()), fhirContext),
