@@ -35,9 +35,6 @@ public record CdsHooksProperties(
      *     call; writes on this node drop them at once, writes on other nodes are seen after at most this long;
      *     0 keeps nothing
      * @param cacheMaxResources most resources kept in that cache (the heap it may take)
-     * @param concurrentReads most calls reading this server's repository at once, the others waiting their turn
-     *     first come first served; 0 means one per processor. On H2 with 16 callers on 2 cores, 2 at once gave 1.7
-     *     times the throughput of no limit; a database on its own machine may want more
      */
     public record Prefetch(
             @DefaultValue("true") boolean requireHttps,
@@ -45,6 +42,5 @@ public record CdsHooksProperties(
             @DefaultValue("50") int maxPages,
             @DefaultValue("10000") int maxResources,
             @DefaultValue("10s") Duration cacheTtl,
-            @DefaultValue("20000") long cacheMaxResources,
-            @DefaultValue("0") int concurrentReads) {}
+            @DefaultValue("20000") long cacheMaxResources) {}
 }

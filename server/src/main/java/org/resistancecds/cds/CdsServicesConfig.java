@@ -1,7 +1,6 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
@@ -83,16 +82,11 @@ public class CdsServicesConfig {
             PlatformTransactionManager transactionManager,
             CdsHooksProperties properties,
             FhirSecurityProperties fhirSecurity,
-            FhirTokenVerifier fhirTokens,
-            JpaStorageSettings storageSettings) {
+            FhirTokenVerifier fhirTokens) {
         CdsHooksProperties.Prefetch settings = properties.prefetch();
         return new PrefetchResolver(
                 new RepositoryReader(
-                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(),
-                        storageSettings.getMaximumIncludesToLoadPerPage(),
-                        settings.concurrentReads() > 0
-                                ? settings.concurrentReads() : Runtime.getRuntime().availableProcessors(),
-                        transactionManager),
+                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
                 repositoryFetchCache,
                 new RepositoryAccessPolicy(fhirSecurity.enabled(), fhirTokens,
                         Set.copyOf(fhirSecurity.sharedReadTypes()), fhirContext),
