@@ -27,16 +27,10 @@ while [[ $# -gt 0 ]]; do
   shift 2
 done
 
-source bench/lib/wrk-figures.sh
-ensure_wrk
-
 PORT="${BENCH_PORT:-18091}"
-source bench/lib/cds-server.sh
-start_cds_server "$PORT"
-
 REQUESTS=server/target/cds-wrk
-java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$PORT" --patients "$PATIENTS" --size "$SIZE" \
-  --write-requests "$REQUESTS"
+source bench/lib/cds-server.sh
+start_wrk_bench "$PORT" "$REQUESTS" "$PATIENTS" "$SIZE"
 
 # One wrk run of a service in a prefetch mode; prints "calls/s p50_ms p99_ms errors".
 run_wrk() { # service mode clients seconds

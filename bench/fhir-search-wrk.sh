@@ -22,17 +22,11 @@ while [[ $# -gt 0 ]]; do
   shift 2
 done
 
-source bench/lib/wrk-figures.sh
-ensure_wrk
-
 PORT="${BENCH_PORT:-18091}"
-source bench/lib/cds-server.sh
-start_cds_server "$PORT"
-
 # The CDS benchmark client stores the patients; its request files name them.
 REQUESTS=server/target/fhir-search-wrk
-java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$PORT" --patients "$PATIENTS" --size "$SIZE" \
-  --write-requests "$REQUESTS"
+source bench/lib/cds-server.sh
+start_wrk_bench "$PORT" "$REQUESTS" "$PATIENTS" "$SIZE"
 grep -o '"patientId":"[^"]*"' "$REQUESTS/prefetch-fetched.jsonl" | cut -d'"' -f4 > "$REQUESTS/patients.txt"
 sed 's|^|/fhir/Patient/|' "$REQUESTS/patients.txt" > "$REQUESTS/read.txt"
 sed 's|^\(.*\)$|/fhir/Observation?patient=\1\&_count=1000|' "$REQUESTS/patients.txt" > "$REQUESTS/search.txt"

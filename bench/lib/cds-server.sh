@@ -18,3 +18,15 @@ start_cds_server() {
   source bench/lib/await-ready.sh
   await_ready "$port" "$SERVER_PID" "$log"
 }
+
+# start_wrk_bench PORT DIR PATIENTS SIZE: what both wrk scripts do before measuring: install wrk when missing,
+# start the bench server, then store PATIENTS synthetic patients of SIZE resources with the CDS benchmark client,
+# which writes one patient-view request per patient (prefetch sent, and fetched) under DIR.
+start_wrk_bench() {
+  local port="$1" dir="$2" patients="$3" size="$4"
+  source bench/lib/wrk-figures.sh
+  ensure_wrk
+  start_cds_server "$port"
+  java -cp "$CP" org.resistancecds.bench.CdsBenchmark "http://localhost:$port" --patients "$patients" --size "$size" \
+    --write-requests "$dir"
+}
