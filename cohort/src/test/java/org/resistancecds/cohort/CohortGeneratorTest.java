@@ -55,6 +55,22 @@ class CohortGeneratorTest {
     }
 
     @Test
+    void severalPatientsPackIntoOneTransactionWithoutCollisions() {
+        List<CohortPatient> patients = new CohortGenerator(FHIR, design, 7).patients(0, 3, 2);
+        Bundle packed = CohortPatient.oneTransaction(patients);
+
+        assertEquals(Bundle.BundleType.TRANSACTION, packed.getType());
+        assertEquals(patients.stream().mapToInt(CohortPatient::resourceCount).sum(), packed.getEntry().size());
+        Set<String> fullUrls = packed.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl)
+                .collect(Collectors.toSet());
+        assertEquals(packed.getEntry().size(), fullUrls.size(), "every fullUrl once");
+        patients.forEach(p -> assertTrue(fullUrls.contains(p.patientFullUrl()), p.key()));
+        // The patients' own Bundles are left as they were (the packed entries are copies).
+        patients.forEach(p -> assertTrue(p.transaction().getEntry().stream()
+                .noneMatch(e -> packed.getEntry().contains(e))));
+    }
+
+    @Test
     void datesMoveWithThePatientsEvaluationDateAndProfilesAreClaimed() {
         CohortGenerator generator = new CohortGenerator(FHIR, design, 9);
         CohortPatient patient = generator.patient(design.archetypes().stream().map(Weighted::value).toList()

@@ -126,14 +126,18 @@ public final class BenchmarkHarness {
             }
         }
         if (settings.groups.contains("growth")) {
-            try (Database db = Database.start("h2"); BenchTarget target = start(work, db, "off")) {
+            // Growth measures reads against a large store, so it loads it the fastest way this server allows:
+            // validation off, and no background re-evaluation competing with the load for the two cores.
+            try (Database db = Database.start("h2");
+                    BenchTarget target = start(work, db, "off", "--resistance.monitoring.reevaluate=false")) {
                 growth(target);
             }
         }
     }
 
-    private BenchTarget start(Path work, Database db, String validationMode) throws Exception {
+    private BenchTarget start(Path work, Database db, String validationMode, String... more) throws Exception {
         List<String> args = new ArrayList<>(db.arguments());
+        args.addAll(List.of(more));
         args.add("--resistance.validation.mode=" + validationMode);
         args.add("--resistance.content.load-examples=false");
         args.add("--logging.level.root=WARN");
@@ -162,7 +166,7 @@ public final class BenchmarkHarness {
     private record Loaded(List<String> ids, List<CohortPatient> patients) {}
 
     private List<String> ingest(BenchTarget target, String database, String mode) throws Exception {
-        load(target, settings.smoke ? 1 : 5, "warm-up");
+        load(target, settings.ingestWarmup, "warm-up");
         List<Double> rates = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         long resources = 0;
@@ -179,9 +183,13 @@ public final class BenchmarkHarness {
     }
 
     private Loaded load(BenchTarget target, int patients, String label) throws Exception {
+        return load(target, patients, 1, label);
+    }
+
+    private Loaded load(BenchTarget target, int patients, int perTransaction, String label) throws Exception {
         List<CohortPatient> batch = cohort.patients(nextPatient, patients, settings.vitalSigns);
         nextPatient += patients;
-        LoadSummary summary = loadBatch(target, batch, label);
+        LoadSummary summary = loadBatch(target, batch, perTransaction, label);
         List<String> ids = batch.stream().map(p -> summary.patientIds().get(p.patientFullUrl())).toList();
         return new Loaded(ids, batch);
     }
@@ -189,14 +197,19 @@ public final class BenchmarkHarness {
     private LoadSummary loadSummary(BenchTarget target, int patients, String label) throws Exception {
         List<CohortPatient> batch = cohort.patients(nextPatient, patients, settings.vitalSigns);
         nextPatient += patients;
-        return loadBatch(target, batch, label);
+        return loadBatch(target, batch, 1, label);
     }
 
-    private LoadSummary loadBatch(BenchTarget target, List<CohortPatient> batch, String label) throws Exception {
+    private LoadSummary loadBatch(BenchTarget target, List<CohortPatient> batch, int perTransaction, String label)
+            throws Exception {
         CohortLoader loader = new CohortLoader(fhirContext, target.fhirBase(), settings.clients, settings.maxEntries,
                 settings.smoke ? null : System.err);
-        LoadSummary summary = loader.load(batch.stream()
-                .map(p -> new CohortLoader.Source(p.key(), p::transaction)).toList());
+        List<CohortLoader.Source> sources = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i += perTransaction) {
+            List<CohortPatient> group = batch.subList(i, Math.min(batch.size(), i + perTransaction));
+            sources.add(new CohortLoader.Source(group.get(0).key(), () -> CohortPatient.oneTransaction(group)));
+        }
+        LoadSummary summary = loader.load(sources);
         if (!summary.failures().isEmpty()) {
             throw new IllegalStateException(label + ": " + summary.describe());
         }
@@ -306,20 +319,15 @@ public final class BenchmarkHarness {
         int stored = 0;
         List<String> ids = new ArrayList<>();
         Map<Integer, Double> cdsMedian = new LinkedHashMap<>();
-        int largest = 0;
+        int withinBudget = 0;
+        int measured = 0;
+        double lastStepDone = 0;
         for (int size : settings.growth) {
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            if (elapsed > settings.growthBudgetSeconds) {
-                System.out.printf("growth: %.0f s spent, over the %d s budget; stopping before %d patients%n",
-                        elapsed, settings.growthBudgetSeconds, size);
-                break;
-            }
             while (stored < size) {
                 int batch = Math.min(size - stored, 500);
-                ids.addAll(load(target, batch, "growth").ids);
+                ids.addAll(load(target, batch, settings.growthPatientsPerTransaction, "growth").ids);
                 stored += batch;
             }
-            largest = size;
             List<Double> cds = new ArrayList<>();
             List<Double> search = new ArrayList<>();
             List<Double> codeSearch = new ArrayList<>();
@@ -338,18 +346,31 @@ public final class BenchmarkHarness {
                     codeSearch.add(codeMs);
                 }
             }
-            String note = String.format(Locale.ROOT, "%,d patients stored (%,d resources of the cohort)", stored,
-                    (long) stored * (settings.vitalSigns + 9));
+            double reachedAfter = (System.nanoTime() - started) / 1e9;
+            String note = String.format(Locale.ROOT, "%,d patients stored (%,d resources of the cohort), step done "
+                    + "%.0f s after the growth began", stored, (long) stored * (settings.vitalSigns + 9), reachedAfter);
             report.add(GROUP_GROWTH, "CDS patient-view (fetched), " + size + " patients", "ms", cds, note);
             report.add(GROUP_GROWTH, "search Observation?subject, " + size + " patients", "ms", search, note);
             report.add(GROUP_GROWTH, "search Observation?code&date, " + size + " patients", "ms", codeSearch, note);
             cdsMedian.put(size, new Figure("", "", "", cds, null).median());
+            measured = size;
+            lastStepDone = reachedAfter;
+            // A step counts as fitting the budget only if it was loaded and measured within it.
+            if (reachedAfter > settings.growthBudgetSeconds) {
+                System.out.printf("growth: %,d patients done after %.0f s, over the %d s budget; stopping%n",
+                        size, reachedAfter, settings.growthBudgetSeconds);
+                break;
+            }
+            withinBudget = size;
         }
         int smallest = settings.growth.get(0);
-        report.add(GROUP_GROWTH, "CDS median at " + largest + " / at " + smallest + " patients", "ratio",
-                List.of(cdsMedian.get(largest) / cdsMedian.get(smallest)),
-                String.format(Locale.ROOT, "largest size reached within the %d s budget: %d patients; growth "
-                        + "server has validation off to load faster", settings.growthBudgetSeconds, largest));
+        report.add(GROUP_GROWTH, "CDS median at " + measured + " / at " + smallest + " patients", "ratio",
+                List.of(cdsMedian.get(measured) / cdsMedian.get(smallest)),
+                String.format(Locale.ROOT, "largest size loaded and measured within the %d s budget: %,d patients; "
+                        + "last step (%,d patients) done after %.0f s; growth server has validation and re-evaluation off, "
+                        + "%d patients per transaction, to load faster",
+                        settings.growthBudgetSeconds, withinBudget, measured, lastStepDone,
+                        settings.growthPatientsPerTransaction));
     }
 
     // ---- HTTP ----

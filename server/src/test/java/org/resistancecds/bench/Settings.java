@@ -14,12 +14,15 @@ final class Settings {
     boolean smoke;
     int repeats = 3;
     int ingestPatients = 100;
+    /** Patients loaded before the ingest is timed, so the figure is of a warmed-up server (JIT). */
+    int ingestWarmup = 40;
     int vitalSigns = 20;
     int clients = 4;
     int maxEntries = 500;
     long seed = 42;
     List<Integer> growth = List.of(100, 1000, 10000);
     int growthBudgetSeconds = 900;
+    int growthPatientsPerTransaction = 10;
     int cdsSeconds = 5;
     int[] cdsClients = {1, 4, 16};
     int validateCalls = 30;
@@ -38,6 +41,8 @@ final class Settings {
             s.smoke = true;
             s.repeats = 1;
             s.ingestPatients = 3;
+            s.ingestWarmup = 1;
+            s.growthPatientsPerTransaction = 2;
             s.vitalSigns = 2;
             s.clients = 2;
             s.growth = List.of(2, 4);
@@ -58,6 +63,8 @@ final class Settings {
                 case "--seed" -> s.seed = Long.parseLong(value);
                 case "--growth" -> s.growth = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                 case "--growth-budget" -> s.growthBudgetSeconds = Integer.parseInt(value);
+                case "--growth-per-transaction" -> s.growthPatientsPerTransaction = Integer.parseInt(value);
+                case "--ingest-warmup" -> s.ingestWarmup = Integer.parseInt(value);
                 case "--cds-seconds" -> s.cdsSeconds = Integer.parseInt(value);
                 case "--cds-clients" -> s.cdsClients = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt)
                         .toArray();
@@ -88,6 +95,8 @@ final class Settings {
         map.put("seed", seed);
         map.put("growth", growth);
         map.put("growthBudgetSeconds", growthBudgetSeconds);
+        map.put("growthPatientsPerTransaction", growthPatientsPerTransaction);
+        map.put("ingestWarmupPatients", ingestWarmup);
         map.put("cdsSeconds", cdsSeconds);
         map.put("cdsClients", Arrays.stream(cdsClients).boxed().toList());
         map.put("heap", heap);
