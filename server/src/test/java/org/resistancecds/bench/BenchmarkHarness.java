@@ -163,7 +163,7 @@ public final class BenchmarkHarness {
 
     // ---- 2: ingest ----
 
-    private record Loaded(List<String> ids, List<CohortPatient> patients, long resources) {}
+    private record Loaded(List<String> ids, long resources) {}
 
     private List<String> ingest(BenchTarget target, String database, String mode) throws Exception {
         load(target, settings.ingestWarmup, "warm-up");
@@ -191,7 +191,7 @@ public final class BenchmarkHarness {
         nextPatient += patients;
         LoadSummary summary = loadBatch(target, batch, perTransaction, label);
         List<String> ids = batch.stream().map(p -> summary.patientIds().get(p.patientFullUrl())).toList();
-        return new Loaded(ids, batch, summary.resources());
+        return new Loaded(ids, summary.resources());
     }
 
     private LoadSummary loadSummary(BenchTarget target, int patients, String label) throws Exception {
