@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.FhirValidator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.resistancecds.conformance.ContentFile;
@@ -12,22 +13,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * Validates one skeleton resource per profile (and per base type) after the content is stored and before the
  * server reports ready, so snapshot generation and the validator's caches are built off the request path.
+ * The first validation of a bare resource is most of that cost (the validator loads the core definitions of
+ * the specification), and it needs none of our content: it starts on its own thread as soon as the context is
+ * up, while the content is being installed on the main thread.
  */
 @Component
 @Order(10)
-public class ValidatorWarmup implements ApplicationRunner {
+public class ValidatorWarmup implements ApplicationRunner, ApplicationListener<ApplicationStartedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ValidatorWarmup.class);
 
     private final FhirContext fhirContext;
     private final FhirValidator validator;
     private final ContentInstaller installer;
+    private volatile CompletableFuture<Void> coreWarmup;
 
     public ValidatorWarmup(FhirContext fhirContext, FhirValidator validator, ContentInstaller installer) {
         this.fhirContext = fhirContext;
@@ -36,10 +43,23 @@ public class ValidatorWarmup implements ApplicationRunner {
     }
 
     @Override
+    public void onApplicationEvent(ApplicationStartedEvent event) {
+        coreWarmup = CompletableFuture.runAsync(this::warmCore, runnable -> {
+            Thread thread = new Thread(runnable, "validator-warmup");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    @Override
     public void run(ApplicationArguments args) {
         long start = System.nanoTime();
+        if (coreWarmup == null) {
+            warmCore();
+        } else {
+            coreWarmup.join();
+        }
         List<IBaseResource> skeletons = new ArrayList<>();
-        skeletons.add(fhirContext.getResourceDefinition("Observation").newInstance());
         for (ContentFile file : installer.installedFiles()) {
             if (file.resource() instanceof StructureDefinition profile && "resource".equals(profile.getKind().toCode())) {
                 IBaseResource skeleton = fhirContext.getResourceDefinition(profile.getType()).newInstance();
@@ -47,8 +67,21 @@ public class ValidatorWarmup implements ApplicationRunner {
                 skeletons.add(skeleton);
             }
         }
-        skeletons.forEach(validator::validateWithResult);
-        log.info("Validator warmed with {} profiles and base types in {} ms",
+        skeletons.forEach(this::validateTimed);
+        log.info("Validator warmed with {} profiles after the content was installed in {} ms",
                 skeletons.size(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void warmCore() {
+        long start = System.nanoTime();
+        validateTimed(fhirContext.getResourceDefinition("Observation").newInstance());
+        log.info("Validator loaded the core definitions in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void validateTimed(IBaseResource skeleton) {
+        long start = System.nanoTime();
+        validator.validateWithResult(skeleton);
+        log.debug("Warm-up of {} {} took {} ms", skeleton.fhirType(), skeleton.getMeta().getProfile(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 }
