@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.resistancecds.conformance.ContentFile;
 import org.resistancecds.conformance.ContentInstaller;
@@ -21,8 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Validates one skeleton resource per profile (and per base type) after the content is stored and before the
  * server reports ready, so snapshot generation and the validator's caches are built off the request path.
- * The first validation of a bare resource is most of that cost (the validator loads the core definitions of
- * the specification), and it needs none of our content: it starts on its own thread as soon as the context is
+ * The first validation of a plain resource is most of that cost (the validator loads the core definitions,
+ * code systems and value sets of the specification), and it needs none of our content: it starts on its own thread as soon as the context is
  * up, while the content is being installed on the main thread.
  */
 @Component
@@ -74,7 +75,11 @@ public class ValidatorWarmup implements ApplicationRunner, ApplicationListener<A
 
     private void warmCore() {
         long start = System.nanoTime();
-        validateTimed(fhirContext.getResourceDefinition("Observation").newInstance());
+        // A coded element makes the validator also load the specification's code systems and value sets (about
+        // a second, which the first client request paid when only empty skeletons were validated).
+        Observation coded = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+        coded.getCode().addCoding().setSystem("http://loinc.org").setCode("94076-7");
+        validateTimed(coded);
         log.info("Validator loaded the core definitions in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
