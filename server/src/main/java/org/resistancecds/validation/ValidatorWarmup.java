@@ -20,11 +20,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Validates one skeleton resource per profile (and per base type) after the content is stored and before the
- * server reports ready, so snapshot generation and the validator's caches are built off the request path.
- * The first validation of a plain resource is most of that cost (the validator loads the core definitions,
- * code systems and value sets of the specification), and it needs none of our content: it starts on its own thread as soon as the context is
- * up, while the content is being installed on the main thread.
+ * Validates one skeleton resource per profile after the content is stored and before the server reports ready,
+ * so snapshot generation and the validator's caches are built off the request path. The first validation of
+ * any resource is most of that cost (the validator loads the specification's definitions, code systems and
+ * value sets) and needs none of our content, so it starts on its own thread as soon as the context is up,
+ * while the content is installed on the main thread.
  */
 @Component
 @Order(10)
