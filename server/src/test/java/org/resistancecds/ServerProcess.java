@@ -70,6 +70,11 @@ public final class ServerProcess implements AutoCloseable {
         return "http://localhost:" + port + "/fhir";
     }
 
+    /** The server's console output (standard output and error). */
+    public Path log() {
+        return log;
+    }
+
     /** Kills the process without letting it shut down (SIGKILL), and waits until it is gone. */
     public void killHard() throws InterruptedException {
         process.destroyForcibly();
