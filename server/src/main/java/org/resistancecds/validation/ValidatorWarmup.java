@@ -74,19 +74,19 @@ public class ValidatorWarmup implements ApplicationRunner, ApplicationListener<A
     }
 
     private void warmCore() {
-        long start = System.nanoTime();
         // A coded element makes the validator also load the specification's code systems and value sets (about
         // a second, which the first client request paid when only empty skeletons were validated).
         Observation coded = new Observation().setStatus(Observation.ObservationStatus.FINAL);
         coded.getCode().addCoding().setSystem("http://loinc.org").setCode("94076-7");
-        validateTimed(coded);
-        log.info("Validator loaded the core definitions in {} ms", (System.nanoTime() - start) / 1_000_000);
+        log.info("Validator loaded the core definitions in {} ms", validateTimed(coded));
     }
 
-    private void validateTimed(IBaseResource skeleton) {
+    /** Validates and returns how long it took, in milliseconds. */
+    private long validateTimed(IBaseResource skeleton) {
         long start = System.nanoTime();
         validator.validateWithResult(skeleton);
-        log.debug("Warm-up of {} {} took {} ms", skeleton.fhirType(), skeleton.getMeta().getProfile(),
-                (System.nanoTime() - start) / 1_000_000);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        log.debug("Warm-up of {} {} took {} ms", skeleton.fhirType(), skeleton.getMeta().getProfile(), millis);
+        return millis;
     }
 }

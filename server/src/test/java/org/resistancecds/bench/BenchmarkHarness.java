@@ -163,7 +163,8 @@ public final class BenchmarkHarness {
 
     // ---- 2: ingest ----
 
-    private record Loaded(List<String> ids, long resources) {}
+    /** The stored ids of the patients in the order they were generated, and the loader's summary. */
+    private record Loaded(List<String> ids, LoadSummary summary) {}
 
     private List<String> ingest(BenchTarget target, String database, String mode) throws Exception {
         load(target, settings.ingestWarmup, "warm-up");
@@ -171,7 +172,7 @@ public final class BenchmarkHarness {
         List<String> ids = new ArrayList<>();
         long resources = 0;
         for (int r = 0; r < settings.repeats; r++) {
-            LoadSummary summary = loadSummary(target, settings.ingestPatients, "ingest " + database + " " + mode);
+            LoadSummary summary = load(target, settings.ingestPatients, "ingest " + database + " " + mode).summary;
             rates.add(summary.resourcesPerSecond());
             resources = summary.resources();
             summary.patientIds().values().forEach(ids::add);
@@ -191,13 +192,7 @@ public final class BenchmarkHarness {
         nextPatient += patients;
         LoadSummary summary = loadBatch(target, batch, perTransaction, label);
         List<String> ids = batch.stream().map(p -> summary.patientIds().get(p.patientFullUrl())).toList();
-        return new Loaded(ids, summary.resources());
-    }
-
-    private LoadSummary loadSummary(BenchTarget target, int patients, String label) throws Exception {
-        List<CohortPatient> batch = cohort.patients(nextPatient, patients, settings.vitalSigns);
-        nextPatient += patients;
-        return loadBatch(target, batch, 1, label);
+        return new Loaded(ids, summary);
     }
 
     private LoadSummary loadBatch(BenchTarget target, List<CohortPatient> batch, int perTransaction, String label)
@@ -328,7 +323,7 @@ public final class BenchmarkHarness {
                 int batch = Math.min(size - stored, 500);
                 Loaded loaded = load(target, batch, settings.growthPatientsPerTransaction, "growth");
                 ids.addAll(loaded.ids);
-                storedResources += loaded.resources;
+                storedResources += loaded.summary.resources();
                 stored += batch;
             }
             List<Double> cds = new ArrayList<>();

@@ -31,7 +31,8 @@ class GracefulStopIT {
         String id;
         Path firstLog;
         try (ServerProcess server = ServerProcess.start(workDir, List.of())) {
-            id = client(server).create().resource(new Patient().addName(new HumanName().setFamily("Stopped"))).execute().getId().getIdPart();
+            Patient patient = new Patient().addName(new HumanName().setFamily("Stopped"));
+            id = client(server).create().resource(patient).execute().getId().getIdPart();
             firstLog = server.log();
         }
         assertTrue(Files.isDirectory(workDir.resolve("data")), "the default database lives under ./data");
