@@ -159,6 +159,11 @@ public class ContentInstaller implements ApplicationRunner {
         return installedFiles != null;
     }
 
+    /** The packaged valid examples, whether or not they are loaded: realistic instances of every profile. */
+    public List<ContentFile> exampleFiles() {
+        return reader.read(EXAMPLES);
+    }
+
     /** The content files stored at start (not the examples), so later start-up steps need not read them again. */
     public List<ContentFile> installedFiles() {
         if (installedFiles == null) {
