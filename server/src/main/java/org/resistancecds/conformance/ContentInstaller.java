@@ -65,7 +65,7 @@ public class ContentInstaller implements ApplicationRunner {
         for (String folder : properties.folders()) {
             files.addAll(reader.read(folder));
         }
-        List<ContentFile> examples = properties.loadExamples() ? reader.read(EXAMPLES) : List.of();
+        List<ContentFile> examples = properties.loadExamples() ? exampleFiles() : List.of();
         Map<String, Integer> countsByType = new TreeMap<>();
         int changed = 0;
         for (ContentFile file : files) {
