@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Measures start-up to readiness, the first $validate after readiness, idle resident memory and the jar size.
 # Usage: bench/startup.sh [repeats]   (builds the jar first if it is missing; uses ports 18080-18099)
-# JAVA_OPTS (default -Xmx512m) and JAR (default the executable jar) choose what is started, e.g. the faster-start
-# layout of server/cds-archive.sh: JAR=server/target/app/resistance-cds-server.jar
-# JAVA_OPTS="-Xmx512m -XX:SharedArchiveFile=$PWD/server/target/app/resistance-cds.jsa" bench/startup.sh 3
+# JAVA_OPTS (default -Xmx512m) and JAR (default the executable jar) choose what is started, and the `java` on the PATH
+# with which JDK; e.g. the faster-start layout of server/cds-archive.sh, recorded with JDK 17:
+#   JAR=server/target/app/resistance-cds-server.jar \
+#   JAVA_OPTS="-Xmx512m -XX:SharedArchiveFile=$PWD/server/target/app/resistance-cds.jsa" bench/startup.sh 3
+# or with JDK 25 (PATH=<jdk 25>/bin:$PATH, and -XX:AOTCache=$PWD/server/target/app/resistance-cds.aot instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=${1:-3}
