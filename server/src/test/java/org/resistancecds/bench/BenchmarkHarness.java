@@ -99,11 +99,7 @@ public final class BenchmarkHarness {
         }
         if (settings.groups.contains("ingest")) {
             for (String database : settings.databases) {
-                for (String mode : List.of("all", "off")) {
-                    try (Database db = Database.start(database); BenchTarget target = start(work, db, mode)) {
-                        ingest(target, database, mode);
-                    }
-                }
+                ingestOnAndOff(work, database);
             }
         }
         if (Stream.of("validate", "evaluate", "cds").anyMatch(settings.groups::contains)) {
@@ -166,6 +162,70 @@ public final class BenchmarkHarness {
     /** The stored ids of the patients in the order they were generated, and the loader's summary. */
     private record Loaded(List<String> ids, LoadSummary summary) {}
 
+    /**
+     * Validation on and off on two servers that run side by side and take turns: this machine's speed drifts
+     * by a third within minutes, so each repeat loads the on-server and then the off-server straight after, and
+     * the cost of validation is taken per pair. Each load starts once both servers have finished the background
+     * re-evaluation of the previous one.
+     */
+    private void ingestOnAndOff(Path work, String database) throws Exception {
+        try (Database dbOn = Database.start(database);
+                BenchTarget on = start(work, dbOn, "all");
+                Database dbOff = Database.start(database);
+                BenchTarget off = start(work, dbOff, "off")) {
+            List<BenchTarget> both = List.of(on, off);
+            for (BenchTarget target : both) {
+                load(target, settings.ingestWarmup, "warm-up");
+                awaitReevaluated(both);
+            }
+            List<Double> onRates = new ArrayList<>();
+            List<Double> offRates = new ArrayList<>();
+            List<Double> costs = new ArrayList<>();
+            long resources = 0;
+            for (int r = 0; r < settings.repeats; r++) {
+                LoadSummary withValidation = load(on, settings.ingestPatients, "ingest " + database + " all").summary;
+                awaitReevaluated(both);
+                LoadSummary without = load(off, settings.ingestPatients, "ingest " + database + " off").summary;
+                awaitReevaluated(both);
+                onRates.add(withValidation.resourcesPerSecond());
+                offRates.add(without.resourcesPerSecond());
+                costs.add(100 * (1 - withValidation.resourcesPerSecond() / without.resourcesPerSecond()));
+                resources = withValidation.resources();
+            }
+            String note = String.format(Locale.ROOT, "%d patients (about %,d resources) per repeat, %d clients, "
+                    + "transactions of one patient, after %,d patients of warm-up; on and off take turns",
+                    settings.ingestPatients, resources, settings.clients, settings.ingestWarmup);
+            report.add(GROUP_INGEST, "ingest, " + database + ", validation all", "resources/s", onRates, note);
+            report.add(GROUP_INGEST, "ingest, " + database + ", validation off", "resources/s", offRates, note);
+            report.add(GROUP_INGEST, "ingest, " + database + ", throughput lost to validation (1 - on/off)", "%",
+                    costs, "per pair of consecutive loads");
+        }
+    }
+
+    /** Waits (up to 5 minutes) until no server has re-evaluations pending: one load's tail must not slow the next. */
+    private void awaitReevaluated(List<BenchTarget> targets) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        for (BenchTarget target : targets) {
+            while (pendingReevaluations(target) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("re-evaluation pending after 5 minutes at " + target.baseUrl());
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private double pendingReevaluations(BenchTarget target) throws Exception {
+        URI metric = URI.create(target.baseUrl() + "/actuator/metrics/resistance.reevaluation.pending");
+        HttpRequest request = HttpRequest.newBuilder(metric).timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("metrics answered " + response.statusCode() + " at " + target.baseUrl());
+        }
+        return new ObjectMapper().readTree(response.body()).path("measurements").path(0).path("value").asDouble();
+    }
+
+    /** Ingest into one server as it is configured (the smoke run's test server). */
     private List<String> ingest(BenchTarget target, String database, String mode) throws Exception {
         load(target, settings.ingestWarmup, "warm-up");
         List<Double> rates = new ArrayList<>();
