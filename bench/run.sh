@@ -5,7 +5,7 @@
 # latency with the store. Prints a Markdown table; writes JSON to bench/results.json (or --out FILE).
 #
 # Usage: bench/run.sh [--repeats 3] [--patients 100] [--vital-signs 20] [--clients 4] [--growth 100,1000,10000]
-#                     [--growth-budget 900] [--growth-per-transaction 10] [--ingest-warmup 200] [--cds-seconds 5]
+#                     [--growth-budget 900] [--growth-per-transaction 10] [--ingest-warmup 1000] [--cds-seconds 5]
 #                     [--groups startup,ingest,validate,evaluate,cds,growth]
 #                     [--databases h2,postgres] [--heap 1g] [--out bench/results.json]
 #        bench/run.sh --smoke     tiny sizes (what CI runs, against its own test server, as BenchmarkHarnessSmokeIT)
