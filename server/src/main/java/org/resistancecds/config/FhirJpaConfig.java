@@ -105,6 +105,9 @@ public class FhirJpaConfig {
         props.putIfAbsent(AvailableSettings.USE_QUERY_CACHE, "false");
         // We use no fulltext search: keeping Hibernate Search off avoids Lucene start-up and disk use.
         props.putIfAbsent("hibernate.search.enabled", "false");
+        if (props.getOrDefault(AvailableSettings.DIALECT, "").contains("H2")) {
+            props.putIfAbsent(AvailableSettings.STATEMENT_INSPECTOR, H2IdLookupRewriter.class.getName());
+        }
         factory.setPersistenceUnitName("HAPI_PU");
         factory.setJpaPropertyMap(props);
         factory.setDataSource(dataSource);
