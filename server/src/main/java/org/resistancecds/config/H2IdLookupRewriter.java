@@ -16,30 +16,19 @@ import org.hibernate.resource.jdbc.spi.StatementInspector;
 public final class H2IdLookupRewriter implements StatementInspector {
 
     private static final Pattern LOOKUP = Pattern.compile(
-            "\\((\\w+)\\.RES_TYPE=\\? and \\1\\.FHIR_ID=\\?((?: or \\1\\.RES_TYPE=\\? and \\1\\.FHIR_ID=\\?)+)\\)");
-    private static final String MORE = " or ";
+            "\\((\\w+)\\.RES_TYPE=\\? and \\1\\.FHIR_ID=\\?(?: or \\1\\.RES_TYPE=\\? and \\1\\.FHIR_ID=\\?)+\\)");
+    private static final String ONE_ID = "FHIR_ID=?";
 
     @Override
     public String inspect(String sql) {
-        if (!sql.contains("FHIR_ID=? or ")) {
+        if (!sql.contains(ONE_ID + " or ")) {
             return sql;
         }
-        Matcher matcher = LOOKUP.matcher(sql);
-        StringBuilder rewritten = new StringBuilder(sql.length());
-        boolean found = false;
-        while (matcher.find()) {
-            found = true;
-            String alias = matcher.group(1);
-            int pairs = 1 + countOf(matcher.group(2), MORE);
-            String rowValues = String.join(",", Collections.nCopies(pairs, "(?,?)"));
-            matcher.appendReplacement(rewritten, Matcher.quoteReplacement(
-                    "((" + alias + ".RES_TYPE," + alias + ".FHIR_ID) in (" + rowValues + "))"));
-        }
-        if (!found) {
-            return sql;
-        }
-        matcher.appendTail(rewritten);
-        return rewritten.toString();
+        return LOOKUP.matcher(sql).replaceAll(lookup -> {
+            String alias = lookup.group(1);
+            String rowValues = String.join(",", Collections.nCopies(countOf(lookup.group(), ONE_ID), "(?,?)"));
+            return Matcher.quoteReplacement("((" + alias + ".RES_TYPE," + alias + ".FHIR_ID) in (" + rowValues + "))");
+        });
     }
 
     private static int countOf(String text, String part) {
