@@ -35,8 +35,8 @@ cohort/cohort.sh generate --out "$work/cohort" --patients "$patients" --seed 99 
 for i in "${!jars[@]}"; do
   await_ready "${ports[$i]}" "${pids[$i]}" "$work/server-$i/server.log"
   echo "${jars[$i]}:"
-  cohort/cohort.sh load --url "http://localhost:${ports[$i]}/fhir" --clients 4 "$work/cohort" 2>&1 | tail -1
   base="http://localhost:${ports[$i]}/fhir"
+  cohort/cohort.sh load --url "$base" --clients 4 "$work/cohort" 2>&1 | tail -1
   curl -fs -o /dev/null -X PUT -H 'Content-Type: application/fhir+json' "$base/Patient/bench-ref" \
     -d '{"resourceType":"Patient","id":"bench-ref"}'
   curl -fs -o /dev/null -X PUT -H 'Content-Type: application/fhir+json' "$base/Observation/bench-ref" \

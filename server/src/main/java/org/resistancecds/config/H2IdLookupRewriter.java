@@ -9,9 +9,9 @@ import org.hibernate.resource.jdbc.spi.StatementInspector;
  * Rewrites HAPI's look-up of several resources by type and id for H2. HAPI asks for them as
  * {@code (t.RES_TYPE=? and t.FHIR_ID=? or t.RES_TYPE=? and t.FHIR_ID=? ...)}, which H2 cannot answer from the
  * (RES_TYPE, FHIR_ID) index: it reads every row of HFJ_RESOURCE instead, so each transaction that refers to two or
- * more stored resources (every re-evaluation does) got slower as the store grew. The same condition written as a
- * row-value list, {@code (t.RES_TYPE,t.FHIR_ID) in ((?,?),(?,?) ...)}, binds the same parameters in the same order
- * and H2 answers it from the index. Any other statement passes unchanged.
+ * more stored resources (every re-evaluation that writes is one) got slower as the store grew. The same condition
+ * written as a row-value list, {@code (t.RES_TYPE,t.FHIR_ID) in ((?,?),(?,?) ...)}, binds the same parameters in
+ * the same order and H2 answers it from the index. Any other statement passes unchanged.
  */
 public final class H2IdLookupRewriter implements StatementInspector {
 

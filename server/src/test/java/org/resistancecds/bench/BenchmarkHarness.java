@@ -52,6 +52,7 @@ public final class BenchmarkHarness {
     private final Settings settings;
     private final FigureReport report;
     private final FhirContext fhirContext = FhirContext.forR4Cached();
+    private final ObjectMapper json = new ObjectMapper();
     private final CohortGenerator cohort;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
@@ -216,13 +217,9 @@ public final class BenchmarkHarness {
     }
 
     private double pendingReevaluations(BenchTarget target) throws Exception {
-        URI metric = URI.create(target.baseUrl() + "/actuator/metrics/resistance.reevaluation.pending");
-        HttpRequest request = HttpRequest.newBuilder(metric).timeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("metrics answered " + response.statusCode() + " at " + target.baseUrl());
-        }
-        return new ObjectMapper().readTree(response.body()).path("measurements").path(0).path("value").asDouble();
+        HttpResponse<String> response = get(target.baseUrl() + "/actuator/metrics/resistance.reevaluation.pending");
+        expect(response, 200);
+        return json.readTree(response.body()).path("measurements").path(0).path("value").asDouble();
     }
 
     /** Ingest into one server as it is configured (the smoke run's test server). */
@@ -274,7 +271,6 @@ public final class BenchmarkHarness {
     // ---- 3: $validate per profile ----
 
     private void validate(BenchTarget target) throws Exception {
-        ObjectMapper json = new ObjectMapper();
         List<Path> examples;
         try (Stream<Path> files = Files.list(settings.examples)) {
             examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
@@ -453,11 +449,15 @@ public final class BenchmarkHarness {
 
     /** Checks the status of a response just received and returns its wall time in ms. */
     private double time(HttpResponse<String> response, int expected) {
+        expect(response, expected);
+        return TIMER.get().elapsedMillis();
+    }
+
+    private static void expect(HttpResponse<String> response, int expected) {
         if (response.statusCode() != expected) {
             throw new IllegalStateException(response.request().method() + " " + response.request().uri()
                     + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
         }
-        return TIMER.get().elapsedMillis();
     }
 
     private static String enc(String value) {
