@@ -7,7 +7,8 @@
 # Usage: bench/run.sh [--repeats 3] [--patients 100] [--vital-signs 20] [--clients 4] [--growth 100,1000,10000]
 #                     [--growth-budget 900] [--growth-per-transaction 10] [--ingest-warmup 1000] [--cds-seconds 5]
 #                     [--groups startup,ingest,validate,evaluate,cds,growth]
-#                     [--databases h2,postgres] [--heap 1g] [--out bench/results.json]
+#                     [--databases h2,postgres] [--ingest-modes all,off (or all,claimed,off)] [--heap 1g]
+#                     [--out bench/results.json]
 #        bench/run.sh --smoke     tiny sizes (what CI runs, against its own test server, as BenchmarkHarnessSmokeIT)
 # Builds the jar and test classes first (offline if MAVEN_ARGS=-o). Servers are started as separate processes on
 # free ports, each on a fresh database, and stopped at the end. Figures taken while other builds run are noisy.

@@ -164,42 +164,82 @@ public final class BenchmarkHarness {
     private record Loaded(List<String> ids, LoadSummary summary) {}
 
     /**
-     * Validation on and off on two servers that run side by side and take turns: this machine's speed drifts
-     * by a third within minutes, so each repeat loads the on-server and then the off-server straight after, and
-     * the cost of validation is taken per pair. Each load starts once both servers have finished the background
-     * re-evaluation of the previous one.
+     * One server per validation mode ({@code --ingest-modes}, default all and off), side by side, taking turns:
+     * this machine's speed drifts by a third within minutes, so each repeat loads every server straight after
+     * the other, and the cost of validation is taken per repeat against the {@code off} server's load of the
+     * same repeat. Each load starts once every server has finished the background re-evaluation of the
+     * previous one.
      */
     private void ingestOnAndOff(Path work, String database) throws Exception {
-        try (Database dbOn = Database.start(database);
-                BenchTarget on = start(work, dbOn, "all");
-                Database dbOff = Database.start(database);
-                BenchTarget off = start(work, dbOff, "off")) {
-            List<BenchTarget> both = List.of(on, off);
-            for (BenchTarget target : both) {
-                load(target, settings.ingestWarmup, "warm-up");
-                awaitReevaluated(both);
+        List<String> modes = settings.ingestModes;
+        if (!modes.contains("off")) {
+            throw new IllegalArgumentException("--ingest-modes must include off, the base of the cost figures");
+        }
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Map<String, BenchTarget> servers = new LinkedHashMap<>();
+            for (String mode : modes) {
+                Database db = Database.start(database);
+                started.add(db);
+                BenchTarget target = start(work, db, mode);
+                started.add(target);
+                servers.put(mode, target);
             }
-            List<Double> onRates = new ArrayList<>();
-            List<Double> offRates = new ArrayList<>();
-            List<Double> costs = new ArrayList<>();
+            List<BenchTarget> all = List.copyOf(servers.values());
+            for (BenchTarget target : all) {
+                load(target, settings.ingestWarmup, "warm-up");
+                awaitReevaluated(all);
+            }
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            Map<String, List<Double>> compiling = new LinkedHashMap<>();
+            modes.forEach(mode -> rates.put(mode, new ArrayList<>()));
+            modes.forEach(mode -> compiling.put(mode, new ArrayList<>()));
             long resources = 0;
             for (int r = 0; r < settings.repeats; r++) {
-                LoadSummary withValidation = load(on, settings.ingestPatients, "ingest " + database + " all").summary;
-                awaitReevaluated(both);
-                LoadSummary without = load(off, settings.ingestPatients, "ingest " + database + " off").summary;
-                awaitReevaluated(both);
-                onRates.add(withValidation.resourcesPerSecond());
-                offRates.add(without.resourcesPerSecond());
-                costs.add(100 * (1 - withValidation.resourcesPerSecond() / without.resourcesPerSecond()));
-                resources = withValidation.resources();
+                for (String mode : modes) {
+                    BenchTarget target = servers.get(mode);
+                    double compiledBefore = metric(target, "jvm.compilation.time");
+                    LoadSummary summary =
+                            load(target, settings.ingestPatients, "ingest " + database + " " + mode).summary;
+                    double seconds = summary.resources() / summary.resourcesPerSecond();
+                    // Milliseconds of JIT compiler time per second of load, as a % of one core.
+                    compiling.get(mode).add(
+                            (metric(target, "jvm.compilation.time") - compiledBefore) / 10 / seconds);
+                    awaitReevaluated(all);
+                    rates.get(mode).add(summary.resourcesPerSecond());
+                    resources = summary.resources();
+                }
             }
             String note = String.format(Locale.ROOT, "%d patients (about %,d resources) per repeat, %d clients, "
-                    + "transactions of one patient, after %,d patients of warm-up; on and off take turns",
+                    + "transactions of one patient, after %,d patients of warm-up; the modes take turns",
                     settings.ingestPatients, resources, settings.clients, settings.ingestWarmup);
-            report.add(GROUP_INGEST, "ingest, " + database + ", validation all", "resources/s", onRates, note);
-            report.add(GROUP_INGEST, "ingest, " + database + ", validation off", "resources/s", offRates, note);
-            report.add(GROUP_INGEST, "ingest, " + database + ", throughput lost to validation (1 - on/off)", "%",
-                    costs, "per pair of consecutive loads");
+            rates.forEach((mode, list) -> report.add(
+                    GROUP_INGEST, "ingest, " + database + ", validation " + mode, "resources/s", list, note));
+            // Still-compiling servers measure the JIT as much as the server: this says how warm they were.
+            compiling.forEach((mode, list) -> report.add(GROUP_INGEST, "ingest, " + database + ", validation " + mode
+                    + ": JIT compiler busy during the load", "% of a core", list, "jvm.compilation.time"));
+            List<Double> off = rates.get("off");
+            for (String mode : modes) {
+                if (mode.equals("off")) {
+                    continue;
+                }
+                List<Double> on = rates.get(mode);
+                List<Double> costs = new ArrayList<>();
+                for (int r = 0; r < on.size(); r++) {
+                    costs.add(100 * (1 - on.get(r) / off.get(r)));
+                }
+                report.add(GROUP_INGEST, "ingest, " + database + ", throughput lost to validation " + mode
+                        + " (1 - " + mode + "/off)", "%", costs, "per repeat, against the off load of the same repeat");
+            }
+        } finally {
+            // Servers before their databases, every one even if one fails to stop.
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("could not stop " + started.get(i) + ": " + e);
+                }
+            }
         }
     }
 
@@ -217,7 +257,11 @@ public final class BenchmarkHarness {
     }
 
     private double pendingReevaluations(BenchTarget target) throws Exception {
-        HttpResponse<String> response = get(target.baseUrl() + "/actuator/metrics/resistance.reevaluation.pending");
+        return metric(target, "resistance.reevaluation.pending");
+    }
+
+    private double metric(BenchTarget target, String name) throws Exception {
+        HttpResponse<String> response = get(target.baseUrl() + "/actuator/metrics/" + name);
         expect(response, 200);
         return json.readTree(response.body()).path("measurements").path(0).path("value").asDouble();
     }

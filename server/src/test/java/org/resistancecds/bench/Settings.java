@@ -35,6 +35,12 @@ final class Settings {
     String heap = "1g";
     Set<String> groups = Set.of("startup", "ingest", "validate", "evaluate", "cds", "growth");
     List<String> databases = List.of("h2", "postgres");
+    /**
+     * Validation modes the ingest group compares, one server each, loaded in turn; {@code off} is the base of
+     * the cost figures. {@code claimed} (only resources claiming our profiles) can be added to see the cost of
+     * what the issue requires beside that of the default {@code all}.
+     */
+    List<String> ingestModes = List.of("all", "off");
     Path jar = Path.of("server/target/resistance-cds-server.jar");
     Path examples = Path.of("examples/valid");
     Path out = Path.of("bench/results.json");
@@ -78,6 +84,7 @@ final class Settings {
                 case "--heap" -> s.heap = value;
                 case "--groups" -> s.groups = Set.of(value.split(","));
                 case "--databases" -> s.databases = List.of(value.split(","));
+                case "--ingest-modes" -> s.ingestModes = List.of(value.split(","));
                 case "--jar" -> s.jar = Path.of(value);
                 case "--examples" -> s.examples = Path.of(value);
                 case "--out" -> s.out = Path.of(value);
@@ -107,6 +114,7 @@ final class Settings {
         map.put("heap", heap);
         map.put("groups", groups);
         map.put("databases", databases);
+        map.put("ingestModes", ingestModes);
         map.put("cpus", Runtime.getRuntime().availableProcessors());
         map.put("java", System.getProperty("java.version"));
         return map;
