@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The server a figure is measured on: the packaged jar started as its own process (so start-up time and resident
@@ -22,15 +24,17 @@ final class BenchTarget implements AutoCloseable {
     private final String baseUrl;
     private final Process process;
     private final double startupSeconds;
+    private final Path workDir;
 
-    private BenchTarget(String baseUrl, Process process, double startupSeconds) {
+    private BenchTarget(String baseUrl, Process process, double startupSeconds, Path workDir) {
         this.baseUrl = baseUrl;
         this.process = process;
         this.startupSeconds = startupSeconds;
+        this.workDir = workDir;
     }
 
     static BenchTarget running(String baseUrl) {
-        return new BenchTarget(baseUrl, null, Double.NaN);
+        return new BenchTarget(baseUrl, null, Double.NaN, null);
     }
 
     /** Starts {@code java -jar} in {@code workDir} with the arguments and waits for readiness. */
@@ -61,7 +65,7 @@ final class BenchTarget implements AutoCloseable {
             }
             try {
                 if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return new BenchTarget(base, process, (System.nanoTime() - started) / 1e9);
+                    return new BenchTarget(base, process, (System.nanoTime() - started) / 1e9, workDir);
                 }
             } catch (IOException notYet) {
                 // still starting
@@ -101,12 +105,25 @@ final class BenchTarget implements AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * Stops the server and deletes its H2 files ({@code data/} of its working directory; the log stays): a run's
+     * databases reach gigabytes each, and left behind they once filled this machine's disk.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
+            }
+        }
+        if (workDir != null && Files.isDirectory(workDir.resolve("data"))) {
+            try (Stream<Path> files = Files.walk(workDir.resolve("data"))) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            } catch (IOException e) {
+                System.err.println("could not delete " + workDir.resolve("data") + ": " + e);
             }
         }
     }
