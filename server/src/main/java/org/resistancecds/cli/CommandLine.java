@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Commands run from the server jar without starting the web server:
- * {@code java -jar resistance-cds-server.jar validate FILE...} and {@code ... evaluate BUNDLE}. Results go to
+ * {@code java -jar resistance-cds-server.jar validate FILE...}, {@code ... evaluate BUNDLE} and
+ * {@code ... compact-h2 [DATABASE]}. Results go to
  * standard output as JSON, messages to standard error; the exit code says what happened.
  */
 public final class CommandLine {
@@ -19,7 +20,7 @@ public final class CommandLine {
     /** The command was used wrongly or a file could not be read. */
     public static final int USAGE = 2;
 
-    static final Set<String> COMMANDS = Set.of("validate", "evaluate", "help");
+    static final Set<String> COMMANDS = Set.of("validate", "evaluate", "compact-h2", "help");
 
     private CommandLine() {}
 
@@ -40,6 +41,7 @@ public final class CommandLine {
         return switch (args[0]) {
             case "validate" -> new ValidateCommand(out, err).run(rest);
             case "evaluate" -> new EvaluateCommand(out, err).run(rest);
+            case "compact-h2" -> new CompactH2Command(out, err).run(rest);
             default -> {
                 out.println(usage());
                 yield OK;
@@ -53,13 +55,16 @@ public final class CommandLine {
 
                 Without a command the server starts (Spring Boot options such as --server.port=9090 apply).
 
-                Commands (no server is started, nothing is stored, no network is used):
+                Commands (no server is started, no network is used; only compact-h2 writes, to the file it names):
                   validate FILE...          validate FHIR R4 resources (JSON or XML) against the base specification
                                             and this server's profiles and terminology; prints an OperationOutcome
                                             (one file) or a Bundle of them (several files)
                   evaluate BUNDLE [--as-of YYYY-MM-DD] [--hook patient-view|order-select|order-sign]
                                             evaluate one patient's record held in a Bundle; prints the resistance
                                             status, mechanisms and the cards the CDS service would answer, as JSON
+                  compact-h2 [DATABASE]     shrink a stopped server's H2 file (default ./data/resistance-cds, the
+                                            file without .mv.db) with H2's SHUTDOWN COMPACT; refused while the
+                                            server has it open; prints the sizes before and after as JSON
                   help                      this text
 
                 Exit codes: 0 valid / evaluated, 1 invalid resource, 2 usage error or unreadable file.""";

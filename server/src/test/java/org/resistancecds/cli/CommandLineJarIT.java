@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar run as a process, as a pipeline would: exit code, JSON alone on stdout, no web server started.
@@ -34,6 +39,28 @@ class CommandLineJarIT {
         assertThat(result.out()).contains("None of the codings provided are in the value set");
         assertThat(result.err()).contains("Observation-jak1-tissue-ar-01.json: valid")
                 .doesNotContain("Tomcat", "Started ResistanceCdsApplication");
+    }
+
+    @Test
+    void compactH2LeavesADatabaseAloneWhileAnotherProcessHasItOpen(@TempDir Path temp) throws Exception {
+        String database = temp.resolve("in-use").toAbsolutePath().toString();
+        // This JVM plays the running server: it holds the file open while the jar's command tries to compact it.
+        try (Connection server = DriverManager.getConnection("jdbc:h2:" + database + ";WRITE_DELAY=0", "sa", "");
+                Statement statement = server.createStatement()) {
+            statement.execute("create table t(id int primary key)");
+            statement.execute("insert into t values (1)");
+            long size = Files.size(Path.of(database + ".mv.db"));
+
+            Result result = run("compact-h2", database);
+
+            assertThat(result.exitCode()).as(result.err()).isEqualTo(CommandLine.USAGE);
+            assertThat(result.err()).contains("Stop the server that uses it first.");
+            assertThat(Files.size(Path.of(database + ".mv.db"))).isEqualTo(size);
+            try (ResultSet rows = statement.executeQuery("select count(*) from t")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("the open database still works").isEqualTo(1);
+            }
+        }
     }
 
     private static Result run(String... args) throws Exception {

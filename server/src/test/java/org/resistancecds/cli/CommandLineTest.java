@@ -9,6 +9,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -121,5 +125,46 @@ class CommandLineTest {
         List<String> severities = new ArrayList<>();
         outcome.get("issue").forEach(issue -> severities.add(issue.get("severity").asText()));
         return severities;
+    }
+
+    @Test
+    void compactH2ShrinksAFileThatSmallDurableCommitsGrewAndKeepsItsData(@TempDir Path temp) throws Exception {
+        String database = temp.resolve("grown").toString();
+        // As the server writes: WRITE_DELAY=0, one small commit after another (3,000 one-row updates).
+        // MAX_COMPACT_TIME=0: no compaction when this closes, as a large file gets none in H2's 200 ms at close.
+        try (Connection connection = DriverManager.getConnection(
+                        "jdbc:h2:" + database + ";WRITE_DELAY=0;MAX_COMPACT_TIME=0", "sa", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("create table t(id int primary key, v varchar(200))");
+            statement.execute("insert into t select x, repeat('x', 200) from system_range(1, 2000)");
+            for (int i = 0; i < 3000; i++) {
+                statement.executeUpdate("update t set v = '" + i + "' where id = " + (1 + (i * 7919) % 2000));
+            }
+        }
+        long grown = Files.size(Path.of(database + ".mv.db"));
+
+        Run result = run("compact-h2", database + ".mv.db");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        long compacted = Files.size(Path.of(database + ".mv.db"));
+        assertThat(result.json().get("bytesBefore").asLong()).isEqualTo(grown);
+        assertThat(result.json().get("bytesAfter").asLong()).isEqualTo(compacted);
+        assertThat(compacted).as("compacted %d bytes, grown %d", compacted, grown).isLessThan(grown / 4);
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:" + database + ";IFEXISTS=TRUE", "sa", "");
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select count(*), max(id) from t where v <> ''")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isEqualTo(2000);
+            assertThat(rows.getInt(2)).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void compactH2RefusesAMissingDatabaseInsteadOfCreatingOne(@TempDir Path temp) {
+        Run result = run("compact-h2", temp.resolve("absent").toString());
+
+        assertThat(result.exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(result.err()).contains("No H2 database at");
+        assertThat(temp.resolve("absent.mv.db")).doesNotExist();
     }
 }

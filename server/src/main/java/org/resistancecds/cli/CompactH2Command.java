@@ -1,0 +1,64 @@
+package org.resistancecds.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code compact-h2 [DATABASE]}: shrinks a stopped server's H2 file with H2's own {@code SHUTDOWN COMPACT}, which
+ * copies the live data into a fresh file. The file of a server that runs with {@code WRITE_DELAY=0} only grows
+ * (README, Durability); this is how an operator takes the space back. DATABASE is the file without
+ * {@code .mv.db} (default {@code ./data/resistance-cds}, the server's default). H2 refuses while another process,
+ * such as the server, has the file open, so a running server's data is never touched.
+ */
+final class CompactH2Command {
+
+    static final String DEFAULT_DATABASE = "./data/resistance-cds";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    CompactH2Command(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        if (args.size() > 1) {
+            err.println("compact-h2 takes at most one argument, the database file without .mv.db.");
+            return CommandLine.USAGE;
+        }
+        String database = args.isEmpty() ? DEFAULT_DATABASE : args.get(0).replaceFirst("\\.mv\\.db$", "");
+        Path file = Path.of(database + ".mv.db");
+        if (!Files.isRegularFile(file)) {
+            err.println("No H2 database at " + file.toAbsolutePath() + ".");
+            return CommandLine.USAGE;
+        }
+        try {
+            long before = Files.size(file);
+            // IFEXISTS: never create an empty database by mistake.
+            try (Connection connection = DriverManager.getConnection("jdbc:h2:" + database + ";IFEXISTS=TRUE", "sa", "");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("SHUTDOWN COMPACT");
+            }
+            long after = Files.size(file);
+            out.printf(Locale.ROOT, "{\"file\":\"%s\",\"bytesBefore\":%d,\"bytesAfter\":%d}%n",
+                    file.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), before, after);
+            return CommandLine.OK;
+        } catch (SQLException e) {
+            err.println("Could not compact " + file + ": " + e.getMessage()
+                    + (e.getErrorCode() == 90020 ? " Stop the server that uses it first." : ""));
+            return CommandLine.USAGE;
+        } catch (IOException e) {
+            err.println("Could not read " + file + ": " + e.getMessage());
+            return CommandLine.USAGE;
+        }
+    }
+}
