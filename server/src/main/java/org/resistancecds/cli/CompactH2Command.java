@@ -38,7 +38,7 @@ final class CompactH2Command {
         String database = args.isEmpty() ? DEFAULT_DATABASE : args.get(0).replaceFirst("\\.mv\\.db$", "");
         Path file = Path.of(database + ".mv.db");
         if (!Files.isRegularFile(file)) {
-            err.println("No H2 database at " + file.toAbsolutePath() + ".");
+            err.println("No H2 database at " + file.toAbsolutePath().normalize() + ".");
             return CommandLine.USAGE;
         }
         try {
@@ -50,7 +50,7 @@ final class CompactH2Command {
             }
             long after = Files.size(file);
             out.printf(Locale.ROOT, "{\"file\":\"%s\",\"bytesBefore\":%d,\"bytesAfter\":%d}%n",
-                    file.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), before, after);
+                    file.toAbsolutePath().normalize().toString().replace("\\", "\\\\").replace("\"", "\\\""), before, after);
             return CommandLine.OK;
         } catch (SQLException e) {
             err.println("Could not compact " + file + ": " + e.getMessage()
