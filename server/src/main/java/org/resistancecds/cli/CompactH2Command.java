@@ -1,5 +1,7 @@
 package org.resistancecds.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code compact-h2 [DATABASE]}: shrinks a stopped server's H2 file with H2's own {@code SHUTDOWN COMPACT}, which
@@ -21,6 +22,7 @@ import java.util.Locale;
 final class CompactH2Command {
 
     static final String DEFAULT_DATABASE = "./data/resistance-cds";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -44,13 +46,17 @@ final class CompactH2Command {
         try {
             long before = Files.size(file);
             // IFEXISTS: never create an empty database by mistake.
-            try (Connection connection = DriverManager.getConnection("jdbc:h2:" + database + ";IFEXISTS=TRUE", "sa", "");
+            String url = "jdbc:h2:" + database + ";IFEXISTS=TRUE";
+            try (Connection connection = DriverManager.getConnection(url, "sa", "");
                     Statement statement = connection.createStatement()) {
                 statement.execute("SHUTDOWN COMPACT");
             }
             long after = Files.size(file);
-            out.printf(Locale.ROOT, "{\"file\":\"%s\",\"bytesBefore\":%d,\"bytesAfter\":%d}%n",
-                    file.toAbsolutePath().normalize().toString().replace("\\", "\\\\").replace("\"", "\\\""), before, after);
+            ObjectNode sizes = JSON.createObjectNode()
+                    .put("file", file.toAbsolutePath().normalize().toString())
+                    .put("bytesBefore", before)
+                    .put("bytesAfter", after);
+            out.println(JSON.writeValueAsString(sizes));
             return CommandLine.OK;
         } catch (SQLException e) {
             err.println("Could not compact " + file + ": " + e.getMessage()

@@ -52,8 +52,8 @@ public final class ValidationCost {
             }
         }
         long total = nanosAndCountByKind.values().stream().mapToLong(e -> e[0]).sum();
-        System.out.printf(Locale.ROOT, "%d patients, %,d resources (%d with errors), %d warm-up passes, %d measured%n%n",
-                patients, resources.size(), invalid, warmupPasses, passes);
+        System.out.printf(Locale.ROOT, "%d patients, %,d resources (%d with errors), %d warm-up passes, "
+                + "%d measured%n%n", patients, resources.size(), invalid, warmupPasses, passes);
         System.out.println("| kind | resources | CPU ms per resource | share of the CPU |");
         System.out.println("|---|---:|---:|---:|");
         nanosAndCountByKind.forEach((kind, e) -> System.out.printf(Locale.ROOT, "| %s | %,d | %.3f | %.1f %% |%n",
