@@ -17,7 +17,7 @@ public final class CommandLine {
     public static final int OK = 0;
     /** A file was checked and has errors (or could not be parsed). */
     public static final int INVALID = 1;
-    /** The command was used wrongly or a file could not be read. */
+    /** The command was used wrongly, a file could not be read, or (compact-h2) the database is in use. */
     public static final int USAGE = 2;
 
     static final Set<String> COMMANDS = Set.of("validate", "evaluate", "compact-h2", "help");
@@ -67,6 +67,7 @@ public final class CommandLine {
                                             server has it open; prints the sizes before and after as JSON
                   help                      this text
 
-                Exit codes: 0 valid / evaluated, 1 invalid resource, 2 usage error or unreadable file.""";
+                Exit codes: 0 valid / evaluated / compacted, 1 invalid resource, 2 usage error, unreadable file or
+                database in use.""";
     }
 }

@@ -26,16 +26,10 @@ public final class H2IdLookupRewriter implements StatementInspector {
         }
         return LOOKUP.matcher(sql).replaceAll(lookup -> {
             String alias = lookup.group(1);
-            String rowValues = String.join(",", Collections.nCopies(countOf(lookup.group(), ONE_ID), "(?,?)"));
+            // One "(?,?)" per type-and-id pair; the pattern guarantees the pairs are joined by " or ".
+            int pairs = lookup.group().split(" or ").length;
+            String rowValues = String.join(",", Collections.nCopies(pairs, "(?,?)"));
             return Matcher.quoteReplacement("((" + alias + ".RES_TYPE," + alias + ".FHIR_ID) in (" + rowValues + "))");
         });
-    }
-
-    private static int countOf(String text, String part) {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
-            count++;
-        }
-        return count;
     }
 }

@@ -10,10 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The server a figure is measured on: the packaged jar started as its own process (so start-up time and resident
@@ -117,11 +116,9 @@ final class BenchTarget implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
-        if (workDir != null && Files.isDirectory(workDir.resolve("data"))) {
-            try (Stream<Path> files = Files.walk(workDir.resolve("data"))) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
+        if (workDir != null) {
+            try {
+                FileSystemUtils.deleteRecursively(workDir.resolve("data"));
             } catch (IOException e) {
                 System.err.println("could not delete " + workDir.resolve("data") + ": " + e);
             }

@@ -100,7 +100,7 @@ public final class BenchmarkHarness {
         }
         if (settings.groups.contains("ingest")) {
             for (String database : settings.databases) {
-                ingestOnAndOff(work, database);
+                ingestByMode(work, database);
             }
         }
         if (Stream.of("validate", "evaluate", "cds").anyMatch(settings.groups::contains)) {
@@ -170,7 +170,7 @@ public final class BenchmarkHarness {
      * same repeat. Each load starts once every server has finished the background re-evaluation of the
      * previous one.
      */
-    private void ingestOnAndOff(Path work, String database) throws Exception {
+    private void ingestByMode(Path work, String database) throws Exception {
         List<String> modes = settings.ingestModes;
         if (!modes.contains("off")) {
             throw new IllegalArgumentException("--ingest-modes must include off, the base of the cost figures");
