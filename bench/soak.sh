@@ -18,7 +18,7 @@ DATA="$(mktemp -d)"
 LOG="server/target/soak-server.log"
 java ${SERVER_JAVA_OPTS:--Xmx1g} -jar server/target/resistance-cds-server.jar \
   --server.port="$PORT" --spring.profiles.active=dev \
-  --spring.datasource.url="jdbc:h2:retry:$DATA/soak;WRITE_DELAY=0" >"$LOG" 2>&1 &
+  --spring.datasource.url="jdbc:h2:retry:$DATA/soak;DB_CLOSE_ON_EXIT=FALSE" >"$LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 

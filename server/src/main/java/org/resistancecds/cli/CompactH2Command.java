@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * {@code compact-h2 [DATABASE]}: shrinks a stopped server's H2 file with H2's own {@code SHUTDOWN COMPACT}, which
- * copies the live data into a fresh file. The file of a server that runs with {@code WRITE_DELAY=0} only grows
- * (README, Durability); this is how an operator takes the space back. DATABASE is the file without
+ * copies the live data into a fresh file. A busy server's file grows faster than its data (README, Durability);
+ * this is how an operator takes the space back. DATABASE is the file without
  * {@code .mv.db} (default {@code ./data/resistance-cds}, the server's default). H2 refuses while another process,
  * such as the server, has the file open, so a running server's data is never touched.
  */

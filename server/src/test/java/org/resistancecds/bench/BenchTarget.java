@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.springframework.util.FileSystemUtils;
 
@@ -102,6 +103,12 @@ final class BenchTarget implements AutoCloseable {
             return Double.NaN;
         }
         return Double.NaN;
+    }
+
+    /** Bytes of the server's default H2 database file, or empty when it has none (PostgreSQL). */
+    OptionalLong h2FileBytes() throws IOException {
+        Path file = workDir == null ? null : workDir.resolve("data/resistance-cds.mv.db");
+        return file != null && Files.exists(file) ? OptionalLong.of(Files.size(file)) : OptionalLong.empty();
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -186,8 +187,9 @@ public final class BenchmarkHarness {
                 servers.put(mode, target);
             }
             List<BenchTarget> all = List.copyOf(servers.values());
+            long stored = 0;
             for (BenchTarget target : all) {
-                load(target, settings.ingestWarmup, "warm-up");
+                stored = load(target, settings.ingestWarmup, "warm-up").summary.resources();
                 awaitReevaluated(all);
             }
             Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -209,6 +211,7 @@ public final class BenchmarkHarness {
                     rates.get(mode).add(summary.resourcesPerSecond());
                     resources = summary.resources();
                 }
+                stored += resources;
             }
             String note = String.format(Locale.ROOT, "%d patients (about %,d resources) per repeat, %d clients, "
                     + "transactions of one patient, after %,d patients of warm-up; the modes take turns",
@@ -218,6 +221,15 @@ public final class BenchmarkHarness {
             // Still-compiling servers measure the JIT as much as the server: this says how warm they were.
             compiling.forEach((mode, list) -> report.add(GROUP_INGEST, "ingest, " + database + ", validation " + mode
                     + ": JIT compiler busy during the load", "% of a core", list, "jvm.compilation.time"));
+            for (String mode : modes) {
+                OptionalLong bytes = servers.get(mode).h2FileBytes();
+                if (bytes.isPresent()) {
+                    // The file only grows while loading (README, Durability): its size per stored resource.
+                    report.add(GROUP_INGEST, "ingest, " + database + ", validation " + mode
+                            + ": database file per stored resource", "KB", List.of(bytes.getAsLong() / 1024.0 / stored),
+                            String.format(Locale.ROOT, "after all loads, about %,d cohort resources", stored));
+                }
+            }
             List<Double> off = rates.get("off");
             for (String mode : modes) {
                 if (mode.equals("off")) {

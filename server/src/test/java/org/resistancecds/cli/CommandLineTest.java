@@ -130,7 +130,7 @@ class CommandLineTest {
     @Test
     void compactH2ShrinksAFileThatSmallDurableCommitsGrewAndKeepsItsData(@TempDir Path temp) throws Exception {
         String database = temp.resolve("grown").toString();
-        // As the server writes: WRITE_DELAY=0, one small commit after another (3,000 one-row updates).
+        // One small commit after another, each written to the file at once (WRITE_DELAY=0; 3,000 one-row updates).
         // MAX_COMPACT_TIME=0: no compaction when this closes, as a large file gets none in H2's 200 ms at close.
         try (Connection connection = DriverManager.getConnection(
                         "jdbc:h2:" + database + ";WRITE_DELAY=0;MAX_COMPACT_TIME=0", "sa", "");

@@ -21,7 +21,7 @@ class FileDatabaseRestartIT {
     @Test
     void dataSurvivesRestartAndContentIsNotDuplicated() {
         Map<String, Object> settings = Map.of(
-                "spring.datasource.url", "jdbc:h2:retry:" + dataDir.resolve("db") + ";WRITE_DELAY=0",
+                "spring.datasource.url", "jdbc:h2:retry:" + dataDir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE",
                 "resistance.content.load-examples", "true");
         IdType patientId;
         String contentVersion;

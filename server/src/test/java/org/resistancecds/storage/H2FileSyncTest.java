@@ -1,0 +1,80 @@
+package org.resistancecds.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class H2FileSyncTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void takesChargeOfAnEmbeddedFileDatabaseAndLeavesAnInMemoryOneAlone() throws Exception {
+        JdbcDataSource file = dataSource("jdbc:h2:" + temp.resolve("db"));
+        try (Connection open = file.getConnection()) {
+            H2FileSync sync = new H2FileSync(file);
+            sync.afterPropertiesSet();
+            assertThat(sync.active()).isTrue();
+            MVStore store = H2CommitFlusher.delayedStoreOf(open).orElseThrow();
+            assertThat(store.getRetentionTime()).isEqualTo((int) H2FileSync.RETENTION.toMillis());
+            sync.destroy();
+        }
+        H2FileSync memory = new H2FileSync(dataSource("jdbc:h2:mem:sync"));
+        memory.afterPropertiesSet();
+        assertThat(memory.active()).isFalse();
+        memory.destroy();
+    }
+
+    /**
+     * The same stream of small commits, each in the file before the next: H2 writing on commit (no background
+     * writer); written through by the flusher with H2's 45 s retention; and written through with this class forcing
+     * the file and shortening the retention (both scaled down here, to 20 ms and 60 ms, so the test is short).
+     */
+    @Test
+    void shortRetentionKeepsAFileOfWrittenThroughCommitsSmall() throws Exception {
+        long onCommit = fileSizeAfterSmallCommits("oncommit", ";WRITE_DELAY=0", false);
+        long writtenThrough = fileSizeAfterSmallCommits("through", "", false);
+        long synced = fileSizeAfterSmallCommits("synced", "", true);
+        System.out.printf("file after 3,000 small commits: %,d bytes written on commit, %,d written through, "
+                + "%,d written through with short retention%n", onCommit, writtenThrough, synced);
+        assertThat(synced).isLessThan(writtenThrough / 3).isLessThan(onCommit / 3);
+    }
+
+    private long fileSizeAfterSmallCommits(String name, String settings, boolean synced) throws Exception {
+        JdbcDataSource dataSource = dataSource("jdbc:h2:" + temp.resolve(name) + settings + ";MAX_COMPACT_TIME=0");
+        H2FileSync sync = new H2FileSync(dataSource, Duration.ofMillis(20), Duration.ofMillis(60));
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            if (synced) {
+                sync.afterPropertiesSet();
+            }
+            MVStore store = H2CommitFlusher.delayedStoreOf(connection).orElse(null);
+            statement.execute("create table t(id int primary key, v varchar(200))");
+            statement.execute("insert into t select x, repeat('x', 200) from system_range(1, 2000)");
+            for (int i = 0; i < 3000; i++) {
+                statement.executeUpdate("update t set v = '" + i + "' where id = " + (1 + (i * 7919) % 2000));
+                if (store != null) {
+                    H2CommitFlusher.flush(store);
+                }
+            }
+        } finally {
+            sync.destroy();
+        }
+        return Files.size(temp.resolve(name + ".mv.db"));
+    }
+
+    private static JdbcDataSource dataSource(String url) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+}
