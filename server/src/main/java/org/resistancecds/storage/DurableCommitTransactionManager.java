@@ -5,21 +5,18 @@ import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.h2.mvstore.MVStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The JPA transaction manager, plus: on an embedded H2 file database, a transaction that may have written returns
  * from its commit only once its changes are in the file (see {@link H2CommitFlusher}). Other databases commit as
- * usual.
+ * usual. When the write fails (a full disk, say) the commit fails too: nothing is acknowledged that may be lost.
  */
 public class DurableCommitTransactionManager extends JpaTransactionManager {
-
-    private static final Logger log = LoggerFactory.getLogger(DurableCommitTransactionManager.class);
 
     public DurableCommitTransactionManager(EntityManagerFactory entityManagerFactory) {
         super(entityManagerFactory);
@@ -30,7 +27,7 @@ public class DurableCommitTransactionManager extends JpaTransactionManager {
         // Found before the commit: Hibernate may hand its connection back as part of committing.
         Optional<MVStore> store = status.isReadOnly() ? Optional.empty() : delayedH2Store();
         super.doCommit(status);
-        store.ifPresent(this::flush);
+        store.ifPresent(DurableCommitTransactionManager::flush);
     }
 
     private Optional<MVStore> delayedH2Store() {
@@ -41,19 +38,17 @@ public class DurableCommitTransactionManager extends JpaTransactionManager {
         }
         try {
             return H2CommitFlusher.delayedStoreOf(holder.getConnection());
-        } catch (SQLException | RuntimeException e) {
-            log.warn("Could not reach the H2 store to write this commit through; H2 writes it within its write delay",
-                    e);
-            return Optional.empty();
+        } catch (SQLException e) {
+            // Not a TransactionException, so Spring rolls the transaction back.
+            throw new IllegalStateException("Could not reach the H2 store to make this commit durable", e);
         }
     }
 
-    private void flush(MVStore store) {
+    private static void flush(MVStore store) {
         try {
             H2CommitFlusher.flush(store);
         } catch (RuntimeException e) {
-            // The transaction is committed; failing the request now would report a stored write as failed.
-            log.error("Committed, but writing the commit to the H2 file failed; H2 retries within its write delay", e);
+            throw new TransactionSystemException("Committed in memory, but the H2 file could not be written", e);
         }
     }
 }
