@@ -4,7 +4,6 @@ import jakarta.persistence.EntityManagerFactory;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.h2.mvstore.MVStore;
 import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
@@ -25,28 +24,28 @@ public class DurableCommitTransactionManager extends JpaTransactionManager {
     @Override
     protected void doCommit(DefaultTransactionStatus status) {
         // Found before the commit: Hibernate may hand its connection back as part of committing.
-        Optional<MVStore> store = status.isReadOnly() ? Optional.empty() : delayedH2Store();
+        Optional<H2CommitFlusher> flusher = status.isReadOnly() ? Optional.empty() : h2Flusher();
         super.doCommit(status);
-        store.ifPresent(DurableCommitTransactionManager::flush);
+        flusher.ifPresent(DurableCommitTransactionManager::flush);
     }
 
-    private Optional<MVStore> delayedH2Store() {
+    private Optional<H2CommitFlusher> h2Flusher() {
         DataSource dataSource = getDataSource();
         if (dataSource == null
                 || !(TransactionSynchronizationManager.getResource(dataSource) instanceof ConnectionHolder holder)) {
             return Optional.empty();
         }
         try {
-            return H2CommitFlusher.delayedStoreOf(holder.getConnection());
+            return H2CommitFlusher.beforeCommit(holder.getConnection());
         } catch (SQLException e) {
             // Not a TransactionException, so Spring rolls the transaction back.
             throw new IllegalStateException("Could not reach the H2 store to make this commit durable", e);
         }
     }
 
-    private static void flush(MVStore store) {
+    private static void flush(H2CommitFlusher flusher) {
         try {
-            H2CommitFlusher.flush(store);
+            flusher.afterCommit();
         } catch (RuntimeException e) {
             throw new TransactionSystemException("Committed in memory, but the H2 file could not be written", e);
         }

@@ -6,18 +6,44 @@ import java.util.Optional;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.tx.Transaction;
 
 /**
- * Writes an embedded H2 database's committed changes to its file before the commit is acknowledged.
+ * Writes the changes of one committed transaction of an embedded H2 database to its file before the commit is
+ * acknowledged.
  *
- * <p>Why not H2's {@code WRITE_DELAY=0}, which does the same: with it H2 starts no background writer, and that
- * thread is the one that rewrites half-empty chunks and reuses their space, so the file grew without bound (about
- * 60 KB per stored resource). With a write delay the background writer runs, and a commit is made durable here
- * instead. One store call writes every change committed so far, so concurrent commits share one chunk.
+ * <p>Why not H2's {@code WRITE_DELAY=0}, which does the same for every commit: with it H2 starts no background
+ * writer, and that thread is the one that rewrites half-empty chunks and reuses their space, so the file grew
+ * without bound (about 60 KB per stored resource). With a write delay the background writer runs, and a commit is
+ * made durable here instead: only a transaction that changed something, and one store call writes every change
+ * committed so far, so concurrent commits share one chunk.
  */
 public final class H2CommitFlusher {
 
-    private H2CommitFlusher() {
+    private final MVStore store;
+    private final Transaction transaction;
+
+    private H2CommitFlusher(MVStore store, Transaction transaction) {
+        this.store = store;
+        this.transaction = transaction;
+    }
+
+    /**
+     * Taken just before a commit on this connection (the transaction being committed is the session's current
+     * one); empty unless the connection is to an embedded H2 file whose writes H2 delays.
+     */
+    public static Optional<H2CommitFlusher> beforeCommit(Connection connection) throws SQLException {
+        return sessionOf(connection)
+                .filter(session -> isDelayedFile(store(session)))
+                .map(session -> new H2CommitFlusher(store(session), session.getTransaction()));
+    }
+
+    /** After the commit: writes the store if the transaction changed anything, and returns once it is written. */
+    public void afterCommit() {
+        // Waits for a store already under way, which may hold these changes; writes nothing if nothing is left.
+        if (transaction.hasChanges()) {
+            store.commit();
+        }
     }
 
     /**
@@ -25,20 +51,22 @@ public final class H2CommitFlusher {
      * database, for in-memory H2 and for H2 running with {@code WRITE_DELAY=0} (which already writes on commit).
      */
     public static Optional<MVStore> delayedStoreOf(Connection connection) throws SQLException {
-        if (!connection.isWrapperFor(JdbcConnection.class)
-                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
-            return Optional.empty();
-        }
-        MVStore store = session.getDatabase().getStore().getMvStore();
-        boolean delayed = store.getFileStore() != null && store.getAutoCommitDelay() > 0;
-        return delayed ? Optional.of(store) : Optional.empty();
+        return sessionOf(connection).map(H2CommitFlusher::store).filter(H2CommitFlusher::isDelayedFile);
     }
 
-    /**
-     * Writes whatever is committed and not yet in the file. Waits for a write already under way, which may hold
-     * the caller's changes; returns at once when there is nothing left to write.
-     */
-    public static void flush(MVStore store) {
-        store.commit();
+    private static Optional<SessionLocal> sessionOf(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(JdbcConnection.class)
+                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+            return Optional.of(session);
+        }
+        return Optional.empty();
+    }
+
+    private static MVStore store(SessionLocal session) {
+        return session.getDatabase().getStore().getMvStore();
+    }
+
+    private static boolean isDelayedFile(MVStore store) {
+        return store.getFileStore() != null && store.getAutoCommitDelay() > 0;
     }
 }
