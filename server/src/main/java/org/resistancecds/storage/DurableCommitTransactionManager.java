@@ -11,7 +11,7 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The JPA transaction manager, plus: on an embedded H2 file database, a transaction that may have written returns
+ * The JPA transaction manager, plus: on an embedded H2 file database, a transaction that changed something returns
  * from its commit only once its changes are in the file (see {@link H2CommitFlusher}). Other databases commit as
  * usual. When the write fails (a full disk, say) the commit fails too: nothing is acknowledged that may be lost.
  */

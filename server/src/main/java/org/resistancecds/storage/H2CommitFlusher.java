@@ -17,6 +17,10 @@ import org.h2.mvstore.tx.Transaction;
  * without bound (about 60 KB per stored resource). With a write delay the background writer runs, and a commit is
  * made durable here instead: only a transaction that changed something, and one store call writes every change
  * committed so far, so concurrent commits share one chunk.
+ *
+ * <p>It reaches into H2's engine ({@code SessionLocal}, the MVStore and its transaction), which is not public API:
+ * H2's version is pinned by Spring Boot's dependency management, and {@code H2CommitFlusherTest} and
+ * {@code CrashDurabilityIT} fail if an upgrade changes what is relied on here.
  */
 public final class H2CommitFlusher {
 
