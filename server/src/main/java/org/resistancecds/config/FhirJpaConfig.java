@@ -31,6 +31,7 @@ import ca.uhn.fhir.jpa.util.ResourceCountCache;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.SQLException;
 import java.util.Map;
@@ -83,8 +84,8 @@ public class FhirJpaConfig {
 
     /** Forces an embedded H2 file to disk every second so H2 can reuse its space sooner; idle on other databases. */
     @Bean
-    public H2FileSync h2FileSync(DataSource dataSource) {
-        return new H2FileSync(dataSource);
+    public H2FileSync h2FileSync(DataSource dataSource, MeterRegistry registry) {
+        return new H2FileSync(dataSource, registry);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package org.resistancecds.storage;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -33,6 +35,7 @@ public class H2FileSync implements InitializingBean, DisposableBean {
     static final Duration RETENTION = Duration.ofSeconds(3);
 
     private final DataSource dataSource;
+    private final MeterRegistry registry;
     private final Duration syncInterval;
     private final Duration retention;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -42,12 +45,13 @@ public class H2FileSync implements InitializingBean, DisposableBean {
     });
     private volatile MVStore store;
 
-    public H2FileSync(DataSource dataSource) {
-        this(dataSource, SYNC_INTERVAL, RETENTION);
+    public H2FileSync(DataSource dataSource, MeterRegistry registry) {
+        this(dataSource, registry, SYNC_INTERVAL, RETENTION);
     }
 
-    H2FileSync(DataSource dataSource, Duration syncInterval, Duration retention) {
+    H2FileSync(DataSource dataSource, MeterRegistry registry, Duration syncInterval, Duration retention) {
         this.dataSource = dataSource;
+        this.registry = registry;
         this.syncInterval = syncInterval;
         this.retention = retention;
     }
@@ -62,6 +66,12 @@ public class H2FileSync implements InitializingBean, DisposableBean {
         store.setRetentionTime((int) retention.toMillis());
         long millis = syncInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::syncSafely, millis, millis, TimeUnit.MILLISECONDS);
+        // The file grows faster than its data while the server writes (README, Durability): let operators watch it.
+        Gauge.builder("resistance.h2.file.size", this, sync -> sync.store.getFileStore().size())
+                .baseUnit("bytes").description("Size of the H2 database file").register(registry);
+        Gauge.builder("resistance.h2.chunks.live", this, sync -> sync.store.getFileStore().getChunksFillRate())
+                .baseUnit("percent").description("Share of the H2 file's chunk space holding live data")
+                .register(registry);
         log.info("H2 file database: each commit is written through before it is acknowledged, the file is forced to "
                 + "disk every {} ms, dead chunks are reused after {} ms", millis, retention.toMillis());
     }

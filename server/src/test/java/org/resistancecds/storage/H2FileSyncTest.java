@@ -2,6 +2,7 @@ package org.resistancecds.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,17 +21,24 @@ class H2FileSyncTest {
     @Test
     void takesChargeOfAnEmbeddedFileDatabaseAndLeavesAnInMemoryOneAlone() throws Exception {
         JdbcDataSource file = dataSource("jdbc:h2:" + temp.resolve("db"));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Connection open = file.getConnection()) {
-            H2FileSync sync = new H2FileSync(file);
+            H2FileSync sync = new H2FileSync(file, registry);
             sync.afterPropertiesSet();
             assertThat(sync.active()).isTrue();
             MVStore store = H2CommitFlusher.delayedStoreOf(open).orElseThrow();
             assertThat(store.getRetentionTime()).isEqualTo((int) H2FileSync.RETENTION.toMillis());
+            store.commit();
+            assertThat(registry.get("resistance.h2.file.size").gauge().value())
+                    .isEqualTo((double) Files.size(temp.resolve("db.mv.db")));
+            assertThat(registry.get("resistance.h2.chunks.live").gauge().value()).isBetween(1.0, 100.0);
             sync.destroy();
         }
-        H2FileSync memory = new H2FileSync(dataSource("jdbc:h2:mem:sync"));
+        SimpleMeterRegistry memoryRegistry = new SimpleMeterRegistry();
+        H2FileSync memory = new H2FileSync(dataSource("jdbc:h2:mem:sync"), memoryRegistry);
         memory.afterPropertiesSet();
         assertThat(memory.active()).isFalse();
+        assertThat(memoryRegistry.getMeters()).isEmpty();
         memory.destroy();
     }
 
@@ -51,7 +59,8 @@ class H2FileSyncTest {
 
     private long fileSizeAfterSmallCommits(String name, String settings, boolean synced) throws Exception {
         JdbcDataSource dataSource = dataSource("jdbc:h2:" + temp.resolve(name) + settings + ";MAX_COMPACT_TIME=0");
-        H2FileSync sync = new H2FileSync(dataSource, Duration.ofMillis(20), Duration.ofMillis(60));
+        H2FileSync sync =
+                new H2FileSync(dataSource, new SimpleMeterRegistry(), Duration.ofMillis(20), Duration.ofMillis(60));
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             if (synced) {
                 sync.afterPropertiesSet();
