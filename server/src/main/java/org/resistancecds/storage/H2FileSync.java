@@ -62,8 +62,7 @@ public class H2FileSync implements InitializingBean, DisposableBean {
         if (found.isEmpty()) {
             return;
         }
-        store = found.get();
-        store.setRetentionTime((int) retention.toMillis());
+        adopt(found.get());
         long millis = syncInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::syncSafely, millis, millis, TimeUnit.MILLISECONDS);
         // The file grows faster than its data while the server writes (README, Durability): let operators watch it.
@@ -85,18 +84,20 @@ public class H2FileSync implements InitializingBean, DisposableBean {
         try {
             if (store.isClosed()) {
                 // H2 reopened the database (e.g. after every pooled connection closed): follow the new store.
-                store = currentStore().orElse(store);
-                store.setRetentionTime((int) retention.toMillis());
+                currentStore().ifPresent(this::adopt);
             }
             if (!store.isClosed()) {
                 store.sync();
-                if (System.getProperty("h2compact") != null) { String[] c = System.getProperty("h2compact").split(","); store.compact(Integer.parseInt(c[0]), Integer.parseInt(c[1]) << 20); }
-                if (System.getProperty("h2stats") != null) log.info("STATS file {} MB fill {} chunks fill {}", store.getFileStore().size() >> 20, store.getFillRate(), store.getFileStore().getChunksFillRate());
             }
         } catch (SQLException | RuntimeException e) {
             // Keep going: one failed force is retried a second later, and H2's own file is unaffected.
             log.warn("Could not force the H2 file to disk: {}", e.toString());
         }
+    }
+
+    private void adopt(MVStore found) {
+        found.setRetentionTime((int) retention.toMillis());
+        store = found;
     }
 
     private Optional<MVStore> currentStore() throws SQLException {

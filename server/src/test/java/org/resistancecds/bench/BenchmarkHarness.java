@@ -224,7 +224,8 @@ public final class BenchmarkHarness {
             for (String mode : modes) {
                 OptionalLong bytes = servers.get(mode).h2FileBytes();
                 if (bytes.isPresent()) {
-                    // The file only grows while loading (README, Durability): its size per stored resource.
+                    // H2's file grows faster than its data while loading (README, Durability): its size per
+                    // stored resource.
                     report.add(GROUP_INGEST, "ingest, " + database + ", validation " + mode
                             + ": database file per stored resource", "KB", List.of(bytes.getAsLong() / 1024.0 / stored),
                             String.format(Locale.ROOT, "after all loads, about %,d cohort resources", stored));
