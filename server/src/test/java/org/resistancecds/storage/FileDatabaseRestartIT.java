@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.StandaloneServer;
 
-/** The default file H2 database keeps data across a restart; content and examples install idempotently. */
+/**
+ * The default file H2 database keeps data across a restart; content and examples install idempotently; neither
+ * start leaves failed statements in H2's trace file.
+ */
 class FileDatabaseRestartIT {
 
     @TempDir
@@ -45,6 +48,17 @@ class FileDatabaseRestartIT {
             assertThat(second.fhirClient().read().resource(Patient.class).withId("nsclc-ar-01").execute()
                     .getIdElement().getVersionIdPart()).isEqualTo("1");
             assertThat(mechanisms.getMeta().getVersionId()).isEqualTo(contentVersion);
+        }
+        // H2 writes this file only when a statement fails: two starts and a stop must not have made one.
+        Path trace = dataDir.resolve("db.trace.db");
+        assertThat(trace).as(() -> "H2 trace file:\n" + firstLines(trace)).doesNotExist();
+    }
+
+    private static String firstLines(Path file) {
+        try (var lines = Files.lines(file)) {
+            return String.join("\n", lines.limit(150).toList());
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 }
