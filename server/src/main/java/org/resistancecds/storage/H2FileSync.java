@@ -72,7 +72,8 @@ public class H2FileSync implements InitializingBean, DisposableBean {
                 .baseUnit("percent").description("Share of the H2 file's chunk space holding live data")
                 .register(registry);
         log.info("H2 file database: each commit is written through before it is acknowledged, the file is forced to "
-                + "disk every {} ms, dead chunks are reused after {} ms", millis, retention.toMillis());
+                + "disk every {} ms, dead chunks are reused after {} ms; compaction on close: {} ms (h2.maxCompactTime)",
+                millis, retention.toMillis(), H2CloseCompaction.setting());
     }
 
     /** True while this database gets the treatment (an embedded H2 file with a write delay). */
