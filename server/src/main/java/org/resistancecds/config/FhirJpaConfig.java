@@ -42,6 +42,7 @@ import org.resistancecds.storage.H2FileSync;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -82,10 +83,13 @@ public class FhirJpaConfig {
         return new SubscriptionSettings();
     }
 
-    /** Forces an embedded H2 file to disk every second so H2 can reuse its space sooner; idle on other databases. */
+    /**
+     * Forces an embedded H2 file to disk every second so H2 can reuse its space sooner, and reports the server broken
+     * if H2 gives up on its file; idle on other databases.
+     */
     @Bean
-    public H2FileSync h2FileSync(DataSource dataSource, MeterRegistry registry) {
-        return new H2FileSync(dataSource, registry);
+    public H2FileSync h2FileSync(DataSource dataSource, MeterRegistry registry, ApplicationEventPublisher events) {
+        return new H2FileSync(dataSource, registry, events);
     }
 
     @Bean

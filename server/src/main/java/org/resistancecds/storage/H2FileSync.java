@@ -11,10 +11,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * On an embedded H2 file database: forces the file to disk every second and lets H2 reuse the space of dead
@@ -26,6 +31,11 @@ import org.springframework.beans.factory.InitializingBean;
  * commit leaves a chunk, and 45 seconds' worth of them, rewritten only once they expire, made the file several times
  * larger than its data. Forcing the file every second brings that horizon down to one second, so three seconds of
  * retention keep the same protection.
+ *
+ * <p>It also watches for H2 giving up on its file (a write failed, on a full disk say): H2 then closes the database
+ * and every later request fails. Reopening it in this process would leave HAPI's caches and id blocks ahead of what
+ * the file holds, so the server instead reports itself broken (liveness and readiness down) for a restart, which
+ * finds every acknowledged write in the file.
  */
 public class H2FileSync implements InitializingBean, DisposableBean {
 
@@ -36,6 +46,7 @@ public class H2FileSync implements InitializingBean, DisposableBean {
 
     private final DataSource dataSource;
     private final MeterRegistry registry;
+    private final ApplicationEventPublisher events;
     private final Duration syncInterval;
     private final Duration retention;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -45,13 +56,15 @@ public class H2FileSync implements InitializingBean, DisposableBean {
     });
     private volatile MVStore store;
 
-    public H2FileSync(DataSource dataSource, MeterRegistry registry) {
-        this(dataSource, registry, SYNC_INTERVAL, RETENTION);
+    public H2FileSync(DataSource dataSource, MeterRegistry registry, ApplicationEventPublisher events) {
+        this(dataSource, registry, events, SYNC_INTERVAL, RETENTION);
     }
 
-    H2FileSync(DataSource dataSource, MeterRegistry registry, Duration syncInterval, Duration retention) {
+    H2FileSync(DataSource dataSource, MeterRegistry registry, ApplicationEventPublisher events, Duration syncInterval,
+            Duration retention) {
         this.dataSource = dataSource;
         this.registry = registry;
+        this.events = events;
         this.syncInterval = syncInterval;
         this.retention = retention;
     }
@@ -82,6 +95,11 @@ public class H2FileSync implements InitializingBean, DisposableBean {
     }
 
     private void syncSafely() {
+        MVStoreException failure = store.getPanicException();
+        if (failure != null) {
+            reportBroken(failure);
+            return;
+        }
         try {
             if (store.isClosed()) {
                 // H2 reopened the database (e.g. after every pooled connection closed): follow the new store.
@@ -94,6 +112,15 @@ public class H2FileSync implements InitializingBean, DisposableBean {
             // Keep going: one failed force is retried a second later, and H2's own file is unaffected.
             log.warn("Could not force the H2 file to disk: {}", e.toString());
         }
+    }
+
+    private void reportBroken(MVStoreException failure) {
+        log.error("H2 could not write its file and closed the database ({}). Every request that needs the database "
+                + "now fails; the server reports itself broken (liveness and readiness down). Fix the cause (free disk "
+                + "space) and restart it: every acknowledged write is in the file.", failure.getMessage());
+        AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        scheduler.shutdown();
     }
 
     private void adopt(MVStore found) {
