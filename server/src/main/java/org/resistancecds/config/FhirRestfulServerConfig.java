@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -64,6 +65,17 @@ public class FhirRestfulServerConfig {
                 new RequestBodyLimitFilter(fhirContext, limits.maxRequestBody().toBytes()));
         registration.addUrlPatterns(FHIR_PATH + "/*", "/cds-services/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** Outermost of ours: a server that declared itself broken answers 503 before anything else runs. */
+    @Bean
+    public FilterRegistrationBean<BrokenStateFilter> brokenState(
+            FhirContext fhirContext, ApplicationAvailability availability) {
+        FilterRegistrationBean<BrokenStateFilter> registration =
+                new FilterRegistrationBean<>(new BrokenStateFilter(fhirContext, availability));
+        registration.addUrlPatterns(FHIR_PATH + "/*", "/cds-services/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         return registration;
     }
 

@@ -21,7 +21,8 @@ import org.resistancecds.StandaloneServer;
 
 /**
  * When the H2 file cannot take a write (a full disk), the write is not acknowledged: the client gets a server
- * error, the server reports itself broken (liveness down) so that it is restarted, and after a restart the database
+ * error, the server reports itself broken (liveness down, 503 to every FHIR request) so that it is restarted, and
+ * after a restart the database
  * holds what was acknowledged before and nothing of the refused write.
  */
 class FullDiskIT {
@@ -55,6 +56,11 @@ class FullDiskIT {
             // Freeing the space does not bring the closed database back in this process: it asks for a restart.
             String liveness = server.fhirBase().replace("/fhir", "/actuator/health/liveness");
             assertThat(statusWithin(liveness, 503, Duration.ofSeconds(10))).isEqualTo(503);
+            BaseServerResponseException read = catchThrowableOfType(
+                    () -> server.fhirClient().read().resource(Patient.class).withId(kept).execute(),
+                    BaseServerResponseException.class);
+            assertThat(read.getStatusCode()).isEqualTo(503);
+            assertThat(read.getResponseBody()).contains("OperationOutcome", "restart");
         }
 
         try (StandaloneServer restarted = StandaloneServer.start(
