@@ -115,8 +115,8 @@ public class H2FileSync implements InitializingBean, DisposableBean {
     }
 
     private void reportBroken(MVStoreException failure) {
-        log.error("H2 could not write its file and closed the database ({}). Every request that needs the database "
-                + "now fails; the server reports itself broken (liveness and readiness down). Fix the cause (free disk "
+        log.error("H2 could not write its file and closed the database ({}). The server now reports itself broken: "
+                + "liveness and readiness down, FHIR and CDS requests answered with 503. Fix the cause (free disk "
                 + "space) and restart it: every acknowledged write is in the file.", failure.getMessage());
         AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
