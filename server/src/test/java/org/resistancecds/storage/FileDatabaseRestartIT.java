@@ -2,6 +2,7 @@ package org.resistancecds.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -57,7 +58,7 @@ class FileDatabaseRestartIT {
     private static String firstLines(Path file) {
         try (var lines = Files.lines(file)) {
             return String.join("\n", lines.limit(150).toList());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }

@@ -22,8 +22,7 @@ import org.resistancecds.StandaloneServer;
 /**
  * When the H2 file cannot take a write (a full disk), the write is not acknowledged: the client gets a server
  * error, the server reports itself broken (liveness down, 503 to every FHIR request) so that it is restarted, and
- * after a restart the database
- * holds what was acknowledged before and nothing of the refused write.
+ * after a restart the database holds what was acknowledged before and nothing of the refused write.
  */
 class FullDiskIT {
 
