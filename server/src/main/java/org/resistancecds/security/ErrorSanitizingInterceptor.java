@@ -7,6 +7,9 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,11 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps server faults' internals (exception text, SQL, class names) out of FHIR responses: a 5xx is answered
  * with a generic message and an incident id, and the full exception is logged under that id. Client errors
- * (4xx) keep their messages, which say what was wrong with the request.
+ * (4xx) keep their messages, which say what was wrong with the request. A lost database connection is a 503 with
+ * a Retry-After: the client may try again, and the server recovers by itself once the database is back.
  */
 public class ErrorSanitizingInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorSanitizingInterceptor.class);
+    private static final String RETRY_AFTER_SECONDS = "5";
+    private static final String POOL_CLOSED_CONNECTION = "Connection is closed";
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitize(RequestDetails request, Throwable failure) {
@@ -29,13 +35,45 @@ public class ErrorSanitizingInterceptor {
         if (failure instanceof DataFormatException unreadable) {
             return new InvalidRequestException(unreadable.getMessage());
         }
-        int status = failure instanceof BaseServerResponseException answer ? answer.getStatusCode() : 500;
         String incident = UUID.randomUUID().toString();
+        if (lostTheDatabase(failure)) {
+            log.error("FHIR request {} {} failed with 503: the database is unreachable (incident {})",
+                    request.getRequestType(), request.getRequestPath(), incident, failure);
+            BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503,
+                    "The server cannot reach its database at the moment. Retry later; if this was a write, read the "
+                            + "resource first, as it may have been stored before the connection was lost. Incident "
+                            + incident + " is in the server log.");
+            unavailable.addResponseHeader("Retry-After", RETRY_AFTER_SECONDS);
+            return unavailable;
+        }
+        int status = failure instanceof BaseServerResponseException answer ? answer.getStatusCode() : 500;
         log.error("FHIR request {} {} failed with {} (incident {})",
                 request.getRequestType(), request.getRequestPath(), status, incident, failure);
         InternalErrorException generic = new InternalErrorException(
                 "The server failed while answering this request. Incident " + incident
                         + " is in the server log with the details.");
         return generic;
+    }
+
+    /**
+     * A connection failure anywhere in the chain: SQLSTATE class 08 (the standard's "connection exception"), no
+     * connection to be had from the pool in time, or the pool's "Connection is closed", which is what a request sees
+     * when the pool dropped its connection on such a failure and the rollback then finds it gone (the rollback's
+     * exception replaces the first one).
+     */
+    static boolean lostTheDatabase(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || POOL_CLOSED_CONNECTION.equals(sql.getMessage()))) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 }

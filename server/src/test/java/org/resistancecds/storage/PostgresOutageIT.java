@@ -1,0 +1,68 @@
+package org.resistancecds.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resistancecds.StandaloneServer;
+
+/**
+ * PostgreSQL goes away and comes back: meanwhile requests get 503 with an OperationOutcome and a Retry-After, not a
+ * 500; afterwards the server serves again by itself, without a restart.
+ */
+class PostgresOutageIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void answers503WhileTheDatabaseIsDownAndRecoversWhenItIsBack() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        EmbeddedPostgres.Builder database =
+                EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port);
+        EmbeddedPostgres postgres = database.start();
+        try (StandaloneServer server = StandaloneServer.start(
+                Map.of(
+                        "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
+                        "spring.datasource.username", "postgres",
+                        "spring.datasource.password", "",
+                        "spring.datasource.hikari.connection-timeout", "3000"),
+                "postgres")) {
+            IdType id = (IdType) server.fhirClient().create().resource(patient("Outage")).execute().getId();
+
+            postgres.close();
+            HttpResponse<String> down = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient/" + id.getIdPart())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("OperationOutcome", "cannot reach its database");
+            assertThat(down.headers().firstValue("Retry-After")).hasValue("5");
+
+            postgres = database.start();
+            Patient read = server.fhirClient().read().resource(Patient.class)
+                    .withId(id.toUnqualifiedVersionless()).execute();
+            assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Outage");
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static Patient patient(String family) {
+        Patient patient = new Patient();
+        patient.addName().setFamily(family);
+        return patient;
+    }
+}
