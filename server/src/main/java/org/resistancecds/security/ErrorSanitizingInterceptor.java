@@ -70,9 +70,6 @@ public class ErrorSanitizingInterceptor {
                     || POOL_CLOSED_CONNECTION.equals(sql.getMessage()))) {
                 return true;
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return false;
     }

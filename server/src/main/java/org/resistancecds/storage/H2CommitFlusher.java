@@ -37,9 +37,8 @@ public final class H2CommitFlusher {
      * one); empty unless the connection is to an embedded H2 file whose writes H2 delays.
      */
     public static Optional<H2CommitFlusher> beforeCommit(Connection connection) throws SQLException {
-        return sessionOf(connection)
-                .filter(session -> isDelayedFile(store(session)))
-                .map(session -> new H2CommitFlusher(store(session), session.getTransaction()));
+        return sessionOf(connection).flatMap(session ->
+                delayedStoreOf(session).map(store -> new H2CommitFlusher(store, session.getTransaction())));
     }
 
     /** After the commit: writes the store if the transaction changed anything, and returns once it is written. */
@@ -55,7 +54,12 @@ public final class H2CommitFlusher {
      * database, for in-memory H2 and for H2 running with {@code WRITE_DELAY=0} (which already writes on commit).
      */
     public static Optional<MVStore> delayedStoreOf(Connection connection) throws SQLException {
-        return sessionOf(connection).map(H2CommitFlusher::store).filter(H2CommitFlusher::isDelayedFile);
+        return sessionOf(connection).flatMap(H2CommitFlusher::delayedStoreOf);
+    }
+
+    private static Optional<MVStore> delayedStoreOf(SessionLocal session) {
+        MVStore store = session.getDatabase().getStore().getMvStore();
+        return store.getFileStore() != null && store.getAutoCommitDelay() > 0 ? Optional.of(store) : Optional.empty();
     }
 
     private static Optional<SessionLocal> sessionOf(Connection connection) throws SQLException {
@@ -64,13 +68,5 @@ public final class H2CommitFlusher {
             return Optional.of(session);
         }
         return Optional.empty();
-    }
-
-    private static MVStore store(SessionLocal session) {
-        return session.getDatabase().getStore().getMvStore();
-    }
-
-    private static boolean isDelayedFile(MVStore store) {
-        return store.getFileStore() != null && store.getAutoCommitDelay() > 0;
     }
 }
