@@ -18,10 +18,14 @@ public final class CdsErrorBody {
     private CdsErrorBody() {}
 
     public static ResponseEntity<byte[]> of(FhirContext fhirContext, int status, String message) {
+        return withStatus(status).body(json(fhirContext, status, message));
+    }
+
+    /** The status and headers every error answer has, for a caller that adds its own (Retry-After, say). */
+    public static ResponseEntity.BodyBuilder withStatus(int status) {
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(json(fhirContext, status, message));
+                .header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     public static byte[] json(FhirContext fhirContext, int status, String message) {

@@ -1,15 +1,18 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.resistancecds.storage.DatabaseUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Maps failures of the CDS endpoints to the status the CDS Hooks specification names, with an OperationOutcome
- * body. Anything unexpected is logged here and answered with a 500 that carries no internals.
+ * body. A lost database is a 503 with a Retry-After, as on the FHIR endpoints; anything else unexpected is logged
+ * here and answered with a 500 that carries no internals.
  */
 @RestControllerAdvice(assignableTypes = CdsHooksController.class)
 public class CdsExceptionHandler {
@@ -34,6 +37,13 @@ public class CdsExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<byte[]> unexpected(Exception e) {
+        if (DatabaseUnreachable.causedBy(e)) {
+            log.error("CDS call failed with 503: the database is unreachable", e);
+            return CdsErrorBody.withStatus(503)
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseUnreachable.RETRY_AFTER_SECONDS)
+                    .body(CdsErrorBody.json(fhirContext, 503, "The CDS service cannot reach its database at the "
+                            + "moment; no cards were produced. Retry later."));
+        }
         log.error("CDS call failed unexpectedly", e);
         return CdsErrorBody.of(fhirContext, 500,
                 "The CDS service failed while answering; no cards were produced. The server log has the details.");

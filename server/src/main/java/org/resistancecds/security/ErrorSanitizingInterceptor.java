@@ -8,9 +8,8 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
+import org.resistancecds.storage.DatabaseUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +22,6 @@ import org.slf4j.LoggerFactory;
 public class ErrorSanitizingInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorSanitizingInterceptor.class);
-    private static final String RETRY_AFTER_SECONDS = "5";
-    private static final String POOL_CLOSED_CONNECTION = "Connection is closed";
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitize(RequestDetails request, Throwable failure) {
@@ -36,14 +33,14 @@ public class ErrorSanitizingInterceptor {
             return new InvalidRequestException(unreadable.getMessage());
         }
         String incident = UUID.randomUUID().toString();
-        if (lostTheDatabase(failure)) {
+        if (DatabaseUnreachable.causedBy(failure)) {
             log.error("FHIR request {} {} failed with 503: the database is unreachable (incident {})",
                     request.getRequestType(), request.getRequestPath(), incident, failure);
             BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503,
                     "The server cannot reach its database at the moment. Retry later; if this was a write, read the "
                             + "resource first, as it may have been stored before the connection was lost. Incident "
                             + incident + " is in the server log.");
-            unavailable.addResponseHeader("Retry-After", RETRY_AFTER_SECONDS);
+            unavailable.addResponseHeader("Retry-After", DatabaseUnreachable.RETRY_AFTER_SECONDS);
             return unavailable;
         }
         int status = failure instanceof BaseServerResponseException answer ? answer.getStatusCode() : 500;
@@ -53,24 +50,5 @@ public class ErrorSanitizingInterceptor {
                 "The server failed while answering this request. Incident " + incident
                         + " is in the server log with the details.");
         return generic;
-    }
-
-    /**
-     * A connection failure anywhere in the chain: SQLSTATE class 08 (the standard's "connection exception"), no
-     * connection to be had from the pool in time, or the pool's "Connection is closed", which is what a request sees
-     * when the pool dropped its connection on such a failure and the rollback then finds it gone (the rollback's
-     * exception replaces the first one).
-     */
-    static boolean lostTheDatabase(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
-                    || POOL_CLOSED_CONNECTION.equals(sql.getMessage()))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.StandaloneServer;
 
 /**
- * PostgreSQL goes away and comes back: meanwhile requests get 503 with an OperationOutcome and a Retry-After, not a
+ * PostgreSQL goes away and comes back: meanwhile FHIR and CDS requests get 503 with an OperationOutcome and a Retry-After, not a
  * 500; afterwards the server serves again by itself, without a restart.
  */
 class PostgresOutageIT {
@@ -39,7 +40,8 @@ class PostgresOutageIT {
                         "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
                         "spring.datasource.username", "postgres",
                         "spring.datasource.password", "",
-                        "spring.datasource.hikari.connection-timeout", "3000"),
+                        "spring.datasource.hikari.connection-timeout", "3000",
+                        "resistance.cds.security.enabled", "false"),
                 "postgres")) {
             IdType id = (IdType) server.fhirClient().create().resource(patient("Outage")).execute().getId();
 
@@ -50,14 +52,32 @@ class PostgresOutageIT {
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.body()).contains("OperationOutcome", "cannot reach its database");
             assertThat(down.headers().firstValue("Retry-After")).hasValue("5");
+            // A CDS call without prefetch needs the chart from the database: the same answer, not a 500.
+            HttpResponse<String> cdsDown = patientView(server, id.getIdPart());
+            assertThat(cdsDown.statusCode()).isEqualTo(503);
+            assertThat(cdsDown.body()).contains("OperationOutcome", "cannot reach its database");
+            assertThat(cdsDown.headers().firstValue("Retry-After")).hasValue("5");
 
             postgres = database.start();
             Patient read = server.fhirClient().read().resource(Patient.class)
                     .withId(id.toUnqualifiedVersionless()).execute();
             assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Outage");
+            assertThat(patientView(server, id.getIdPart()).statusCode()).isEqualTo(200);
         } finally {
             postgres.close();
         }
+    }
+
+    private static HttpResponse<String> patientView(StandaloneServer server, String patientId) throws Exception {
+        String cdsServices = server.fhirBase().replace("/fhir", "/cds-services");
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(cdsServices + "/ici-resistance-patient-view"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"hook\":\"patient-view\",\"hookInstance\":\""
+                                + UUID.randomUUID() + "\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":\""
+                                + patientId + "\"}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static Patient patient(String family) {

@@ -1,4 +1,4 @@
-package org.resistancecds.security;
+package org.resistancecds.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,23 +6,23 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
 
-class ErrorSanitizingInterceptorTest {
+class DatabaseUnreachableTest {
 
     @Test
     void aLostConnectionAnywhereInTheChainIsTheDatabaseGone() {
-        assertThat(ErrorSanitizingInterceptor.lostTheDatabase(
+        assertThat(DatabaseUnreachable.causedBy(
                 wrapped(new SQLException("An I/O error occurred", "08006")))).isTrue();
-        assertThat(ErrorSanitizingInterceptor.lostTheDatabase(
+        assertThat(DatabaseUnreachable.causedBy(
                 wrapped(new SQLTransientConnectionException("pool - Connection is not available")))).isTrue();
-        assertThat(ErrorSanitizingInterceptor.lostTheDatabase(
+        assertThat(DatabaseUnreachable.causedBy(
                 wrapped(new SQLException("Connection is closed")))).isTrue();
     }
 
     @Test
     void otherFaultsAreNot() {
-        assertThat(ErrorSanitizingInterceptor.lostTheDatabase(
+        assertThat(DatabaseUnreachable.causedBy(
                 wrapped(new SQLException("duplicate key value", "23505")))).isFalse();
-        assertThat(ErrorSanitizingInterceptor.lostTheDatabase(new IllegalStateException("bug"))).isFalse();
+        assertThat(DatabaseUnreachable.causedBy(new IllegalStateException("bug"))).isFalse();
     }
 
     private static RuntimeException wrapped(Throwable cause) {
