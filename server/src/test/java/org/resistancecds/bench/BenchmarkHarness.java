@@ -194,13 +194,16 @@ public final class BenchmarkHarness {
             }
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             Map<String, List<Double>> compiling = new LinkedHashMap<>();
+            Map<String, List<Double>> cpu = new LinkedHashMap<>();
             modes.forEach(mode -> rates.put(mode, new ArrayList<>()));
             modes.forEach(mode -> compiling.put(mode, new ArrayList<>()));
+            modes.forEach(mode -> cpu.put(mode, new ArrayList<>()));
             long resources = 0;
             for (int r = 0; r < settings.repeats; r++) {
                 for (String mode : modes) {
                     BenchTarget target = servers.get(mode);
                     double compiledBefore = metric(target, "jvm.compilation.time");
+                    double cpuBefore = metric(target, "process.cpu.time");
                     LoadSummary summary =
                             load(target, settings.ingestPatients, "ingest " + database + " " + mode).summary;
                     double seconds = summary.resources() / summary.resourcesPerSecond();
@@ -208,6 +211,10 @@ public final class BenchmarkHarness {
                     compiling.get(mode).add(
                             (metric(target, "jvm.compilation.time") - compiledBefore) / 10 / seconds);
                     awaitReevaluated(all);
+                    // The server process's CPU (every thread: requests, JIT, GC, re-evaluation of the load's
+                    // patients), in nanoseconds, per stored resource: unlike throughput, untouched by the load
+                    // client and the other server sharing the machine.
+                    cpu.get(mode).add((metric(target, "process.cpu.time") - cpuBefore) / 1e6 / summary.resources());
                     rates.get(mode).add(summary.resourcesPerSecond());
                     resources = summary.resources();
                 }
@@ -231,18 +238,18 @@ public final class BenchmarkHarness {
                             String.format(Locale.ROOT, "after all loads, about %,d cohort resources", stored));
                 }
             }
-            List<Double> off = rates.get("off");
+            cpu.forEach((mode, list) -> report.add(GROUP_INGEST, "ingest, " + database + ", validation " + mode
+                    + ": server CPU per stored resource", "ms", list, "process.cpu.time, the load and its re-evaluation"));
             for (String mode : modes) {
                 if (mode.equals("off")) {
                     continue;
                 }
-                List<Double> on = rates.get(mode);
-                List<Double> costs = new ArrayList<>();
-                for (int r = 0; r < on.size(); r++) {
-                    costs.add(100 * (1 - on.get(r) / off.get(r)));
-                }
                 report.add(GROUP_INGEST, "ingest, " + database + ", throughput lost to validation " + mode
-                        + " (1 - " + mode + "/off)", "%", costs, "per repeat, against the off load of the same repeat");
+                        + " (1 - " + mode + "/off)", "%", shareLost(rates.get(mode), rates.get("off")),
+                        "per repeat, against the off load of the same repeat");
+                report.add(GROUP_INGEST, "ingest, " + database + ", server CPU spent on validation " + mode
+                        + " (1 - off/" + mode + " CPU per resource)", "%", shareLost(cpu.get("off"), cpu.get(mode)),
+                        "per repeat, against the off load of the same repeat");
             }
         } finally {
             // Servers before their databases, every one even if one fails to stop.
@@ -254,6 +261,15 @@ public final class BenchmarkHarness {
                 }
             }
         }
+    }
+
+    /** Per repeat, {@code 100 * (1 - part / whole)}: the share of {@code whole} that {@code part} lacks. */
+    private static List<Double> shareLost(List<Double> part, List<Double> whole) {
+        List<Double> shares = new ArrayList<>();
+        for (int r = 0; r < part.size(); r++) {
+            shares.add(100 * (1 - part.get(r) / whole.get(r)));
+        }
+        return shares;
     }
 
     /** Waits (up to 5 minutes) until no server has re-evaluations pending: one load's tail must not slow the next. */
