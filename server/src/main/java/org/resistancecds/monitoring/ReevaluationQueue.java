@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.resistancecds.storage.DatabaseUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,14 @@ import org.slf4j.LoggerFactory;
  * that commits during the evaluation queues the patient again: every committed write is followed by at least one
  * evaluation that reads it. The queue is bounded; when it is full the write is still stored, the patient is not
  * queued, and the refusal is logged and counted ({@code resistance.reevaluation.requests{outcome=rejected}}).
- * The queue lives in memory: entries waiting at a crash are lost (re-run {@code $evaluate-resistance}).
+ * A failed run is tried again up to {@code max-attempts} times, except when the database cannot be reached: then
+ * the patient waits for it, however long. The queue lives in memory: entries waiting at a crash are lost (re-run
+ * {@code $evaluate-resistance}).
  */
 public class ReevaluationQueue implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReevaluationQueue.class);
+    private static final Duration MAX_DATABASE_RETRY_DELAY = Duration.ofSeconds(30);
 
     private final PatientReevaluator reevaluator;
     private final MonitoringProperties properties;
@@ -158,22 +162,37 @@ public class ReevaluationQueue implements AutoCloseable {
                 }
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= properties.maxAttempts()) {
+                // A lost database is not this patient's fault: dropping the entry would leave its assessment stale
+                // once the database is back, so it waits for the database instead, backing off.
+                boolean databaseDown = DatabaseUnreachable.causedBy(e);
+                if (!databaseDown && attempt >= properties.maxAttempts()) {
                     failed.increment();
                     LOG.error("Re-evaluation of Patient/{} failed after {} attempts: {}", patientId, attempt, e.toString(), e);
                     return;
                 }
                 retried.increment();
-                LOG.warn("Re-evaluation of Patient/{} failed (attempt {} of {}), retrying: {}", patientId, attempt,
-                        properties.maxAttempts(), e.toString());
+                Duration delay = databaseDown ? databaseRetryDelay(attempt) : properties.retryDelay();
+                if (databaseDown) {
+                    LOG.warn("Re-evaluation of Patient/{} waits for the database (attempt {}), next try in {} ms: {}",
+                            patientId, attempt, delay.toMillis(), e.toString());
+                } else {
+                    LOG.warn("Re-evaluation of Patient/{} failed (attempt {} of {}), retrying: {}", patientId, attempt,
+                            properties.maxAttempts(), e.toString());
+                }
                 try {
-                    Thread.sleep(properties.retryDelay().toMillis());
+                    Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
         }
+    }
+
+    /** The retry delay doubled per attempt, up to 30 s: a long outage costs a log line or two a minute. */
+    private Duration databaseRetryDelay(int attempt) {
+        long doubled = properties.retryDelay().toMillis() << Math.min(attempt - 1, 16);
+        return Duration.ofMillis(Math.min(doubled, MAX_DATABASE_RETRY_DELAY.toMillis()));
     }
 
     @Override

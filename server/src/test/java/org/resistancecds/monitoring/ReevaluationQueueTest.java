@@ -1,0 +1,65 @@
+package org.resistancecds.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+class ReevaluationQueueTest {
+
+    private static final MonitoringProperties THREE_QUICK_ATTEMPTS =
+            new MonitoringProperties(true, 100, 3, Duration.ofMillis(1));
+
+    private final PatientReevaluator reevaluator = mock(PatientReevaluator.class);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @Test
+    void aPatientWaitsForALostDatabaseBeyondTheAttemptLimit() throws Exception {
+        RuntimeException databaseDown = new CannotCreateTransactionException("Could not open JPA EntityManager",
+                new SQLTransientConnectionException("pool - Connection is not available, request timed out"));
+        when(reevaluator.reevaluate("p1")).thenThrow(databaseDown, databaseDown, databaseDown, databaseDown, databaseDown)
+                .thenReturn(PatientReevaluator.Outcome.CHANGED);
+
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, THREE_QUICK_ATTEMPTS, registry)) {
+            queue.submit("p1", Instant.now());
+            awaitIdle(queue);
+        }
+
+        verify(reevaluator, times(6)).reevaluate("p1");
+        assertThat(runs("changed")).isEqualTo(1);
+        assertThat(runs("failed")).isZero();
+    }
+
+    @Test
+    void anyOtherFailureIsDroppedAfterTheAttemptLimit() throws Exception {
+        when(reevaluator.reevaluate("p2")).thenThrow(new IllegalStateException("engine fault"));
+
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, THREE_QUICK_ATTEMPTS, registry)) {
+            queue.submit("p2", Instant.now());
+            awaitIdle(queue);
+        }
+
+        verify(reevaluator, times(3)).reevaluate("p2");
+        assertThat(runs("failed")).isEqualTo(1);
+    }
+
+    private double runs(String result) {
+        return registry.get("resistance.reevaluation.runs").tag("result", result).counter().count();
+    }
+
+    private static void awaitIdle(ReevaluationQueue queue) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (queue.pending() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(queue.pending()).as("patients still pending").isZero();
+    }
+}
