@@ -1,6 +1,8 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -26,6 +28,17 @@ public final class CdsErrorBody {
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+
+    /**
+     * Writes the error straight to a servlet response, as FHIR JSON, for filters that answer before the FHIR and CDS
+     * servlets run (so for both kinds of endpoint).
+     */
+    public static void write(HttpServletResponse response, FhirContext fhirContext, int status, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/fhir+json;charset=UTF-8");
+        response.getOutputStream().write(json(fhirContext, status, message));
     }
 
     public static byte[] json(FhirContext fhirContext, int status, String message) {

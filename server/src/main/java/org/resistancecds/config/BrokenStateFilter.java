@@ -36,8 +36,6 @@ public class BrokenStateFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setContentType("application/fhir+json;charset=UTF-8");
-        response.getOutputStream().write(CdsErrorBody.json(fhirContext, 503, MESSAGE));
+        CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_SERVICE_UNAVAILABLE, MESSAGE);
     }
 }

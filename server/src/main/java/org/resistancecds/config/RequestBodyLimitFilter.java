@@ -83,11 +83,9 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
                 what, limit);
         String message = "The request body is larger than this server accepts (" + limit
                 + " bytes; setting resistance.http.max-request-body). Split the Bundle into smaller transactions.";
-        response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-        response.setContentType("application/fhir+json;charset=UTF-8");
         // The rest of the body is not read: tell the client the connection ends here.
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(CdsErrorBody.json(fhirContext, 413, message));
+        CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, message);
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
