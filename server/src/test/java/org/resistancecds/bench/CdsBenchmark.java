@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.resistancecds.cds.PatientViewRequests;
 import org.resistancecds.cds.SyntheticRecord;
 
 /**
@@ -181,9 +182,7 @@ public final class CdsBenchmark {
     }
 
     static String body(String patientId, String prefetch) {
-        return "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\",\"context\":"
-                + "{\"userId\":\"Practitioner/bench\",\"patientId\":\"" + patientId + "\"}"
-                + (prefetch == null ? "" : ",\"prefetch\":" + prefetch) + "}";
+        return PatientViewRequests.withPrefetch(patientId, prefetch);
     }
 
     private static Result find(List<Result> results, String service, boolean prefetch, int clients) {

@@ -44,7 +44,7 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
     @Test
     void patientViewWithPrefetchGivesTheSameCards() throws Exception {
         JsonNode withoutPrefetch = call(request(null)).get("cards");
-        String prefetch = "\"prefetch\":{\"patient\":" + get("/fhir/Patient/sc-b2m").body()
+        String prefetch = "{\"patient\":" + get("/fhir/Patient/sc-b2m").body()
                 + ",\"observations\":" + get("/fhir/Observation?subject=Patient/sc-b2m&_count=200").body()
                 + ",\"medicationStatements\":" + get("/fhir/MedicationStatement?subject=Patient/sc-b2m").body()
                 + ",\"medicationAdministrations\":" + get("/fhir/MedicationAdministration?subject=Patient/sc-b2m").body()
@@ -152,9 +152,7 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
     }
 
     private static String request(String prefetch, String patient) {
-        return "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\","
-                + (prefetch == null ? "" : prefetch + ",")
-                + "\"context\":{\"userId\":\"Practitioner/dr-1\",\"patientId\":\"" + patient + "\"}}";
+        return PatientViewRequests.withPrefetch(patient, prefetch);
     }
 
     private static List<String> uuids(JsonNode cards) {

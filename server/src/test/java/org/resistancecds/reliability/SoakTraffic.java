@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.resistancecds.cds.PatientViewRequests;
 
 /**
  * Mixed clinical traffic against a running server: validated transactions of a whole patient record (a golden
@@ -94,8 +95,7 @@ public final class SoakTraffic {
             call(Kind.SEARCH, get("/fhir/Observation?subject=Patient/" + anyPatient() + "&_count=50"));
         } else if (dice < 90) {
             call(Kind.CDS, cdsCall("/cds-services/ici-resistance-patient-view",
-                    "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID()
-                            + "\",\"context\":{\"userId\":\"Practitioner/soak\",\"patientId\":\"" + anyPatient() + "\"}}"));
+                    PatientViewRequests.minimal(anyPatient())));
         } else {
             call(Kind.EVALUATE, post("/fhir/Patient/" + anyPatient() + "/$evaluate-resistance", "application/fhir+json",
                     "{\"resourceType\":\"Parameters\"}"));

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.resistancecds.AbstractServerIT;
+import org.resistancecds.cds.PatientViewRequests;
 import org.resistancecds.cds.security.TestJwts;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -267,7 +268,7 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(cdsCall.path("channel").asText()).isEqualTo("cds");
         assertThat(cdsCall.path("operation").asText()).isEqualTo("ici-resistance-patient-view");
         assertThat(cdsCall.path("client").asText()).isEqualTo(TestJwts.ISSUER);
-        assertThat(cdsCall.path("subject").asText()).isEqualTo("Practitioner/dr-1");
+        assertThat(cdsCall.path("subject").asText()).isEqualTo(PatientViewRequests.USER);
 
         String log = Files.readString(AUDIT);
         assertThat(log).doesNotContain(system).doesNotContain(patientToken).doesNotContain("access_token=" + marker);
@@ -352,9 +353,7 @@ class FhirSecurityIT extends AbstractServerIT {
     private HttpResponse<String> cds(String patient, String fhirToken) throws Exception {
         String authorization = fhirToken == null ? "" : ",\"fhirAuthorization\":{\"access_token\":\"" + fhirToken
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"patient/*.rs\",\"subject\":\"cds\"}";
-        String body = "{\"hook\":\"patient-view\",\"hookInstance\":\"" + UUID.randomUUID() + "\","
-                + "\"fhirServer\":\"" + fhirBase() + "\"" + authorization
-                + ",\"context\":{\"userId\":\"Practitioner/dr-1\",\"patientId\":\"" + patient + "\"}}";
+        String body = PatientViewRequests.withMembers(patient, "\"fhirServer\":\"" + fhirBase() + "\"" + authorization + ",");
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + CDS))
                         .header("Content-Type", "application/json")
                         .header("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(baseUrl() + CDS).build()))

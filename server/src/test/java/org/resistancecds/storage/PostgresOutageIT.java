@@ -12,12 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.StandaloneServer;
+import org.resistancecds.cds.PatientViewRequests;
 
 /**
  * PostgreSQL goes away and comes back: meanwhile FHIR and CDS requests get 503 with an OperationOutcome and a Retry-After, not a
@@ -92,9 +92,7 @@ class PostgresOutageIT {
         return HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(cdsServices + "/ici-resistance-patient-view"))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"hook\":\"patient-view\",\"hookInstance\":\""
-                                + UUID.randomUUID() + "\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":\""
-                                + patientId + "\"}}"))
+                        .POST(HttpRequest.BodyPublishers.ofString(PatientViewRequests.minimal(patientId)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.resistancecds.ServerProcess;
+import org.resistancecds.cds.PatientViewRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -156,8 +157,7 @@ class TwoNodePostgresIT {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                                 URI.create(node.baseUrl() + "/cds-services/ici-resistance-patient-view"))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"hook\":\"patient-view\",\"hookInstance\":\""
-                                + UUID.randomUUID() + "\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":\"sc-jak\"}}"))
+                        .POST(HttpRequest.BodyPublishers.ofString(PatientViewRequests.minimal("sc-jak")))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
