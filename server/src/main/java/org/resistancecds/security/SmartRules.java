@@ -27,6 +27,8 @@ public final class SmartRules {
 
     /** Our operation, on a stored patient (reads its data, may store results) or on a given Bundle. */
     static final String EVALUATE = "$evaluate-resistance";
+    /** Our operations that read a stored patient's data through the server's own DAOs. */
+    private static final List<String> PATIENT_DATA_OPERATIONS = List.of(EVALUATE, "$resistance-timeline");
     /** Operations on conformance and terminology resources: they read no patient data. */
     private static final List<String> TERMINOLOGY_OPERATIONS =
             List.of("$expand", "$lookup", "$validate-code", "$translate", "$subsumes");
@@ -106,20 +108,22 @@ public final class SmartRules {
             rules.allow("$everything").operation().named("$everything").onInstancesOfType(Patient.class)
                     .andRequireExplicitResponseAuthorization();
         }
-        // $evaluate-resistance on a stored patient answers with derived resources (GuidanceResponse, RequestGroup)
-        // that no read rule covers, and HAPI does not re-check the reads the operation makes once it is allowed:
-        // so it is allowed only to a token that may itself read everything the operation reads.
-        if (canEvaluate(access, Level.PATIENT)) {
-            rules.allow(EVALUATE).operation().named(EVALUATE).onInstance(patient).andAllowAllResponses();
-        }
-        if (canEvaluate(access, Level.USER) || canEvaluate(access, Level.SYSTEM)) {
-            rules.allow(EVALUATE).operation().named(EVALUATE).onInstancesOfType(Patient.class)
-                    .andAllowAllResponses();
+        // $evaluate-resistance and $resistance-timeline on a stored patient answer with derived resources
+        // (GuidanceResponse, RequestGroup, Parameters) that no read rule covers, and HAPI does not re-check the reads
+        // an operation makes once it is allowed: so they are allowed only to a token that may itself read
+        // everything they read.
+        for (String name : PATIENT_DATA_OPERATIONS) {
+            if (canReadPatientData(access, Level.PATIENT)) {
+                rules.allow(name).operation().named(name).onInstance(patient).andAllowAllResponses();
+            }
+            if (canReadPatientData(access, Level.USER) || canReadPatientData(access, Level.SYSTEM)) {
+                rules.allow(name).operation().named(name).onInstancesOfType(Patient.class).andAllowAllResponses();
+            }
         }
         return rules.denyAll("not granted by the token's scopes").build();
     }
 
-    private static boolean canEvaluate(FhirAccess access, Level level) {
+    private static boolean canReadPatientData(FhirAccess access, Level level) {
         return access.allows(level, "Patient", Permission.READ)
                 && EvaluateResistanceProvider.SEARCHED_TYPES.stream()
                         .allMatch(type -> access.allows(level, type, Permission.SEARCH));

@@ -104,7 +104,8 @@ class FhirSecurityIT extends AbstractServerIT {
      * issuer, wrong audience, forged, patient A rs, patient A v1 read, patient A cruds, patient C rs,
      * user read-only, user Observation, system, patient A with Patient.rs only. Patient A also has a
      * MedicationStatement, so a token without MedicationStatement scopes cannot have A's {@code $everything}, and
-     * {@code $evaluate-resistance} needs search on every type it reads.
+     * {@code $evaluate-resistance} and {@code $resistance-timeline} need search on every type they read. A PATCH
+     * names only the resource's id, so a patient-level token may patch its own Patient and nothing else.
      */
     private static final String EXPECTED = """
             read A                    | 401 401 401 401 401 200 200 200 403 200 200 200 200
@@ -124,6 +125,11 @@ class FhirSecurityIT extends AbstractServerIT {
             evaluate A persist        | 401 401 401 401 401 403 403 200 403 403 403 200 403
             evaluate B                | 401 401 401 401 401 403 403 403 403 200 403 200 403
             evaluate Bundle           | 401 401 401 401 401 200 200 200 200 200 200 200 200
+            timeline A                | 401 401 401 401 401 200 200 200 403 200 403 200 403
+            timeline B                | 401 401 401 401 401 403 403 403 403 200 403 200 403
+            patch Patient A           | 401 401 401 401 401 403 403 200 403 403 403 200 403
+            patch A                   | 401 401 401 401 401 403 403 403 403 403 200 200 403
+            patch B's into A          | 401 401 401 401 401 403 403 403 403 403 200 200 403
             CDS A fhirAuthorization   | 412 412 412 412 412 200 200 200 403 200 403 200 403
             CDS B fhirAuthorization   | 412 412 412 412 412 403 403 403 403 200 403 200 403
             metadata                  | 200 200 200 200 200 200 200 200 200 200 200 200 200
@@ -213,6 +219,19 @@ class FhirSecurityIT extends AbstractServerIT {
                             + "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
                             + patient("given-" + obsId) + "}]}}]}",
                     token);
+            case "timeline A" -> send("GET", "/fhir/Patient/" + A + "/$resistance-timeline", null, token);
+            case "timeline B" -> send("GET", "/fhir/Patient/" + B + "/$resistance-timeline", null, token);
+            case "patch Patient A" ->
+                    patch("/fhir/Patient/" + A, "[{\"op\":\"add\",\"path\":\"/active\",\"value\":true}]", token);
+            case "patch A" -> patch("/fhir/Observation/sec-obs-a",
+                    "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"final\"}]", token);
+            case "patch B's into A" -> {
+                // A fresh Observation of B each time: a token that may patch it moves it into A's compartment.
+                assertStatus(send("PUT", "/fhir/Observation/" + obsId, observation(obsId, B, null),
+                        TOKENS.get("system")), 201);
+                yield patch("/fhir/Observation/" + obsId, "[{\"op\":\"replace\",\"path\":\"/subject/reference\","
+                        + "\"value\":\"Patient/" + A + "\"}]", token);
+            }
             case "CDS A fhirAuthorization" -> cds(A, token);
             case "CDS B fhirAuthorization" -> cds(B, token);
             case "metadata" -> send("GET", "/fhir/metadata", null, token);
@@ -363,6 +382,15 @@ class FhirSecurityIT extends AbstractServerIT {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        return send(method, path, body, "application/fhir+json", token);
+    }
+
+    private HttpResponse<String> patch(String path, String jsonPatch, String token) throws Exception {
+        return send("PATCH", path, jsonPatch, "application/json-patch+json", token);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String contentType, String token)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/fhir+json");
@@ -372,8 +400,7 @@ class FhirSecurityIT extends AbstractServerIT {
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/fhir+json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
