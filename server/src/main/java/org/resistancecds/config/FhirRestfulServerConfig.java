@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -40,6 +41,8 @@ public class FhirRestfulServerConfig {
             IValidationSupport validationSupport,
             FhirServerProperties properties,
             List<FhirServerPlugin> plugins) {
+        // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
+        systemDao.getContext().setParserErrorHandler(new LosslessParsingErrorHandler());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);

@@ -37,8 +37,10 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("resourceType differs from the URL", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}", 400),
                 Arguments.of("unknown resourceType", "/fhir/Patient", JSON, "{\"resourceType\":\"Patientx\"}", 400),
-                // A primitive that cannot be parsed is a 400; an unknown element parses leniently, then fails validation.
-                Arguments.of("unknown element", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"colour\":\"blue\"}", 422),
+                // The parser refuses what it would otherwise drop: an element FHIR does not define, a second value.
+                Arguments.of("unknown element", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"colour\":\"blue\"}", 400),
+                Arguments.of("two values where one is allowed", "/fhir/Patient", JSON,
+                        "{\"resourceType\":\"Patient\",\"birthDate\":[\"1970-01-01\",\"1971-01-01\"]}", 400),
                 Arguments.of("invalid date", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"birthDate\":\"1970-13-45\"}", 400),
                 Arguments.of("invalid code", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}", 400),
                 Arguments.of("XML with an external entity", "/fhir/Patient", XML,
@@ -94,6 +96,20 @@ class BadInputIT extends AbstractServerIT {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
         assertThat(response.body()).contains("OperationOutcome", "resistance-variant");
+        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+    }
+
+    /** HAPI would drop the element and store the rest; inside a transaction no validator would see it. */
+    @Test
+    void transactionEntryWithAnUnknownElementStoresNothing() throws Exception {
+        String family = "UnknownElement" + System.nanoTime();
+        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + java.util.UUID.randomUUID(), family)
+                .replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\",\"colour\":\"blue\",");
+
+        HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome", "Unknown element 'colour'");
         assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
     }
 
