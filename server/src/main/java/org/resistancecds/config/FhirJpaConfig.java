@@ -67,6 +67,9 @@ public class FhirJpaConfig {
         settings.setEnforceReferentialIntegrityOnDelete(true);
         settings.setDefaultSearchParamsCanBeOverridden(true);
         settings.setDeferIndexingForCodesystemsOfSize(10_000);
+        // HAPI answers a search repeated within a minute from its earlier result, so a search right after a write
+        // misses it (a clinician's new result, feedback just sent). Every search runs anew here.
+        settings.setReuseCachedSearchResultsForMillis(null);
         // fetchSizeDefaultMaximum is left unset on purpose: HAPI caps its own synchronous searches (bulk export,
         // $everything) at that value and then cannot tell their size, which failed bulk export once a type held
         // more than a page of resources. Client paging is limited by the paging provider (FhirRestfulServerConfig).

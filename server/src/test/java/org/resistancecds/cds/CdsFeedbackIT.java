@@ -57,6 +57,14 @@ class CdsFeedbackIT extends AbstractCdsIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again).at("/feedback/0/stored").asText()).isEqualTo(json(response).at("/feedback/0/stored").asText());
         assertThat(search(card).getEntry()).hasSize(1);
+
+        // The same card overridden again at the same second, with another comment, is a second record, not a resend.
+        HttpResponse<String> revised = cdsPost(FEEDBACK, body.replace("Re-biopsy booked", "Trial referral instead"));
+        assertThat(revised.statusCode()).as(revised.body()).isEqualTo(200);
+        assertThat(json(revised).at("/feedback/1/stored").asText())
+                .isNotEqualTo(json(response).at("/feedback/1/stored").asText());
+        assertThat(search(statusCard.get("uuid").asText()).getEntry()).hasSize(2);
+        assertThat(search(card).getEntry()).hasSize(1);
     }
 
     @Test

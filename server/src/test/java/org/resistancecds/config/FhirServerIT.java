@@ -85,6 +85,23 @@ class FhirServerIT extends AbstractServerIT {
                 .isEqualTo(created.getId().getIdPart());
     }
 
+    /** HAPI by default answers a repeated search from its result of up to a minute before, missing new writes. */
+    @Test
+    void searchRepeatedAfterAWriteSeesTheWrite() {
+        IGenericClient client = fhirClient();
+        String family = "ReadYourWrites" + UUID.randomUUID().toString().substring(0, 8);
+        Patient patient = new Patient();
+        patient.addName().setFamily(family);
+
+        client.create().resource(patient).execute();
+        Bundle first = client.search().byUrl("Patient?family=" + family).returnBundle(Bundle.class).execute();
+        client.create().resource(patient).execute();
+        Bundle second = client.search().byUrl("Patient?family=" + family).returnBundle(Bundle.class).execute();
+
+        assertThat(first.getEntry()).hasSize(1);
+        assertThat(second.getEntry()).hasSize(2);
+    }
+
     @Test
     void transactionWithOneInvalidEntryStoresNothing() {
         IGenericClient client = fhirClient();

@@ -113,6 +113,19 @@ class BadInputIT extends AbstractServerIT {
         assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
     }
 
+    /** {@code identifier=system|value} as curl and browsers send it: the '|' not percent-encoded. */
+    @Test
+    void tokenSearchWithAnUnencodedBarIsAnswered() throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /fhir/Patient?identifier=urn:example:mrn|no-such-mrn HTTP/1.1\r\n"
+                    + "Host: localhost\r\nAccept: application/fhir+json\r\nConnection: close\r\n\r\n").getBytes(UTF_8));
+            String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"Bundle\"", "\"total\":0");
+        }
+    }
+
     @ParameterizedTest(name = "declared Content-Length over the limit on {0}")
     @ValueSource(strings = {"/fhir/Patient", "/cds-services/ici-resistance-patient-view"})
     void declaredOversizedBodyIsRefusedWith413BeforeItIsRead(String path) throws Exception {

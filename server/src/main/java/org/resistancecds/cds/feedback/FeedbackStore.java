@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
@@ -54,8 +55,7 @@ public final class FeedbackStore {
     public List<String> store(String serviceId, List<FeedbackEntry> entries, String client) {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (FeedbackEntry entry : entries) {
-            String entryId = CardIds.of("feedback", serviceId, entry.card(), entry.outcome(),
-                    entry.outcomeTimestamp().toString(), String.join(",", entry.acceptedSuggestions()));
+            String entryId = resendKey(serviceId, entry, client);
             transaction.addEntry()
                     .setResource(toBasic(serviceId, entry, entryId, client))
                     .getRequest()
@@ -69,6 +69,18 @@ public final class FeedbackStore {
             ids.add(new IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue());
         }
         return ids;
+    }
+
+    /**
+     * Equal only for a resend of the same feedback, which is then stored once; any difference in what the clinician
+     * did or said (another override reason or comment at the same second) makes a new record.
+     */
+    private static String resendKey(String serviceId, FeedbackEntry entry, String client) {
+        FeedbackEntry.OverrideReason reason = entry.overrideReason();
+        return CardIds.of("feedback", serviceId, entry.card(), entry.outcome(), entry.outcomeTimestamp().toString(),
+                String.join(",", entry.acceptedSuggestions()),
+                reason == null ? "" : reason.system() + "|" + reason.code(),
+                Objects.toString(entry.userComment(), ""), Objects.toString(client, ""));
     }
 
     private Basic toBasic(String serviceId, FeedbackEntry entry, String entryId, String client) {
