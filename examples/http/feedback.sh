@@ -6,7 +6,7 @@
 # not-relevant. The answer names the Basic resource that stores the feedback.
 source "$(dirname "$0")/_common.sh"
 if [ $# -lt 3 ]; then
-  sed -n '3,7p' "$0" >&2
+  sed -n '3,6p' "$0" >&2
   exit 2
 fi
 SERVICE="$1"; CARD="$2"; OUTCOME="$3"

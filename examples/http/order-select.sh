@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Call the order-select service: a draft order for pembrolizumab is selected for the patient.
-# Usage: examples/http/order-select.sh [PATIENT_ID]
+# Usage: examples/http/order-select.sh [PATIENT_ID]   (default sc-b2m, stored by load-scenario.sh; run that first)
 source "$(dirname "$0")/_common.sh"
 PATIENT="${1:-sc-b2m}"
 curl_json -X POST "$BASE/cds-services/ici-resistance-order-select" "${CDS_AUTH[@]}" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Call the order-sign service: the draft orders about to be signed continue pembrolizumab.
-# Usage: examples/http/order-sign.sh [PATIENT_ID]
+# Usage: examples/http/order-sign.sh [PATIENT_ID]   (default sc-b2m, stored by load-scenario.sh; run that first)
 source "$(dirname "$0")/_common.sh"
 PATIENT="${1:-sc-b2m}"
 curl_json -X POST "$BASE/cds-services/ici-resistance-order-sign" "${CDS_AUTH[@]}" \
