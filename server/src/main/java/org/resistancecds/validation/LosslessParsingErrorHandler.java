@@ -19,6 +19,7 @@ public class LosslessParsingErrorHandler extends LenientErrorHandler {
 
     @Override
     public void unexpectedRepeatingElement(IParseLocation location, String elementName) {
-        throw new DataFormatException("Element '" + elementName + "' has more than one value, but FHIR R4 allows only one.");
+        throw new DataFormatException(
+                "Element '" + elementName + "' has more than one value, but FHIR R4 allows only one.");
     }
 }

@@ -372,7 +372,8 @@ class FhirSecurityIT extends AbstractServerIT {
     private HttpResponse<String> cds(String patient, String fhirToken) throws Exception {
         String authorization = fhirToken == null ? "" : ",\"fhirAuthorization\":{\"access_token\":\"" + fhirToken
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"patient/*.rs\",\"subject\":\"cds\"}";
-        String body = PatientViewRequests.withMembers(patient, "\"fhirServer\":\"" + fhirBase() + "\"" + authorization + ",");
+        String body = PatientViewRequests.withMembers(
+                patient, "\"fhirServer\":\"" + fhirBase() + "\"" + authorization + ",");
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + CDS))
                         .header("Content-Type", "application/json")
                         .header("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(baseUrl() + CDS).build()))
