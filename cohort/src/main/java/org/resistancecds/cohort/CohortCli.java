@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.Bundle;
  * enrich   --synthea DIR --out DIR [--seed 42] [--as-of 2026-12-01]        Synthea output, enriched
  * load     --url FHIR_BASE [--clients 4] [--max-entries 500] DIR|FILE...   into a running server
  * </pre>
+ * {@code load} sends {@code FHIR_TOKEN} from the environment, when set, as the bearer access token.
  *
  * Bundles are written as {@code .json.gz} with a {@code cohort-manifest.json} (archetype, evaluation date and
  * expected result per patient). {@code load} sends Synthea's hospital and practitioner Bundles first, since
@@ -98,8 +99,10 @@ public final class CohortCli {
 
     private static boolean load(FhirContext fhirContext, Options options) throws InterruptedException, IOException {
         List<Path> files = bundleFiles(options.positional().stream().map(Path::of).toList());
+        // The token comes from the environment, not the command line, where other users of the machine could read it.
         CohortLoader loader = new CohortLoader(fhirContext, options.required("--url"),
-                options.integer("--clients", 4), options.integer("--max-entries", 500), System.err);
+                options.integer("--clients", 4), options.integer("--max-entries", 500), System.err,
+                System.getenv("FHIR_TOKEN"));
         boolean ok = true;
         for (LoadSummary summary : loadFiles(fhirContext, loader, files)) {
             System.out.println(summary.describe());
@@ -186,7 +189,8 @@ public final class CohortCli {
                 usage:
                   generate --out DIR [--patients 100] [--seed 42] [--vital-signs 20]
                   enrich   --synthea DIR --out DIR [--seed 42] [--as-of 2026-12-01]
-                  load     --url FHIR_BASE [--clients 4] [--max-entries 500] DIR|FILE...""");
+                  load     --url FHIR_BASE [--clients 4] [--max-entries 500] DIR|FILE...
+                           (FHIR_TOKEN in the environment: the access token for a server with access control on)""");
     }
 
     /** {@code --name value} pairs after the command, and the remaining positional arguments. */

@@ -38,12 +38,20 @@ public final class CohortLoader {
     private final int clients;
     private final int maxEntries;
     private final PrintStream progress;
+    private final String bearerToken;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
     public CohortLoader(FhirContext fhirContext, String fhirBase, int clients, int maxEntries, PrintStream progress) {
+        this(fhirContext, fhirBase, clients, maxEntries, progress, null);
+    }
+
+    /** @param bearerToken an OAuth2 access token sent with every request, for a server with access control on; or null */
+    public CohortLoader(FhirContext fhirContext, String fhirBase, int clients, int maxEntries, PrintStream progress,
+            String bearerToken) {
+        this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken.strip();
         this.fhirContext = fhirContext;
         this.fhirBase = fhirBase.endsWith("/") ? fhirBase.substring(0, fhirBase.length() - 1) : fhirBase;
         this.clients = clients;
@@ -110,14 +118,16 @@ public final class CohortLoader {
     }
 
     private HttpResponse<String> post(Bundle chunk) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(fhirBase))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fhirBase))
                 .timeout(Duration.ofMinutes(10))
                 .header("Content-Type", "application/fhir+json")
                 .header("Accept", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(fhirContext.newJsonParser().encodeResourceToString(chunk)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(fhirContext.newJsonParser().encodeResourceToString(chunk)));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("POST " + fhirBase + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
