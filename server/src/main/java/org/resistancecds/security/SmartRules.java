@@ -3,13 +3,16 @@ package org.resistancecds.security;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleBulkExportWithTarget;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -120,7 +123,29 @@ public final class SmartRules {
                 rules.allow(name).operation().named(name).onInstancesOfType(Patient.class).andAllowAllResponses();
             }
         }
+        // Bulk Data export is for backend services: a system-level token, exporting only types it may read (HAPI
+        // checks the requested _type against them when the job starts; without _type every type is asked for).
+        Set<String> exportable = systemReadableTypes(access);
+        if (!exportable.isEmpty()) {
+            IAuthRuleBuilderRuleBulkExportWithTarget export = rules.allow("bulk export").bulkExport().any();
+            if (!exportable.contains(SmartScope.ANY_TYPE)) {
+                export.withResourceTypes(exportable);
+            }
+            // The kick-off and status requests carry no patient data; what the job may export is the rule above.
+            rules.allow("$export").operation().named("$export").onServer().andAllowAllResponses();
+            rules.allow("$export").operation().named("$export").onType(Patient.class).andAllowAllResponses();
+            rules.allow("$export").operation().named("$export").onInstancesOfType(Group.class).andAllowAllResponses();
+            rules.allow("bulk export status").operation().named("$export-poll-status").onServer()
+                    .andAllowAllResponses();
+        }
         return rules.denyAll("not granted by the token's scopes").build();
+    }
+
+    private static Set<String> systemReadableTypes(FhirAccess access) {
+        return access.scopes().stream()
+                .filter(scope -> scope.level() == Level.SYSTEM && scope.permissions().contains(Permission.READ))
+                .map(SmartScope::resourceType)
+                .collect(Collectors.toSet());
     }
 
     private static boolean canReadPatientData(FhirAccess access, Level level) {

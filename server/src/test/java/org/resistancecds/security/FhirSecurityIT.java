@@ -130,6 +130,8 @@ class FhirSecurityIT extends AbstractServerIT {
             patch Patient A           | 401 401 401 401 401 403 403 200 403 403 403 200 403
             patch A                   | 401 401 401 401 401 403 403 403 403 403 200 200 403
             patch B's into A          | 401 401 401 401 401 403 403 403 403 403 200 200 403
+            export system             | 401 401 401 401 401 403 403 403 403 403 403 202 403
+            export Patient            | 401 401 401 401 401 403 403 403 403 403 403 202 403
             CDS A fhirAuthorization   | 412 412 412 412 412 200 200 200 403 200 403 200 403
             CDS B fhirAuthorization   | 412 412 412 412 412 403 403 403 403 200 403 200 403
             metadata                  | 200 200 200 200 200 200 200 200 200 200 200 200 200
@@ -232,6 +234,8 @@ class FhirSecurityIT extends AbstractServerIT {
                 yield patch("/fhir/Observation/" + obsId, "[{\"op\":\"replace\",\"path\":\"/subject/reference\","
                         + "\"value\":\"Patient/" + A + "\"}]", token);
             }
+            case "export system" -> exportKickOff("/fhir/$export?_type=Observation", token);
+            case "export Patient" -> exportKickOff("/fhir/Patient/$export?_type=Patient,Observation", token);
             case "CDS A fhirAuthorization" -> cds(A, token);
             case "CDS B fhirAuthorization" -> cds(B, token);
             case "metadata" -> send("GET", "/fhir/metadata", null, token);
@@ -384,6 +388,48 @@ class FhirSecurityIT extends AbstractServerIT {
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
         return send(method, path, body, "application/fhir+json", token);
+    }
+
+    /** A backend service limited to some types exports those types only, and its files need a Binary read scope. */
+    @Test
+    void bulkExportIsLimitedToTheTypesASystemTokenMayRead() throws Exception {
+        String observations = TestIssuer.get().sign(TestIssuer.claims("system/Observation.rs system/Binary.r").build());
+
+        assertThat(exportKickOff("/fhir/$export?_type=Patient", observations).statusCode()).isEqualTo(403);
+        assertThat(exportKickOff("/fhir/$export", observations).statusCode()).as("every type").isEqualTo(403);
+        HttpResponse<String> kickOff = exportKickOff("/fhir/$export?_type=Observation", observations);
+        assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+
+        String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+        HttpResponse<String> poll = null;
+        for (int i = 0; i < 120; i++) {
+            poll = http.send(HttpRequest.newBuilder(URI.create(status))
+                    .header("Authorization", "Bearer " + observations).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (poll.statusCode() != 202) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
+        JsonNode output = JSON.readTree(poll.body()).path("output");
+        assertThat(output).isNotEmpty();
+        for (JsonNode file : output) {
+            assertThat(file.path("type").asText()).isEqualTo("Observation");
+            HttpResponse<String> ndjson = http.send(HttpRequest.newBuilder(URI.create(file.path("url").asText()))
+                    .header("Authorization", "Bearer " + observations).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
+            assertThat(ndjson.body()).contains("\"resourceType\":\"Observation\"").doesNotContain("\"resourceType\":\"Patient\"");
+        }
+    }
+
+    private HttpResponse<String> exportKickOff(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Accept", "application/fhir+json")
+                .header("Prefer", "respond-async");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> patch(String path, String jsonPatch, String token) throws Exception {
