@@ -132,6 +132,7 @@ class FhirSecurityIT extends AbstractServerIT {
             patch B's into A          | 401 401 401 401 401 403 403 403 403 403 200 200 403
             export system             | 401 401 401 401 401 403 403 403 403 403 403 202 403
             export Patient            | 401 401 401 401 401 403 403 403 403 403 403 202 403
+            import                    | 401 401 401 401 401 403 403 403 403 403 403 403 403
             CDS A fhirAuthorization   | 412 412 412 412 412 200 200 200 403 200 403 200 403
             CDS B fhirAuthorization   | 412 412 412 412 412 403 403 403 403 200 403 200 403
             metadata                  | 200 200 200 200 200 200 200 200 200 200 200 200 200
@@ -236,6 +237,11 @@ class FhirSecurityIT extends AbstractServerIT {
             }
             case "export system" -> exportKickOff("/fhir/$export?_type=Observation", token);
             case "export Patient" -> exportKickOff("/fhir/Patient/$export?_type=Patient,Observation", token);
+            // Refused even to a system token: the server would fetch the URLs the client names.
+            case "import" -> send("POST", "/fhir/$import", "{\"resourceType\":\"Parameters\",\"parameter\":["
+                    + "{\"name\":\"inputFormat\",\"valueCode\":\"application/fhir+ndjson\"},"
+                    + "{\"name\":\"input\",\"part\":[{\"name\":\"type\",\"valueCode\":\"Patient\"},"
+                    + "{\"name\":\"url\",\"valueUri\":\"http://127.0.0.1:9/Patient.ndjson\"}]}]}", token);
             case "CDS A fhirAuthorization" -> cds(A, token);
             case "CDS B fhirAuthorization" -> cds(B, token);
             case "metadata" -> send("GET", "/fhir/metadata", null, token);
