@@ -2,7 +2,6 @@ package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Duration;
@@ -39,8 +38,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
 
     private String storedStatus(IGenericClient client, String patient) {
         try {
-            Observation status = client.read().resource(Observation.class).withId("resistance-status-" + patient)
-                    .cacheControl(new CacheControlDirective().setNoCache(true)).execute();
+            Observation status = client.read().resource(Observation.class).withId("resistance-status-" + patient).execute();
             return status.getValueCodeableConcept().getCodingFirstRep().getCode();
         } catch (ResourceNotFoundException e) {
             return null;
@@ -50,9 +48,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
     private List<Communication> communications(IGenericClient client, String patient) {
         Bundle found = client.search().forResource(Communication.class)
                 .where(Communication.SUBJECT.hasId("Patient/" + patient))
-                .returnBundle(Bundle.class)
-                .cacheControl(new CacheControlDirective().setNoCache(true))
-                .execute();
+                .returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (Communication) e.getResource()).toList();
     }
 
@@ -60,9 +56,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
         Bundle found = client.search().forResource(Observation.class)
                 .where(Observation.SUBJECT.hasId("Patient/" + patient))
                 .and(Observation.CODE.exactly().systemAndCode(KnowledgeCodes.BIOMARKER_SYSTEM, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE))
-                .returnBundle(Bundle.class)
-                .cacheControl(new CacheControlDirective().setNoCache(true))
-                .execute();
+                .returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (Observation) e.getResource()).toList();
     }
 
@@ -104,7 +98,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
         awaitQuiet(BOUND);
         assertThat(communications(client, patient)).hasSize(2);
         assertThat(client.read().resource(Observation.class).withId("resistance-status-" + patient)
-                .cacheControl(new CacheControlDirective().setNoCache(true)).execute().getMeta().getVersionId())
+                .execute().getMeta().getVersionId())
                 .isEqualTo("2");
     }
 
@@ -196,7 +190,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
         assertThat(storedStatus(client, patient)).isEqualTo("acquired-resistance");
         assertThat(communications(client, patient)).as("outcomes %s", outcomes).hasSize(2);
         assertThat(client.read().resource(Observation.class).withId("resistance-status-" + patient)
-                .cacheControl(new CacheControlDirective().setNoCache(true)).execute().getMeta().getVersionId())
+                .execute().getMeta().getVersionId())
                 .isEqualTo("2");
     }
 }

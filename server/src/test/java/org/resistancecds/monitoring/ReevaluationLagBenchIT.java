@@ -2,7 +2,6 @@ package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Duration;
@@ -152,8 +151,7 @@ class ReevaluationLagBenchIT extends AbstractMonitoringIT {
 
     private static boolean shows(IGenericClient client, String patient, String status, String mechanism) {
         try {
-            Observation stored = client.read().resource(Observation.class).withId("resistance-status-" + patient)
-                    .cacheControl(new CacheControlDirective().setNoCache(true)).execute();
+            Observation stored = client.read().resource(Observation.class).withId("resistance-status-" + patient).execute();
             if (!status.equals(stored.getValueCodeableConcept().getCodingFirstRep().getCode())) {
                 return false;
             }
@@ -161,7 +159,7 @@ class ReevaluationLagBenchIT extends AbstractMonitoringIT {
                 return true;
             }
             client.read().resource(Observation.class).withId("resistance-mechanism-" + patient + "-" + mechanism)
-                    .cacheControl(new CacheControlDirective().setNoCache(true)).execute();
+                    .execute();
             return true;
         } catch (ResourceNotFoundException e) {
             return false;

@@ -3,7 +3,6 @@ package org.resistancecds.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -114,8 +113,6 @@ class EvaluateResistanceIT extends AbstractServerIT {
                 .where(Observation.SUBJECT.hasId("Patient/" + patient))
                 .and(Observation.CODE.exactly().systemAndCode(KnowledgeCodes.BIOMARKER_SYSTEM, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE))
                 .returnBundle(Bundle.class)
-                // The server reuses identical searches for a while; this one must see the latest writes.
-                .cacheControl(new CacheControlDirective().setNoCache(true))
                 .execute();
     }
 
