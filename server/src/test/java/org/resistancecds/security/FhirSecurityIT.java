@@ -110,6 +110,9 @@ class FhirSecurityIT extends AbstractServerIT {
     private static final String EXPECTED = """
             read A                    | 401 401 401 401 401 200 200 200 403 200 200 200 200
             read B                    | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            history of A's Observation| 401 401 401 401 401 403 403 403 403 200 200 200 403
+            version of A's Observation| 401 401 401 401 401 200 200 200 403 200 200 200 403
+            history of B's Observation| 401 401 401 401 401 403 403 403 403 200 200 200 403
             search A                  | 401 401 401 401 401 200 200 200 403 200 200 200 403
             search B                  | 401 401 401 401 401 403 403 403 403 200 200 200 403
             search C                  | 401 401 401 401 401 403 403 403 200 200 200 200 403
@@ -196,6 +199,9 @@ class FhirSecurityIT extends AbstractServerIT {
         return switch (endpoint) {
             case "read A" -> send("GET", "/fhir/Patient/" + A, null, token);
             case "read B" -> send("GET", "/fhir/Patient/" + B, null, token);
+            case "history of A's Observation" -> send("GET", "/fhir/Observation/sec-obs-a/_history", null, token);
+            case "version of A's Observation" -> send("GET", "/fhir/Observation/sec-obs-a/_history/1", null, token);
+            case "history of B's Observation" -> send("GET", "/fhir/Observation/sec-obs-b/_history", null, token);
             case "search A" -> send("GET", "/fhir/Observation?patient=" + A, null, token);
             case "search B" -> send("GET", "/fhir/Observation?patient=" + B, null, token);
             case "search C" -> send("GET", "/fhir/Observation?patient=" + C, null, token);
