@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # FHIR REST benchmark driven by wrk: starts the bench server (as bench/cds-wrk.sh does), stores synthetic patients of
 # --size resources, then measures, per client count, a read of each Patient and the search a client runs to get a
-# patient's Observations (Observation?patient=<id>, about 90 % of the record; HAPI's search cache bypassed with
-# Cache-Control: no-cache, so every call runs the search). Prints calls/s, p50, p99 and errors per scenario.
+# patient's Observations (Observation?patient=<id>, about 90 % of the record; every call runs the search: the server
+# reuses no earlier result since 2026-12-05, and the requests still send Cache-Control: no-cache, as runs before that
+# did). Prints calls/s, p50, p99 and errors per scenario.
 #
 # Usage: bench/fhir-search-wrk.sh [--patients 32] [--size 200] [--warmup 60] [--seconds 20] [--clients 1,16]
 # --warmup: seconds of 16-client search load before the first window (JIT warm-up).
