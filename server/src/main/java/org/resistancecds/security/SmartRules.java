@@ -115,11 +115,13 @@ public final class SmartRules {
         // (GuidanceResponse, RequestGroup, Parameters) that no read rule covers, and HAPI does not re-check the reads
         // an operation makes once it is allowed: so they are allowed only to a token that may itself read
         // everything they read.
+        boolean ownPatientData = canReadPatientData(access, Level.PATIENT);
+        boolean anyPatientData = canReadPatientData(access, Level.USER) || canReadPatientData(access, Level.SYSTEM);
         for (String name : PATIENT_DATA_OPERATIONS) {
-            if (canReadPatientData(access, Level.PATIENT)) {
+            if (ownPatientData) {
                 rules.allow(name).operation().named(name).onInstance(patient).andAllowAllResponses();
             }
-            if (canReadPatientData(access, Level.USER) || canReadPatientData(access, Level.SYSTEM)) {
+            if (anyPatientData) {
                 rules.allow(name).operation().named(name).onInstancesOfType(Patient.class).andAllowAllResponses();
             }
         }

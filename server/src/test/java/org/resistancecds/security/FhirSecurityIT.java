@@ -415,8 +415,7 @@ class FhirSecurityIT extends AbstractServerIT {
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
         HttpResponse<String> poll = null;
         for (int i = 0; i < 120; i++) {
-            poll = http.send(HttpRequest.newBuilder(URI.create(status))
-                    .header("Authorization", "Bearer " + observations).GET().build(), HttpResponse.BodyHandlers.ofString());
+            poll = http.send(request(status, observations).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (poll.statusCode() != 202) {
                 break;
             }
@@ -427,21 +426,28 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(output).isNotEmpty();
         for (JsonNode file : output) {
             assertThat(file.path("type").asText()).isEqualTo("Observation");
-            HttpResponse<String> ndjson = http.send(HttpRequest.newBuilder(URI.create(file.path("url").asText()))
-                    .header("Authorization", "Bearer " + observations).GET().build(), HttpResponse.BodyHandlers.ofString());
+            // The file itself, not the Binary resource wrapping it.
+            HttpResponse<String> ndjson = http.send(request(file.path("url").asText(), observations)
+                    .setHeader("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
             assertThat(ndjson.body()).contains("\"resourceType\":\"Observation\"").doesNotContain("\"resourceType\":\"Patient\"");
         }
     }
 
     private HttpResponse<String> exportKickOff(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .header("Accept", "application/fhir+json")
-                .header("Prefer", "respond-async");
+        return http.send(request(baseUrl() + path, token).header("Prefer", "respond-async").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request for FHIR JSON, with the token as bearer when there is one. */
+    private static HttpRequest.Builder request(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/fhir+json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+        return request;
     }
 
     private HttpResponse<String> patch(String path, String jsonPatch, String token) throws Exception {
@@ -450,12 +456,7 @@ class FhirSecurityIT extends AbstractServerIT {
 
     private HttpResponse<String> send(String method, String path, String body, String contentType, String token)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/fhir+json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest.Builder request = request(baseUrl() + path, token);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
