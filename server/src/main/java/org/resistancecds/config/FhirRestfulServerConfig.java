@@ -57,6 +57,8 @@ public class FhirRestfulServerConfig {
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilities.setImplementationDescription("Resistance CDS Server");
         server.setServerConformanceProvider(capabilities);
+        server.registerInterceptor(new UnavailableOperations());
+        server.registerInterceptor(new DeleteVersionCheck());
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }
@@ -68,6 +70,26 @@ public class FhirRestfulServerConfig {
                 new RequestBodyLimitFilter(fhirContext, limits.maxRequestBody().toBytes()));
         registration.addUrlPatterns(FHIR_PATH + "/*", "/cds-services/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** Header, query and format faults HAPI would answer with a 500, answered before it runs. */
+    @Bean
+    public FilterRegistrationBean<MalformedRequestFilter> malformedRequests(FhirContext fhirContext) {
+        FilterRegistrationBean<MalformedRequestFilter> registration =
+                new FilterRegistrationBean<>(new MalformedRequestFilter(fhirContext));
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
+        return registration;
+    }
+
+    /** After the size limit, so a body is buffered only once it is known to fit. */
+    @Bean
+    public FilterRegistrationBean<DuplicateJsonKeyFilter> duplicateJsonKeys(FhirContext fhirContext) {
+        FilterRegistrationBean<DuplicateJsonKeyFilter> registration =
+                new FilterRegistrationBean<>(new DuplicateJsonKeyFilter(fhirContext));
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 16);
         return registration;
     }
 

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.UUID;
 import org.resistancecds.storage.DatabaseUnreachable;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps server faults' internals (exception text, SQL, class names) out of FHIR responses: a 5xx is answered
  * with a generic message and an incident id, and the full exception is logged under that id. Client errors
- * (4xx) keep their messages, which say what was wrong with the request. A lost database connection is a 503 with
+ * (4xx) and 501 (an operation this server does not perform) keep their messages, which say what was wrong with the request. A lost database connection is a 503 with
  * a Retry-After: the client may try again, and the server recovers by itself once the database is back.
  */
 public class ErrorSanitizingInterceptor {
@@ -25,7 +26,9 @@ public class ErrorSanitizingInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitize(RequestDetails request, Throwable failure) {
-        if (failure instanceof BaseServerResponseException answer && answer.getStatusCode() < 500) {
+        // A 501 is the server's deliberate answer (an operation it cannot perform), with a reason meant for the client.
+        if (failure instanceof BaseServerResponseException answer
+                && (answer.getStatusCode() < 500 || failure instanceof NotImplementedOperationException)) {
             return null;
         }
         // A value the parser could not read (a bad date in an operation parameter, say) is the client's fault.

@@ -62,6 +62,30 @@ class FhirServerIT extends AbstractServerIT {
                 .contains("evaluate-resistance");
     }
 
+    /** $lastn would answer with every patient's Observations, $subsumes with a 500: both need indexes not run here. */
+    @Test
+    void operationsThisServerCannotPerformAreRefusedAndNotOffered() throws Exception {
+        HttpResponse<String> lastn = get("/fhir/Observation/$lastn?patient=Patient/p1&max=1");
+        HttpResponse<String> subsumes = get("/fhir/CodeSystem/$subsumes?system="
+                + "https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism&codeA=tumor-intrinsic"
+                + "&codeB=antigen-presentation-defect");
+        CapabilityStatement capabilities =
+                fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
+        List<String> offered = capabilities.getRestFirstRep().getResource().stream()
+                .flatMap(r -> r.getOperation().stream())
+                .map(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
+                .toList();
+
+        assertThat(lastn.statusCode()).isEqualTo(501);
+        assertThat(lastn.body()).contains("OperationOutcome", "Elasticsearch");
+        assertThat(subsumes.statusCode()).isEqualTo(501);
+        assertThat(subsumes.body()).contains("OperationOutcome", "$lookup");
+        assertThat(offered).isNotEmpty().doesNotContain("lastn", "subsumes", "expunge");
+        assertThat(capabilities.getRestFirstRep().getOperation())
+                .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
+                .doesNotContain("expunge");
+    }
+
     @Test
     void createReadAndSearchRoundTrip() {
         IGenericClient client = fhirClient();

@@ -41,6 +41,11 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("unknown element", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"colour\":\"blue\"}", 400),
                 Arguments.of("two values where one is allowed", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Patient\",\"birthDate\":[\"1970-01-01\",\"1971-01-01\"]}", 400),
+                // HAPI's JSON parser would keep the second value and drop the first.
+                Arguments.of("the same key twice in one object", "/fhir/Patient", JSON,
+                        "{\"resourceType\":\"Patient\",\"birthDate\":\"1950-01-01\",\"birthDate\":\"1990-12-31\"}", 400),
+                // FHIR defines Turtle, but the RDF library is not in this server.
+                Arguments.of("a Turtle body", "/fhir/Patient", "application/fhir+turtle", "@prefix fhir: <http://hl7.org/fhir/> .", 415),
                 Arguments.of("invalid date", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"birthDate\":\"1970-13-45\"}", 400),
                 Arguments.of("invalid code", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}", 400),
                 Arguments.of("XML with an external entity", "/fhir/Patient", XML,
@@ -111,6 +116,65 @@ class BadInputIT extends AbstractServerIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.body()).contains("OperationOutcome", "Unknown element 'colour'");
         assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+    }
+
+    @Test
+    void transactionEntryWithTheSameKeyTwiceStoresNothing() throws Exception {
+        String family = "DuplicateKey" + System.nanoTime();
+        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + java.util.UUID.randomUUID(), family)
+                .replace("\"resourceType\":\"Patient\",",
+                        "\"resourceType\":\"Patient\",\"gender\":\"male\",\"gender\":\"female\",");
+
+        HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome", "Duplicate field 'gender'");
+        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+    }
+
+    /** Each of these made HAPI answer 500 before the request reached a handler. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedRequests")
+    void malformedHeaderQueryOrFormatGetsA4xx(String what, String requestHead, int status) throws Exception {
+        String answer = rawExchange(requestHead);
+
+        assertThat(answer).as(what).startsWith("HTTP/1.1 " + status);
+        assertThat(answer).as(what).contains("OperationOutcome").doesNotContain("\tat ");
+    }
+
+    static Stream<Arguments> malformedRequests() {
+        return Stream.of(
+                Arguments.of("If-Match that is no version", "PUT /fhir/Patient/x\r\nIf-Match: garbage", 400),
+                Arguments.of("If-Match: *", "PUT /fhir/Patient/x\r\nIf-Match: *", 400),
+                Arguments.of("query that is no percent-encoding", "GET /fhir/Patient?name=%zz", 400),
+                Arguments.of("_format=ttl", "GET /fhir/metadata?_format=ttl", 406),
+                Arguments.of("Accept: Turtle only", "GET /fhir/metadata\r\nAccept: application/fhir+turtle", 406));
+    }
+
+    /** RFC 9110: an If-Modified-Since that is no date is ignored, so the resource is sent. */
+    @Test
+    void unreadableIfModifiedSinceIsIgnored() throws Exception {
+        String id = fhirClient().create().resource(new Patient()).execute().getId().getIdPart();
+
+        String answer = rawExchange("GET /fhir/Patient/" + id + "\r\nIf-Modified-Since: garbage");
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"Patient\"");
+    }
+
+    /** Sends a request line and headers (no body) as written, without a client that would refuse or fix them. */
+    private String rawExchange(String requestHead) throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            boolean withBody = requestHead.startsWith("PUT") || requestHead.startsWith("POST");
+            String body = withBody ? "{\"resourceType\":\"Patient\",\"id\":\"x\"}" : "";
+            String[] lines = requestHead.split("\r\n", 2);
+            socket.getOutputStream().write((lines[0] + " HTTP/1.1\r\nHost: localhost\r\n"
+                            + (lines.length > 1 ? lines[1] + "\r\n" : "")
+                            + (withBody ? "Content-Type: " + JSON + "\r\nContent-Length: " + body.length() + "\r\n" : "")
+                            + "Connection: close\r\n\r\n" + body)
+                    .getBytes(UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), UTF_8);
+        }
     }
 
     /** {@code identifier=system|value} as curl and browsers send it: the '|' not percent-encoded. */
@@ -210,6 +274,29 @@ class BadInputIT extends AbstractServerIT {
         assertThat(second.statusCode()).as(second.body()).isIn(409, 412);
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
                 .isEqualTo("Second");
+    }
+
+    @Test
+    void deleteWithAStaleIfMatchIsRefusedAndWithTheCurrentOneDeletes() throws Exception {
+        Patient patient = new Patient();
+        patient.addName().setFamily("Before");
+        String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
+        put("/fhir/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}", "W/\"1\"");
+
+        HttpResponse<String> stale = delete("/fhir/Patient/" + id, "W/\"1\"");
+        int afterStale = get("/fhir/Patient/" + id).statusCode();
+        HttpResponse<String> current = delete("/fhir/Patient/" + id, "W/\"2\"");
+
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+        assertThat(stale.body()).contains("OperationOutcome", "current version is 2");
+        assertThat(afterStale).isEqualTo(200);
+        assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
+        assertThat(get("/fhir/Patient/" + id).statusCode()).isEqualTo(410);
+    }
+
+    private HttpResponse<String> delete(String path, String ifMatch) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("If-Match", ifMatch).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> put(String path, String body, String ifMatch) throws Exception {

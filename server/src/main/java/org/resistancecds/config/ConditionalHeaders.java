@@ -1,0 +1,24 @@
+package org.resistancecds.config;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the version a FHIR client names in {@code If-Match}: {@code W/"3"}, {@code "3"} or a bare {@code 3}. */
+final class ConditionalHeaders {
+
+    private static final Pattern VERSION_ETAG = Pattern.compile("^\\s*(?:W/)?\"?([1-9][0-9]{0,18})\"?\\s*$");
+
+    private ConditionalHeaders() {}
+
+    /** The version number, or empty when the value is not a version ETag (garbage, a list, {@code *}). */
+    static Optional<String> parseVersion(String ifMatch) {
+        Matcher matcher = VERSION_ETAG.matcher(ifMatch);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    static String malformed(String ifMatch) {
+        return "If-Match must name the version the change is based on, as its ETag (W/\"3\"); got '" + ifMatch
+                + "'. Read the resource to learn its current version.";
+    }
+}
