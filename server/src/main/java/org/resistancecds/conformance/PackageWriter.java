@@ -34,6 +34,7 @@ public final class PackageWriter {
     public static final List<String> FOLDERS = List.of("terminology", "profiles", "knowledge");
 
     private static final String FHIR_VERSION = "4.0.1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final FhirContext fhirContext;
     private final ContentReader reader;
@@ -120,8 +121,7 @@ public final class PackageWriter {
     }
 
     private byte[] manifest() {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode manifest = json.createObjectNode();
+        ObjectNode manifest = JSON.createObjectNode();
         manifest.put("name", NAME);
         manifest.put("version", VERSION);
         manifest.put("canonical", CANONICAL);
@@ -135,7 +135,7 @@ public final class PackageWriter {
         manifest.putObject("dependencies").put("hl7.fhir.r4.core", FHIR_VERSION);
         manifest.put("author", "Resistance CDS Server project");
         try {
-            return json.writeValueAsBytes(manifest);
+            return JSON.writeValueAsBytes(manifest);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,6 +146,18 @@ public final class PackageWriter {
         NpmPackageIndexBuilder builder = new NpmPackageIndexBuilder();
         builder.start(null);
         resources.forEach(builder::seeFile);
-        return builder.build().getBytes(StandardCharsets.UTF_8);
+        try {
+            ObjectNode index = (ObjectNode) JSON.readTree(builder.build());
+            // The builder copies any resource's "type" element; the index means a StructureDefinition's type only
+            // (an OperationDefinition's boolean came out as "false", a PlanDefinition's CodeableConcept as "{").
+            index.withArray("files").forEach(file -> {
+                if (!"StructureDefinition".equals(file.path("resourceType").asText())) {
+                    ((ObjectNode) file).remove("type");
+                }
+            });
+            return JSON.writeValueAsBytes(index);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

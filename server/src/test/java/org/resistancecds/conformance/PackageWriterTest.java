@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +74,23 @@ class PackageWriterTest {
             assertThat(in).isNotNull();
             assertThat(new String(in.readAllBytes())).contains("HGNC:914");
         }
+    }
+
+    /** The index's "type" is a StructureDefinition's; other resources' own "type" elements stay out of it. */
+    @Test
+    void indexGivesATypeOnlyToStructureDefinitions() throws Exception {
+        JsonNode index;
+        try (InputStream in = npm.load("package", ".index.json")) {
+            index = new ObjectMapper().readTree(in);
+        }
+
+        assertThat(index.path("files")).isNotEmpty().allSatisfy(file -> {
+            if (file.path("resourceType").asText().equals("StructureDefinition")) {
+                assertThat(file.path("type").asText()).matches("[A-Z][A-Za-z]+|Extension");
+            } else {
+                assertThat(file.has("type")).as(file.toString()).isFalse();
+            }
+        });
     }
 
     @Test
