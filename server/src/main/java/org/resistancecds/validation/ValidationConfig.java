@@ -43,6 +43,14 @@ public class ValidationConfig {
         return support;
     }
 
+    /** First in the chain, so $lookup on our code systems is answered before HAPI's database lookup fails on it. */
+    @Bean
+    public StoredCodeSystemLookup storedCodeSystemLookup(FhirContext fhirContext, JpaValidationSupportChain chain) {
+        StoredCodeSystemLookup lookup = new StoredCodeSystemLookup(fhirContext);
+        chain.addValidationSupport(0, lookup);
+        return lookup;
+    }
+
     @Bean
     public FhirServerPlugin writeValidation(FhirValidator validator, ValidationProperties properties) {
         WriteValidatingInterceptor interceptor = new WriteValidatingInterceptor(validator, properties);

@@ -13,8 +13,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Type;
 import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,9 @@ class TerminologyOperationsIT extends AbstractServerIT {
                         "http://www.nlm.nih.gov/research/umls/rxnorm|1547545", // pembrolizumab, via the import
                         "http://www.whocc.no/atc|L01FF03", // durvalumab, via the import
                         "http://www.nlm.nih.gov/research/umls/rxnorm|1094833", // ipilimumab
-                        "http://www.whocc.no/atc|L01FX20") // tremelimumab, ATC only
+                        "http://www.whocc.no/atc|L01FX20", // tremelimumab, ATC only
+                        "http://www.whocc.no/atc|L01XC28", // durvalumab's code until 2021, via the import
+                        "http://www.whocc.no/atc|L01XC11") // ipilimumab's code until 2021
                 .doesNotContain("http://www.nlm.nih.gov/research/umls/rxnorm|1919505");
     }
 
@@ -138,6 +142,22 @@ class TerminologyOperationsIT extends AbstractServerIT {
 
         assertThat(string(result, "display")).isEqualTo("Checkpoint inhibitor plus PARP14 inhibitor");
         assertThat(properties(result)).containsEntry("evidence-level", "preclinical");
+    }
+
+    /** HAPI's own lookup answered 500 on integer and boolean properties and left out the hierarchy. */
+    @Test
+    void lookupKeepsEachPropertysTypeAndGivesTheHierarchy() {
+        Parameters level = lookup(BASE + "CodeSystem/evidence-level", "early-phase-trial");
+        Parameters group = lookup(BASE + "CodeSystem/resistance-biomarker", "tme-finding");
+        Parameters leaf = lookup(BASE + "CodeSystem/resistance-mechanism", "antigen-presentation-defect");
+
+        assertThat(propertyValue(level, "rank")).isInstanceOf(IntegerType.class);
+        assertThat(bool(level, "abstract")).isFalse();
+        assertThat(propertyValue(group, "notSelectable")).isInstanceOf(BooleanType.class);
+        assertThat(bool(group, "abstract")).isTrue();
+        assertThat(properties(group).get("child")).isNotBlank();
+        assertThat(properties(leaf)).containsEntry("parent", "tumor-intrinsic");
+        assertThat(propertyValue(leaf, "parent")).isInstanceOf(CodeType.class);
     }
 
     @Test
@@ -232,6 +252,16 @@ class TerminologyOperationsIT extends AbstractServerIT {
 
     private static String string(Parameters parameters, String name) {
         return parameters.getParameter(name).getValue().primitiveValue();
+    }
+
+    private static Type propertyValue(Parameters parameters, String code) {
+        return parameters.getParameter().stream()
+                .filter(p -> p.getName().equals("property") && code.equals(part(p, "code")))
+                .flatMap(p -> p.getPart().stream())
+                .filter(p -> p.getName().equals("value"))
+                .map(Parameters.ParametersParameterComponent::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no property " + code));
     }
 
     /** property name to value ({@code $lookup} returns each as a part pair code/value). */

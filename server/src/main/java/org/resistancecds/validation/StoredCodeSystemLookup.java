@@ -1,0 +1,145 @@
+package org.resistancecds.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.context.support.LookupCodeRequest;
+import ca.uhn.fhir.context.support.ValidationSupportContext;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseParameters;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
+import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Answers {@code CodeSystem/$lookup} for this project's code systems from the stored CodeSystem resource. HAPI's
+ * database lookup fails with a 500 on any concept that has an integer or boolean property (evidence-level's
+ * {@code rank}, resistance-biomarker's {@code notSelectable}) and never returns {@code parent} or {@code child}; this
+ * answer has every property with its own type, the hierarchy, and {@code abstract} from {@code notSelectable}.
+ * Placed first in the validation chain; other code systems go on to HAPI's modules.
+ */
+public class StoredCodeSystemLookup implements IValidationSupport {
+
+    static final String OUR_CODE_SYSTEMS = "https://resistance-cds.org/fhir/CodeSystem/";
+
+    private final FhirContext fhirContext;
+
+    public StoredCodeSystemLookup(FhirContext fhirContext) {
+        this.fhirContext = fhirContext;
+    }
+
+    @Override
+    public FhirContext getFhirContext() {
+        return fhirContext;
+    }
+
+    @Override
+    public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
+        return codeSystem(context, system).isPresent();
+    }
+
+    @Override
+    public LookupCodeResult lookupCode(ValidationSupportContext context, LookupCodeRequest request) {
+        Optional<CodeSystem> codeSystem = codeSystem(context, request.getSystem());
+        if (codeSystem.isEmpty()) {
+            return null;
+        }
+        return find(codeSystem.get().getConcept(), null, request.getCode())
+                .map(found -> describe(codeSystem.get(), found, request))
+                .orElseGet(() -> LookupCodeResult.notFound(request.getSystem(), request.getCode()));
+    }
+
+    private Optional<CodeSystem> codeSystem(ValidationSupportContext context, String system) {
+        if (system == null || !system.startsWith(OUR_CODE_SYSTEMS)) {
+            return Optional.empty();
+        }
+        return context.getRootValidationSupport().fetchCodeSystem(system) instanceof CodeSystem found
+                ? Optional.of(found)
+                : Optional.empty();
+    }
+
+    private record Found(ConceptDefinitionComponent concept, ConceptDefinitionComponent parent) {}
+
+    private static Optional<Found> find(
+            List<ConceptDefinitionComponent> concepts, ConceptDefinitionComponent parent, String code) {
+        for (ConceptDefinitionComponent concept : concepts) {
+            if (concept.getCode().equals(code)) {
+                return Optional.of(new Found(concept, parent));
+            }
+            Optional<Found> nested = find(concept.getConcept(), concept, code);
+            if (nested.isPresent()) {
+                return nested;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static LookupCodeResult describe(CodeSystem codeSystem, Found found, LookupCodeRequest request) {
+        ConceptDefinitionComponent concept = found.concept();
+        List<Parameters.ParametersParameterComponent> properties = new ArrayList<>();
+        Collection<String> wanted = request.getPropertyNames();
+        for (ConceptPropertyComponent property : concept.getProperty()) {
+            addProperty(properties, wanted, property.getCode(), property.getValue());
+        }
+        if (found.parent() != null) {
+            addProperty(properties, wanted, "parent", new CodeType(found.parent().getCode()));
+        }
+        concept.getConcept().forEach(child -> addProperty(properties, wanted, "child", new CodeType(child.getCode())));
+
+        TypedPropertiesResult result = new TypedPropertiesResult(properties);
+        result.setFound(true);
+        result.setSearchedForSystem(request.getSystem());
+        result.setSearchedForCode(request.getCode());
+        result.setCodeSystemDisplayName(codeSystem.hasTitle() ? codeSystem.getTitle() : codeSystem.getName());
+        result.setCodeSystemVersion(codeSystem.getVersion());
+        result.setCodeDisplay(concept.getDisplay());
+        result.setCodeIsAbstract(concept.getProperty().stream().anyMatch(p -> p.getCode().equals("notSelectable")
+                && p.getValue() instanceof BooleanType selectable && selectable.booleanValue()));
+        concept.getDesignation().forEach(designation -> result.getDesignations().add(new ConceptDesignation()
+                .setLanguage(designation.getLanguage())
+                .setUseSystem(designation.getUse().getSystem())
+                .setUseCode(designation.getUse().getCode())
+                .setUseDisplay(designation.getUse().getDisplay())
+                .setValue(designation.getValue())));
+        return result;
+    }
+
+    private static void addProperty(
+            List<Parameters.ParametersParameterComponent> properties, Collection<String> wanted, String code, Type value) {
+        if (wanted == null || wanted.isEmpty() || wanted.contains(code)) {
+            Parameters.ParametersParameterComponent property = new Parameters.ParametersParameterComponent();
+            property.setName("property");
+            property.addPart().setName("code").setValue(new CodeType(code));
+            property.addPart().setName("value").setValue(value.copy());
+            properties.add(property);
+        }
+    }
+
+    /**
+     * HAPI's result writes properties only as string, boolean, Coding or group; this one keeps each value's FHIR type
+     * (code, integer, boolean...), as $lookup defines it, and lets HAPI write the rest of the answer.
+     */
+    private static final class TypedPropertiesResult extends LookupCodeResult {
+
+        private final List<Parameters.ParametersParameterComponent> properties;
+
+        TypedPropertiesResult(List<Parameters.ParametersParameterComponent> properties) {
+            this.properties = properties;
+        }
+
+        @Override
+        public IBaseParameters toParameters(
+                FhirContext fhirContext, List<? extends IPrimitiveType<String>> propertyNames) {
+            Parameters parameters = (Parameters) super.toParameters(fhirContext, propertyNames);
+            properties.forEach(property -> parameters.addParameter(property.copy()));
+            return parameters;
+        }
+    }
+}
