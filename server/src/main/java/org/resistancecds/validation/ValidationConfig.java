@@ -43,11 +43,15 @@ public class ValidationConfig {
         return support;
     }
 
-    /** First in the chain, so $lookup on our code systems is answered before HAPI's database lookup fails on it. */
+    /**
+     * First in the chain, answering for our own code systems and value sets before HAPI's database-backed modules:
+     * $lookup, which HAPI's fails on, and value-set membership, which HAPI's reports with a false second error.
+     */
     @Bean
     public StoredCodeSystemLookup storedCodeSystemLookup(FhirContext fhirContext, JpaValidationSupportChain chain) {
         StoredCodeSystemLookup lookup = new StoredCodeSystemLookup(fhirContext);
         chain.addValidationSupport(0, lookup);
+        chain.addValidationSupport(1, new OwnValueSetsInMemory(fhirContext));
         return lookup;
     }
 

@@ -1,0 +1,74 @@
+package org.resistancecds.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.ConceptValidationOptions;
+import ca.uhn.fhir.context.support.LookupCodeRequest;
+import ca.uhn.fhir.context.support.ValidationSupportContext;
+import jakarta.annotation.Nonnull;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Checks codes against this project's value sets in memory, as the offline validator does, ahead of HAPI's check
+ * against the stored expansion. That check reports a code outside the value set as an "Unknown code" of its code
+ * system, an error the validator then adds beside its own "None of the codings provided are in the value set", so
+ * one wrong code gave two errors on the server, one of them false (the code exists), and one in the CLI. Our value
+ * sets are small and the chain caches each answer, so the database is not needed here.
+ */
+public class OwnValueSetsInMemory extends InMemoryTerminologyServerValidationSupport {
+
+    static final String OUR_VALUE_SETS = "https://resistance-cds.org/fhir/ValueSet/";
+
+    public OwnValueSetsInMemory(FhirContext fhirContext) {
+        super(fhirContext);
+    }
+
+    @Override
+    public String getName() {
+        return "resistance-cds value sets in memory";
+    }
+
+    @Override
+    public boolean isValueSetSupported(ValidationSupportContext context, String valueSetUrl) {
+        return ours(valueSetUrl) && super.isValueSetSupported(context, valueSetUrl);
+    }
+
+    /** Code systems stay with HAPI's modules; only value-set membership is answered here. */
+    @Override
+    public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
+        return false;
+    }
+
+    @Override
+    public CodeValidationResult validateCodeInValueSet(
+            ValidationSupportContext context,
+            ConceptValidationOptions options,
+            String system,
+            String code,
+            String display,
+            @Nonnull IBaseResource valueSet) {
+        String url = CommonCodeSystemsTerminologyService.getValueSetUrl(getFhirContext(), valueSet);
+        return ours(url) ? super.validateCodeInValueSet(context, options, system, code, display, valueSet) : null;
+    }
+
+    @Override
+    public CodeValidationResult validateCode(
+            @Nonnull ValidationSupportContext context,
+            @Nonnull ConceptValidationOptions options,
+            String system,
+            String code,
+            String display,
+            String valueSetUrl) {
+        return ours(valueSetUrl) ? super.validateCode(context, options, system, code, display, valueSetUrl) : null;
+    }
+
+    @Override
+    public LookupCodeResult lookupCode(ValidationSupportContext context, @Nonnull LookupCodeRequest request) {
+        return null;
+    }
+
+    private static boolean ours(String valueSetUrl) {
+        return valueSetUrl != null && valueSetUrl.startsWith(OUR_VALUE_SETS);
+    }
+}
