@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
@@ -128,6 +129,66 @@ class KnowledgeEvaluatorTest {
         MedicationRequest nivolumab = atcPembro.copy();
         nivolumab.setMedication(new CodeableConcept(new Coding(Fixtures.RXNORM, "1597876", "nivolumab")));
         assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(nivolumab))).recommendations()).isEmpty();
+    }
+
+    /** The same agent ordered by reference: to a contained Medication, one sent with the orders, one in the record. */
+    @Test
+    void orderingTheSameAgentWarnsWhenTheOrderRefersToAContainedMedication() {
+        MedicationRequest order = draft("#m");
+        order.addContained(medication("m", Fixtures.ATC, "L01FF02"));
+
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(order)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        MedicationRequest other = draft("#m");
+        other.addContained(medication("m", Fixtures.RXNORM, "1597876"));
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(other))).recommendations()).isEmpty();
+    }
+
+    @Test
+    void orderingTheSameAgentWarnsWhenTheOrderRefersToAMedicationSentWithTheOrders() {
+        Medication byId = medication("pembro-draft", Fixtures.RXNORM, "1547545");
+        Medication byUrn = medication(null, Fixtures.ATC, "L01FF02");
+        byUrn.setId("urn:uuid:9a3f5b61-3c3e-4d5e-8f43-0d1c2b3a4f50");
+
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-select", withAr(),
+                List.of(draft("Medication/pembro-draft"), byId)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(),
+                List.of(draft("urn:uuid:9a3f5b61-3c3e-4d5e-8f43-0d1c2b3a4f50"), byUrn)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+    }
+
+    @Test
+    void orderingTheSameAgentWarnsWhenTheOrderRefersToAMedicationInTheRecord() {
+        List<Resource> record = withAr(medication("pembro-stored", Fixtures.ATC, "L01FF02"),
+                medication("nivo-stored", Fixtures.RXNORM, "1597876"));
+
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", record,
+                List.of(draft("Medication/pembro-stored"))))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/nivo-stored"))))
+                .recommendations()).isEmpty();
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/unknown"))))
+                .recommendations()).as("an unresolved reference names no agent").isEmpty();
+    }
+
+    private static MedicationRequest draft(String medicationReference) {
+        MedicationRequest order = new MedicationRequest();
+        order.setId("draft-" + Math.abs(medicationReference.hashCode()));
+        order.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
+        order.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+        order.setMedication(new Reference(medicationReference));
+        order.setSubject(new Reference("Patient/p1"));
+        return order;
+    }
+
+    private static Medication medication(String id, String system, String code) {
+        Medication medication = new Medication();
+        if (id != null) {
+            medication.setId(id);
+        }
+        medication.setCode(new CodeableConcept(new Coding(system, code, null)));
+        return medication;
     }
 
     @Test
