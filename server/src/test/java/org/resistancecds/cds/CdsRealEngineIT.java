@@ -137,7 +137,8 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
                 assertThat(summary).contains("anti-PD-(L)1 agent this patient has acquired resistance to"));
         JsonNode warning = cards.get(0);
         assertThat(warning.get("indicator").asText()).isEqualTo("warning");
-        assertThat(warning.get("detail").asText()).contains("Kluger 2020");
+        assertThat(warning.get("detail").asText()).contains("Kluger 2020", "Evidence level: expert consensus")
+                .doesNotContain("approved therapy", "Investigational");
     }
 
     @Test

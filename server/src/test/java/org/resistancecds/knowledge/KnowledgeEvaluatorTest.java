@@ -96,6 +96,41 @@ class KnowledgeEvaluatorTest {
                 .contains("B2M", "JAK1", "JAK2", "STK11", "KEAP1", "PTEN", "EGFR");
     }
 
+    /**
+     * The evidence level is what the action rests on: advice from the consensus definitions is not approved
+     * therapy (and not investigational either); the monitoring tests rest on observational cohorts.
+     */
+    @Test
+    void eachRecommendationCarriesTheLevelOfTheEvidenceItRestsOn() {
+        List<Resource> suspected = new ArrayList<>(Fixtures.acquiredResistanceCourse());
+        suspected.remove(suspected.size() - 1);
+        Recommendation confirm = recommendation(ENGINE.evaluate(Fixtures.request("patient-view", suspected, List.of())),
+                "confirm-progression");
+        assertThat(confirm.evidenceLevel()).isEqualTo("consensus");
+        assertThat(confirm.investigational()).isFalse();
+
+        Evaluation ar = ENGINE.evaluate(Fixtures.request("patient-view", withAr(), List.of()));
+        for (String monitoring : List.of("ctdna-panel-mechanism-unknown", "exosomal-pd-l1", "radiomics-immune-phenotype")) {
+            Recommendation test = recommendation(ar, monitoring);
+            assertThat(test.evidenceLevel()).as(monitoring).isEqualTo("observational");
+            assertThat(test.investigational()).as(monitoring).isTrue();
+        }
+
+        MedicationRequest order = draft("#m");
+        order.addContained(medication("m", Fixtures.ATC, "L01FF02"));
+        Recommendation warning = recommendation(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(order))),
+                "continue-same-agent-after-acquired-resistance");
+        assertThat(warning.evidenceLevel()).isEqualTo("consensus");
+        assertThat(warning.investigational()).isFalse();
+    }
+
+    private static Recommendation recommendation(Evaluation evaluation, String actionId) {
+        return evaluation.recommendations().stream()
+                .filter(r -> r.actionId().equals(actionId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(actionId + " not in " + actionIds(evaluation)));
+    }
+
     @Test
     void otherStatusesNeverGetAStrategy() {
         List<Resource> responding = new ArrayList<>(List.of(Fixtures.patient(), Fixtures.pembrolizumab("2024-01-01", null),

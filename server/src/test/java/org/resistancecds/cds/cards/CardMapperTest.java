@@ -24,6 +24,23 @@ class CardMapperTest {
 
     private final CardMapper mapper = new CardMapper();
 
+    /** Only approved therapy is called approved; each other level says what kind of evidence it is. */
+    @Test
+    void everyEvidenceLevelHasItsOwnHonestLabel() {
+        List<String> labels = new ArrayList<>();
+        for (String level : org.resistancecds.knowledge.KnowledgeCodes.EVIDENCE_LEVELS) {
+            String label = CardText.evidenceLevel(level);
+            assertThat(label).as(level).isNotEqualTo(level);
+            if (!level.equals("approved")) {
+                assertThat(label).as(level).doesNotContainIgnoringCase("standard of care").doesNotStartWith("approved");
+            }
+            labels.add(label);
+        }
+        assertThat(labels).doesNotHaveDuplicates();
+        assertThat(CardText.evidenceLevel("consensus")).contains("consensus");
+        assertThat(CardText.evidenceLevel("observational")).contains("observational cohort");
+    }
+
     @Test
     void patientViewShowsStatusThenOneCardPerMechanismWithItsStrategies() throws Exception {
         JsonNode cards = map("patient-view", FakeEvaluations.withMechanism()).get("cards");
