@@ -176,9 +176,14 @@ public final class PrefetchResolver {
     private static String medicationToRead(Reference reference, HookRequest request, LocalFhirServer local) {
         IdType id = new IdType(reference.getReference());
         boolean relative = !id.hasBaseUrl();
-        boolean here = id.hasBaseUrl() && (request.fhirServer() == null
-                ? local.isSelf(URI.create(id.getBaseUrl()))
-                : LocalFhirServer.sameEndpoint(URI.create(id.getBaseUrl()), request.fhirServer()));
+        boolean here = false;
+        try {
+            here = id.hasBaseUrl() && (request.fhirServer() == null
+                    ? local.isSelf(URI.create(id.getBaseUrl()))
+                    : LocalFhirServer.sameEndpoint(URI.create(id.getBaseUrl()), request.fhirServer()));
+        } catch (IllegalArgumentException e) {
+            // Not a URL at all: it names nothing this call can read.
+        }
         if ("Medication".equals(id.getResourceType()) && id.hasIdPart() && (relative || here)) {
             return "Medication/" + id.getIdPart();
         }
