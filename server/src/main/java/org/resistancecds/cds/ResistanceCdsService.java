@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.cards.CardMapper;
 import org.resistancecds.cds.prefetch.PatientData;
 import org.resistancecds.cds.request.HookRequest;
@@ -73,20 +71,8 @@ public final class ResistanceCdsService implements CdsService {
     public CdsServiceResponseJson call(HookRequest request, PatientData data) {
         String patientId = request.context().patientId();
         Evaluation evaluation = evaluator.evaluate(new EvaluationRequest(
-                patientId, request.hook(), data.resources(), ordersInQuestion(request), clock.instant()));
+                patientId, request.hook(), data.resources(), request.ordersInQuestion(), clock.instant()));
         return cards.map(request.hook(), patientId, evaluation);
-    }
-
-    /** order-select asks about the orders just selected; order-sign about every draft order. */
-    private static List<Resource> ordersInQuestion(HookRequest request) {
-        List<Resource> drafts = request.context().draftOrders();
-        if (!request.hook().equals("order-select")) {
-            return drafts;
-        }
-        Set<String> selected = Set.copyOf(request.context().selections());
-        return drafts.stream()
-                .filter(order -> selected.contains(order.fhirType() + "/" + order.getIdElement().getIdPart()))
-                .toList();
     }
 
     private static Map<String, String> orderedPrefetch() {

@@ -1,5 +1,8 @@
 package org.resistancecds.knowledge;
 
+import java.util.List;
+import java.util.Set;
+
 /**
  * Canonical URLs and codes of our own content that the engine reads or emits, kept in one place so that they
  * can be reconciled with the terminology and profiles in one look.
@@ -59,8 +62,18 @@ public final class KnowledgeCodes {
     /** The genes the review names; those without a gene-to-mechanism entry are watched when they emerge. */
     public static final String RESISTANCE_GENES_VALUE_SET = BASE + "/ValueSet/resistance-genes";
 
-    /** Evidence level that is standard care; every other level makes an action investigational. */
+    /** Evidence level of approved therapy or guideline standard care. */
     public static final String EVIDENCE_APPROVED = "approved";
+    /** Evidence level of expert consensus definitions (classification and work-up), which approve no therapy. */
+    public static final String EVIDENCE_CONSENSUS = "consensus";
+    /** The codes of the evidence-level CodeSystem, weakest first. */
+    public static final List<String> EVIDENCE_LEVELS = List.of("preclinical", EVIDENCE_CONSENSUS, "observational",
+            "early-phase-trial", "late-phase-trial", EVIDENCE_APPROVED);
+    /**
+     * Levels that do not make an action investigational: approved care, and advice that rests on the consensus
+     * definitions (confirm progression, do not simply continue the agent). Every other level does.
+     */
+    public static final Set<String> NOT_INVESTIGATIONAL_LEVELS = Set.of(EVIDENCE_APPROVED, EVIDENCE_CONSENSUS);
 
     private KnowledgeCodes() {}
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -25,6 +26,7 @@ import org.resistancecds.knowledge.plan.PlanEngine;
 import org.resistancecds.knowledge.plan.SuggestionContext;
 import org.resistancecds.knowledge.record.GenomicVariant;
 import org.resistancecds.knowledge.record.IciExposure;
+import org.resistancecds.knowledge.record.MedicationConcepts;
 import org.resistancecds.knowledge.record.PatientRecord;
 import org.resistancecds.knowledge.record.PatientRecordReader;
 import org.resistancecds.knowledge.record.References;
@@ -126,6 +128,22 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
                 .toList();
     }
 
+    /**
+     * The drug each draft order names, as a CodeableConcept, however the order codes it: in the order, in a
+     * Medication it contains, or in a Medication sent with the draft orders or in the record. So a condition on
+     * the ordered drug need not care which form the EHR chose.
+     */
+    private static List<Base> draftMedications(EvaluationRequest request) {
+        List<Resource> medications = new ArrayList<>(request.draftOrders());
+        medications.addAll(request.resources());
+        MedicationConcepts concepts = new MedicationConcepts(medications);
+        return request.draftOrders().stream()
+                .filter(order -> order instanceof DomainResource)
+                .flatMap(order -> concepts.of((DomainResource) order).stream())
+                .map(concept -> (Base) concept)
+                .toList();
+    }
+
     private static ExpressionContext context(EvaluationRequest request, PatientRecord record, MechanismInference inference,
             Observation status, List<Observation> mechanisms, SerialAnalysis serialAnalysis, List<VariantSeries> watched) {
         Map<String, Resource> byReference = new HashMap<>();
@@ -156,6 +174,7 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         variables.put("statusCode", List.of(new StringType(status.getValueCodeableConcept().getCodingFirstRep().getCode())));
         variables.put("mechanisms", List.copyOf(mechanisms));
         variables.put("draftOrders", List.copyOf(request.draftOrders()));
+        variables.put("draftMedications", draftMedications(request));
         variables.put("iciAgents", List.copyOf(agentCodes));
         variables.put("record", List.copyOf(record.usable()));
         // The findings alone (a few dozen resources), so conditions on them need not scan the whole record.

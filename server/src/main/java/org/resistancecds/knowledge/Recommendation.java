@@ -11,9 +11,9 @@ import org.hl7.fhir.r4.model.Resource;
  * @param title short title (a card summary, under 140 characters)
  * @param description Markdown detail
  * @param priority {@code routine}, {@code urgent} or {@code asap} (maps to a card indicator)
- * @param evidenceLevel code of the evidence-level scale: {@code preclinical}, {@code early-phase-trial},
- *     {@code late-phase-trial}, {@code approved}
- * @param investigational true when the action is not standard care
+ * @param evidenceLevel code of the evidence-level scale: {@code preclinical}, {@code consensus},
+ *     {@code observational}, {@code early-phase-trial}, {@code late-phase-trial}, {@code approved}
+ * @param investigational true when the action is not standard care (any level but approved and consensus)
  * @param mechanisms mechanism codes the action addresses (empty for status or monitoring advice)
  * @param citations the evidence it rests on
  * @param suggestions resources to create when the clinician accepts (e.g. a ServiceRequest)

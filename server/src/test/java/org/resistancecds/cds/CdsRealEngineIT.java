@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.resistancecds.AbstractTrustedEhrIT;
 
 /**
@@ -91,6 +93,103 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
         assertThat(referenced).isEqualTo(summaries(call(request(null, byConcept)).get("cards")));
         assertThat(referenced).isNotEqualTo(summaries(call(request(null, untreated)).get("cards")));
     }
+
+    /**
+     * The order hooks warn when the same anti-PD-(L)1 agent is ordered under acquired resistance (sc-b2m received
+     * pembrolizumab), however the draft order codes the drug: in the order, in a contained Medication, in a
+     * Medication sent with the draft orders, or in one stored on this server.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "order-sign   | codeable concept",
+        "order-sign   | contained Medication",
+        "order-sign   | Medication in draftOrders",
+        "order-sign   | Medication on this server",
+        "order-select | codeable concept",
+        "order-select | contained Medication",
+        "order-select | Medication in draftOrders",
+        "order-select | Medication on this server"})
+    void theSameAgentOrderedInAnyFormIsWarnedAbout(String hook, String form) throws Exception {
+        String medication = "pembro-order-" + UUID.randomUUID().toString().substring(0, 8);
+        String order;
+        String extra = "";
+        switch (form) {
+            case "codeable concept" -> order = draftOrder("\"medicationCodeableConcept\":" + PEMBROLIZUMAB_ATC);
+            case "contained Medication" -> order = draftOrder("\"contained\":[{\"resourceType\":\"Medication\","
+                    + "\"id\":\"m\",\"code\":" + PEMBROLIZUMAB_ATC + "}],\"medicationReference\":{\"reference\":\"#m\"}");
+            case "Medication in draftOrders" -> {
+                order = draftOrder("\"medicationReference\":{\"reference\":\"Medication/" + medication + "\"}");
+                extra = ",{\"resource\":{\"resourceType\":\"Medication\",\"id\":\"" + medication + "\",\"code\":"
+                        + PEMBROLIZUMAB + "}}";
+            }
+            case "Medication on this server" -> {
+                HttpResponse<String> stored = putJson("/fhir/Medication/" + medication,
+                        "{\"resourceType\":\"Medication\",\"id\":\"" + medication + "\",\"code\":" + PEMBROLIZUMAB_ATC + "}");
+                assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+                order = draftOrder("\"medicationReference\":{\"reference\":\"Medication/" + medication + "\"}");
+            }
+            default -> throw new IllegalArgumentException(form);
+        }
+
+        JsonNode cards = callOrderHook(hook, order + extra, 200).get("cards");
+
+        assertThat(summaries(cards)).as(form).anySatisfy(summary ->
+                assertThat(summary).contains("anti-PD-(L)1 agent this patient has acquired resistance to"));
+        JsonNode warning = cards.get(0);
+        assertThat(warning.get("indicator").asText()).isEqualTo("warning");
+        assertThat(warning.get("detail").asText()).contains("Kluger 2020", "Evidence level: expert consensus")
+                .doesNotContain("approved therapy", "Investigational");
+    }
+
+    @Test
+    void aDraftOrderForAnotherAgentByReferenceGetsNoWarning() throws Exception {
+        String medication = "nivo-order-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> stored = putJson("/fhir/Medication/" + medication, "{\"resourceType\":\"Medication\","
+                + "\"id\":\"" + medication + "\",\"code\":{\"coding\":[{\"system\":\"http://www.whocc.no/atc\","
+                + "\"code\":\"L01FF01\"}]}}");
+        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+
+        JsonNode cards = callOrderHook("order-sign",
+                draftOrder("\"medicationReference\":{\"reference\":\"Medication/" + medication + "\"}"), 200).get("cards");
+
+        assertThat(summaries(cards)).noneSatisfy(summary -> assertThat(summary).contains("acquired resistance to"));
+    }
+
+    /** A referenced Medication that is neither sent nor stored leaves the order unchecked: 412, not silence. */
+    @Test
+    void aDraftOrderReferringToAnUnknownMedicationIsAPreconditionFailure() throws Exception {
+        callOrderHook("order-sign", draftOrder("\"medicationReference\":{\"reference\":\"Medication/absent-"
+                + UUID.randomUUID().toString().substring(0, 8) + "\"}"), 412);
+    }
+
+    private static String draftOrder(String medication) {
+        return "{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"draft-1\",\"status\":\"draft\","
+                + "\"intent\":\"order\",\"subject\":{\"reference\":\"Patient/sc-b2m\"}," + medication + "}}";
+    }
+
+    private JsonNode callOrderHook(String hook, String entries, int expectedStatus) throws Exception {
+        String service = "/cds-services/ici-resistance-" + hook;
+        String selections = hook.equals("order-select") ? "\"selections\":[\"MedicationRequest/draft-1\"]," : "";
+        String body = "{\"hook\":\"" + hook + "\",\"hookInstance\":\"" + UUID.randomUUID() + "\",\"context\":{"
+                + "\"userId\":\"" + PatientViewRequests.USER + "\",\"patientId\":\"sc-b2m\"," + selections
+                + "\"draftOrders\":{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + entries + "]}}}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + service))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", ehrAuthorization(baseUrl() + service))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+        if (expectedStatus != 200) {
+            return null;
+        }
+        assertThat(CdsHooksModelValidator.get().errors(response.body(), CdsHooksModelValidator.RESPONSE))
+                .as("CDSHooksResponse errors").isEmpty();
+        return JSON.readTree(response.body());
+    }
+
+    private static final String PEMBROLIZUMAB_ATC =
+            "{\"coding\":[{\"system\":\"http://www.whocc.no/atc\",\"code\":\"L01FF02\"}]}";
 
     private static final String PEMBROLIZUMAB = "{\"coding\":[{\"system\":"
             + "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\",\"display\":\"pembrolizumab\"}]}";

@@ -139,6 +139,31 @@ class CdsServicesIT extends AbstractCdsIT {
         assertThat(sent).hasSize(7).allMatch(("Bearer " + FakeEhr.ACCESS_TOKEN)::equals);
     }
 
+    /** A draft order's Medication that only the EHR holds is read from fhirServer with its token, then given to the engine. */
+    @Test
+    void aMedicationTheDraftOrderRefersToIsReadFromTheEhr() throws Exception {
+        FakeEhr ehr = FakeEhr.get();
+        String fhirServer = "\"fhirServer\":\"" + ehr.fhirBase() + "\",\"fhirAuthorization\":{\"access_token\":\""
+                + FakeEhr.ACCESS_TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
+                + "\"scope\":\"user/*.read\",\"subject\":\"resistance-cds\"}";
+        String draft = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{"
+                + "\"resourceType\":\"MedicationRequest\",\"id\":\"draft-1\",\"status\":\"draft\",\"intent\":\"order\","
+                + "\"subject\":{\"reference\":\"Patient/" + FakeEhr.PATIENT + "\"},\"medicationReference\":"
+                + "{\"reference\":\"Medication/%s\"}}}]}";
+
+        HttpResponse<String> response = callService(ORDER_SIGN, request("order-sign", FakeEhr.PATIENT, fhirServer,
+                "\"draftOrders\":" + draft.formatted(FakeEhr.MEDICATION)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(engine.lastCall().resources()).anySatisfy(r -> assertThat(r.getIdElement().toUnqualifiedVersionless()
+                .getValue()).isEqualTo("Medication/" + FakeEhr.MEDICATION));
+
+        HttpResponse<String> missing = callService(ORDER_SIGN, request("order-sign", FakeEhr.PATIENT, fhirServer,
+                "\"draftOrders\":" + draft.formatted("not-at-the-ehr")));
+        assertThat(missing.statusCode()).as(missing.body()).isEqualTo(412);
+        assertThat(missing.body()).contains("Medication/not-at-the-ehr");
+    }
+
     @Test
     void orderSelectAsksAboutTheSelectedOrdersWithAndWithoutPrefetch() throws Exception {
         SyntheticRecord record = stored(20);

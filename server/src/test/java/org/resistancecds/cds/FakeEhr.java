@@ -21,6 +21,8 @@ public final class FakeEhr {
 
     public static final String ACCESS_TOKEN = "remote-token";
     public static final String PATIENT = "remote-1";
+    /** A Medication only the EHR holds (pembrolizumab in ATC), for draft orders that refer to it. */
+    public static final String MEDICATION = "remote-pembro";
 
     private static final FakeEhr INSTANCE = start();
 
@@ -80,7 +82,10 @@ public final class FakeEhr {
         String query = exchange.getRequestURI().getRawQuery();
         if (path.equals("/fhir/Patient/" + PATIENT)) {
             send(exchange, 200, "{\"resourceType\":\"Patient\",\"id\":\"" + PATIENT + "\",\"birthDate\":\"1956-02-01\"}");
-        } else if (path.startsWith("/fhir/Patient/")) {
+        } else if (path.equals("/fhir/Medication/" + MEDICATION)) {
+            send(exchange, 200, "{\"resourceType\":\"Medication\",\"id\":\"" + MEDICATION + "\",\"code\":{\"coding\":"
+                    + "[{\"system\":\"http://www.whocc.no/atc\",\"code\":\"L01FF02\"}]}}");
+        } else if (path.startsWith("/fhir/Patient/") || path.startsWith("/fhir/Medication/")) {
             send(exchange, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
         } else if (path.equals("/fhir/Observation") && query != null && query.contains("page=2")) {
             send(exchange, 200, searchset(List.of(observation("obs-r2")), null));

@@ -231,6 +231,18 @@ class ContentConformanceTest {
                 .forEach(c -> assertThat(property(c, "clinical-availability")).isIn("high", "medium", "low"));
     }
 
+    /** The engine accepts exactly the evidence levels of the CodeSystem, and knows them weakest first. */
+    @Test
+    void theEngineKnowsEveryEvidenceLevelInRankOrder() {
+        List<CodeSystem.ConceptDefinitionComponent> levels = flatten(codeSystem("evidence-level").getConcept());
+        List<String> byRank = levels.stream()
+                .sorted(java.util.Comparator.comparingInt(c -> Integer.parseInt(property(c, "rank"))))
+                .map(CodeSystem.ConceptDefinitionComponent::getCode)
+                .toList();
+        assertThat(byRank).isEqualTo(org.resistancecds.knowledge.KnowledgeCodes.EVIDENCE_LEVELS);
+        assertThat(levels.stream().map(c -> property(c, "rank")).distinct()).hasSameSizeAs(levels);
+    }
+
     @Test
     void conceptMapsUseOnlyCodesOfTheirCodeSystems() {
         IValidationSupport support = validator.validationSupport();

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
@@ -95,6 +96,41 @@ class KnowledgeEvaluatorTest {
                 .contains("B2M", "JAK1", "JAK2", "STK11", "KEAP1", "PTEN", "EGFR");
     }
 
+    /**
+     * The evidence level is what the action rests on: advice from the consensus definitions is not approved
+     * therapy (and not investigational either); the monitoring tests rest on observational cohorts.
+     */
+    @Test
+    void eachRecommendationCarriesTheLevelOfTheEvidenceItRestsOn() {
+        List<Resource> suspected = new ArrayList<>(Fixtures.acquiredResistanceCourse());
+        suspected.remove(suspected.size() - 1);
+        Recommendation confirm = recommendation(ENGINE.evaluate(Fixtures.request("patient-view", suspected, List.of())),
+                "confirm-progression");
+        assertThat(confirm.evidenceLevel()).isEqualTo("consensus");
+        assertThat(confirm.investigational()).isFalse();
+
+        Evaluation ar = ENGINE.evaluate(Fixtures.request("patient-view", withAr(), List.of()));
+        for (String monitoring : List.of("ctdna-panel-mechanism-unknown", "exosomal-pd-l1", "radiomics-immune-phenotype")) {
+            Recommendation test = recommendation(ar, monitoring);
+            assertThat(test.evidenceLevel()).as(monitoring).isEqualTo("observational");
+            assertThat(test.investigational()).as(monitoring).isTrue();
+        }
+
+        MedicationRequest order = draft("#m");
+        order.addContained(medication("m", Fixtures.ATC, "L01FF02"));
+        Recommendation warning = recommendation(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(order))),
+                "continue-same-agent-after-acquired-resistance");
+        assertThat(warning.evidenceLevel()).isEqualTo("consensus");
+        assertThat(warning.investigational()).isFalse();
+    }
+
+    private static Recommendation recommendation(Evaluation evaluation, String actionId) {
+        return evaluation.recommendations().stream()
+                .filter(r -> r.actionId().equals(actionId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(actionId + " not in " + actionIds(evaluation)));
+    }
+
     @Test
     void otherStatusesNeverGetAStrategy() {
         List<Resource> responding = new ArrayList<>(List.of(Fixtures.patient(), Fixtures.pembrolizumab("2024-01-01", null),
@@ -128,6 +164,66 @@ class KnowledgeEvaluatorTest {
         MedicationRequest nivolumab = atcPembro.copy();
         nivolumab.setMedication(new CodeableConcept(new Coding(Fixtures.RXNORM, "1597876", "nivolumab")));
         assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(nivolumab))).recommendations()).isEmpty();
+    }
+
+    /** The same agent ordered by reference: to a contained Medication, one sent with the orders, one in the record. */
+    @Test
+    void orderingTheSameAgentWarnsWhenTheOrderRefersToAContainedMedication() {
+        MedicationRequest order = draft("#m");
+        order.addContained(medication("m", Fixtures.ATC, "L01FF02"));
+
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(order)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        MedicationRequest other = draft("#m");
+        other.addContained(medication("m", Fixtures.RXNORM, "1597876"));
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(other))).recommendations()).isEmpty();
+    }
+
+    @Test
+    void orderingTheSameAgentWarnsWhenTheOrderRefersToAMedicationSentWithTheOrders() {
+        Medication byId = medication("pembro-draft", Fixtures.RXNORM, "1547545");
+        Medication byUrn = medication(null, Fixtures.ATC, "L01FF02");
+        byUrn.setId("urn:uuid:9a3f5b61-3c3e-4d5e-8f43-0d1c2b3a4f50");
+
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-select", withAr(),
+                List.of(draft("Medication/pembro-draft"), byId)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(),
+                List.of(draft("urn:uuid:9a3f5b61-3c3e-4d5e-8f43-0d1c2b3a4f50"), byUrn)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+    }
+
+    @Test
+    void orderingTheSameAgentWarnsWhenTheOrderRefersToAMedicationInTheRecord() {
+        List<Resource> record = withAr(medication("pembro-stored", Fixtures.ATC, "L01FF02"),
+                medication("nivo-stored", Fixtures.RXNORM, "1597876"));
+
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", record,
+                List.of(draft("Medication/pembro-stored"))))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/nivo-stored"))))
+                .recommendations()).isEmpty();
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/unknown"))))
+                .recommendations()).as("an unresolved reference names no agent").isEmpty();
+    }
+
+    private static MedicationRequest draft(String medicationReference) {
+        MedicationRequest order = new MedicationRequest();
+        order.setId("draft-" + Math.abs(medicationReference.hashCode()));
+        order.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
+        order.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+        order.setMedication(new Reference(medicationReference));
+        order.setSubject(new Reference("Patient/p1"));
+        return order;
+    }
+
+    private static Medication medication(String id, String system, String code) {
+        Medication medication = new Medication();
+        if (id != null) {
+            medication.setId(id);
+        }
+        medication.setCode(new CodeableConcept(new Coding(system, code, null)));
+        return medication;
     }
 
     @Test

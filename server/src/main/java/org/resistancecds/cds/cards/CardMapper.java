@@ -143,7 +143,7 @@ public final class CardMapper {
 
     private CdsServiceResponseCardJson recommendationCard(String hook, String patientId, Recommendation r) {
         String title = r.title() == null ? "Recommendation" : r.title();
-        if (r.investigational() && !mentionsTrial(title)) {
+        if (r.investigational() && !saysInvestigational(title)) {
             title = title + " (investigational)";
         }
         StringBuilder md = new StringBuilder();
@@ -228,7 +228,7 @@ public final class CardMapper {
         for (Recommendation.Suggestion suggestion : r.suggestions()) {
             String uuid = CardIds.of(card.getUuid(), r.planDefinition(), r.actionId(), String.valueOf(index++));
             String label = suggestion.label() == null ? r.title() : suggestion.label();
-            if (r.investigational() && !mentionsTrial(label)) {
+            if (r.investigational() && !saysInvestigational(label)) {
                 label = "Investigational: " + label;
             }
             CdsServiceResponseSuggestionJson json = new CdsServiceResponseSuggestionJson()
@@ -260,9 +260,12 @@ public final class CardMapper {
         return copy;
     }
 
-    private static boolean mentionsTrial(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        return lower.contains("investigational") || lower.contains("trial");
+    /**
+     * Whether a label already says the option is investigational. Naming a trial is not enough: "Referral for a
+     * clinical trial" reads like a routine referral, so it gets the word too.
+     */
+    private static boolean saysInvestigational(String text) {
+        return text.toLowerCase(Locale.ROOT).contains("investigational");
     }
 
     static CdsServiceIndicatorEnum indicator(String priority) {

@@ -28,6 +28,8 @@ final class CardText {
         }
         return switch (code) {
             case "preclinical" -> "preclinical evidence only";
+            case "consensus" -> "expert consensus definitions (not a therapy approval or trial result)";
+            case "observational" -> "observational cohort data (no interventional trial)";
             case "early-phase-trial" -> "early-phase clinical trial";
             case "late-phase-trial" -> "late-phase clinical trial";
             case "approved" -> "approved therapy (standard of care)";

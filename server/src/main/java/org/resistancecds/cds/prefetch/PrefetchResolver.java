@@ -1,6 +1,7 @@
 package org.resistancecds.cds.prefetch;
 
 import java.net.URI;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -9,9 +10,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsHooksException;
 import org.resistancecds.cds.CdsServiceDefinition;
 import org.resistancecds.cds.request.HookRequest;
+import org.resistancecds.knowledge.record.References;
 
 /**
  * Completes a call's prefetch: keeps what the client sent, and fetches every key that is missing, was sent as
@@ -22,6 +29,9 @@ import org.resistancecds.cds.request.HookRequest;
  * cannot be had the call fails with 412.
  */
 public final class PrefetchResolver {
+
+    /** The key under which Medications that draft orders refer to, read for the call, are added to its data. */
+    public static final String DRAFT_ORDER_MEDICATIONS = "draftOrderMedications";
 
     private final RepositoryReader repository;
     private final RepositoryFetchCache repositoryCache;
@@ -43,6 +53,10 @@ public final class PrefetchResolver {
     }
 
     public PatientData resolve(CdsServiceDefinition service, HookRequest request, LocalFhirServer local) {
+        return withDraftOrderMedications(resolvePrefetch(service, request, local), request, local);
+    }
+
+    private PatientData resolvePrefetch(CdsServiceDefinition service, HookRequest request, LocalFhirServer local) {
         Map<String, IBaseResource> byKey = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (String key : service.prefetch().keySet()) {
@@ -83,6 +97,103 @@ public final class PrefetchResolver {
             byKey.put(read.getKey(), join(read.getValue()));
         }
         return new PatientData(ordered(service, byKey), missing, fhirServer.toString());
+    }
+
+    /**
+     * A draft order may name its drug by a reference to a Medication that is neither contained, nor in the
+     * draftOrders Bundle, nor in the prefetched record: each such Medication is read like missing prefetch (from
+     * fhirServer, else this server's repository, under the same rules) and added under
+     * {@link #DRAFT_ORDER_MEDICATIONS}, so the order checks see the drug however it was coded. One that cannot be
+     * had fails the call with 412: the order could not be checked.
+     */
+    private PatientData withDraftOrderMedications(PatientData data, HookRequest request, LocalFhirServer local) {
+        Set<String> known = new HashSet<>();
+        for (Resource resource : request.ordersInQuestion()) {
+            known.add(References.of(resource));
+        }
+        for (Resource resource : data.resources()) {
+            known.add(References.of(resource));
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        for (Resource order : request.ordersInQuestion()) {
+            Property medication = order.getNamedProperty("medication[x]");
+            if (medication == null || !medication.hasValues()
+                    || !(medication.getValues().get(0) instanceof Reference reference) || !reference.hasReference()
+                    || reference.getReference().startsWith("#") || known.contains(reference.getReference())) {
+                continue;
+            }
+            IdType id = new IdType(reference.getReference());
+            if (id.hasIdPart() && known.contains("Medication/" + id.getIdPart())) {
+                continue;
+            }
+            wanted.add(medicationToRead(reference, request, local));
+        }
+        if (wanted.isEmpty()) {
+            return data;
+        }
+        Map<String, String> queries = new LinkedHashMap<>();
+        int index = 0;
+        for (String read : wanted) {
+            queries.put(DRAFT_ORDER_MEDICATIONS + "[" + index++ + "]", read);
+        }
+        URI fhirServer = request.fhirServer();
+        Map<String, IBaseResource> read = new LinkedHashMap<>();
+        String source;
+        if (fhirServer == null || local.isSelf(fhirServer)) {
+            RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
+            read.putAll(repository.fetchAll(queries));
+            repositoryAccess.checkResults(grant, read);
+            source = "repository";
+        } else {
+            if (requireHttps && !"https".equalsIgnoreCase(fhirServer.getScheme())
+                    && !LocalFhirServer.isLoopback(fhirServer)) {
+                throw CdsHooksException.preconditionFailed("draftOrders refer to " + String.join(", ", wanted)
+                        + ", which was not sent, and fhirServer " + fhirServer + " is not https: this service sends "
+                        + "access tokens to remote FHIR servers only over TLS (resistance.cds.prefetch.require-https).");
+            }
+            Map<String, CompletableFuture<IBaseResource>> reads = new LinkedHashMap<>();
+            queries.forEach((key, query) ->
+                    reads.put(key, fhirServers.fetch(fhirServer, request.fhirAuthorization(), key, query)));
+            reads.forEach((key, future) -> read.put(key, join(future)));
+            source = fhirServer.toString();
+        }
+        Bundle medications = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        for (IBaseResource resource : read.values()) {
+            if (!(resource instanceof Medication)) {
+                throw CdsHooksException.preconditionFailed("draftOrders refer to a Medication, but reading it gave a "
+                        + resource.fhirType() + ".");
+            }
+            medications.addEntry().setResource((Resource) resource);
+        }
+        Map<String, IBaseResource> byKey = new LinkedHashMap<>(data.byKey());
+        byKey.put(DRAFT_ORDER_MEDICATIONS, medications);
+        Set<String> fetched = new LinkedHashSet<>(data.fetched());
+        fetched.add(DRAFT_ORDER_MEDICATIONS);
+        return new PatientData(byKey, fetched, data.fetched().isEmpty() ? source : data.source());
+    }
+
+    /** {@code Medication/id} for a reference to a Medication where this call reads; 412 for anything else. */
+    private static String medicationToRead(Reference reference, HookRequest request, LocalFhirServer local) {
+        IdType id = new IdType(reference.getReference());
+        boolean relative = !id.hasBaseUrl();
+        boolean here = false;
+        try {
+            here = id.hasBaseUrl() && (request.fhirServer() == null
+                    ? local.isSelf(URI.create(id.getBaseUrl()))
+                    : LocalFhirServer.sameEndpoint(URI.create(id.getBaseUrl()), request.fhirServer()));
+        } catch (IllegalArgumentException e) {
+            // Not a URL at all: it names nothing this call can read.
+        }
+        if ("Medication".equals(id.getResourceType()) && id.hasIdPart() && (relative || here)) {
+            return "Medication/" + id.getIdPart();
+        }
+        throw CdsHooksException.preconditionFailed("A draft order refers to its medication as '"
+                + shorten(reference.getReference()) + "', which was not sent with the draft orders or the prefetch "
+                + "and cannot be read here: the order could not be checked.");
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
     /** A search Bundle with a next link holds one page of the answer: deciding on it would miss data. */

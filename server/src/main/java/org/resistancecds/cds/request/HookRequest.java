@@ -1,9 +1,12 @@
 package org.resistancecds.cds.request;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A checked CDS Hooks service call.
@@ -29,5 +32,22 @@ public record HookRequest(
     public HookRequest {
         prefetch = Map.copyOf(prefetch);
         unusablePrefetch = Set.copyOf(unusablePrefetch);
+    }
+
+    /**
+     * The draft orders this call asks about: order-select the ones just selected, order-sign all of them. The
+     * Medications sent in the draftOrders Bundle are not orders but what orders may refer to: they are always
+     * kept.
+     */
+    public List<Resource> ordersInQuestion() {
+        List<Resource> drafts = context.draftOrders();
+        if (!hook.equals("order-select")) {
+            return drafts;
+        }
+        Set<String> selected = Set.copyOf(context.selections());
+        return drafts.stream()
+                .filter(order -> order instanceof Medication
+                        || selected.contains(order.fhirType() + "/" + order.getIdElement().getIdPart()))
+                .toList();
     }
 }

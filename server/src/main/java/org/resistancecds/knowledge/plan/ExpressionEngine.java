@@ -29,7 +29,7 @@ public final class ExpressionEngine {
 
     /** The variables the engine provides; knowledge may use no other. */
     public static final Set<String> VARIABLES = Set.of(
-            "status", "statusCode", "mechanisms", "draftOrders", "iciAgents", "record", "findings", "germlineFindings",
+            "status", "statusCode", "mechanisms", "draftOrders", "draftMedications", "iciAgents", "record", "findings", "germlineFindings",
             "emergentVariants", "emergentWatchVariants",
             "patient");
 

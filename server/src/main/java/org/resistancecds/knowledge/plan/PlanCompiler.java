@@ -31,8 +31,7 @@ public final class PlanCompiler {
     /** Events a PlanDefinition may answer: the CDS hooks we serve and the FHIR operation. */
     public static final Set<String> TRIGGERS = Set.of("patient-view", "order-select", "order-sign", "evaluate-resistance");
 
-    private static final Set<String> EVIDENCE_LEVELS =
-            Set.of("preclinical", "early-phase-trial", "late-phase-trial", KnowledgeCodes.EVIDENCE_APPROVED);
+    private static final Set<String> EVIDENCE_LEVELS = Set.copyOf(KnowledgeCodes.EVIDENCE_LEVELS);
     private static final String FHIRPATH = "text/fhirpath";
 
     private final ExpressionEngine expressions;

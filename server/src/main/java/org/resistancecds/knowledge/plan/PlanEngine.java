@@ -51,7 +51,7 @@ public final class PlanEngine {
                         suggestions.authoredOn())));
         out.add(new Recommendation(action.planDefinition(), action.id(), action.title(), action.description(),
                 action.priority(), action.evidenceLevel(),
-                !KnowledgeCodes.EVIDENCE_APPROVED.equals(action.evidenceLevel()), action.mechanisms(),
+                !KnowledgeCodes.NOT_INVESTIGATIONAL_LEVELS.contains(action.evidenceLevel()), action.mechanisms(),
                 action.citations(), suggested));
     }
 }

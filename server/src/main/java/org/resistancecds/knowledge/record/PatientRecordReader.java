@@ -13,7 +13,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Dosage;
-import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
@@ -62,7 +61,7 @@ public final class PatientRecordReader {
         private final String patientId;
         private final LocalDate asOf;
         private final Set<String> patientAliases = new HashSet<>();
-        private final Map<String, Medication> medications = new HashMap<>();
+        private final MedicationConcepts medications;
         private final List<IciExposure> exposures = new ArrayList<>();
         private final List<ResponseAssessment> assessments = new ArrayList<>();
         private final List<GenomicVariant> variantList = new ArrayList<>();
@@ -76,10 +75,9 @@ public final class PatientRecordReader {
         Reading(String patientId, List<Resource> resources, LocalDate asOf) {
             this.patientId = patientId;
             this.asOf = asOf;
+            this.medications = new MedicationConcepts(resources);
             for (Resource resource : resources) {
-                if (resource instanceof Medication medication) {
-                    medications.put(References.of(medication), medication);
-                } else if (resource instanceof Patient patient) {
+                if (resource instanceof Patient patient) {
                     patientAliases.add(References.of(patient));
                 } else if (resource instanceof Specimen specimen) {
                     String kind = SpecimenKinds.of(specimen);
@@ -275,24 +273,7 @@ public final class PatientRecordReader {
         }
 
         private Optional<CodeableConcept> medicationConcept(Type medication, DomainResource owner) {
-            if (medication instanceof CodeableConcept concept) {
-                return Optional.of(concept);
-            }
-            if (medication instanceof Reference reference && reference.hasReference()) {
-                String target = reference.getReference();
-                if (target.startsWith("#")) {
-                    return owner.getContained().stream()
-                            .filter(r -> r instanceof Medication && target.substring(1).equals(r.getIdElement().getIdPart()))
-                            .map(r -> ((Medication) r).getCode())
-                            .findFirst();
-                }
-                Medication found = medications.get(target);
-                if (found == null && reference.getReferenceElement().hasIdPart()) {
-                    found = medications.get("Medication/" + reference.getReferenceElement().getIdPart());
-                }
-                return Optional.ofNullable(found).map(Medication::getCode);
-            }
-            return Optional.empty();
+            return medications.of(medication, owner);
         }
 
         private boolean isOurPatient(Reference subject, String ref) {

@@ -24,6 +24,23 @@ class CardMapperTest {
 
     private final CardMapper mapper = new CardMapper();
 
+    /** Only approved therapy is called approved; each other level says what kind of evidence it is. */
+    @Test
+    void everyEvidenceLevelHasItsOwnHonestLabel() {
+        List<String> labels = new ArrayList<>();
+        for (String level : org.resistancecds.knowledge.KnowledgeCodes.EVIDENCE_LEVELS) {
+            String label = CardText.evidenceLevel(level);
+            assertThat(label).as(level).isNotEqualTo(level);
+            if (!level.equals("approved")) {
+                assertThat(label).as(level).doesNotContainIgnoringCase("standard of care").doesNotStartWith("approved");
+            }
+            labels.add(label);
+        }
+        assertThat(labels).doesNotHaveDuplicates();
+        assertThat(CardText.evidenceLevel("consensus")).contains("consensus");
+        assertThat(CardText.evidenceLevel("observational")).contains("observational cohort");
+    }
+
     @Test
     void patientViewShowsStatusThenOneCardPerMechanismWithItsStrategies() throws Exception {
         JsonNode cards = map("patient-view", FakeEvaluations.withMechanism()).get("cards");
@@ -67,7 +84,7 @@ class CardMapperTest {
         assertThat(mechanism.get("selectionBehavior").asText()).isEqualTo("any");
         JsonNode suggestion = mechanism.get("suggestions").get(0);
         assertThat(suggestion.get("label").asText())
-                .isEqualTo("Refer to a clinical trial of TIGIT co-inhibition");
+                .isEqualTo("Investigational: Refer to a clinical trial of TIGIT co-inhibition");
         assertThat(suggestion.at("/actions/0/type").asText()).isEqualTo("create");
         assertThat(suggestion.at("/actions/0/resource/resourceType").asText()).isEqualTo("ServiceRequest");
         assertThat(suggestion.at("/actions/0/resource/id").asText()).isEqualTo(suggestion.get("uuid").asText());
@@ -182,6 +199,35 @@ class CardMapperTest {
         JsonNode card = map("patient-view", new Evaluation(status, List.of(), List.of(), List.of())).at("/cards/0");
 
         assertThat(card.get("detail").asText()).contains("- \\# not a heading \\[click\\](http://evil.example)");
+    }
+
+    /** With the shipped knowledge: every investigational card and every trial referral says "Investigational". */
+    @Test
+    void investigationalOptionsSayItInSummaryAndSuggestionLabel() throws Exception {
+        List<org.hl7.fhir.r4.model.Resource> record =
+                new ArrayList<>(org.resistancecds.knowledge.Fixtures.acquiredResistanceCourse());
+        record.add(org.resistancecds.knowledge.Fixtures.somatic(
+                org.resistancecds.knowledge.Fixtures.variant("HGNC:6190", "JAK1", "p.Arg12Ter")));
+        Evaluation evaluation = new org.resistancecds.knowledge.KnowledgeEvaluator(
+                org.resistancecds.knowledge.Fixtures.knowledge()).evaluate(
+                org.resistancecds.knowledge.Fixtures.request("patient-view", record, List.of()));
+
+        JsonNode cards = map("patient-view", evaluation).get("cards");
+
+        int referrals = 0;
+        for (JsonNode card : cards) {
+            if (card.get("detail").asText().startsWith("**Investigational:**")) {
+                assertThat(card.get("summary").asText()).containsIgnoringCase("investigational");
+            }
+            for (JsonNode suggestion : card.path("suggestions")) {
+                if (suggestion.at("/actions/0/resource/instantiatesCanonical/0").asText().endsWith("/trial-referral")) {
+                    referrals++;
+                    assertThat(suggestion.get("label").asText()).startsWith("Investigational: ");
+                    assertThat(suggestion.at("/actions/0/description").asText()).startsWith("Investigational: ");
+                }
+            }
+        }
+        assertThat(referrals).as("trial referrals offered").isGreaterThanOrEqualTo(3);
     }
 
     private JsonNode map(String hook, Evaluation evaluation) throws Exception {
