@@ -59,6 +59,7 @@ public class FhirRestfulServerConfig {
         server.setServerConformanceProvider(capabilities);
         server.registerInterceptor(new UnavailableOperations());
         server.registerInterceptor(new DeleteVersionCheck());
+        server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

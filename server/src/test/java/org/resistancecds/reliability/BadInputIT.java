@@ -294,6 +294,42 @@ class BadInputIT extends AbstractServerIT {
         assertThat(get("/fhir/Patient/" + id).statusCode()).isEqualTo(410);
     }
 
+    /** FHIR R4 3.1.0.4.3: the body's id must be the matched resource's; HAPI overwrote the match regardless. */
+    @Test
+    void conditionalUpdateWithAnotherIdInTheBodyIsRefused() throws Exception {
+        String mrn = "cu-" + System.nanoTime();
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem("urn:example:mrn").setValue(mrn);
+        patient.addName().setFamily("Kept");
+        String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
+        String path = "/fhir/Patient?identifier=urn:example:mrn%7C" + mrn;
+
+        HttpResponse<String> mismatch = putConditional(path, "{\"resourceType\":\"Patient\",\"id\":\"other-" + id
+                + "\",\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\"" + mrn + "\"}]}");
+        HttpResponse<String> noMatch = putConditional("/fhir/Patient?identifier=urn:example:mrn%7Cnone-" + mrn,
+                "{\"resourceType\":\"Patient\",\"id\":\"client-" + id + "\"}");
+        HttpResponse<String> sameId = putConditional(path, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+                + "\",\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\"" + mrn + "\"}],"
+                + "\"name\":[{\"family\":\"Updated\"}]}");
+
+        assertThat(mismatch.statusCode()).as(mismatch.body()).isEqualTo(400);
+        assertThat(mismatch.body()).contains("OperationOutcome", "matched Patient/" + id);
+        assertThat(noMatch.statusCode()).as(noMatch.body()).isEqualTo(400);
+        assertThat(get("/fhir/Patient?identifier=urn:example:mrn%7Cnone-" + mrn + "&_summary=count").body())
+                .contains("\"total\":0");
+        assertThat(sameId.statusCode()).as(sameId.body()).isEqualTo(200);
+        assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
+                .isEqualTo("Updated");
+    }
+
+    private HttpResponse<String> putConditional(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Content-Type", JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> delete(String path, String ifMatch) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("If-Match", ifMatch).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
