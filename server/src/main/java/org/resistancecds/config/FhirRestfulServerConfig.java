@@ -58,6 +58,7 @@ public class FhirRestfulServerConfig {
         capabilities.setImplementationDescription("Resistance CDS Server");
         server.setServerConformanceProvider(capabilities);
         server.registerInterceptor(new UnavailableOperations());
+        server.registerInterceptor(new CapabilityAdditions());
         server.registerInterceptor(new DeleteVersionCheck());
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         plugins.forEach(plugin -> plugin.register(server));

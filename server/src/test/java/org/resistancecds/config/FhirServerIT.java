@@ -86,6 +86,19 @@ class FhirServerIT extends AbstractServerIT {
                 .doesNotContain("expunge");
     }
 
+    /** Batch and update-as-create work (BadInputIT, FhirServerIT); HAPI's statement did not say so. */
+    @Test
+    void capabilityStatementDeclaresBatchAndUpdateCreate() {
+        CapabilityStatement capabilities =
+                fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
+
+        assertThat(capabilities.getRestFirstRep().getInteraction())
+                .extracting(i -> i.getCode().toCode())
+                .contains("transaction", "batch");
+        assertThat(capabilities.getRestFirstRep().getResource())
+                .allSatisfy(resource -> assertThat(resource.getUpdateCreate()).as(resource.getType()).isTrue());
+    }
+
     @Test
     void createReadAndSearchRoundTrip() {
         IGenericClient client = fhirClient();
