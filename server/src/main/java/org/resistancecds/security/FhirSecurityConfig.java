@@ -3,8 +3,10 @@ package org.resistancecds.security;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import org.resistancecds.cds.CdsErrorBody;
 import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
 import org.slf4j.Logger;
@@ -20,6 +22,7 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenResolv
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -106,6 +109,16 @@ public class FhirSecurityConfig {
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }
         };
+    }
+
+    /**
+     * Paths Spring Security's firewall refuses ({@code //}, {@code ;}, {@code ..}, encoded slashes) get a 400 with an
+     * OperationOutcome, like every other bad request, instead of Spring's own error document.
+     */
+    @Bean
+    public RequestRejectedHandler requestRejectedHandler(FhirContext fhirContext) {
+        return (request, response, rejected) -> CdsErrorBody.write(response, fhirContext,
+                HttpServletResponse.SC_BAD_REQUEST, rejected.getMessage() + ". Send the path without it.");
     }
 
     /** Registered at its exact path, which the servlet container prefers to the FHIR servlet's {@code /fhir/*}. */
