@@ -17,14 +17,16 @@ import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Answers the request faults HAPI's RestfulServer turns into a 500 before a FHIR handler sees them: an
- * {@code If-Match} that is no version ETag (400), a query string that is not valid percent-encoding (400), and a
- * request for Turtle, which FHIR defines but this server cannot write or read (406 / 415; the RDF library is
- * left out of the jar). An {@code If-Modified-Since} that is no HTTP date is ignored, as RFC 9110 says.
+ * Answers the request faults HAPI's RestfulServer turns into a 500 (or a bare 400) before a FHIR handler sees them:
+ * an HTTP method FHIR has no interaction for (405), an {@code If-Match} that is no version ETag (400), a query
+ * string that is not valid percent-encoding (400), and a request for Turtle, which FHIR defines but this server
+ * cannot write or read (406 / 415; the RDF library is left out of the jar). An {@code If-Modified-Since} that is no HTTP date is ignored, as RFC 9110 says.
  */
 public class MalformedRequestFilter extends OncePerRequestFilter {
 
     private static final String IF_MODIFIED_SINCE = "If-Modified-Since";
+    private static final List<String> FHIR_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final String ALLOWED = String.join(", ", FHIR_METHODS);
 
     private final FhirContext fhirContext;
 
@@ -35,6 +37,11 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (!FHIR_METHODS.contains(request.getMethod())) {
+            response.setHeader("Allow", ALLOWED);
+            refuse(response, 405, "The FHIR API has no " + request.getMethod() + " interaction; use " + ALLOWED + ".");
+            return;
+        }
         String ifMatch = request.getHeader("If-Match");
         if (ifMatch != null && ConditionalHeaders.parseVersion(ifMatch).isEmpty()) {
             refuse(response, 400, ConditionalHeaders.malformed(ifMatch));

@@ -148,6 +148,7 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("If-Match: *", "PUT /fhir/Patient/x\r\nIf-Match: *", 400),
                 Arguments.of("query that is no percent-encoding", "GET /fhir/Patient?name=%zz", 400),
                 Arguments.of("_format=ttl", "GET /fhir/metadata?_format=ttl", 406),
+                Arguments.of("an HTTP method FHIR does not use", "PROPFIND /fhir/Patient", 405),
                 Arguments.of("double slash in the path (Spring Security's firewall)", "GET /fhir//Patient/x", 400),
                 Arguments.of("Accept: Turtle only", "GET /fhir/metadata\r\nAccept: application/fhir+turtle", 406));
     }
