@@ -153,6 +153,23 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("Accept: Turtle only", "GET /fhir/metadata\r\nAccept: application/fhir+turtle", 406));
     }
 
+    /** Errors Spring answers itself (no HAPI, no CDS handler involved) carry the same OperationOutcome. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("springErrors")
+    void errorsSpringAnswersItselfCarryAnOperationOutcome(String what, String requestHead, int status) throws Exception {
+        String answer = rawExchange(requestHead);
+
+        assertThat(answer).as(what).startsWith("HTTP/1.1 " + status);
+        assertThat(answer).as(what).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("timestamp");
+    }
+
+    static Stream<Arguments> springErrors() {
+        return Stream.of(
+                Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
+                Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
+                Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
+    }
+
     /** RFC 9110: an If-Modified-Since that is no date is ignored, so the resource is sent. */
     @Test
     void unreadableIfModifiedSinceIsIgnored() throws Exception {
