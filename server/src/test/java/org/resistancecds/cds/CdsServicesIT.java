@@ -214,6 +214,14 @@ class CdsServicesIT extends AbstractCdsIT {
                 + "\"draftOrders\":{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
         assertThat(assertErrorBody(callService(ORDER_SELECT, orderSelect), 400)).contains("context.selections[0]");
         assertThat(assertErrorBody(callService(PATIENT_VIEW, ""), 400)).contains("empty");
+        // Beyond the JSON reader's limits, to a service and to its feedback: the reader reports no location there.
+        String deep = request("patient-view", "p1", "\"pad\":" + "[".repeat(5000) + "]".repeat(5000), null);
+        String longNumber = request("patient-view", "p1", "\"n\":" + "9".repeat(2000), null);
+        for (String path : List.of("/cds-services/" + PATIENT_VIEW, "/cds-services/" + PATIENT_VIEW + "/feedback")) {
+            for (String body : List.of(deep, longNumber)) {
+                assertThat(assertErrorBody(cdsPost(path, body), 400)).contains("beyond what this service reads as JSON");
+            }
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,6 +122,15 @@ class HookRequestParserTest {
                 .hasMessageContaining("not valid JSON")
                 .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
         assertThatThrownBy(() -> JSON.readTree(new byte[0])).hasMessageContaining("empty");
+        // Limits of the JSON reader, which report no location.
+        String deep = "{\"hook\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+        String longNumber = "{\"hook\": " + "9".repeat(2000) + "}";
+        for (String body : List.of(deep, longNumber)) {
+            assertThatThrownBy(() -> JSON.readTree(body.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(CdsHooksException.class)
+                    .hasMessageContaining("beyond what this service reads as JSON")
+                    .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
+        }
         assertThatThrownBy(() -> parse("patient-view", "[1, 2]")).hasMessageContaining("must be a JSON object");
     }
 
