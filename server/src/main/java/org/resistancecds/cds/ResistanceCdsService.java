@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.cards.CardMapper;
 import org.resistancecds.cds.prefetch.PatientData;
@@ -79,14 +78,9 @@ public final class ResistanceCdsService implements CdsService {
 
     /** order-select asks about the orders just selected; order-sign about every draft order. */
     private static List<Resource> ordersInQuestion(HookRequest request) {
-        List<Resource> drafts = request.context().draftOrders();
-        if (!request.hook().equals("order-select")) {
-            return drafts;
-        }
-        Set<String> selected = Set.copyOf(request.context().selections());
-        return drafts.stream()
-                .filter(order -> selected.contains(order.fhirType() + "/" + order.getIdElement().getIdPart()))
-                .toList();
+        return request.hook().equals("order-select")
+                ? request.context().selectedOrders()
+                : request.context().draftOrders();
     }
 
     private static Map<String, String> orderedPrefetch() {

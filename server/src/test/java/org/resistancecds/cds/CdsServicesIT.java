@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,20 @@ class CdsServicesIT extends AbstractCdsIT {
         }
     }
 
+    /** HAPI's parser gives an entry's resource its fullUrl as id: a selection still names the order by its own id. */
+    @Test
+    void orderSelectFindsTheSelectedOrderByItsOwnIdBehindAUuidFullUrl() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("os-" + UUID.randomUUID(), 20);
+        String context = "\"selections\":[\"MedicationRequest/draft-2\"],\"draftOrders\":" + draftOrders(true);
+
+        HttpResponse<String> response = callService(ORDER_SELECT, request("order-select", record.patientId(),
+                "\"prefetch\":" + record.prefetchJson(fhirContext), context));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(engine.lastCall().draftOrders()).extracting(r -> r.getIdElement().getValue())
+                .containsExactly(uuidFullUrl("draft-2"));
+    }
+
     @Test
     void orderSignAsksAboutEveryDraftOrderWithAndWithoutPrefetch() throws Exception {
         SyntheticRecord record = stored(20);
@@ -266,13 +281,22 @@ class CdsServicesIT extends AbstractCdsIT {
     }
 
     private static String draftOrders() {
+        return draftOrders(false);
+    }
+
+    /** Two draft pembrolizumab orders, draft-1 and draft-2, optionally with urn:uuid: fullUrls as EHRs often send. */
+    private static String draftOrders(boolean uuidFullUrls) {
         List<String> entries = new ArrayList<>();
         for (String id : List.of("draft-1", "draft-2")) {
-            entries.add("{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"" + id + "\",\"status\":\"draft\","
+            entries.add("{" + (uuidFullUrls ? "\"fullUrl\":\"" + uuidFullUrl(id) + "\"," : "")
+                    + "\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"" + id + "\",\"status\":\"draft\","
                     + "\"intent\":\"proposal\",\"subject\":{\"reference\":\"Patient/p\"},\"medicationCodeableConcept\":"
                     + "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\"}]}}}");
         }
         return "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + String.join(",", entries) + "]}";
     }
 
+    private static String uuidFullUrl(String id) {
+        return "urn:uuid:" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -122,17 +122,26 @@ public final class HookRequestParser {
         }
 
         List<String> selections = List.of();
-        List<Resource> draftOrders = List.of();
+        List<DraftOrder> draftOrders = List.of();
         if (hook.equals("order-select") || hook.equals("order-sign")) {
             draftOrders = draftOrders(context.get("draftOrders"));
         }
         if (hook.equals("order-select")) {
             selections = selections(context.get("selections"), draftOrders);
         }
-        return new HookContext(userId, patientId, encounterId, selections, draftOrders, tokens);
+        List<Resource> orders = draftOrders.stream().map(DraftOrder::resource).toList();
+        Set<String> selected = Set.copyOf(selections);
+        List<Resource> selectedOrders = draftOrders.stream()
+                .filter(order -> order.names().stream().anyMatch(selected::contains))
+                .map(DraftOrder::resource)
+                .toList();
+        return new HookContext(userId, patientId, encounterId, selections, orders, selectedOrders, tokens);
     }
 
-    private List<Resource> draftOrders(JsonNode node) {
+    /** A draft order with the references a selection may name it by. */
+    private record DraftOrder(Resource resource, Set<String> names) {}
+
+    private List<DraftOrder> draftOrders(JsonNode node) {
         if (node == null || node.isNull()) {
             throw badRequest("context.draftOrders is required for this hook (a FHIR Bundle of the draft orders).");
         }
@@ -140,16 +149,30 @@ public final class HookRequestParser {
         if (!(parsed instanceof Bundle bundle)) {
             throw badRequest("context.draftOrders must be a FHIR Bundle, but was a " + parsed.fhirType() + ".");
         }
-        List<Resource> orders = new ArrayList<>();
-        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-            if (entry.hasResource()) {
-                orders.add(entry.getResource());
+        JsonNode entries = node.path("entry");
+        List<DraftOrder> orders = new ArrayList<>();
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            Resource order = bundle.getEntry().get(i).getResource();
+            if (order == null) {
+                continue;
             }
+            Set<String> names = new HashSet<>();
+            // HAPI's parser gives an entry's resource its fullUrl as id, so the resource's own id is read from the
+            // JSON: a selection names the order by it, whatever the fullUrl (a urn:uuid:, say).
+            JsonNode sent = entries.path(i).path("resource");
+            if (sent.path("resourceType").asText().equals(order.fhirType()) && sent.path("id").isTextual()) {
+                names.add(order.fhirType() + "/" + sent.path("id").asText());
+            }
+            // A fullUrl that is Type/id or an absolute URL names the order too.
+            if (order.getIdElement().hasIdPart() && !order.getIdElement().getValue().startsWith("urn:")) {
+                names.add(order.fhirType() + "/" + order.getIdElement().getIdPart());
+            }
+            orders.add(new DraftOrder(order, names));
         }
         return orders;
     }
 
-    private static List<String> selections(JsonNode node, List<Resource> draftOrders) {
+    private static List<String> selections(JsonNode node, List<DraftOrder> draftOrders) {
         if (node == null || node.isNull()) {
             throw badRequest("context.selections is required for order-select (ids of the selected orders).");
         }
@@ -158,11 +181,7 @@ public final class HookRequestParser {
                     + "'MedicationRequest/123'.");
         }
         Set<String> draftIds = new HashSet<>();
-        for (Resource order : draftOrders) {
-            if (order.hasIdElement() && order.getIdElement().hasIdPart()) {
-                draftIds.add(order.fhirType() + "/" + order.getIdElement().getIdPart());
-            }
-        }
+        draftOrders.forEach(order -> draftIds.addAll(order.names()));
         List<String> selections = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);

@@ -7,6 +7,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,6 +56,43 @@ class HookRequestParserTest {
 
         assertThat(request.prefetch()).isEmpty();
         assertThat(request.unusablePrefetch()).containsExactly("observations");
+    }
+
+    @Test
+    void aSelectionNamesADraftOrderByItsOwnIdWhateverItsFullUrl() {
+        HookRequest request = parse("order-select", """
+                {"hook": "order-select", "hookInstance": "x",
+                 "context": {"userId": "Practitioner/1", "patientId": "p1",
+                   "selections": ["MedicationRequest/draft-1", "MedicationRequest/mr-3"],
+                   "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
+                     {"fullUrl": "urn:uuid:878acb15-4ed3-4256-9f04-67ab98397cdb",
+                      "resource": {"resourceType": "MedicationRequest", "id": "draft-1", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "pembrolizumab"}}},
+                     {"fullUrl": "urn:uuid:0c0b9a3e-77a5-4c8b-9d0e-5c1f2a3b4c5d",
+                      "resource": {"resourceType": "MedicationRequest", "id": "draft-2", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "carboplatin"}}},
+                     {"fullUrl": "https://ehr.example.org/fhir/MedicationRequest/mr-3",
+                      "resource": {"resourceType": "MedicationRequest", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "docetaxel"}}}]}}}
+                """);
+
+        assertThat(request.context().draftOrders()).hasSize(3);
+        assertThat(request.context().selectedOrders())
+                .extracting(order -> ((MedicationRequest) order).getMedicationCodeableConcept().getText())
+                .containsExactly("pembrolizumab", "docetaxel");
+        assertBadRequest("order-select", """
+                {"hook": "order-select", "hookInstance": "x",
+                 "context": {"userId": "Practitioner/1", "patientId": "p1",
+                   "selections": ["MedicationRequest/878acb15-4ed3-4256-9f04-67ab98397cdb"],
+                   "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
+                     {"fullUrl": "urn:uuid:878acb15-4ed3-4256-9f04-67ab98397cdb",
+                      "resource": {"resourceType": "MedicationRequest", "id": "draft-1", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "pembrolizumab"}}}]}}}
+                """, "is not one of the resources in context.draftOrders");
     }
 
     @Test
