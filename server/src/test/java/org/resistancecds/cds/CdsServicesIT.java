@@ -3,6 +3,8 @@ package org.resistancecds.cds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -196,6 +198,46 @@ class CdsServicesIT extends AbstractCdsIT {
         HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", "nobody-" + UUID.randomUUID(), null, null));
 
         assertThat(assertErrorBody(response, 412)).contains("prefetch patient", "not on this server");
+        assertThat(engine.callCount()).isZero();
+    }
+
+    @Test
+    void prefetchOfAnotherPatientOrOfTheWrongKindIs400() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("pv-" + UUID.randomUUID(), 20);
+        SyntheticRecord other = new SyntheticRecord("other-" + UUID.randomUUID(), 20);
+        ObjectNode sent = (ObjectNode) JSON.readTree(record.prefetchJson(fhirContext));
+        JsonNode othersObservation = JSON.readTree(other.prefetchJson(fhirContext)).at("/observations/entry/0");
+        ObjectNode mixed = sent.get("observations").deepCopy();
+        ((ArrayNode) mixed.get("entry")).add(othersObservation);
+        ObjectNode conditionAsMatch = sent.get("conditions").deepCopy();
+        ((ObjectNode) conditionAsMatch.at("/entry/0")).putObject("search").put("mode", "match");
+        int ownObservations = (int) record.count("Observation");
+        Map<String, List<Object>> cases = Map.of(
+                "observations", List.of(mixed, "prefetch.observations.entry[" + ownObservations + "] (Observation/"
+                        + other.patientId() + "-obs-0) is about Patient/" + other.patientId()
+                        + ", but context.patientId is '" + record.patientId() + "'"),
+                "conditions", List.of(sent.get("patient"), "prefetch.conditions must be a Bundle (the answer to the "
+                        + "search 'Condition?patient={{context.patientId}}'), but was a Patient"),
+                "medicationRequests", List.of(JSON.readTree("{\"resourceType\":\"Parameters\"}"),
+                        "prefetch.medicationRequests must be a Bundle"),
+                "patient", List.of(sent.get("observations"), "prefetch.patient must be a Patient"),
+                "medicationStatements", List.of(sent.get("observations").at("/entry/0/resource"),
+                        "prefetch.medicationStatements must be a Bundle"));
+
+        for (Map.Entry<String, List<Object>> c : cases.entrySet()) {
+            ObjectNode prefetch = sent.deepCopy();
+            prefetch.set(c.getKey(), (JsonNode) c.getValue().get(0));
+            HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                    "\"prefetch\":" + prefetch, null));
+
+            assertThat(assertErrorBody(response, 400)).contains((String) c.getValue().get(1));
+        }
+        ObjectNode prefetch = sent.deepCopy();
+        prefetch.set("observations", conditionAsMatch);
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + prefetch, null)), 400))
+                .contains("prefetch.observations.entry[0] is a Condition, but the search "
+                        + "'Observation?patient={{context.patientId}}' matches Observation resources only");
         assertThat(engine.callCount()).isZero();
     }
 

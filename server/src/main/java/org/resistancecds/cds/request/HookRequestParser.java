@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsJson;
 
@@ -45,9 +44,10 @@ public final class HookRequestParser {
      *
      * @param body the request body as a JSON tree
      * @param serviceHook the hook the called service answers
-     * @param prefetchKeys the service's prefetch keys; other keys in {@code prefetch} are ignored unread
+     * @param prefetchTemplates the service's prefetch templates by key; other keys in {@code prefetch} are ignored
+     *     unread
      */
-    public HookRequest parse(JsonNode body, String serviceHook, Set<String> prefetchKeys) {
+    public HookRequest parse(JsonNode body, String serviceHook, Map<String, String> prefetchTemplates) {
         if (!body.isObject()) {
             throw badRequest("The request body must be a JSON object.");
         }
@@ -77,7 +77,7 @@ public final class HookRequestParser {
             if (!prefetchNode.isObject()) {
                 throw badRequest("prefetch must be a JSON object (key to FHIR resource).");
             }
-            for (String key : prefetchKeys) {
+            for (String key : prefetchTemplates.keySet()) {
                 if (!prefetchNode.has(key)) {
                     continue;
                 }
@@ -91,7 +91,7 @@ public final class HookRequestParser {
                     // The client reports it could not fetch this key: fetch it ourselves if we can.
                     unusable.add(key);
                 } else {
-                    checkSamePatient(resource, context.patientId(), key);
+                    PrefetchCheck.check(key, prefetchTemplates.get(key), resource, context.patientId());
                     prefetch.put(key, resource);
                 }
             }
@@ -249,15 +249,6 @@ public final class HookRequestParser {
                 optionalText(node, "scope", "fhirAuthorization.scope"),
                 optionalText(node, "subject", "fhirAuthorization.subject"),
                 optionalText(node, "patient", "fhirAuthorization.patient"));
-    }
-
-    private static void checkSamePatient(IBaseResource resource, String patientId, String key) {
-        if (resource instanceof Patient patient && patient.getIdElement().hasIdPart()
-                && !patient.getIdElement().getIdPart().equals(patientId)) {
-            // Deciding for one patient with another's record is the one mistake a CDS service must not make.
-            throw badRequest("prefetch." + key + " is Patient/" + shorten(patient.getIdElement().getIdPart())
-                    + ", but context.patientId is '" + patientId + "'.");
-        }
     }
 
     private static String requiredText(JsonNode parent, String field, String path) {
