@@ -201,6 +201,31 @@ class CdsServicesIT extends AbstractCdsIT {
         assertThat(engine.callCount()).isZero();
     }
 
+    /** Missing keys are read from this server only for a patient it holds: a search there finds nothing else. */
+    @Test
+    void missingKeysOfAPatientNotOnThisServerAre412AndOfOneOnItAreRead() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("ehr-" + UUID.randomUUID(), 20);
+        ObjectNode prefetch = (ObjectNode) JSON.readTree(record.prefetchJson(fhirContext));
+        prefetch.remove("observations");
+        prefetch.putNull("medicationStatements");
+
+        for (String fhirServer : new String[] {null, "\"fhirServer\":\"" + fhirBase() + "\""}) {
+            String members = "\"prefetch\":" + prefetch + (fhirServer == null ? "" : "," + fhirServer);
+            HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(), members, null));
+
+            assertThat(assertErrorBody(response, 412)).contains("prefetch observations, medicationStatements was not sent",
+                    "Patient/" + record.patientId() + " is not on this server");
+        }
+        assertThat(engine.callCount()).isZero();
+
+        fhirClient().transaction().withBundle(record.transaction()).execute();
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + prefetch, null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(countByType(engine.lastCall().resources())).isEqualTo(countByType(record.resources()));
+    }
+
     @Test
     void prefetchOfAnotherPatientOrOfTheWrongKindIs400() throws Exception {
         SyntheticRecord record = new SyntheticRecord("pv-" + UUID.randomUUID(), 20);
