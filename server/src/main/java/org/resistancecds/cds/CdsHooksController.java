@@ -88,7 +88,7 @@ public class CdsHooksController {
         CdsService service = service(id);
         CdsServiceDefinition definition = service.definition();
         JsonNode body = json.readTree(body(http));
-        HookRequest request = requestParser.parse(body, definition.hook(), definition.prefetch().keySet());
+        HookRequest request = requestParser.parse(body, definition.hook(), definition.prefetch());
         http.setAttribute(AuditAttributes.SUBJECT, request.context().userId());
         http.setAttribute(AuditAttributes.PATIENT, request.context().patientId());
         PatientData data = prefetch.resolve(definition, request, localFhirServer(http));

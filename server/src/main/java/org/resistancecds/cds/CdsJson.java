@@ -6,8 +6,11 @@ import ca.uhn.fhir.parser.IJsonLikeParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import ca.uhn.hapi.fhir.cdshooks.module.CdsHooksObjectMapperFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,9 +59,17 @@ public final class CdsJson {
                 throw CdsHooksException.badRequest("The request body is empty; a JSON object was expected.");
             }
             return tree;
+        } catch (StreamConstraintsException e) {
+            // Jackson's own message names its internal settings; say what the limit is in the client's terms.
+            StreamReadConstraints limits = reader.getFactory().streamReadConstraints();
+            throw CdsHooksException.badRequest("The request body is beyond what this service reads as JSON: at most "
+                    + limits.getMaxNestingDepth() + " levels of nested arrays and objects, and numbers of at most "
+                    + limits.getMaxNumberLength() + " characters.");
         } catch (JsonProcessingException e) {
+            // Not every parse error has a location (a limit hit while building the tree has none).
+            JsonLocation at = e.getLocation();
             throw CdsHooksException.badRequest("The request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw CdsHooksException.badRequest("The request body could not be read.");
         }

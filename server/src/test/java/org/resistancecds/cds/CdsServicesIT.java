@@ -3,7 +3,10 @@ package org.resistancecds.cds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +187,20 @@ class CdsServicesIT extends AbstractCdsIT {
         }
     }
 
+    /** HAPI's parser gives an entry's resource its fullUrl as id: a selection still names the order by its own id. */
+    @Test
+    void orderSelectFindsTheSelectedOrderByItsOwnIdBehindAUuidFullUrl() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("os-" + UUID.randomUUID(), 20);
+        String context = "\"selections\":[\"MedicationRequest/draft-2\"],\"draftOrders\":" + draftOrders(true);
+
+        HttpResponse<String> response = callService(ORDER_SELECT, request("order-select", record.patientId(),
+                "\"prefetch\":" + record.prefetchJson(fhirContext), context));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(engine.lastCall().draftOrders()).extracting(r -> r.getIdElement().getValue())
+                .containsExactly(uuidFullUrl("draft-2"));
+    }
+
     @Test
     void orderSignAsksAboutEveryDraftOrderWithAndWithoutPrefetch() throws Exception {
         SyntheticRecord record = stored(20);
@@ -206,6 +223,71 @@ class CdsServicesIT extends AbstractCdsIT {
         HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", "nobody-" + UUID.randomUUID(), null, null));
 
         assertThat(assertErrorBody(response, 412)).contains("prefetch patient", "not on this server");
+        assertThat(engine.callCount()).isZero();
+    }
+
+    /** Missing keys are read from this server only for a patient it holds: a search there finds nothing else. */
+    @Test
+    void missingKeysOfAPatientNotOnThisServerAre412AndOfOneOnItAreRead() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("ehr-" + UUID.randomUUID(), 20);
+        ObjectNode prefetch = (ObjectNode) JSON.readTree(record.prefetchJson(fhirContext));
+        prefetch.remove("observations");
+        prefetch.putNull("medicationStatements");
+
+        for (String fhirServer : new String[] {null, "\"fhirServer\":\"" + fhirBase() + "\""}) {
+            String members = "\"prefetch\":" + prefetch + (fhirServer == null ? "" : "," + fhirServer);
+            HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(), members, null));
+
+            assertThat(assertErrorBody(response, 412)).contains("prefetch observations, medicationStatements was not sent",
+                    "Patient/" + record.patientId() + " is not on this server");
+        }
+        assertThat(engine.callCount()).isZero();
+
+        fhirClient().transaction().withBundle(record.transaction()).execute();
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + prefetch, null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(countByType(engine.lastCall().resources())).isEqualTo(countByType(record.resources()));
+    }
+
+    @Test
+    void prefetchOfAnotherPatientOrOfTheWrongKindIs400() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("pv-" + UUID.randomUUID(), 20);
+        SyntheticRecord other = new SyntheticRecord("other-" + UUID.randomUUID(), 20);
+        ObjectNode sent = (ObjectNode) JSON.readTree(record.prefetchJson(fhirContext));
+        JsonNode othersObservation = JSON.readTree(other.prefetchJson(fhirContext)).at("/observations/entry/0");
+        ObjectNode mixed = sent.get("observations").deepCopy();
+        ((ArrayNode) mixed.get("entry")).add(othersObservation);
+        ObjectNode conditionAsMatch = sent.get("conditions").deepCopy();
+        ((ObjectNode) conditionAsMatch.at("/entry/0")).putObject("search").put("mode", "match");
+        int ownObservations = (int) record.count("Observation");
+        Map<String, List<Object>> cases = Map.of(
+                "observations", List.of(mixed, "prefetch.observations.entry[" + ownObservations + "] (Observation/"
+                        + other.patientId() + "-obs-0) is about Patient/" + other.patientId()
+                        + ", but context.patientId is '" + record.patientId() + "'"),
+                "conditions", List.of(sent.get("patient"), "prefetch.conditions must be a Bundle (the answer to the "
+                        + "search 'Condition?patient={{context.patientId}}'), but was a Patient"),
+                "medicationRequests", List.of(JSON.readTree("{\"resourceType\":\"Parameters\"}"),
+                        "prefetch.medicationRequests must be a Bundle"),
+                "patient", List.of(sent.get("observations"), "prefetch.patient must be a Patient"),
+                "medicationStatements", List.of(sent.get("observations").at("/entry/0/resource"),
+                        "prefetch.medicationStatements must be a Bundle"));
+
+        for (Map.Entry<String, List<Object>> c : cases.entrySet()) {
+            ObjectNode prefetch = sent.deepCopy();
+            prefetch.set(c.getKey(), (JsonNode) c.getValue().get(0));
+            HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                    "\"prefetch\":" + prefetch, null));
+
+            assertThat(assertErrorBody(response, 400)).contains((String) c.getValue().get(1));
+        }
+        ObjectNode prefetch = sent.deepCopy();
+        prefetch.set("observations", conditionAsMatch);
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + prefetch, null)), 400))
+                .contains("prefetch.observations.entry[0] is a Condition, but the search "
+                        + "'Observation?patient={{context.patientId}}' matches Observation resources only");
         assertThat(engine.callCount()).isZero();
     }
 
@@ -239,6 +321,14 @@ class CdsServicesIT extends AbstractCdsIT {
                 + "\"draftOrders\":{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
         assertThat(assertErrorBody(callService(ORDER_SELECT, orderSelect), 400)).contains("context.selections[0]");
         assertThat(assertErrorBody(callService(PATIENT_VIEW, ""), 400)).contains("empty");
+        // Beyond the JSON reader's limits, to a service and to its feedback: the reader reports no location there.
+        String deep = request("patient-view", "p1", "\"pad\":" + "[".repeat(5000) + "]".repeat(5000), null);
+        String longNumber = request("patient-view", "p1", "\"n\":" + "9".repeat(2000), null);
+        for (String path : List.of("/cds-services/" + PATIENT_VIEW, "/cds-services/" + PATIENT_VIEW + "/feedback")) {
+            for (String body : List.of(deep, longNumber)) {
+                assertThat(assertErrorBody(cdsPost(path, body), 400)).contains("beyond what this service reads as JSON");
+            }
+        }
     }
 
     @Test
@@ -283,13 +373,22 @@ class CdsServicesIT extends AbstractCdsIT {
     }
 
     private static String draftOrders() {
+        return draftOrders(false);
+    }
+
+    /** Two draft pembrolizumab orders, draft-1 and draft-2, optionally with urn:uuid: fullUrls as EHRs often send. */
+    private static String draftOrders(boolean uuidFullUrls) {
         List<String> entries = new ArrayList<>();
         for (String id : List.of("draft-1", "draft-2")) {
-            entries.add("{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"" + id + "\",\"status\":\"draft\","
+            entries.add("{" + (uuidFullUrls ? "\"fullUrl\":\"" + uuidFullUrl(id) + "\"," : "")
+                    + "\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"" + id + "\",\"status\":\"draft\","
                     + "\"intent\":\"proposal\",\"subject\":{\"reference\":\"Patient/p\"},\"medicationCodeableConcept\":"
                     + "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\"}]}}}");
         }
         return "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + String.join(",", entries) + "]}";
     }
 
+    private static String uuidFullUrl(String id) {
+        return "urn:uuid:" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+    }
 }

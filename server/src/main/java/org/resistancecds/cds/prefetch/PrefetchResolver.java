@@ -25,8 +25,8 @@ import org.resistancecds.knowledge.record.References;
  * {@code null} or as an OperationOutcome, or is a search page with more pages behind it. Missing data comes
  * from {@code fhirServer} (with {@code fhirAuthorization}), or from this server's repository when no
  * {@code fhirServer} was given or it is this server, as far as {@link RepositoryAccessPolicy} allows (checked on
- * every call; what the repository answered may come from {@link RepositoryFetchCache}). When it
- * cannot be had the call fails with 412.
+ * every call; what the repository answered may come from {@link RepositoryFetchCache}), and only when the patient
+ * is on this server. When it cannot be had the call fails with 412.
  */
 public final class PrefetchResolver {
 
@@ -77,8 +77,9 @@ public final class PrefetchResolver {
                 queries.put(key, PrefetchTemplate.render(service.prefetch().get(key), request.context()));
             }
             RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
+            String patientId = request.context().patientId();
             Map<String, IBaseResource> fetched =
-                    repositoryCache.fetchAll(request.context().patientId(), queries, repository::fetchAll);
+                    repositoryCache.fetchAll(patientId, queries, keys -> repository.fetchAll(patientId, keys));
             repositoryAccess.checkResults(grant, fetched);
             byKey.putAll(fetched);
             return new PatientData(ordered(service, byKey), missing, "repository");
@@ -141,7 +142,7 @@ public final class PrefetchResolver {
         String source;
         if (fhirServer == null || local.isSelf(fhirServer)) {
             RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
-            read.putAll(repository.fetchAll(queries));
+            read.putAll(repository.fetchShared(queries));
             repositoryAccess.checkResults(grant, read);
             source = "repository";
         } else {

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Resource;
  * @param encounterId the encounter's logical id, or null
  * @param selections ids ({@code Type/id}) of the orders being selected (order-select only)
  * @param draftOrders the resources of the {@code draftOrders} Bundle (order-select and order-sign)
+ * @param selectedOrders the draft orders that {@code selections} name (order-select only)
  * @param tokens the root-level primitive fields, the values prefetch tokens {@code {{context.x}}} may take
  */
 public record HookContext(
@@ -20,11 +21,13 @@ public record HookContext(
         String encounterId,
         List<String> selections,
         List<Resource> draftOrders,
+        List<Resource> selectedOrders,
         Map<String, String> tokens) {
 
     public HookContext {
         selections = List.copyOf(selections);
         draftOrders = List.copyOf(draftOrders);
+        selectedOrders = List.copyOf(selectedOrders);
         tokens = Map.copyOf(tokens);
     }
 }

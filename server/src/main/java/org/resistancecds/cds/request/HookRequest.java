@@ -44,10 +44,10 @@ public record HookRequest(
         if (!hook.equals("order-select")) {
             return drafts;
         }
-        Set<String> selected = Set.copyOf(context.selections());
+        // The parser matched the selections to the drafts by their own ids (a fullUrl may be a urn:uuid).
+        List<Resource> selected = context.selectedOrders();
         return drafts.stream()
-                .filter(order -> order instanceof Medication
-                        || selected.contains(order.fhirType() + "/" + order.getIdElement().getIdPart()))
+                .filter(order -> order instanceof Medication || selected.contains(order))
                 .toList();
     }
 }

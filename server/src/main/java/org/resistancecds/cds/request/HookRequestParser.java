@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsJson;
 
@@ -45,9 +44,10 @@ public final class HookRequestParser {
      *
      * @param body the request body as a JSON tree
      * @param serviceHook the hook the called service answers
-     * @param prefetchKeys the service's prefetch keys; other keys in {@code prefetch} are ignored unread
+     * @param prefetchTemplates the service's prefetch templates by key; other keys in {@code prefetch} are ignored
+     *     unread
      */
-    public HookRequest parse(JsonNode body, String serviceHook, Set<String> prefetchKeys) {
+    public HookRequest parse(JsonNode body, String serviceHook, Map<String, String> prefetchTemplates) {
         if (!body.isObject()) {
             throw badRequest("The request body must be a JSON object.");
         }
@@ -77,7 +77,7 @@ public final class HookRequestParser {
             if (!prefetchNode.isObject()) {
                 throw badRequest("prefetch must be a JSON object (key to FHIR resource).");
             }
-            for (String key : prefetchKeys) {
+            for (String key : prefetchTemplates.keySet()) {
                 if (!prefetchNode.has(key)) {
                     continue;
                 }
@@ -91,7 +91,7 @@ public final class HookRequestParser {
                     // The client reports it could not fetch this key: fetch it ourselves if we can.
                     unusable.add(key);
                 } else {
-                    checkSamePatient(resource, context.patientId(), key);
+                    PrefetchCheck.check(key, prefetchTemplates.get(key), resource, context.patientId());
                     prefetch.put(key, resource);
                 }
             }
@@ -122,17 +122,26 @@ public final class HookRequestParser {
         }
 
         List<String> selections = List.of();
-        List<Resource> draftOrders = List.of();
+        List<DraftOrder> draftOrders = List.of();
         if (hook.equals("order-select") || hook.equals("order-sign")) {
             draftOrders = draftOrders(context.get("draftOrders"));
         }
         if (hook.equals("order-select")) {
             selections = selections(context.get("selections"), draftOrders);
         }
-        return new HookContext(userId, patientId, encounterId, selections, draftOrders, tokens);
+        List<Resource> orders = draftOrders.stream().map(DraftOrder::resource).toList();
+        Set<String> selected = Set.copyOf(selections);
+        List<Resource> selectedOrders = draftOrders.stream()
+                .filter(order -> order.names().stream().anyMatch(selected::contains))
+                .map(DraftOrder::resource)
+                .toList();
+        return new HookContext(userId, patientId, encounterId, selections, orders, selectedOrders, tokens);
     }
 
-    private List<Resource> draftOrders(JsonNode node) {
+    /** A draft order with the references a selection may name it by. */
+    private record DraftOrder(Resource resource, Set<String> names) {}
+
+    private List<DraftOrder> draftOrders(JsonNode node) {
         if (node == null || node.isNull()) {
             throw badRequest("context.draftOrders is required for this hook (a FHIR Bundle of the draft orders).");
         }
@@ -140,16 +149,30 @@ public final class HookRequestParser {
         if (!(parsed instanceof Bundle bundle)) {
             throw badRequest("context.draftOrders must be a FHIR Bundle, but was a " + parsed.fhirType() + ".");
         }
-        List<Resource> orders = new ArrayList<>();
-        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-            if (entry.hasResource()) {
-                orders.add(entry.getResource());
+        JsonNode entries = node.path("entry");
+        List<DraftOrder> orders = new ArrayList<>();
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            Resource order = bundle.getEntry().get(i).getResource();
+            if (order == null) {
+                continue;
             }
+            Set<String> names = new HashSet<>();
+            // HAPI's parser gives an entry's resource its fullUrl as id, so the resource's own id is read from the
+            // JSON: a selection names the order by it, whatever the fullUrl (a urn:uuid:, say).
+            JsonNode sent = entries.path(i).path("resource");
+            if (sent.path("resourceType").asText().equals(order.fhirType()) && sent.path("id").isTextual()) {
+                names.add(order.fhirType() + "/" + sent.path("id").asText());
+            }
+            // A fullUrl that is Type/id or an absolute URL names the order too.
+            if (order.getIdElement().hasIdPart() && !order.getIdElement().getValue().startsWith("urn:")) {
+                names.add(order.fhirType() + "/" + order.getIdElement().getIdPart());
+            }
+            orders.add(new DraftOrder(order, names));
         }
         return orders;
     }
 
-    private static List<String> selections(JsonNode node, List<Resource> draftOrders) {
+    private static List<String> selections(JsonNode node, List<DraftOrder> draftOrders) {
         if (node == null || node.isNull()) {
             throw badRequest("context.selections is required for order-select (ids of the selected orders).");
         }
@@ -158,11 +181,7 @@ public final class HookRequestParser {
                     + "'MedicationRequest/123'.");
         }
         Set<String> draftIds = new HashSet<>();
-        for (Resource order : draftOrders) {
-            if (order.hasIdElement() && order.getIdElement().hasIdPart()) {
-                draftIds.add(order.fhirType() + "/" + order.getIdElement().getIdPart());
-            }
-        }
+        draftOrders.forEach(order -> draftIds.addAll(order.names()));
         List<String> selections = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
@@ -230,15 +249,6 @@ public final class HookRequestParser {
                 optionalText(node, "scope", "fhirAuthorization.scope"),
                 optionalText(node, "subject", "fhirAuthorization.subject"),
                 optionalText(node, "patient", "fhirAuthorization.patient"));
-    }
-
-    private static void checkSamePatient(IBaseResource resource, String patientId, String key) {
-        if (resource instanceof Patient patient && patient.getIdElement().hasIdPart()
-                && !patient.getIdElement().getIdPart().equals(patientId)) {
-            // Deciding for one patient with another's record is the one mistake a CDS service must not make.
-            throw badRequest("prefetch." + key + " is Patient/" + shorten(patient.getIdElement().getIdPart())
-                    + ", but context.patientId is '" + patientId + "'.");
-        }
     }
 
     private static String requiredText(JsonNode parent, String field, String path) {

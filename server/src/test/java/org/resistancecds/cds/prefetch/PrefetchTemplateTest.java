@@ -14,7 +14,7 @@ import org.resistancecds.cds.request.HookContext;
 class PrefetchTemplateTest {
 
     private final HookContext context = new HookContext("Practitioner/example", "1288992", "89284", List.of(), List.of(),
-            Map.of("userId", "Practitioner/example", "patientId", "1288992", "encounterId", "89284"));
+            List.of(), Map.of("userId", "Practitioner/example", "patientId", "1288992", "encounterId", "89284"));
 
     @Test
     void contextAndUserTokensAreFilled() {

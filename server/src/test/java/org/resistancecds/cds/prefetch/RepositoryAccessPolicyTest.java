@@ -112,7 +112,7 @@ class RepositoryAccessPolicyTest {
     private static HookRequest call(String patientId, String token) {
         FhirAuthorization authorization =
                 token == null ? null : new FhirAuthorization(token, "Bearer", 300L, "patient/*.rs", "cds", null);
-        HookContext context = new HookContext("Practitioner/dr-1", patientId, null, List.of(), List.of(),
+        HookContext context = new HookContext("Practitioner/dr-1", patientId, null, List.of(), List.of(), List.of(),
                 Map.of("patientId", patientId));
         return new HookRequest("patient-view", "h1", URI.create("http://localhost:8080/fhir"), authorization, context,
                 Map.of(), Set.of());

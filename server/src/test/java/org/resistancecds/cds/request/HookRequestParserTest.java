@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +19,10 @@ import org.resistancecds.cds.CdsJson;
 class HookRequestParserTest {
 
     private static final CdsJson JSON = new CdsJson(FhirContext.forR4Cached());
-    private static final Set<String> KEYS = Set.of("patient", "observations");
+    private static final Map<String, String> TEMPLATES = Map.of(
+            "patient", "Patient/{{context.patientId}}",
+            "observations", "Observation?patient={{context.patientId}}",
+            "statements", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication");
 
     private final HookRequestParser parser = new HookRequestParser(JSON);
 
@@ -54,6 +59,70 @@ class HookRequestParserTest {
 
         assertThat(request.prefetch()).isEmpty();
         assertThat(request.unusablePrefetch()).containsExactly("observations");
+    }
+
+    @Test
+    void searchBundlesMayHoldIncludesAndOutcomesAndReferToThePatientInAnyForm() {
+        HookRequest request = parse("patient-view", """
+                {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "p1"},
+                 "prefetch": {
+                   "patient": {"resourceType": "Patient", "id": "p1"},
+                   "observations": {"resourceType": "Bundle", "type": "searchset", "entry": [
+                     {"resource": {"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "x"},
+                                   "subject": {"reference": "https://ehr.example.org/fhir/Patient/p1"}}},
+                     {"resource": {"resourceType": "Observation", "id": "o2", "status": "final", "code": {"text": "x"},
+                                   "subject": {"reference": "urn:uuid:9a1c2b4e-0d3f-4c55-8a77-1f2e3d4c5b6a",
+                                               "type": "Patient"}}},
+                     {"fullUrl": "urn:uuid:9a1c2b4e-0d3f-4c55-8a77-1f2e3d4c5b6a",
+                      "resource": {"resourceType": "Patient", "id": "p1"}, "search": {"mode": "include"}},
+                     {"resource": {"resourceType": "OperationOutcome",
+                                   "issue": [{"severity": "warning", "code": "informational"}]},
+                      "search": {"mode": "outcome"}}]},
+                   "statements": {"resourceType": "Bundle", "type": "searchset", "entry": [
+                     {"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active",
+                                   "medicationReference": {"reference": "Medication/m1"},
+                                   "subject": {"reference": "Patient/p1"}}},
+                     {"resource": {"resourceType": "Medication", "id": "m1", "code": {"text": "pembrolizumab"}}}]}}}
+                """);
+
+        assertThat(request.prefetch()).containsOnlyKeys("patient", "observations", "statements");
+    }
+
+    @Test
+    void aSelectionNamesADraftOrderByItsOwnIdWhateverItsFullUrl() {
+        HookRequest request = parse("order-select", """
+                {"hook": "order-select", "hookInstance": "x",
+                 "context": {"userId": "Practitioner/1", "patientId": "p1",
+                   "selections": ["MedicationRequest/draft-1", "MedicationRequest/mr-3"],
+                   "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
+                     {"fullUrl": "urn:uuid:878acb15-4ed3-4256-9f04-67ab98397cdb",
+                      "resource": {"resourceType": "MedicationRequest", "id": "draft-1", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "pembrolizumab"}}},
+                     {"fullUrl": "urn:uuid:0c0b9a3e-77a5-4c8b-9d0e-5c1f2a3b4c5d",
+                      "resource": {"resourceType": "MedicationRequest", "id": "draft-2", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "carboplatin"}}},
+                     {"fullUrl": "https://ehr.example.org/fhir/MedicationRequest/mr-3",
+                      "resource": {"resourceType": "MedicationRequest", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "docetaxel"}}}]}}}
+                """);
+
+        assertThat(request.context().draftOrders()).hasSize(3);
+        assertThat(request.context().selectedOrders())
+                .extracting(order -> ((MedicationRequest) order).getMedicationCodeableConcept().getText())
+                .containsExactly("pembrolizumab", "docetaxel");
+        assertBadRequest("order-select", """
+                {"hook": "order-select", "hookInstance": "x",
+                 "context": {"userId": "Practitioner/1", "patientId": "p1",
+                   "selections": ["MedicationRequest/878acb15-4ed3-4256-9f04-67ab98397cdb"],
+                   "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
+                     {"fullUrl": "urn:uuid:878acb15-4ed3-4256-9f04-67ab98397cdb",
+                      "resource": {"resourceType": "MedicationRequest", "id": "draft-1", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "pembrolizumab"}}}]}}}
+                """, "is not one of the resources in context.draftOrders");
     }
 
     @Test
@@ -97,6 +166,15 @@ class HookRequestParserTest {
             prefetch a string    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
             prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
             other patient        | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Patient", "id": "2"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is Patient/2, but context.patientId is '1'
+            read holds a Bundle  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Bundle", "type": "searchset"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a Patient (the answer to 'Patient/{{context.patientId}}'), but was a Bundle
+            search holds Patient | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Patient", "id": "1"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle (the answer to the search 'Observation?patient={{context.patientId}}'), but was a Patient
+            search holds one     | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/1"}}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle (the answer to the search 'Observation?patient={{context.patientId}}'), but was an Observation
+            search Parameters    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Parameters"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle
+            match of other type  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/1"}}, "search": {"mode": "match"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] is a Condition, but the search 'Observation?patient={{context.patientId}}' matches Observation resources only
+            unmarked other type  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Parameters"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] is a Parameters
+            other patient's data | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "https://ehr.example.org/fhir/Observation/o2", "resource": {"resourceType": "Observation", "id": "o2", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/2"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] (Observation/o2) is about Patient/2, but context.patientId is '1'
+            other patient by URL | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active", "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "https://ehr.example.org/fhir/Patient/2"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] (MedicationStatement/s1) is about https://ehr.example.org/fhir/Patient/2
+            other Patient entry  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Patient", "id": "2"}, "search": {"mode": "include"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] is Patient/2, but context.patientId is '1'
             """)
     void malformedPatientViewCallsAreRefusedWithTheFieldNamed(String name, String body, String message) {
         assertBadRequest("patient-view", body, message);
@@ -121,11 +199,20 @@ class HookRequestParserTest {
                 .hasMessageContaining("not valid JSON")
                 .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
         assertThatThrownBy(() -> JSON.readTree(new byte[0])).hasMessageContaining("empty");
+        // Limits of the JSON reader, which report no location.
+        String deep = "{\"hook\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+        String longNumber = "{\"hook\": " + "9".repeat(2000) + "}";
+        for (String body : List.of(deep, longNumber)) {
+            assertThatThrownBy(() -> JSON.readTree(body.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(CdsHooksException.class)
+                    .hasMessageContaining("beyond what this service reads as JSON")
+                    .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
+        }
         assertThatThrownBy(() -> parse("patient-view", "[1, 2]")).hasMessageContaining("must be a JSON object");
     }
 
     private HookRequest parse(String hook, String body) {
-        return parser.parse(JSON.readTree(body.getBytes(StandardCharsets.UTF_8)), hook, KEYS);
+        return parser.parse(JSON.readTree(body.getBytes(StandardCharsets.UTF_8)), hook, TEMPLATES);
     }
 
     private void assertBadRequest(String hook, String body, String message) {

@@ -1,0 +1,141 @@
+package org.resistancecds.cds.request;
+
+import static org.resistancecds.cds.CdsHooksException.badRequest;
+import static org.resistancecds.cds.request.HookRequestParser.shorten;
+
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Refuses (400) a prefetched resource that is not the answer to its key's template, or that is about another
+ * patient than {@code context.patientId}: deciding on such data would give one patient's cards from another's
+ * record, or from nothing at all.
+ */
+final class PrefetchCheck {
+
+    /** The elements by which a resource names the patient it is about. */
+    private static final List<String> PATIENT_ELEMENTS = List.of("subject", "patient");
+
+    private PrefetchCheck() {}
+
+    /**
+     * @param template the key's prefetch template: {@code Type/id} (a read) or {@code Type?params} (a search)
+     */
+    static void check(String key, String template, IBaseResource resource, String patientId) {
+        String where = "prefetch." + key;
+        String type = typeOf(template);
+        if (!isSearch(template)) {
+            if (!type.equals(resource.fhirType())) {
+                throw badRequest(where + " must be " + withArticle(type) + " (the answer to '" + template
+                        + "'), but was " + withArticle(resource.fhirType()) + ".");
+            }
+            requireSamePatient(where, (Resource) resource, patientId);
+            return;
+        }
+        if (!(resource instanceof Bundle bundle)) {
+            throw badRequest(where + " must be a Bundle (the answer to the search '" + template + "'), but was "
+                    + withArticle(resource.fhirType()) + ".");
+        }
+        boolean includes = template.contains("_include") || template.contains("_revinclude");
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        for (int i = 0; i < entries.size(); i++) {
+            Resource entry = entries.get(i).getResource();
+            if (entry == null) {
+                continue;
+            }
+            String entryWhere = where + ".entry[" + i + "]";
+            if (!type.equals(entry.fhirType()) && isMatch(entries.get(i), includes)) {
+                throw badRequest(entryWhere + " is " + withArticle(entry.fhirType()) + ", but the search '" + template
+                        + "' matches " + type + " resources only.");
+            }
+            requireSamePatient(entryWhere, entry, patientId);
+        }
+    }
+
+    /**
+     * Whether an entry claims to match the search. Entries marked {@code include} and outcome entries may be of
+     * any type; unmarked ones may too when the template has {@code _include} or {@code _revinclude}, since
+     * clients often leave {@code search.mode} out.
+     */
+    private static boolean isMatch(Bundle.BundleEntryComponent entry, boolean templateIncludes) {
+        if (entry.getResource() instanceof OperationOutcome) {
+            return false;
+        }
+        if (!entry.getSearch().hasMode()) {
+            return !templateIncludes;
+        }
+        return entry.getSearch().getMode() == Bundle.SearchEntryMode.MATCH;
+    }
+
+    private static void requireSamePatient(String where, Resource resource, String patientId) {
+        if (resource instanceof Patient patient) {
+            // A Patient known only by its entry's urn:uuid: fullUrl has no id to compare.
+            IIdType id = patient.getIdElement();
+            if (id.hasIdPart() && !id.getValue().startsWith("urn:") && !id.getIdPart().equals(patientId)) {
+                throw badRequest(where + " is Patient/" + shorten(id.getIdPart())
+                        + ", but context.patientId is '" + patientId + "'.");
+            }
+            return;
+        }
+        for (String element : PATIENT_ELEMENTS) {
+            Property property = resource.getNamedProperty(element);
+            if (property == null) {
+                continue;
+            }
+            for (Base value : property.getValues()) {
+                if (value instanceof Reference reference && isOtherPatient(reference, patientId)) {
+                    throw badRequest(where + " (" + shorten(name(resource)) + ") is about "
+                            + shorten(reference.getReference()) + ", but context.patientId is '" + patientId + "'.");
+                }
+            }
+        }
+    }
+
+    /** A reference to a Patient by another id; contained, {@code urn:uuid:} and non-Patient targets are not. */
+    private static boolean isOtherPatient(Reference reference, String patientId) {
+        if (!reference.hasReference() || reference.getReference().startsWith("#")
+                || reference.getReference().startsWith("urn:")) {
+            return false;
+        }
+        IIdType target = reference.getReferenceElement();
+        String targetType = target.hasResourceType() ? target.getResourceType() : reference.getType();
+        return "Patient".equals(targetType) && target.hasIdPart() && !target.getIdPart().equals(patientId);
+    }
+
+    private static String name(Resource resource) {
+        IIdType id = resource.getIdElement();
+        if (!id.hasIdPart()) {
+            return resource.fhirType();
+        }
+        // HAPI gives an entry's resource its fullUrl as id; a urn:uuid: is shown as it is.
+        return id.getValue().startsWith("urn:") ? id.getValue() : resource.fhirType() + "/" + id.getIdPart();
+    }
+
+    private static String withArticle(String type) {
+        return ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
+    }
+
+    /** A template with a query, or a bare type, is a search; {@code Type/id} is a read. */
+    static boolean isSearch(String template) {
+        return template.contains("?") || !template.contains("/");
+    }
+
+    static String typeOf(String template) {
+        int end = template.length();
+        for (char stop : new char[] {'/', '?'}) {
+            int at = template.indexOf(stop);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return template.substring(0, end);
+    }
+}
