@@ -169,7 +169,8 @@ public final class CardMapper {
     }
 
     private static void appendRecommendationBody(StringBuilder md, Recommendation r) {
-        if (r.investigational()) {
+        // Knowledge that already says so in its own words (and says where to offer it) is not told twice.
+        if (r.investigational() && (r.description() == null || !saysInvestigational(r.description()))) {
             md.append(CardText.INVESTIGATIONAL).append("\n\n");
         }
         if (r.description() != null && !r.description().isBlank()) {

@@ -9,8 +9,13 @@ final class CardText {
     /** CDS Hooks: "summary ... SHOULD be under 140 characters". */
     static final int SUMMARY_LIMIT = 140;
 
+    /**
+     * True of every investigational action, a test as much as a therapy (a ctDNA panel is on the market; using it to
+     * find resistance mechanisms is what is not yet standard); where to offer it is for the action's own text.
+     */
     static final String INVESTIGATIONAL =
-            "**Investigational:** not standard of care; available only within a clinical trial.";
+            "**Investigational:** not standard of care for acquired resistance; the evidence for this use is still "
+                    + "emerging.";
 
     private CardText() {}
 

@@ -69,7 +69,7 @@ class CardMapperTest {
                         "#### 1. Switch to platinum doublet chemotherapy",
                         "Evidence level: approved therapy (standard of care).",
                         "#### 2. Anti-TIGIT plus anti-PD-1 combination",
-                        "**Investigational:** not standard of care; available only within a clinical trial.",
+                        "**Investigational:** not standard of care for acquired resistance; the evidence for this use is still emerging.",
                         "Evidence level: early-phase clinical trial.",
                         "DOI [10.1186/s12943-023-01800-3](https://doi.org/10.1186/s12943-023-01800-3)",
                         "Xiao et al., Table 1. DOI not verified");
