@@ -125,6 +125,11 @@ public final class HookRequestParser {
         List<DraftOrder> draftOrders = List.of();
         if (hook.equals("order-select") || hook.equals("order-sign")) {
             draftOrders = draftOrders(context.get("draftOrders"));
+            // An order for another patient would be checked against this patient's record.
+            for (int i = 0; i < draftOrders.size(); i++) {
+                PrefetchCheck.requireSamePatient(
+                        "context.draftOrders.entry[" + i + "]", draftOrders.get(i).resource(), patientId);
+            }
         }
         if (hook.equals("order-select")) {
             selections = selections(context.get("selections"), draftOrders);

@@ -75,7 +75,7 @@ final class PrefetchCheck {
         return entry.getSearch().getMode() == Bundle.SearchEntryMode.MATCH;
     }
 
-    private static void requireSamePatient(String where, Resource resource, String patientId) {
+    static void requireSamePatient(String where, Resource resource, String patientId) {
         if (resource instanceof Patient patient) {
             // A Patient known only by its entry's urn:uuid: fullUrl has no id to compare.
             IIdType id = patient.getIdElement();
