@@ -7,10 +7,13 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /** One validator for the process, backed by HAPI's JPA validation chain (our stored profiles and terminology). */
 @Configuration
@@ -53,6 +56,16 @@ public class ValidationConfig {
         chain.addValidationSupport(0, lookup);
         chain.addValidationSupport(1, new OwnValueSetsInMemory(fhirContext));
         return lookup;
+    }
+
+    /** After the size limit and the duplicate-key check, which read the body first. */
+    @Bean
+    public FilterRegistrationBean<ValidateParametersFilter> validateParameters() {
+        FilterRegistrationBean<ValidateParametersFilter> registration =
+                new FilterRegistrationBean<>(new ValidateParametersFilter());
+        registration.addUrlPatterns(FhirRestfulServerConfig.FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 17);
+        return registration;
     }
 
     @Bean

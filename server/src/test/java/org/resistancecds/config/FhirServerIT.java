@@ -214,6 +214,31 @@ class FhirServerIT extends AbstractServerIT {
                 .anySatisfy(d -> assertThat(d).contains("Observation.code"));
     }
 
+    /**
+     * $validate's Parameters form names the profile as a uri (or canonical); HAPI read it as "UriType[...]" and
+     * checked the Parameters resource itself against it.
+     */
+    @Test
+    void validateWithAParametersBodyChecksTheResourceAgainstTheNamedProfile() throws Exception {
+        String tmeFinding = "https://resistance-cds.org/fhir/StructureDefinition/tme-finding";
+        String plainObservation = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":"
+                + "{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"94076-7\"}]}}";
+
+        for (String valueType : List.of("valueUri", "valueCanonical", "valueString")) {
+            HttpResponse<String> response = postJson("/fhir/Observation/$validate", "application/fhir+json",
+                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\",\"resource\":"
+                            + plainObservation + "},{\"name\":\"profile\",\"" + valueType + "\":\"" + tmeFinding
+                            + "\"}]}");
+            OperationOutcome outcome = (OperationOutcome) fhirContext.newJsonParser().parseResource(response.body());
+
+            assertThat(errors(outcome)).as(valueType)
+                    .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                    .anySatisfy(d -> assertThat(d).contains("Observation.method", "tme-finding"))
+                    .noneSatisfy(d -> assertThat(d).contains("Parameters"))
+                    .noneSatisfy(d -> assertThat(d).contains("UriType"));
+        }
+    }
+
     @Test
     void conformanceContentIsInstalledAtStart() {
         CodeSystem mechanisms = fhirClient().read().resource(CodeSystem.class).withId("resistance-mechanism").execute();

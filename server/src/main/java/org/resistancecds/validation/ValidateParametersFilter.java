@@ -1,0 +1,128 @@
+package org.resistancecds.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.resistancecds.config.BufferedBodyRequest;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Turns {@code $validate} called with a Parameters body (the form FHIR defines: {@code resource}, {@code profile},
+ * {@code mode}) into the equivalent plain call: the resource as the body, {@code profile} and {@code mode} as URL
+ * parameters. HAPI checked the whole Parameters resource against a profile given that way ("found type
+ * 'Parameters'"), and read a {@code valueUri} or {@code valueCanonical} profile as its Java description
+ * ("UriType[...]"), so a validator could not name the profile at all. JSON bodies only; others go to HAPI as sent.
+ */
+public class ValidateParametersFilter extends OncePerRequestFilter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PROFILE_VALUES = List.of("valueCanonical", "valueUri", "valueString");
+    private static final List<String> MODE_VALUES = List.of("valueCode", "valueString");
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String type = request.getContentType();
+        return !"POST".equals(request.getMethod())
+                || !(uri.endsWith("/$validate") || uri.endsWith("/%24validate"))
+                || type == null
+                || !type.toLowerCase(Locale.ROOT).contains("json");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        byte[] body = request.getInputStream().readAllBytes();
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException unreadable) {
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            return;
+        }
+        JsonNode resource = null;
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (root != null && "Parameters".equals(root.path("resourceType").asText())) {
+            for (JsonNode parameter : root.path("parameter")) {
+                switch (parameter.path("name").asText()) {
+                    case "resource" -> resource = parameter.get("resource");
+                    case "profile" -> firstText(parameter, PROFILE_VALUES).ifPresent(v -> parameters.put("profile", v));
+                    case "mode" -> firstText(parameter, MODE_VALUES).ifPresent(v -> parameters.put("mode", v));
+                    default -> { }
+                }
+            }
+        }
+        if (resource == null || !resource.isObject()) {
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            return;
+        }
+        chain.doFilter(new PlainValidateRequest(request, JSON.writeValueAsBytes(resource), parameters), response);
+    }
+
+    private static Optional<String> firstText(JsonNode parameter, List<String> valueNames) {
+        return valueNames.stream()
+                .map(parameter::get)
+                .filter(value -> value != null && value.isTextual())
+                .map(JsonNode::asText)
+                .findFirst();
+    }
+
+    /** The resource as the body, the operation's other parameters added to the URL's. */
+    private static final class PlainValidateRequest extends BufferedBodyRequest {
+
+        private final Map<String, String[]> parameterMap;
+        private final String queryString;
+
+        PlainValidateRequest(HttpServletRequest request, byte[] resource, Map<String, String> added) {
+            super(request, resource);
+            Map<String, String[]> merged = new LinkedHashMap<>(request.getParameterMap());
+            StringBuilder query = new StringBuilder(request.getQueryString() == null ? "" : request.getQueryString());
+            added.forEach((name, value) -> {
+                merged.put(name, new String[] {value});
+                query.append(query.isEmpty() ? "" : "&").append(name).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            });
+            this.parameterMap = Collections.unmodifiableMap(merged);
+            this.queryString = query.isEmpty() ? null : query.toString();
+        }
+
+        @Override
+        public String getQueryString() {
+            return queryString;
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            return parameterMap;
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String[] values = parameterMap.get(name);
+            return values == null ? null : values[0];
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return parameterMap.get(name);
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(parameterMap.keySet());
+        }
+    }
+}
