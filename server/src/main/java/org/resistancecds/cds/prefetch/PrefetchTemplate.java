@@ -34,6 +34,18 @@ public final class PrefetchTemplate {
         return out.toString();
     }
 
+    /** The resource type a template or rendered query is about: what comes before its first '/' or '?'. */
+    public static String resourceType(String query) {
+        int end = query.length();
+        for (char stop : new char[] {'/', '?'}) {
+            int at = query.indexOf(stop);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return query.substring(0, end);
+    }
+
     private static Map<String, String> tokens(HookContext context) {
         Map<String, String> values = new HashMap<>();
         context.tokens().forEach((name, value) -> values.put("context." + name, value));

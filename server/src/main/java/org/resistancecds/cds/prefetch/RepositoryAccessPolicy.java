@@ -73,7 +73,7 @@ public final class RepositoryAccessPolicy {
         boolean samePatient = access.patient() != null && access.patient().equals(contextPatient);
         Set<String> compartmentKeys = new LinkedHashSet<>();
         for (Map.Entry<String, String> query : queries.entrySet()) {
-            String type = typeOf(query.getValue());
+            String type = PrefetchTemplate.resourceType(query.getValue());
             if (sharedReadTypes.contains(type)) {
                 continue;
             }
@@ -131,16 +131,5 @@ public final class RepositoryAccessPolicy {
                     + ", which is outside the compartment of patient " + patient.getIdPart()
                     + " that fhirAuthorization is limited to.");
         }
-    }
-
-    private static String typeOf(String query) {
-        int end = query.length();
-        for (char stop : new char[] {'/', '?'}) {
-            int at = query.indexOf(stop);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        return query.substring(0, end);
     }
 }

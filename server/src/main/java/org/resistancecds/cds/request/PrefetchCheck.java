@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.resistancecds.cds.prefetch.PrefetchTemplate;
 
 /**
  * Refuses (400) a prefetched resource that is not the answer to its key's template, or that is about another
@@ -31,7 +32,7 @@ final class PrefetchCheck {
      */
     static void check(String key, String template, IBaseResource resource, String patientId) {
         String where = "prefetch." + key;
-        String type = typeOf(template);
+        String type = PrefetchTemplate.resourceType(template);
         if (!isSearch(template)) {
             if (!type.equals(resource.fhirType())) {
                 throw badRequest(where + " must be " + withArticle(type) + " (the answer to '" + template
@@ -126,16 +127,5 @@ final class PrefetchCheck {
     /** A template with a query, or a bare type, is a search; {@code Type/id} is a read. */
     static boolean isSearch(String template) {
         return template.contains("?") || !template.contains("/");
-    }
-
-    static String typeOf(String template) {
-        int end = template.length();
-        for (char stop : new char[] {'/', '?'}) {
-            int at = template.indexOf(stop);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        return template.substring(0, end);
     }
 }
