@@ -23,9 +23,13 @@ public class DeleteVersionCheck {
             return;
         }
         String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
+        if (ifMatch == null) {
+            return;
+        }
+        // A conditional delete with If-Match never gets here (MalformedRequestFilter refuses it).
         IIdType named = request.getId();
         IIdType stored = current.getIdElement();
-        if (ifMatch == null || named == null || !named.getIdPart().equals(stored.getIdPart())) {
+        if (named == null || !named.hasIdPart() || !named.getIdPart().equals(stored.getIdPart())) {
             return;
         }
         String expected = ConditionalHeaders.parseVersion(ifMatch)

@@ -3,6 +3,7 @@ package org.resistancecds.config;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
@@ -39,6 +40,7 @@ public class FhirRestfulServerConfig {
             JpaStorageSettings storageSettings,
             ISearchParamRegistry searchParamRegistry,
             IValidationSupport validationSupport,
+            DaoRegistry daoRegistry,
             FhirServerProperties properties,
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
@@ -61,6 +63,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new CapabilityAdditions());
         server.registerInterceptor(new DeleteVersionCheck());
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
+        server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry));
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

@@ -9,24 +9,32 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Answers the request faults HAPI's RestfulServer turns into a 500 (or a bare 400) before a FHIR handler sees them:
- * an HTTP method FHIR has no interaction for (405), an {@code If-Match} that is no version ETag (400), a query
- * string that is not valid percent-encoding (400), and a request for Turtle, which FHIR defines but this server
- * cannot write or read (406 / 415; the RDF library is left out of the jar). An {@code If-Modified-Since} that is no HTTP date is ignored, as RFC 9110 says.
+ * an HTTP method FHIR has no interaction for (405), an {@code If-Match} that is no version ETag or that comes with a
+ * conditional delete (400; HAPI deleted regardless), a query string that is not valid percent-encoding (400), and a
+ * request for Turtle, which FHIR defines but this server cannot write or read (406 / 415; the RDF library is left
+ * out of the jar; Turtle among other accepted formats is dropped, and the next one answers). An {@code If-Modified-Since} that is no HTTP date is ignored, as RFC 9110 says.
  */
 public class MalformedRequestFilter extends OncePerRequestFilter {
 
     private static final String IF_MODIFIED_SINCE = "If-Modified-Since";
-    private static final List<String> FHIR_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    private static final String ALLOWED = String.join(", ", FHIR_METHODS);
+    private static final String ACCEPT = "Accept";
+    private static final String TURTLE_NOT_WRITTEN = "This server answers in JSON or XML only; Turtle (RDF) is not "
+            + "supported. Ask for application/fhir+json or application/fhir+xml.";
+    /** The HTTP methods FHIR interactions use; others get 405 with these in {@code Allow}. */
+    public static final List<String> FHIR_METHODS =
+            List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    public static final String ALLOWED = String.join(", ", FHIR_METHODS);
 
     private final FhirContext fhirContext;
 
@@ -47,6 +55,11 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             refuse(response, 400, ConditionalHeaders.malformed(ifMatch));
             return;
         }
+        if (ifMatch != null && "DELETE".equals(request.getMethod()) && namesOnlyAType(request)) {
+            refuse(response, 400, "If-Match names one resource's version; it cannot go with a conditional delete. "
+                    + "Delete Type/id instead.");
+            return;
+        }
         String query = request.getQueryString();
         if (query != null && !decodes(query)) {
             refuse(response, 400, "The query string is not valid percent-encoding (a '%' must be followed by two hex "
@@ -54,8 +67,7 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             return;
         }
         if (asksForTurtle(request)) {
-            refuse(response, 406, "This server answers in JSON or XML only; Turtle (RDF) is not supported. Ask for "
-                    + "application/fhir+json or application/fhir+xml.");
+            refuse(response, 406, TURTLE_NOT_WRITTEN);
             return;
         }
         if (mentionsTurtle(request.getContentType())) {
@@ -63,7 +75,30 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
                     + "application/fhir+json or application/fhir+xml.");
             return;
         }
-        chain.doFilter(hasValidDate(request) ? request : new WithoutIfModifiedSince(request), response);
+        HttpServletRequest forwarded = request;
+        String accept = request.getHeader(ACCEPT);
+        if (mentionsTurtle(accept)) {
+            // HAPI would pick Turtle when it ranks first and fail on it; the client's other formats remain.
+            String others = Arrays.stream(accept.split(","))
+                    .filter(type -> !mentionsTurtle(type))
+                    .collect(Collectors.joining(","));
+            if (others.isBlank()) {
+                refuse(response, 406, TURTLE_NOT_WRITTEN);
+                return;
+            }
+            forwarded = new WithHeader(forwarded, ACCEPT, others);
+        }
+        if (!hasValidDate(request)) {
+            forwarded = new WithHeader(forwarded, IF_MODIFIED_SINCE, null);
+        }
+        chain.doFilter(forwarded, response);
+    }
+
+    /** {@code /fhir/Patient?...}: a conditional interaction, with no resource id in the path. */
+    private static boolean namesOnlyAType(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String[] segments = path.replaceFirst("^/fhir/?", "").split("/");
+        return segments.length == 1 && !segments[0].isEmpty();
     }
 
     private static boolean decodes(String query) {
@@ -85,13 +120,7 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
                 }
             }
         }
-        String accept = request.getHeader("Accept");
-        if (accept == null || !mentionsTurtle(accept)) {
-            return false;
-        }
-        String lower = accept.toLowerCase(Locale.ROOT);
-        // A browser's or client's list that also accepts JSON, XML or anything gets JSON, as without the header.
-        return !(lower.contains("json") || lower.contains("xml") || lower.contains("*/*"));
+        return false;
     }
 
     private static boolean mentionsTurtle(String value) {
@@ -114,32 +143,42 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
         CdsErrorBody.write(response, fhirContext, status, message);
     }
 
-    /** The request as if the unreadable {@code If-Modified-Since} had not been sent. */
-    private static final class WithoutIfModifiedSince extends HttpServletRequestWrapper {
+    /** The request with one header replaced, or removed when the value is {@code null}. */
+    private static final class WithHeader extends HttpServletRequestWrapper {
 
-        WithoutIfModifiedSince(HttpServletRequest request) {
+        private final String name;
+        private final String value;
+
+        WithHeader(HttpServletRequest request, String name, String value) {
             super(request);
+            this.name = name;
+            this.value = value;
         }
 
         @Override
-        public String getHeader(String name) {
-            return IF_MODIFIED_SINCE.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        public String getHeader(String header) {
+            return name.equalsIgnoreCase(header) ? value : super.getHeader(header);
         }
 
         @Override
-        public Enumeration<String> getHeaders(String name) {
-            return IF_MODIFIED_SINCE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        public Enumeration<String> getHeaders(String header) {
+            if (!name.equalsIgnoreCase(header)) {
+                return super.getHeaders(header);
+            }
+            return value == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(value));
         }
 
         @Override
-        public long getDateHeader(String name) {
-            return IF_MODIFIED_SINCE.equalsIgnoreCase(name) ? -1 : super.getDateHeader(name);
+        public long getDateHeader(String header) {
+            return name.equalsIgnoreCase(header) && value == null ? -1 : super.getDateHeader(header);
         }
 
         @Override
         public Enumeration<String> getHeaderNames() {
             List<String> names = Collections.list(super.getHeaderNames());
-            names.removeIf(IF_MODIFIED_SINCE::equalsIgnoreCase);
+            if (value == null) {
+                names.removeIf(name::equalsIgnoreCase);
+            }
             return Collections.enumeration(names);
         }
     }

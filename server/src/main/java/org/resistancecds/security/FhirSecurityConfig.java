@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import org.resistancecds.cds.CdsErrorBody;
 import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
+import org.resistancecds.config.MalformedRequestFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -117,8 +118,18 @@ public class FhirSecurityConfig {
      */
     @Bean
     public RequestRejectedHandler requestRejectedHandler(FhirContext fhirContext) {
-        return (request, response, rejected) -> CdsErrorBody.write(response, fhirContext,
-                HttpServletResponse.SC_BAD_REQUEST, rejected.getMessage() + ". Send the path without it.");
+        return (request, response, rejected) -> {
+            // The firewall also refuses methods outside its list (TRACE): that is a 405, as on /fhir.
+            if (!MalformedRequestFilter.FHIR_METHODS.contains(request.getMethod())) {
+                response.setHeader("Allow", MalformedRequestFilter.ALLOWED);
+                CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                        "This server has no " + request.getMethod() + " interaction; use "
+                                + MalformedRequestFilter.ALLOWED + ".");
+                return;
+            }
+            CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
+                    rejected.getMessage() + ". Send the path without it.");
+        };
     }
 
     /** Registered at its exact path, which the servlet container prefers to the FHIR servlet's {@code /fhir/*}. */

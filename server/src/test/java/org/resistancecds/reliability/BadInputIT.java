@@ -153,11 +153,44 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("query that is no percent-encoding", "GET /fhir/Patient?name=%zz", 400),
                 Arguments.of("_format=ttl", "GET /fhir/metadata?_format=ttl", 406),
                 Arguments.of("an HTTP method FHIR does not use", "PROPFIND /fhir/Patient", 405),
+                Arguments.of("TRACE (refused by Spring Security's firewall)", "TRACE /fhir/Patient", 405),
                 Arguments.of("double slash in the path (Spring Security's firewall)", "GET /fhir//Patient/x", 400),
                 Arguments.of("Accept: Turtle only", "GET /fhir/metadata\r\nAccept: application/fhir+turtle", 406),
+                Arguments.of("If-Match on a conditional delete", "DELETE /fhir/Patient?family=x\r\nIf-Match: W/\"1\"", 400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
+    }
+
+    /** HAPI picked Turtle when it ranked first and failed with a 500 (after storing a POST). */
+    @Test
+    void turtleFirstAmongSeveralAcceptedFormatsIsAnsweredInTheNext() throws Exception {
+        String answer = rawExchange("GET /fhir/metadata\r\nAccept: text/turtle, application/fhir+json;q=0.5");
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"CapabilityStatement\"");
+    }
+
+    /** HAPI answered 500 on an ifMatch that names no version, and deleted on a stale one. */
+    @Test
+    void transactionAndBatchEntriesHonourIfMatch() throws Exception {
+        Patient patient = new Patient();
+        patient.addName().setFamily("Versioned");
+        String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
+        put("/fhir/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}", "W/\"1\"");
+        String staleDelete = "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/" + id + "\",\"ifMatch\":\"W/\\\"1\\\"\"}}";
+        String garbagePut = "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},\"request\":"
+                + "{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\",\"ifMatch\":\"garbage\"}}";
+
+        HttpResponse<String> transactionDelete = postJson("/fhir", JSON, transaction(staleDelete));
+        HttpResponse<String> transactionPut = postJson("/fhir", JSON, transaction(garbagePut));
+        HttpResponse<String> batch = postJson("/fhir", JSON,
+                "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[" + staleDelete + "," + garbagePut + "]}");
+
+        assertThat(transactionDelete.statusCode()).as(transactionDelete.body()).isEqualTo(409);
+        assertThat(transactionPut.statusCode()).as(transactionPut.body()).isEqualTo(400);
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.body()).contains("\"status\":\"409", "\"status\":\"400").doesNotContain("\"status\":\"500");
+        assertThat(get("/fhir/Patient/" + id).statusCode()).isEqualTo(200);
     }
 
     /** RFC 9110: an If-Modified-Since that is no date is ignored, so the resource is sent. */

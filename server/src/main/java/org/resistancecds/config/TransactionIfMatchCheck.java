@@ -1,0 +1,74 @@
+package org.resistancecds.config;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryRequestComponent;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * {@code request.ifMatch} in transaction and batch entries, as {@link MalformedRequestFilter} and
+ * {@link DeleteVersionCheck} treat the header on single requests: a value that names no version is a 400 (HAPI
+ * answered 500), and a DELETE entry whose version is stale is a 409 (HAPI deleted regardless). HAPI runs each batch
+ * entry as a transaction of one, so a refused batch entry fails alone.
+ */
+public class TransactionIfMatchCheck {
+
+    private final DaoRegistry daoRegistry;
+
+    public TransactionIfMatchCheck(DaoRegistry daoRegistry) {
+        this.daoRegistry = daoRegistry;
+    }
+
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+    public void check(IBaseBundle bundle) {
+        // A batch is checked entry by entry, in the one-entry transactions HAPI runs for it.
+        if (!(bundle instanceof Bundle transaction) || transaction.getType() != Bundle.BundleType.TRANSACTION) {
+            return;
+        }
+        for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+            BundleEntryRequestComponent request = entry.getRequest();
+            if (!request.hasIfMatch()) {
+                continue;
+            }
+            String entryName = "entry " + request.getMethod().toCode() + " " + request.getUrl();
+            String version = ConditionalHeaders.parseVersion(request.getIfMatch())
+                    .orElseThrow(() -> new InvalidRequestException(
+                            entryName + ": " + ConditionalHeaders.malformed(request.getIfMatch())));
+            if (request.getMethod() == Bundle.HTTPVerb.DELETE) {
+                checkDeletedVersion(entryName, request.getUrl(), version);
+            }
+        }
+    }
+
+    private void checkDeletedVersion(String entryName, String url, String version) {
+        if (url == null || url.contains("?")) {
+            throw new InvalidRequestException(entryName + ": ifMatch names one resource's version; it cannot go "
+                    + "with a conditional delete. Delete Type/id instead.");
+        }
+        IdType id = new IdType(url);
+        if (!id.hasResourceType() || !id.hasIdPart() || !daoRegistry.isResourceTypeSupported(id.getResourceType())) {
+            return;
+        }
+        IBaseResource current;
+        try {
+            current = daoRegistry.getResourceDao(id.getResourceType())
+                    .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return;
+        }
+        String currentVersion = current.getIdElement().getVersionIdPart();
+        if (!version.equals(currentVersion)) {
+            throw new ResourceVersionConflictException(entryName + ": ifMatch names version " + version
+                    + ", but the current version is " + currentVersion + ": nothing was deleted.");
+        }
+    }
+}
