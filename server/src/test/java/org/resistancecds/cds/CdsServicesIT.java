@@ -170,7 +170,7 @@ class CdsServicesIT extends AbstractCdsIT {
     @Test
     void orderSelectAsksAboutTheSelectedOrdersWithAndWithoutPrefetch() throws Exception {
         SyntheticRecord record = stored(20);
-        String context = "\"selections\":[\"MedicationRequest/draft-1\"],\"draftOrders\":" + draftOrders();
+        String context = "\"selections\":[\"MedicationRequest/draft-1\"],\"draftOrders\":" + draftOrders(record.patientId());
 
         for (String prefetch : new String[] {"\"prefetch\":" + record.prefetchJson(fhirContext), null}) {
             HttpResponse<String> response = callService(ORDER_SELECT,
@@ -191,7 +191,8 @@ class CdsServicesIT extends AbstractCdsIT {
     @Test
     void orderSelectFindsTheSelectedOrderByItsOwnIdBehindAUuidFullUrl() throws Exception {
         SyntheticRecord record = new SyntheticRecord("os-" + UUID.randomUUID(), 20);
-        String context = "\"selections\":[\"MedicationRequest/draft-2\"],\"draftOrders\":" + draftOrders(true);
+        String context = "\"selections\":[\"MedicationRequest/draft-2\"],\"draftOrders\":"
+                + draftOrders(record.patientId(), true);
 
         HttpResponse<String> response = callService(ORDER_SELECT, request("order-select", record.patientId(),
                 "\"prefetch\":" + record.prefetchJson(fhirContext), context));
@@ -207,7 +208,7 @@ class CdsServicesIT extends AbstractCdsIT {
 
         for (String prefetch : new String[] {"\"prefetch\":" + record.prefetchJson(fhirContext), null}) {
             HttpResponse<String> response = callService(ORDER_SIGN,
-                    request("order-sign", record.patientId(), prefetch, "\"draftOrders\":" + draftOrders()));
+                    request("order-sign", record.patientId(), prefetch, "\"draftOrders\":" + draftOrders(record.patientId())));
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(json(response).at("/cards/0/summary").asText())
@@ -238,7 +239,7 @@ class CdsServicesIT extends AbstractCdsIT {
             String members = "\"prefetch\":" + prefetch + (fhirServer == null ? "" : "," + fhirServer);
             HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(), members, null));
 
-            assertThat(assertErrorBody(response, 412)).contains("prefetch observations, medicationStatements was not sent",
+            assertThat(assertErrorBody(response, 412)).contains("prefetch observations, medicationStatements were not sent",
                     "Patient/" + record.patientId() + " is not on this server");
         }
         assertThat(engine.callCount()).isZero();
@@ -372,17 +373,21 @@ class CdsServicesIT extends AbstractCdsIT {
         return resources.stream().collect(Collectors.groupingBy(Resource::fhirType, Collectors.counting()));
     }
 
-    private static String draftOrders() {
-        return draftOrders(false);
+    private static String draftOrders(String patientId) {
+        return draftOrders(patientId, false);
     }
 
-    /** Two draft pembrolizumab orders, draft-1 and draft-2, optionally with urn:uuid: fullUrls as EHRs often send. */
-    private static String draftOrders(boolean uuidFullUrls) {
+    /**
+     * Two draft pembrolizumab orders for the patient, draft-1 and draft-2, optionally with urn:uuid: fullUrls as EHRs
+     * often send.
+     */
+    private static String draftOrders(String patientId, boolean uuidFullUrls) {
         List<String> entries = new ArrayList<>();
         for (String id : List.of("draft-1", "draft-2")) {
             entries.add("{" + (uuidFullUrls ? "\"fullUrl\":\"" + uuidFullUrl(id) + "\"," : "")
                     + "\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"" + id + "\",\"status\":\"draft\","
-                    + "\"intent\":\"proposal\",\"subject\":{\"reference\":\"Patient/p\"},\"medicationCodeableConcept\":"
+                    + "\"intent\":\"proposal\",\"subject\":{\"reference\":\"Patient/" + patientId + "\"},"
+                    + "\"medicationCodeableConcept\":"
                     + "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1547545\"}]}}}");
         }
         return "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + String.join(",", entries) + "]}";

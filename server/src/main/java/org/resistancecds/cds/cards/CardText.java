@@ -58,7 +58,8 @@ final class CardText {
         if (label != null && !label.isBlank()) {
             md.append(escape(label)).append(": ");
         }
-        md.append(escape(citation == null ? "" : citation));
+        // Citations often end with their own full stop ("PMID 32238470."); the DOI sentence adds one.
+        md.append(escape(citation == null ? "" : citation.strip().replaceAll("\\.+$", "")));
         if (doi != null && !doi.isBlank()) {
             md.append(". DOI [").append(doi).append("](").append(doiUrl(doi)).append(")");
         } else {

@@ -85,8 +85,8 @@ public final class PrefetchResolver {
             return new PatientData(ordered(service, byKey), missing, "repository");
         }
         if (requireHttps && !"https".equalsIgnoreCase(fhirServer.getScheme()) && !LocalFhirServer.isLoopback(fhirServer)) {
-            throw CdsHooksException.preconditionFailed("prefetch " + String.join(", ", missing)
-                    + " was not sent, and fhirServer " + fhirServer + " is not https: this service sends access "
+            throw CdsHooksException.preconditionFailed(PrefetchTemplate.notSent(missing)
+                    + ", and fhirServer " + fhirServer + " is not https: this service sends access "
                     + "tokens to remote FHIR servers only over TLS (resistance.cds.prefetch.require-https).");
         }
         Map<String, CompletableFuture<IBaseResource>> reads = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package org.resistancecds.cds.prefetch;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,6 +33,11 @@ public final class PrefetchTemplate {
         }
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    /** "prefetch a was not sent" or "prefetch a, b were not sent", to open a 412's reason. */
+    public static String notSent(Collection<String> keys) {
+        return "prefetch " + String.join(", ", keys) + (keys.size() == 1 ? " was" : " were") + " not sent";
     }
 
     /** The resource type a template or rendered query is about: what comes before its first '/' or '?'. */

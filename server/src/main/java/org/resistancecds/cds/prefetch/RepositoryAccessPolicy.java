@@ -55,10 +55,10 @@ public final class RepositoryAccessPolicy {
         if (!enforced) {
             return Grant.OPEN;
         }
-        String keys = String.join(", ", queries.keySet());
+        String notSent = PrefetchTemplate.notSent(queries.keySet());
         FhirAuthorization authorization = request.fhirAuthorization();
         if (authorization == null) {
-            throw CdsHooksException.preconditionFailed("prefetch " + keys + " was not sent, and the call grants no "
+            throw CdsHooksException.preconditionFailed(notSent + ", and the call grants no "
                     + "fhirAuthorization: this server reads its own patient data for a CDS call only with an access "
                     + "token issued for it (fhirServer and fhirAuthorization), limited to that token's scopes.");
         }
@@ -66,7 +66,7 @@ public final class RepositoryAccessPolicy {
         try {
             access = verifier.verify(authorization.accessToken());
         } catch (JwtException e) {
-            throw CdsHooksException.preconditionFailed("prefetch " + keys + " was not sent, and fhirAuthorization "
+            throw CdsHooksException.preconditionFailed(notSent + ", and fhirAuthorization "
                     + "was refused by this FHIR server: " + e.getMessage());
         }
         String contextPatient = request.context().patientId();

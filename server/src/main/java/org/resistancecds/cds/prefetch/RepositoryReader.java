@@ -83,7 +83,7 @@ public final class RepositoryReader {
         try {
             return daoRegistry.getResourceDao("Patient").read(new IdType(patientRead), new SystemRequestDetails());
         } catch (ResourceNotFoundException | ResourceGoneException e) {
-            throw CdsHooksException.preconditionFailed("prefetch " + String.join(", ", keys) + " was not sent, and "
+            throw CdsHooksException.preconditionFailed(PrefetchTemplate.notSent(keys) + ", and "
                     + patientRead + " is not on this server to read it from, so there is nothing to decide on: send "
                     + "the missing keys, or a fhirServer that holds the patient.");
         }
