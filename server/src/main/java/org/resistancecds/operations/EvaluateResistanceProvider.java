@@ -86,7 +86,7 @@ public class EvaluateResistanceProvider {
                     + "This form evaluates the given Bundle and stores nothing.");
         }
         List<Resource> resources = resourcesOf(bundle);
-        String id = patient != null && patient.hasValue() ? patient.getValue() : patientOf(resources);
+        String id = patient != null && patient.hasValue() ? namedPatient(patient.getValue(), resources) : patientOf(resources);
         DateTimeType when = when(asOf);
         return GuidanceBundle.of(evaluate(id, resources, when), id, when, null);
     }
@@ -140,7 +140,7 @@ public class EvaluateResistanceProvider {
 
     /** The one patient the Bundle is about: its Patient resource, or the one patient its data refer to. */
     private static String patientOf(List<Resource> resources) {
-        List<Patient> patients = resources.stream().filter(Patient.class::isInstance).map(Patient.class::cast).toList();
+        List<Patient> patients = patientsIn(resources);
         if (patients.size() == 1 && patients.get(0).getIdElement().hasIdPart()) {
             return patients.get(0).getIdElement().getIdPart();
         }
@@ -148,6 +148,38 @@ public class EvaluateResistanceProvider {
             throw new InvalidRequestException("The Bundle holds " + patients.size()
                     + " Patient resources: name the one to evaluate with the 'patient' parameter.");
         }
+        Set<String> subjects = referencedPatients(resources);
+        if (subjects.size() != 1) {
+            throw new InvalidRequestException("Cannot tell which patient to evaluate (" + subjects.size()
+                    + " patients referenced): include the Patient or give the 'patient' parameter.");
+        }
+        return subjects.iterator().next();
+    }
+
+    /**
+     * The patient the 'patient' parameter names, which the Bundle must hold or refer to: a verdict about a patient
+     * the data is not about would be built from someone else's record.
+     */
+    private static String namedPatient(String value, List<Resource> resources) {
+        String id = value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;
+        List<Patient> patients = patientsIn(resources);
+        boolean held = patients.stream().anyMatch(p -> id.equals(p.getIdElement().getIdPart()));
+        // A single Patient known only by its urn:uuid in the Bundle may be named by the id the caller knows it by.
+        boolean onlyPatientHasNoId = patients.size() == 1 && patients.get(0).getIdElement().getValue() != null
+                && patients.get(0).getIdElement().getValue().startsWith("urn:");
+        if (held || onlyPatientHasNoId || referencedPatients(resources).contains(id)) {
+            return id;
+        }
+        throw new InvalidRequestException("The Bundle holds no Patient/" + id + " and no data about it (Patient "
+                + "resources: " + patients.stream().map(p -> p.getIdElement().getIdPart()).toList()
+                + "; patients referenced: " + referencedPatients(resources) + ").");
+    }
+
+    private static List<Patient> patientsIn(List<Resource> resources) {
+        return resources.stream().filter(Patient.class::isInstance).map(Patient.class::cast).toList();
+    }
+
+    private static Set<String> referencedPatients(List<Resource> resources) {
         Set<String> subjects = new LinkedHashSet<>();
         for (Resource resource : resources) {
             for (Object child : resource.getNamedProperty("subject") == null
@@ -158,10 +190,6 @@ public class EvaluateResistanceProvider {
                 }
             }
         }
-        if (subjects.size() != 1) {
-            throw new InvalidRequestException("Cannot tell which patient to evaluate (" + subjects.size()
-                    + " patients referenced): include the Patient or give the 'patient' parameter.");
-        }
-        return subjects.iterator().next();
+        return subjects;
     }
 }

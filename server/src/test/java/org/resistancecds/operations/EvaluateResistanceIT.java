@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.RequestGroup;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,38 @@ class EvaluateResistanceIT extends AbstractServerIT {
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> client.read().resource(Observation.class).withId("resistance-status-" + patient).execute())
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    /** Another patient's data in the same Bundle must not count, whichever order the entries come in. */
+    @Test
+    void aGivenBundleOfTwoPatientsIsEvaluatedForTheNamedOneOnly() throws IOException {
+        Bundle both = scenario("acquired-resistance-b2m-loss");
+        both.getEntry().addAll(scenario("acquired-resistance-jak1-jak2").getEntry());
+        Bundle reversed = scenario("acquired-resistance-jak1-jak2");
+        reversed.getEntry().addAll(scenario("acquired-resistance-b2m-loss").getEntry());
+
+        for (Bundle bundle : List.of(both, reversed)) {
+            Parameters parameters = asOf("2024-10-01");
+            parameters.addParameter().setName("bundle").setResource(bundle);
+            parameters.addParameter().setName("patient").setValue(new StringType("Patient/sc-b2m"));
+            Bundle result = fhirClient().operation().onServer().named("$evaluate-resistance")
+                    .withParameters(parameters).returnResourceType(Bundle.class).execute();
+
+            assertThat(entries(result, Observation.class)).extracting(EvaluateResistanceIT::codeOf)
+                    .containsExactly("acquired-resistance", "antigen-presentation-defect");
+            assertThat(entries(result, Observation.class)).allSatisfy(o -> {
+                assertThat(o.getSubject().getReference()).isEqualTo("Patient/sc-b2m");
+                assertThat(o.getDerivedFrom()).noneSatisfy(d -> assertThat(d.getReference()).contains("sc-jak"));
+            });
+        }
+
+        Parameters nobody = asOf("2024-10-01");
+        nobody.addParameter().setName("bundle").setResource(both);
+        nobody.addParameter().setName("patient").setValue(new StringType("nobody"));
+        assertThatThrownBy(() -> fhirClient().operation().onServer().named("$evaluate-resistance")
+                        .withParameters(nobody).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("no Patient/nobody");
     }
 
     @Test

@@ -76,9 +76,13 @@ public final class PatientRecordReader {
             this.patientId = patientId;
             this.asOf = asOf;
             this.medications = new MedicationConcepts(resources);
+            long patients = resources.stream().filter(Patient.class::isInstance).count();
             for (Resource resource : resources) {
                 if (resource instanceof Patient patient) {
-                    patientAliases.add(References.of(patient));
+                    // The evaluated patient may be known by its urn:uuid in a Bundle; another Patient is not an alias.
+                    if (patients == 1 || patientId == null || patientId.equals(patient.getIdElement().getIdPart())) {
+                        patientAliases.add(References.of(patient));
+                    }
                 } else if (resource instanceof Specimen specimen) {
                     String kind = SpecimenKinds.of(specimen);
                     if (kind != null) {
