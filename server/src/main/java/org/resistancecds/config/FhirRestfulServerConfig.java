@@ -55,8 +55,8 @@ public class FhirRestfulServerConfig {
                 properties.serverAddress().isBlank()
                         ? new IncomingRequestAddressStrategy()
                         : new HardcodedServerAddressStrategy(properties.serverAddress()));
-        JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
-                server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+        JpaCapabilityStatementProvider capabilities = new ServerConformanceProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport, daoRegistry);
         capabilities.setImplementationDescription("Resistance CDS Server");
         server.setServerConformanceProvider(capabilities);
         server.registerInterceptor(new UnavailableOperations());

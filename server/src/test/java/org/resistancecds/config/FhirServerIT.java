@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -97,6 +98,15 @@ class FhirServerIT extends AbstractServerIT {
                 .contains("transaction", "batch");
         assertThat(capabilities.getRestFirstRep().getResource())
                 .allSatisfy(resource -> assertThat(resource.getUpdateCreate()).as(resource.getType()).isTrue());
+    }
+
+    /** HAPI's provider of generated OperationDefinitions answered the read of a stored one with 404. */
+    @Test
+    void storedOperationDefinitionsCanBeReadById() {
+        OperationDefinition evaluate = fhirClient().read()
+                .resource(OperationDefinition.class).withId("evaluate-resistance").execute();
+
+        assertThat(evaluate.getUrl()).isEqualTo("https://resistance-cds.org/fhir/OperationDefinition/evaluate-resistance");
     }
 
     @Test
