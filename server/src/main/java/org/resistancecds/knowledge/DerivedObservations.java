@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.resistancecds.knowledge.mechanism.Contribution;
 import org.resistancecds.knowledge.mechanism.MechanismInference;
+import org.resistancecds.knowledge.record.References;
 
 /**
  * Writes the engine's conclusions as FHIR Observations of our profiles: one acquired-resistance status and one
@@ -95,7 +96,7 @@ final class DerivedObservations {
         observation.getMeta().addProfile(profile);
         observation.setStatus(Observation.ObservationStatus.FINAL);
         observation.setCode(concept(KnowledgeCodes.BIOMARKER_SYSTEM, code, display));
-        observation.setSubject(new Reference("Patient/" + patientId));
+        observation.setSubject(new Reference(References.toPatient(patientId)));
         observation.setEffective(effective.copy());
         return observation;
     }

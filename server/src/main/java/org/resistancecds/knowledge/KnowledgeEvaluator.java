@@ -92,7 +92,7 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
 
         ExpressionContext context = context(request, record, inference, status, mechanisms, serialAnalysis, watched);
         SuggestionContext suggestions = new SuggestionContext(
-                "Patient/" + request.patientId(), new Reference("Observation/" + status.getIdPart()), effective);
+                References.toPatient(request.patientId()), new Reference("Observation/" + status.getIdPart()), effective);
         List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions);
 
         List<String> notes = new ArrayList<>(record.notes());

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.UriType;
 import org.resistancecds.knowledge.Evaluation;
 import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.Recommendation;
+import org.resistancecds.knowledge.record.References;
 
 /**
  * The operation's answer as a collection Bundle: the status Observation, the mechanism assessments, a
@@ -55,7 +56,7 @@ final class GuidanceBundle {
         RequestGroup group = new RequestGroup();
         group.setStatus(RequestGroup.RequestStatus.DRAFT);
         group.setIntent(RequestGroup.RequestIntent.PROPOSAL);
-        group.setSubject(new Reference("Patient/" + patientId));
+        group.setSubject(new Reference(References.toPatient(patientId)));
         group.setAuthoredOnElement(asOf.copy());
         group.addReasonReference(statusReference.copy());
         evaluation.recommendations().stream().map(Recommendation::planDefinition).distinct()
@@ -107,7 +108,7 @@ final class GuidanceBundle {
         guidance.setRequestIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue(urn()));
         guidance.setModule(new UriType(MODULE));
         guidance.setStatus(GuidanceResponse.GuidanceResponseStatus.SUCCESS);
-        guidance.setSubject(new Reference("Patient/" + patientId));
+        guidance.setSubject(new Reference(References.toPatient(patientId)));
         guidance.setOccurrenceDateTimeElement(asOf.copy());
         guidance.addReasonReference(statusReference.copy());
         guidance.addEvaluationMessage(new Reference(notesUrl));

@@ -173,6 +173,22 @@ class EvaluateResistanceIT extends AbstractServerIT {
                 .hasMessageContaining("no Patient/nobody");
     }
 
+    /** "Patient/urn:uuid:..." is no reference: a patient known only by its fullUrl is referred to by it. */
+    @Test
+    void aPatientKnownOnlyByItsFullUrlIsReferredToByIt() {
+        String fullUrl = "urn:uuid:" + UUID.randomUUID();
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setFullUrl(fullUrl).setResource(new Patient());
+        Parameters parameters = asOf("2024-10-01");
+        parameters.addParameter().setName("bundle").setResource(bundle);
+
+        Bundle result = fhirClient().operation().onServer().named("$evaluate-resistance")
+                .withParameters(parameters).returnResourceType(Bundle.class).execute();
+
+        assertThat(entries(result, Observation.class)).isNotEmpty()
+                .allSatisfy(o -> assertThat(o.getSubject().getReference()).isEqualTo(fullUrl));
+    }
+
     @Test
     void notesTellWhatDidNotCount() throws IOException {
         Parameters parameters = asOf("2024-10-01");

@@ -19,4 +19,12 @@ public final class References {
         String id = resource.getIdElement().getIdPart();
         return id == null ? resource.fhirType() : resource.fhirType() + "/" + id;
     }
+
+    /**
+     * The reference to the evaluated patient: {@code Patient/id}, or the {@code urn:uuid:} itself for a patient a
+     * given Bundle knows only by its fullUrl ("Patient/urn:uuid:..." is no reference).
+     */
+    public static String toPatient(String patientId) {
+        return patientId.startsWith("urn:") ? patientId : "Patient/" + patientId;
+    }
 }
