@@ -28,6 +28,9 @@ public class MonitoringConfig {
     @Bean
     public FhirServerPlugin reevaluationOnWrite(ReevaluationQueue queue) {
         ReevaluationTrigger trigger = new ReevaluationTrigger(queue);
-        return server -> server.registerInterceptor(trigger);
+        return server -> {
+            server.registerInterceptor(trigger);
+            server.registerInterceptor(new CitedInputDeletes());
+        };
     }
 }

@@ -127,6 +127,24 @@ class ReevaluationIT extends AbstractMonitoringIT {
                 .anySatisfy(text -> assertThat(text).contains("antigen-presentation-defect (probable)", "Now: acquired-resistance; mechanisms: none"));
     }
 
+    /** The assessment cites the result in derivedFrom; that must not block deleting it (it gave 409). */
+    @Test
+    void anInputTheAssessmentCitesCanBeDeletedAndTheMechanismIsWithdrawn() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        client.transaction().withBundle(MonitoringData.transaction(MonitoringData.ctdna(patient, patient + "-b2m",
+                "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0))).execute();
+        awaitUntil(BOUND, "antigen-presentation mechanism stored", () -> mechanisms(client, patient).stream()
+                .anyMatch(m -> m.getStatus() == Observation.ObservationStatus.FINAL));
+
+        client.delete().resourceById("Observation", patient + "-b2m").execute();
+
+        awaitUntil(BOUND, "mechanism withdrawn", () -> mechanisms(client, patient).stream()
+                .allMatch(m -> m.getStatus() == Observation.ObservationStatus.CANCELLED));
+    }
+
     @Test
     void concurrentWritesForOnePatientGiveOneCommunicationPerChange() throws Exception {
         IGenericClient client = fhirClient();
