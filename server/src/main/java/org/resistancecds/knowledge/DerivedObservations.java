@@ -43,7 +43,7 @@ final class DerivedObservations {
     static Observation status(String patientId, StatusVerdict verdict, DateTimeType effective, Function<String, String> typeOf,
             String latestAssessment) {
         Observation observation = base(stableId("resistance-status-" + patientId), KnowledgeCodes.STATUS_PROFILE,
-                KnowledgeCodes.STATUS_ASSESSMENT_CODE, "Acquired resistance status assessment", patientId, effective);
+                KnowledgeCodes.STATUS_ASSESSMENT_CODE, "Acquired-resistance status assessment", patientId, effective);
         observation.setValue(concept(KnowledgeCodes.STATUS_SYSTEM, verdict.code(), verdict.display()));
         observation.getMethod().setText("SITC Immunotherapy Resistance Taskforce (Kluger 2020) and NSCLC consensus "
                 + "(Schoenfeld 2021) criteria, thresholds from " + KnowledgeCodes.CRITERIA_LIBRARY);
