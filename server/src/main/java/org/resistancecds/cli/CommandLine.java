@@ -3,7 +3,6 @@ package org.resistancecds.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Commands run from the server jar without starting the web server:
@@ -20,13 +19,14 @@ public final class CommandLine {
     /** The command was used wrongly, a file could not be read, or (compact-h2) the database is in use. */
     public static final int USAGE = 2;
 
-    static final Set<String> COMMANDS = Set.of("validate", "evaluate", "compact-h2", "help");
-
     private CommandLine() {}
 
-    /** True when the arguments name a command; otherwise they are the web server's (such as --server.port). */
+    /**
+     * True when the arguments start with a word: a command, known or not (a mistyped one must not start a server
+     * and create ./data); the web server's arguments are options ({@code --server.port=9090}).
+     */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && COMMANDS.contains(args[0]);
+        return args.length > 0 && !args[0].startsWith("-");
     }
 
     /** The jar's entry for commands: quiet logging, run, exit with the command's code. */
@@ -42,9 +42,13 @@ public final class CommandLine {
             case "validate" -> new ValidateCommand(out, err).run(rest);
             case "evaluate" -> new EvaluateCommand(out, err).run(rest);
             case "compact-h2" -> new CompactH2Command(out, err).run(rest);
-            default -> {
+            case "help" -> {
                 out.println(usage());
                 yield OK;
+            }
+            default -> {
+                err.println("Unknown command '" + args[0] + "'.\n\n" + usage());
+                yield USAGE;
             }
         };
     }

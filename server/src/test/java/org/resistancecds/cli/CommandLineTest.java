@@ -45,6 +45,17 @@ class CommandLineTest {
         assertThat(CommandLine.isCommand(new String[] {"validate", "x.json"})).isTrue();
     }
 
+    /** A mistyped command used to start a whole server on port 8080 and create ./data. */
+    @Test
+    void anUnknownCommandIsAUsageErrorNotAServer() {
+        assertThat(CommandLine.isCommand(new String[] {"frobnicate"})).isTrue();
+
+        Run run = run("frobnicate");
+
+        assertThat(run.exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(run.err()).contains("Unknown command 'frobnicate'", "Usage:");
+    }
+
     @Test
     void validateReportsEachFileAndFailsWhenOneIsInvalid(@TempDir Path temp) throws Exception {
         Path valid = EXAMPLES.resolve("valid/Observation-jak1-tissue-ar-01.json");
