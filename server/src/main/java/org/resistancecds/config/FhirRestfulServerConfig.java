@@ -88,6 +88,16 @@ public class FhirRestfulServerConfig {
         return registration;
     }
 
+    /** Search syntax HAPI would ignore, refused before it widens a client's result. */
+    @Bean
+    public FilterRegistrationBean<SearchSyntaxFilter> searchSyntax(FhirContext fhirContext) {
+        FilterRegistrationBean<SearchSyntaxFilter> registration =
+                new FilterRegistrationBean<>(new SearchSyntaxFilter(fhirContext));
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 18);
+        return registration;
+    }
+
     /** After the size limit, so a body is buffered only once it is known to fit. */
     @Bean
     public FilterRegistrationBean<DuplicateJsonKeyFilter> duplicateJsonKeys(FhirContext fhirContext) {

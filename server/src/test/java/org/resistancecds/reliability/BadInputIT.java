@@ -157,6 +157,9 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("double slash in the path (Spring Security's firewall)", "GET /fhir//Patient/x", 400),
                 Arguments.of("Accept: Turtle only", "GET /fhir/metadata\r\nAccept: application/fhir+turtle", 406),
                 Arguments.of("If-Match on a conditional delete", "DELETE /fhir/Patient?family=x\r\nIf-Match: W/\"1\"", 400),
+                Arguments.of("a search modifier FHIR does not define", "GET /fhir/Patient?name:foo=x", 400),
+                Arguments.of("a negative _count", "GET /fhir/Patient?_count=-1", 400),
+                Arguments.of("a _summary FHIR does not define", "GET /fhir/Patient?_summary=bogus", 400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
@@ -191,6 +194,17 @@ class BadInputIT extends AbstractServerIT {
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
         assertThat(batch.body()).contains("\"status\":\"409", "\"status\":\"400").doesNotContain("\"status\":\"500");
         assertThat(get("/fhir/Patient/" + id).statusCode()).isEqualTo(200);
+    }
+
+    /** The modifiers FHIR defines, a resource type as modifier and chains still search. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Patient?name:exact=Nobody", "Observation?subject:Patient=x",
+            "Observation?subject:Patient.name=Nobody", "Observation?code:text=x", "Observation?value-quantity:missing=true",
+            "Patient?_count=0&_summary=count", "Patient?_has:Observation:patient:code=x"})
+    void searchesWithModifiersFhirDefinesAreAnswered(String query) throws Exception {
+        HttpResponse<String> response = get("/fhir/" + query);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     /** RFC 9110: an If-Modified-Since that is no date is ignored, so the resource is sent. */
