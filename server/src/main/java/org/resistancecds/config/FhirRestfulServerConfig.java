@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import jakarta.servlet.Filter;
 import java.util.List;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -29,6 +30,7 @@ import org.springframework.core.Ordered;
 public class FhirRestfulServerConfig {
 
     public static final String FHIR_PATH = "/fhir";
+    private static final String CDS_PATHS = "/cds-services/*";
 
     @Bean
     public RestfulServer restfulServer(
@@ -68,63 +70,51 @@ public class FhirRestfulServerConfig {
         return server;
     }
 
+    /** Outermost of ours: a server that declared itself broken answers 503 before anything else runs. */
+    @Bean
+    public FilterRegistrationBean<BrokenStateFilter> brokenState(
+            FhirContext fhirContext, ApplicationAvailability availability) {
+        return filter(new BrokenStateFilter(fhirContext, availability), 5, FHIR_PATH + "/*", CDS_PATHS);
+    }
+
     @Bean
     public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(
             FhirContext fhirContext, HttpLimitsProperties limits) {
-        FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
-                new RequestBodyLimitFilter(fhirContext, limits.maxRequestBody().toBytes()));
-        registration.addUrlPatterns(FHIR_PATH + "/*", "/cds-services/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+        return filter(new RequestBodyLimitFilter(fhirContext, limits.maxRequestBody().toBytes()), 10,
+                FHIR_PATH + "/*", CDS_PATHS);
     }
 
     /** Header, query and format faults HAPI would answer with a 500, answered before it runs. */
     @Bean
     public FilterRegistrationBean<MalformedRequestFilter> malformedRequests(FhirContext fhirContext) {
-        FilterRegistrationBean<MalformedRequestFilter> registration =
-                new FilterRegistrationBean<>(new MalformedRequestFilter(fhirContext));
-        registration.addUrlPatterns(FHIR_PATH + "/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
-        return registration;
-    }
-
-    /** Search syntax HAPI would ignore, refused before it widens a client's result. */
-    @Bean
-    public FilterRegistrationBean<SearchSyntaxFilter> searchSyntax(FhirContext fhirContext) {
-        FilterRegistrationBean<SearchSyntaxFilter> registration =
-                new FilterRegistrationBean<>(new SearchSyntaxFilter(fhirContext));
-        registration.addUrlPatterns(FHIR_PATH + "/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 18);
-        return registration;
+        return filter(new MalformedRequestFilter(fhirContext), 15, FHIR_PATH + "/*");
     }
 
     /** After the size limit, so a body is buffered only once it is known to fit. */
     @Bean
     public FilterRegistrationBean<DuplicateJsonKeyFilter> duplicateJsonKeys(FhirContext fhirContext) {
-        FilterRegistrationBean<DuplicateJsonKeyFilter> registration =
-                new FilterRegistrationBean<>(new DuplicateJsonKeyFilter(fhirContext));
-        registration.addUrlPatterns(FHIR_PATH + "/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 16);
-        return registration;
+        return filter(new DuplicateJsonKeyFilter(fhirContext), 16, FHIR_PATH + "/*");
     }
 
-    /** Outermost of ours: a server that declared itself broken answers 503 before anything else runs. */
+    /** Search syntax HAPI would ignore, refused before it widens a client's result. */
     @Bean
-    public FilterRegistrationBean<BrokenStateFilter> brokenState(
-            FhirContext fhirContext, ApplicationAvailability availability) {
-        FilterRegistrationBean<BrokenStateFilter> registration =
-                new FilterRegistrationBean<>(new BrokenStateFilter(fhirContext, availability));
-        registration.addUrlPatterns(FHIR_PATH + "/*", "/cds-services/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
-        return registration;
+    public FilterRegistrationBean<SearchSyntaxFilter> searchSyntax(FhirContext fhirContext) {
+        return filter(new SearchSyntaxFilter(fhirContext), 18, FHIR_PATH + "/*");
     }
 
     /** Innermost filter, next to the servlet: the wrappers of the filters before it see each write as usual. */
     @Bean
     public FilterRegistrationBean<DeferredFlushFilter> deferredFlush() {
-        FilterRegistrationBean<DeferredFlushFilter> registration = new FilterRegistrationBean<>(new DeferredFlushFilter());
-        registration.addUrlPatterns(FHIR_PATH + "/*");
+        FilterRegistrationBean<DeferredFlushFilter> registration = filter(new DeferredFlushFilter(), 0, FHIR_PATH + "/*");
         registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** A filter on the given paths, at {@code rank} after the highest precedence (smaller runs earlier). */
+    private static <T extends Filter> FilterRegistrationBean<T> filter(T filter, int rank, String... urlPatterns) {
+        FilterRegistrationBean<T> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(urlPatterns);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + rank);
         return registration;
     }
 

@@ -60,6 +60,19 @@ class ReevaluationIT extends AbstractMonitoringIT {
         return found.getEntry().stream().map(e -> (Observation) e.getResource()).toList();
     }
 
+    /** Acquired resistance with a B2M variant in ctDNA, waited for until its mechanism assessment is stored. */
+    private void storeProgressionWithAB2mVariant(IGenericClient client, String patient) throws InterruptedException {
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        client.transaction().withBundle(MonitoringData.transaction(b2mVariant(patient))).execute();
+        awaitUntil(BOUND, "antigen-presentation mechanism stored", () -> mechanisms(client, patient).stream()
+                .anyMatch(m -> m.getStatus() == Observation.ObservationStatus.FINAL));
+    }
+
+    private static Observation b2mVariant(String patient) {
+        return MonitoringData.ctdna(patient, patient + "-b2m", "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0);
+    }
+
     private void awaitStatus(IGenericClient client, String patient, String status) throws InterruptedException {
         awaitUntil(BOUND, "Patient/" + patient + " assessed as " + status, () -> status.equals(storedStatus(client, patient)));
     }
@@ -106,15 +119,10 @@ class ReevaluationIT extends AbstractMonitoringIT {
     void aNewMechanismIsAddedAndAWithdrawnOneIsCancelledWithItsHistory() throws Exception {
         IGenericClient client = fhirClient();
         String patient = newPatient();
-        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
-        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
-        client.transaction().withBundle(MonitoringData.transaction(MonitoringData.ctdna(patient, patient + "-b2m",
-                "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0))).execute();
-        awaitUntil(BOUND, "antigen-presentation mechanism stored", () -> mechanisms(client, patient).stream()
-                .anyMatch(m -> m.getStatus() == Observation.ObservationStatus.FINAL));
+        storeProgressionWithAB2mVariant(client, patient);
 
         // The lab corrects the result: entered in error. The mechanism is withdrawn, not deleted.
-        Observation corrected = MonitoringData.ctdna(patient, patient + "-b2m", "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0);
+        Observation corrected = b2mVariant(patient);
         corrected.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
         client.update().resource(corrected).execute();
         awaitUntil(BOUND, "mechanism withdrawn", () -> mechanisms(client, patient).stream()
@@ -132,12 +140,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
     void anInputTheAssessmentCitesCanBeDeletedAndTheMechanismIsWithdrawn() throws Exception {
         IGenericClient client = fhirClient();
         String patient = newPatient();
-        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
-        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
-        client.transaction().withBundle(MonitoringData.transaction(MonitoringData.ctdna(patient, patient + "-b2m",
-                "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0))).execute();
-        awaitUntil(BOUND, "antigen-presentation mechanism stored", () -> mechanisms(client, patient).stream()
-                .anyMatch(m -> m.getStatus() == Observation.ObservationStatus.FINAL));
+        storeProgressionWithAB2mVariant(client, patient);
 
         client.delete().resourceById("Observation", patient + "-b2m").execute();
 
