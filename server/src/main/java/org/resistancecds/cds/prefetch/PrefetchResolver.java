@@ -1,15 +1,17 @@
 package org.resistancecds.cds.prefetch;
 
 import java.net.URI;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.Property;
@@ -18,7 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsHooksException;
 import org.resistancecds.cds.CdsServiceDefinition;
 import org.resistancecds.cds.request.HookRequest;
-import org.resistancecds.knowledge.record.References;
+import org.resistancecds.knowledge.record.MedicationConcepts;
 
 /**
  * Completes a call's prefetch: keeps what the client sent, and fetches every key that is missing, was sent as
@@ -70,12 +72,12 @@ public final class PrefetchResolver {
         if (missing.isEmpty()) {
             return new PatientData(byKey, Set.of(), "request");
         }
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (String key : missing) {
+            queries.put(key, PrefetchTemplate.render(service.prefetch().get(key), request.context()));
+        }
         URI fhirServer = request.fhirServer();
         if (fhirServer == null || local.isSelf(fhirServer)) {
-            Map<String, String> queries = new LinkedHashMap<>();
-            for (String key : missing) {
-                queries.put(key, PrefetchTemplate.render(service.prefetch().get(key), request.context()));
-            }
             RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
             String patientId = request.context().patientId();
             Map<String, IBaseResource> fetched =
@@ -84,20 +86,27 @@ public final class PrefetchResolver {
             byKey.putAll(fetched);
             return new PatientData(ordered(service, byKey), missing, "repository");
         }
+        byKey.putAll(readRemote(fhirServer, request, queries, PrefetchTemplate.notSent(missing)));
+        return new PatientData(ordered(service, byKey), missing, fhirServer.toString());
+    }
+
+    /**
+     * Reads the queries from the EHR's fhirServer with its token, all at once; over TLS only, unless the server is
+     * on loopback or {@code require-https} is off (412 naming {@code notSent} otherwise).
+     */
+    private Map<String, IBaseResource> readRemote(
+            URI fhirServer, HookRequest request, Map<String, String> queries, String notSent) {
         if (requireHttps && !"https".equalsIgnoreCase(fhirServer.getScheme()) && !LocalFhirServer.isLoopback(fhirServer)) {
-            throw CdsHooksException.preconditionFailed(PrefetchTemplate.notSent(missing)
-                    + ", and fhirServer " + fhirServer + " is not https: this service sends access "
-                    + "tokens to remote FHIR servers only over TLS (resistance.cds.prefetch.require-https).");
+            throw CdsHooksException.preconditionFailed(notSent + ", and fhirServer " + fhirServer + " is not https: "
+                    + "this service sends access tokens to remote FHIR servers only over TLS "
+                    + "(resistance.cds.prefetch.require-https).");
         }
         Map<String, CompletableFuture<IBaseResource>> reads = new LinkedHashMap<>();
-        for (String key : missing) {
-            String query = PrefetchTemplate.render(service.prefetch().get(key), request.context());
-            reads.put(key, fhirServers.fetch(fhirServer, request.fhirAuthorization(), key, query));
-        }
-        for (Map.Entry<String, CompletableFuture<IBaseResource>> read : reads.entrySet()) {
-            byKey.put(read.getKey(), join(read.getValue()));
-        }
-        return new PatientData(ordered(service, byKey), missing, fhirServer.toString());
+        queries.forEach((key, query) ->
+                reads.put(key, fhirServers.fetch(fhirServer, request.fhirAuthorization(), key, query)));
+        Map<String, IBaseResource> read = new LinkedHashMap<>();
+        reads.forEach((key, future) -> read.put(key, join(future)));
+        return read;
     }
 
     /**
@@ -108,26 +117,19 @@ public final class PrefetchResolver {
      * had fails the call with 412: the order could not be checked.
      */
     private PatientData withDraftOrderMedications(PatientData data, HookRequest request, LocalFhirServer local) {
-        Set<String> known = new HashSet<>();
-        for (Resource resource : request.ordersInQuestion()) {
-            known.add(References.of(resource));
-        }
-        for (Resource resource : data.resources()) {
-            known.add(References.of(resource));
-        }
+        List<Resource> sent = new ArrayList<>(request.ordersInQuestion());
+        sent.addAll(data.resources());
+        MedicationConcepts resolvable = new MedicationConcepts(sent);
         Set<String> wanted = new LinkedHashSet<>();
         for (Resource order : request.ordersInQuestion()) {
-            Property medication = order.getNamedProperty("medication[x]");
-            if (medication == null || !medication.hasValues()
-                    || !(medication.getValues().get(0) instanceof Reference reference) || !reference.hasReference()
-                    || reference.getReference().startsWith("#") || known.contains(reference.getReference())) {
+            if (!(order instanceof DomainResource owner) || resolvable.of(owner).isPresent()) {
                 continue;
             }
-            IdType id = new IdType(reference.getReference());
-            if (id.hasIdPart() && known.contains("Medication/" + id.getIdPart())) {
-                continue;
+            Property medication = owner.getNamedProperty("medication[x]");
+            if (medication != null && medication.hasValues() && medication.getValues().get(0) instanceof Reference reference
+                    && reference.hasReference() && !reference.getReference().startsWith("#")) {
+                wanted.add(medicationToRead(reference, request, local));
             }
-            wanted.add(medicationToRead(reference, request, local));
         }
         if (wanted.isEmpty()) {
             return data;
@@ -138,24 +140,16 @@ public final class PrefetchResolver {
             queries.put(DRAFT_ORDER_MEDICATIONS + "[" + index++ + "]", read);
         }
         URI fhirServer = request.fhirServer();
-        Map<String, IBaseResource> read = new LinkedHashMap<>();
+        Map<String, IBaseResource> read;
         String source;
         if (fhirServer == null || local.isSelf(fhirServer)) {
             RepositoryAccessPolicy.Grant grant = repositoryAccess.check(request, queries);
-            read.putAll(repository.fetchShared(queries));
+            read = repository.fetchShared(queries);
             repositoryAccess.checkResults(grant, read);
             source = "repository";
         } else {
-            if (requireHttps && !"https".equalsIgnoreCase(fhirServer.getScheme())
-                    && !LocalFhirServer.isLoopback(fhirServer)) {
-                throw CdsHooksException.preconditionFailed("draftOrders refer to " + String.join(", ", wanted)
-                        + ", which was not sent, and fhirServer " + fhirServer + " is not https: this service sends "
-                        + "access tokens to remote FHIR servers only over TLS (resistance.cds.prefetch.require-https).");
-            }
-            Map<String, CompletableFuture<IBaseResource>> reads = new LinkedHashMap<>();
-            queries.forEach((key, query) ->
-                    reads.put(key, fhirServers.fetch(fhirServer, request.fhirAuthorization(), key, query)));
-            reads.forEach((key, future) -> read.put(key, join(future)));
+            read = readRemote(fhirServer, request, queries,
+                    "draftOrders refer to " + String.join(", ", wanted) + ", which was not sent");
             source = fhirServer.toString();
         }
         Bundle medications = new Bundle().setType(Bundle.BundleType.COLLECTION);
