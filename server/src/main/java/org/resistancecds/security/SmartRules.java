@@ -34,7 +34,7 @@ public final class SmartRules {
     private static final List<String> PATIENT_DATA_OPERATIONS = List.of(EVALUATE, "$resistance-timeline");
     /** Operations on conformance and terminology resources: they read no patient data. */
     private static final List<String> TERMINOLOGY_OPERATIONS =
-            List.of("$expand", "$lookup", "$validate-code", "$translate", "$subsumes");
+            List.of("$expand", "$lookup", "$validate-code", "$translate");
 
     private final Set<String> sharedReadTypes;
 
