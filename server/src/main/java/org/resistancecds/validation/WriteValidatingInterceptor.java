@@ -3,20 +3,23 @@ package org.resistancecds.validation;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * Rejects a create or update with 422 and the validator's OperationOutcome when the resource has errors
  * against the base specification or one of our profiles it claims. Profiles we do not hold (mCODE, Genomics
  * Reporting, US Core) cannot be checked here, so a claim of one is not an error. It runs inside the storage
- * transaction, so one bad entry rolls back a whole transaction Bundle.
+ * transaction, so one bad entry rolls back a whole transaction Bundle; the outcome then names that entry.
  */
 @Interceptor
 public class WriteValidatingInterceptor {
@@ -29,17 +32,22 @@ public class WriteValidatingInterceptor {
         this.properties = properties;
     }
 
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void incoming(RequestDetails request) {
+        BundleEntryPath.remember(request);
+    }
+
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-    public void created(IBaseResource resource) {
-        validate(resource);
+    public void created(IBaseResource resource, RequestDetails request) {
+        validate(resource, request);
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-    public void updated(IBaseResource previous, IBaseResource resource) {
-        validate(resource);
+    public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+        validate(resource, request);
     }
 
-    void validate(IBaseResource resource) {
+    void validate(IBaseResource resource, RequestDetails request) {
         if (!shouldValidate(resource)) {
             return;
         }
@@ -49,10 +57,14 @@ public class WriteValidatingInterceptor {
                 .toList();
         if (!errors.isEmpty()) {
             // The outcome keeps warnings too: they often explain the error.
+            OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
+            Optional<BundleEntryPath> entry = BundleEntryPath.of(request, resource);
+            entry.ifPresent(e -> e.reroot(outcome, resource.fhirType()));
+            String subject = entry.map(e -> e.path() + " (" + resource.fhirType() + ")").orElse(resource.fhirType());
             throw new UnprocessableEntityException(
-                    resource.fhirType() + " failed validation: " + errors.get(0).getLocationString() + ": "
+                    subject + " failed validation: " + errors.get(0).getLocationString() + ": "
                             + errors.get(0).getMessage(),
-                    result.toOperationOutcome());
+                    outcome);
         }
     }
 

@@ -165,13 +165,40 @@ class FhirServerIT extends AbstractServerIT {
 
         assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
                 .isInstanceOf(UnprocessableEntityException.class)
-                .hasMessageContaining("Observation.code");
+                .hasMessageContaining("Bundle.entry[1] (Observation)")
+                .satisfies(e -> assertThat(((OperationOutcome) ((UnprocessableEntityException) e)
+                                .getOperationOutcome()).getIssue())
+                        .filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+                        .isNotEmpty()
+                        .allSatisfy(i -> assertThat(i.getExpression()).isNotEmpty()
+                                .allMatch(x -> x.getValue().startsWith("Bundle.entry[1].resource"))));
 
         Bundle found = client.search().forResource(Patient.class)
                 .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:test:mrn", mrn))
                 .returnBundle(Bundle.class)
                 .execute();
         assertThat(found.getEntry()).isEmpty();
+    }
+
+    /** A batch entry fails alone; its outcome names the entry, as a transaction's 422 does. */
+    @Test
+    void invalidBatchEntryIsNamedInItsOutcome() throws Exception {
+        HttpResponse<String> response = postJson("/fhir", "application/fhir+json", """
+                {"resourceType": "Bundle", "type": "batch", "entry": [
+                  {"resource": {"resourceType": "Patient", "active": true},
+                   "request": {"method": "POST", "url": "Patient"}},
+                  {"resource": {"resourceType": "Observation", "status": "final"},
+                   "request": {"method": "POST", "url": "Observation"}}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Bundle result = (Bundle) fhirContext.newJsonParser().parseResource(response.body());
+        assertThat(result.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+        assertThat(result.getEntry().get(1).getResponse().getStatus()).startsWith("422");
+        OperationOutcome outcome = (OperationOutcome) result.getEntry().get(1).getResponse().getOutcome();
+        assertThat(outcome.getIssue()).anySatisfy(issue -> {
+            assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+            assertThat(issue.getDiagnostics()).startsWith("Bundle.entry[1] (Observation) failed validation: ");
+        });
     }
 
     @Test
