@@ -402,6 +402,46 @@ class FhirSecurityIT extends AbstractServerIT {
         return send(method, path, body, "application/fhir+json", token);
     }
 
+    /**
+     * A conditional create answers with the resource its URL matched, if any: never with one the token may not read
+     * (another patient's), which counts as no match; a token that may read the match still gets it.
+     */
+    @Test
+    void conditionalCreateNeverAnswersWithAResourceTheTokenMayNotRead() throws Exception {
+        String system = TOKENS.get("system");
+        String ofB = "sec-cond-b-" + UUID.randomUUID();
+        String identifier = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
+                system), 201);
+
+        HttpResponse<String> forA = conditionalCreate(withIdentifier(observation(null, A, null), identifier),
+                identifier, TOKENS.get("patient A cruds"));
+        assertThat(forA.statusCode()).as(forA.body()).isEqualTo(201);
+        assertThat(forA.body()).doesNotContain(ofB).doesNotContain("Patient/" + B).contains("Patient/" + A);
+
+        String other = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), other),
+                system), 200);
+        HttpResponse<String> bySystem = conditionalCreate(withIdentifier(observation(null, B, null), other), other,
+                system);
+        assertThat(bySystem.statusCode()).as(bySystem.body()).isEqualTo(200);
+        assertThat(bySystem.body()).contains(ofB);
+    }
+
+    private HttpResponse<String> conditionalCreate(String body, String identifier, String token) throws Exception {
+        return http.send(request(baseUrl() + "/fhir/Observation", token)
+                        .header("Content-Type", "application/fhir+json")
+                        .header("If-None-Exist", "identifier=urn:sec|" + identifier)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String withIdentifier(String observation, String identifier) {
+        return observation.replaceFirst("\"status\"",
+                "\"identifier\":[{\"system\":\"urn:sec\",\"value\":\"" + identifier + "\"}],\"status\"");
+    }
+
     /** A backend service limited to some types exports those types only, and its files need a Binary read scope. */
     @Test
     void bulkExportIsLimitedToTheTypesASystemTokenMayRead() throws Exception {
