@@ -118,6 +118,9 @@ class FhirSecurityIT extends AbstractServerIT {
             search C                  | 401 401 401 401 401 403 403 403 200 200 200 200 403
             search A _include subject | 401 401 401 401 401 200 200 200 403 200 200 200 403
             search C _include B       | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            count A                   | 401 401 401 401 401 200 200 200 403 200 200 200 403
+            count A or B              | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            count Patients A or B     | 401 401 401 401 401 403 403 403 403 200 200 200 403
             create for A              | 401 401 401 401 401 403 403 201 403 403 201 201 403
             create for B              | 401 401 401 401 401 403 403 403 403 403 201 201 403
             update A                  | 401 401 401 401 401 403 403 200 403 403 200 200 403
@@ -209,6 +212,10 @@ class FhirSecurityIT extends AbstractServerIT {
                     send("GET", "/fhir/Observation?patient=" + A + "&_include=Observation:subject", null, token);
             case "search C _include B" ->
                     send("GET", "/fhir/Observation?patient=" + C + "&_include=Observation:performer", null, token);
+            // No resource comes back to be checked, so the search itself must stay in the token patient's compartment.
+            case "count A" -> send("GET", "/fhir/Observation?patient=" + A + "&_summary=count", null, token);
+            case "count A or B" -> send("GET", "/fhir/Observation?patient=" + A + "," + B + "&_summary=count", null, token);
+            case "count Patients A or B" -> send("GET", "/fhir/Patient?_id=" + A + "," + B + "&_summary=count", null, token);
             case "create for A" -> send("POST", "/fhir/Observation", observation(null, A, null), token);
             case "create for B" -> send("POST", "/fhir/Observation", observation(null, B, null), token);
             case "update A" -> send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), token);
