@@ -409,6 +409,22 @@ class FhirSecurityIT extends AbstractServerIT {
         return send(method, path, body, "application/fhir+json", token);
     }
 
+    /** SMART's u grants update and c create: a token with u but not c changes A's data but creates nothing. */
+    @Test
+    void anUpdateScopeDoesNotCreate() throws Exception {
+        String patientRu = TestIssuer.get().sign(TestIssuer.claims("patient/Observation.ru").claim("patient", A).build());
+        String userU = TestIssuer.get().sign(TestIssuer.claims("user/Observation.u").build());
+        String fresh = "sec-put-new-" + UUID.randomUUID();
+
+        assertStatus(send("POST", "/fhir/Observation", observation(null, A, null), patientRu), 403);
+        assertStatus(send("POST", "/fhir/Observation", observation(null, A, null), userU), 403);
+        // An update of an id that does not exist yet is a create.
+        assertStatus(send("PUT", "/fhir/Observation/" + fresh, observation(fresh, A, null), patientRu), 403);
+        assertStatus(send("PUT", "/fhir/Observation/" + fresh, observation(fresh, A, null), userU), 403);
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), patientRu), 200);
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), userU), 200);
+    }
+
     /**
      * A conditional create answers with the resource its URL matched, if any: never with one the token may not read
      * (another patient's), which counts as no match; a token that may read the match still gets it.
