@@ -277,6 +277,8 @@ class FhirSecurityIT extends AbstractServerIT {
         assertStatus(send("GET", "/fhir/Observation?patient=" + A + "&code=" + marker, null, system), 200);
         assertStatus(send("GET", "/fhir/Patient/" + B, null, patientToken), 403);
         assertStatus(send("GET", "/fhir/Patient/" + A + "?access_token=" + marker, null, null), 401);
+        assertStatus(send("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+                + "{\"method\":\"GET\",\"url\":\"Patient/" + A + "\"}}]}", system), 200);
         assertStatus(cds(A, patientToken), 200);
 
         // A request's line is written when its exchange completes, which can be just after the client has the answer.
@@ -293,6 +295,12 @@ class FhirSecurityIT extends AbstractServerIT {
         JsonNode search = find(records, r -> marker.equals(r.path("subject").asText())
                 && "search-type".equals(r.path("action").asText()));
         assertThat(search.path("query").asText()).contains("code=" + marker);
+
+        // A batch is recorded as the whole (HAPI names batches and transactions alike), not as its last entry.
+        JsonNode batch = find(records, r -> marker.equals(r.path("subject").asText()) && "POST".equals(r.path("method").asText()));
+        assertThat(batch.path("action").asText()).isEqualTo("transaction");
+        assertThat(batch.has("resourceType")).isFalse();
+        assertThat(batch.has("resourceId")).isFalse();
 
         JsonNode denied = find(records, r -> (marker + "-p").equals(r.path("subject").asText())
                 && r.path("path").asText().endsWith("/Patient/" + B));
