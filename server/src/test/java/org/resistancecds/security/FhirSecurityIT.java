@@ -279,6 +279,8 @@ class FhirSecurityIT extends AbstractServerIT {
         assertStatus(send("GET", "/fhir/Patient/" + A + "?access_token=" + marker, null, null), 401);
         assertStatus(send("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
                 + "{\"method\":\"GET\",\"url\":\"Patient/" + A + "\"}}]}", system), 200);
+        String secret = "secret-" + UUID.randomUUID();
+        assertStatus(send("GET", "/fhir/Patient/" + A + "?access%5Ftoken=" + secret + "&Client_Secret=" + secret, null, null), 401);
         assertStatus(cds(A, patientToken), 200);
 
         // A request's line is written when its exchange completes, which can be just after the client has the answer.
@@ -322,6 +324,8 @@ class FhirSecurityIT extends AbstractServerIT {
 
         String log = Files.readString(AUDIT);
         assertThat(log).doesNotContain(system).doesNotContain(patientToken).doesNotContain("access_token=" + marker);
+        // Parameter names are matched as the server reads them: percent-decoded, any case.
+        assertThat(log).doesNotContain(secret);
         for (String token : TOKENS.values()) {
             if (token != null) {
                 assertThat(log).doesNotContain(token);
