@@ -38,8 +38,8 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     }
 
     /**
-     * A conditional create, update or delete first searches its URL ({@code If-None-Exist}, {@code PUT Observation?...})
-     * and HAPI shows the matches to this pointcut, treating a match refused here as no match. HAPI's own check of
+     * A conditional create or update first searches its URL ({@code If-None-Exist}, {@code PUT Observation?...}) and
+     * HAPI shows the matches to this pointcut, treating a match refused here as no match. HAPI's own check of
      * this pointcut skips writes, so without this one a conditional create answered 200 with whatever it matched:
      * another patient's resource, to a token that may not read it. Matches the token may not read are now hidden.
      */
