@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -17,10 +16,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the outcome (HTTP status). Runs outside the authentication filters so a 401 is recorded too.
  */
 public final class AuditFilter extends OncePerRequestFilter {
-
-    /** Credentials never go into the log, even when a client puts them in the URL. */
-    private static final Pattern SECRET_PARAMETER =
-            Pattern.compile("(?i)(^|&)(access_token|client_secret|refresh_token)=[^&]*");
 
     private final AuditLog auditLog;
 
@@ -61,7 +56,8 @@ public final class AuditFilter extends OncePerRequestFilter {
         record.put("path", path);
         String query = request.getQueryString();
         if (query != null) {
-            record.put("query", SECRET_PARAMETER.matcher(query).replaceAll("$1$2=***"));
+            // Credentials never go into the log, even when a client puts them in the URL.
+            record.put("query", QueryMasking.mask(query));
         }
         put(record, "action", request.getAttribute(AuditAttributes.ACTION));
         put(record, "resourceType", request.getAttribute(AuditAttributes.RESOURCE_TYPE));

@@ -12,7 +12,9 @@ public class FhirAuditInterceptor {
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void describe(RequestDetails request, RestOperationTypeEnum operation) {
-        if (!(request instanceof ServletRequestDetails servlet) || servlet.getServletRequest() == null) {
+        // The entries of a batch or transaction share its servlet request: the record describes the whole.
+        if (request.isSubRequest()
+                || !(request instanceof ServletRequestDetails servlet) || servlet.getServletRequest() == null) {
             return;
         }
         HttpServletRequest http = servlet.getServletRequest();

@@ -40,7 +40,7 @@ final class FhirAuthenticationEntryPoint implements AuthenticationEntryPoint {
                     ? oauth.getError().getErrorCode()
                     : oauth.getError().getDescription();
             reason = "The access token was refused: " + description;
-            challenge += ", error=\"invalid_token\", error_description=\"" + headerSafe(description) + "\"";
+            challenge += ", error=\"invalid_token\", error_description=\"" + ChallengeText.of(description) + "\"";
         } else {
             reason = "A bearer access token is required (Authorization: Bearer <token>).";
         }
@@ -59,9 +59,5 @@ final class FhirAuthenticationEntryPoint implements AuthenticationEntryPoint {
         response.setContentType("application/fhir+json;charset=UTF-8");
         response.getOutputStream().write(
                 fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String headerSafe(String text) {
-        return text.replace('"', '\'').replaceAll("[\\r\\n]", " ");
     }
 }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleBulkExportWithTarget;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -69,6 +70,8 @@ public final class SmartRules {
         // Entries of a transaction are checked one by one against the rules below.
         rules.allow("transaction").transaction().withAnyOperation().andApplyNormalRules();
 
+        // Update rules go through UpdateOnlyRule, so they are built apart (see there why).
+        RuleBuilder updates = new RuleBuilder();
         Permission readKind = isSearch(operation) ? Permission.SEARCH : Permission.READ;
         IdType patient = access.patientId().map(id -> new IdType("Patient", id)).orElse(null);
         for (SmartScope scope : access.scopes()) {
@@ -87,7 +90,7 @@ public final class SmartRules {
                 limit(types(() -> rules.allow(name).create(), scope), patient, scope);
             }
             if (scope.permissions().contains(Permission.UPDATE)) {
-                limit(types(() -> rules.allow(name).write(), scope), patient, scope);
+                limit(types(() -> updates.allow(name).write(), scope), patient, scope);
             }
             if (scope.permissions().contains(Permission.DELETE)) {
                 IAuthRuleBuilderRuleOpClassifier delete = scope.resourceType().equals(SmartScope.ANY_TYPE)
@@ -140,7 +143,10 @@ public final class SmartRules {
             rules.allow("bulk export status").operation().named("$export-poll-status").onServer()
                     .andAllowAllResponses();
         }
-        return rules.denyAll("not granted by the token's scopes").build();
+        List<IAuthRule> built = new ArrayList<>(rules.build());
+        updates.build().forEach(rule -> built.add(new UpdateOnlyRule(rule)));
+        built.addAll(new RuleBuilder().denyAll("not granted by the token's scopes").build());
+        return built;
     }
 
     private static Set<String> systemReadableTypes(FhirAccess access) {

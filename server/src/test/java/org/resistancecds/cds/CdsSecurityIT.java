@@ -62,6 +62,17 @@ class CdsSecurityIT extends AbstractCdsIT {
                 .contains("signature does not verify");
     }
 
+    /** The challenge header is sent whatever the token names: a reason it cannot carry as is is made ASCII. */
+    @Test
+    void aRefusalNamingCharactersBeyondAsciiStillHasItsChallenge() throws Exception {
+        HttpResponse<String> response = postWithToken(TestJwts.es384(claims(SERVICE_PATH)
+                .issuer("https://ehr.\u4e2d\u6587.example/\u0001").build()));
+
+        assertThat(assertErrorBody(response, 401)).contains("is not a trusted client");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value)
+                .startsWith("Bearer error=\"invalid_token\"").contains("is not a trusted client").matches("[ -~]*"));
+    }
+
     @Test
     void refusesAReplayedToken() throws Exception {
         String token = TestJwts.es384(claims("/cds-services").build());

@@ -118,6 +118,9 @@ class FhirSecurityIT extends AbstractServerIT {
             search C                  | 401 401 401 401 401 403 403 403 200 200 200 200 403
             search A _include subject | 401 401 401 401 401 200 200 200 403 200 200 200 403
             search C _include B       | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            count A                   | 401 401 401 401 401 200 200 200 403 200 200 200 403
+            count A or B              | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            count Patients A or B     | 401 401 401 401 401 403 403 403 403 200 200 200 403
             create for A              | 401 401 401 401 401 403 403 201 403 403 201 201 403
             create for B              | 401 401 401 401 401 403 403 403 403 403 201 201 403
             update A                  | 401 401 401 401 401 403 403 200 403 403 200 200 403
@@ -209,6 +212,10 @@ class FhirSecurityIT extends AbstractServerIT {
                     send("GET", "/fhir/Observation?patient=" + A + "&_include=Observation:subject", null, token);
             case "search C _include B" ->
                     send("GET", "/fhir/Observation?patient=" + C + "&_include=Observation:performer", null, token);
+            // No resource comes back to be checked, so the search itself must stay in the token patient's compartment.
+            case "count A" -> send("GET", "/fhir/Observation?patient=" + A + "&_summary=count", null, token);
+            case "count A or B" -> send("GET", "/fhir/Observation?patient=" + A + "," + B + "&_summary=count", null, token);
+            case "count Patients A or B" -> send("GET", "/fhir/Patient?_id=" + A + "," + B + "&_summary=count", null, token);
             case "create for A" -> send("POST", "/fhir/Observation", observation(null, A, null), token);
             case "create for B" -> send("POST", "/fhir/Observation", observation(null, B, null), token);
             case "update A" -> send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), token);
@@ -270,6 +277,10 @@ class FhirSecurityIT extends AbstractServerIT {
         assertStatus(send("GET", "/fhir/Observation?patient=" + A + "&code=" + marker, null, system), 200);
         assertStatus(send("GET", "/fhir/Patient/" + B, null, patientToken), 403);
         assertStatus(send("GET", "/fhir/Patient/" + A + "?access_token=" + marker, null, null), 401);
+        assertStatus(send("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+                + "{\"method\":\"GET\",\"url\":\"Patient/" + A + "\"}}]}", system), 200);
+        String secret = "secret-" + UUID.randomUUID();
+        assertStatus(send("GET", "/fhir/Patient/" + A + "?access%5Ftoken=" + secret + "&Client_Secret=" + secret, null, null), 401);
         assertStatus(cds(A, patientToken), 200);
 
         // A request's line is written when its exchange completes, which can be just after the client has the answer.
@@ -286,6 +297,12 @@ class FhirSecurityIT extends AbstractServerIT {
         JsonNode search = find(records, r -> marker.equals(r.path("subject").asText())
                 && "search-type".equals(r.path("action").asText()));
         assertThat(search.path("query").asText()).contains("code=" + marker);
+
+        // A batch is recorded as the whole (HAPI names batches and transactions alike), not as its last entry.
+        JsonNode batch = find(records, r -> marker.equals(r.path("subject").asText()) && "POST".equals(r.path("method").asText()));
+        assertThat(batch.path("action").asText()).isEqualTo("transaction");
+        assertThat(batch.has("resourceType")).isFalse();
+        assertThat(batch.has("resourceId")).isFalse();
 
         JsonNode denied = find(records, r -> (marker + "-p").equals(r.path("subject").asText())
                 && r.path("path").asText().endsWith("/Patient/" + B));
@@ -307,6 +324,8 @@ class FhirSecurityIT extends AbstractServerIT {
 
         String log = Files.readString(AUDIT);
         assertThat(log).doesNotContain(system).doesNotContain(patientToken).doesNotContain("access_token=" + marker);
+        // Parameter names are matched as the server reads them: percent-decoded, any case.
+        assertThat(log).doesNotContain(secret);
         for (String token : TOKENS.values()) {
             if (token != null) {
                 assertThat(log).doesNotContain(token);
@@ -400,6 +419,62 @@ class FhirSecurityIT extends AbstractServerIT {
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
         return send(method, path, body, "application/fhir+json", token);
+    }
+
+    /** SMART's u grants update and c create: a token with u but not c changes A's data but creates nothing. */
+    @Test
+    void anUpdateScopeDoesNotCreate() throws Exception {
+        String patientRu = TestIssuer.get().sign(TestIssuer.claims("patient/Observation.ru").claim("patient", A).build());
+        String userU = TestIssuer.get().sign(TestIssuer.claims("user/Observation.u").build());
+        String fresh = "sec-put-new-" + UUID.randomUUID();
+
+        assertStatus(send("POST", "/fhir/Observation", observation(null, A, null), patientRu), 403);
+        assertStatus(send("POST", "/fhir/Observation", observation(null, A, null), userU), 403);
+        // An update of an id that does not exist yet is a create.
+        assertStatus(send("PUT", "/fhir/Observation/" + fresh, observation(fresh, A, null), patientRu), 403);
+        assertStatus(send("PUT", "/fhir/Observation/" + fresh, observation(fresh, A, null), userU), 403);
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), patientRu), 200);
+        assertStatus(send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), userU), 200);
+    }
+
+    /**
+     * A conditional create answers with the resource its URL matched, if any: never with one the token may not read
+     * (another patient's), which counts as no match; a token that may read the match still gets it.
+     */
+    @Test
+    void conditionalCreateNeverAnswersWithAResourceTheTokenMayNotRead() throws Exception {
+        String system = TOKENS.get("system");
+        String ofB = "sec-cond-b-" + UUID.randomUUID();
+        String identifier = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
+                system), 201);
+
+        HttpResponse<String> forA = conditionalCreate(withIdentifier(observation(null, A, null), identifier),
+                identifier, TOKENS.get("patient A cruds"));
+        assertThat(forA.statusCode()).as(forA.body()).isEqualTo(201);
+        assertThat(forA.body()).doesNotContain(ofB).doesNotContain("Patient/" + B).contains("Patient/" + A);
+
+        String other = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), other),
+                system), 200);
+        HttpResponse<String> bySystem = conditionalCreate(withIdentifier(observation(null, B, null), other), other,
+                system);
+        assertThat(bySystem.statusCode()).as(bySystem.body()).isEqualTo(200);
+        assertThat(bySystem.body()).contains(ofB);
+    }
+
+    private HttpResponse<String> conditionalCreate(String body, String identifier, String token) throws Exception {
+        return http.send(request(baseUrl() + "/fhir/Observation", token)
+                        .header("Content-Type", "application/fhir+json")
+                        .header("If-None-Exist", "identifier=urn:sec|" + identifier)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String withIdentifier(String observation, String identifier) {
+        return observation.replaceFirst("\"status\"",
+                "\"identifier\":[{\"system\":\"urn:sec\",\"value\":\"" + identifier + "\"}],\"status\"");
     }
 
     /** A backend service limited to some types exports those types only, and its files need a Binary read scope. */

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.resistancecds.cds.CdsErrorBody;
+import org.resistancecds.security.ChallengeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -91,9 +92,8 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletResponse response, String reason) throws IOException {
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-        String description = reason.replace('"', '\'').replaceAll("[\\r\\n]", " ");
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
-                "Bearer error=\"invalid_token\", error_description=\"" + description + "\"");
+                "Bearer error=\"invalid_token\", error_description=\"" + ChallengeText.of(reason) + "\"");
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.getOutputStream().write(CdsErrorBody.json(fhirContext, 401, "Unauthorized: " + reason));

@@ -37,6 +37,13 @@ public class CdsSecurityConfig {
             log.warn("CDS Hooks authentication is on but no client is trusted (resistance.cds.security.clients): "
                     + "every call to {} will be refused with 401.", CdsHooksController.BASE);
         }
+        if (cds.publicBaseUrl().isBlank()) {
+            // The audience is then the URL the request names, whose host a caller chooses (Host header): a token a
+            // client issued to another CDS service with the same path would pass for this one.
+            log.warn("resistance.cds.public-base-url is not set: the aud of CDS client JWTs is compared with the URL "
+                    + "built from each request's Host header, which the caller controls. Set it to the URL clients "
+                    + "call (e.g. https://cds.example.org) in production.");
+        }
         FilterRegistrationBean<CdsAuthenticationFilter> registration = new FilterRegistrationBean<>(
                 new CdsAuthenticationFilter(verifier, fhirContext, cds.publicBaseUrl()));
         registration.addUrlPatterns(PATHS);

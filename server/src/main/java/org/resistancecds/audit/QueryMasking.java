@@ -1,0 +1,43 @@
+package org.resistancecds.audit;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Masks credentials a client put in a URL's query before the query is written to the audit log. Names are
+ * compared as the server reads them, percent-decoded and in any case: {@code access%5Ftoken=...} is the
+ * {@code access_token} parameter, and was written in clear by a pattern on the raw text.
+ */
+final class QueryMasking {
+
+    private static final Set<String> SECRETS =
+            Set.of("access_token", "client_secret", "refresh_token", "id_token", "client_assertion");
+
+    private QueryMasking() {
+    }
+
+    static String mask(String query) {
+        StringJoiner masked = new StringJoiner("&");
+        for (String pair : query.split("&", -1)) {
+            int equals = pair.indexOf('=');
+            if (equals >= 0 && SECRETS.contains(decode(pair.substring(0, equals)).strip().toLowerCase(Locale.ROOT))) {
+                masked.add(pair.substring(0, equals) + "=***");
+            } else {
+                masked.add(pair);
+            }
+        }
+        return masked.toString();
+    }
+
+    private static String decode(String name) {
+        try {
+            return URLDecoder.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // Not valid percent-encoding: the server cannot read it as a credential's name either.
+            return name;
+        }
+    }
+}
