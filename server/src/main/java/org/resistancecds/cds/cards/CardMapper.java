@@ -110,7 +110,8 @@ public final class CardMapper {
             CardText.appendBullets(md, mechanism.reasons());
         }
         CardText.appendEvidenceResources(md, mechanism.evidence() == null ? List.of() : mechanism.evidence());
-        md.append("\nMechanism category after:\n");
+        // Heads the taxonomy reference as "Criteria:" heads the status card's (it read "Mechanism category after:").
+        md.append("\nClassification:\n");
         CardText.appendReference(md, CardCodes.MECHANISM_TAXONOMY.label(), CardCodes.MECHANISM_TAXONOMY.citation(),
                 CardCodes.MECHANISM_TAXONOMY.doi());
         if (strategies.isEmpty()) {

@@ -72,7 +72,9 @@ class CardMapperTest {
                         "**Investigational:** not standard of care for acquired resistance; the evidence for this use is still emerging.",
                         "Evidence level: early-phase clinical trial.",
                         "DOI [10.1186/s12943-023-01800-3](https://doi.org/10.1186/s12943-023-01800-3)",
-                        "Xiao et al., Table 1. DOI not verified");
+                        "Xiao et al., Table 1. DOI not verified",
+                        "\nClassification:\n- Mechanism categories: Xiao et al.")
+                .doesNotContain("category after");
         // The investigational statement belongs to the trial option only, not to the approved one.
         int approved = detail.indexOf("#### 1.");
         int trial = detail.indexOf("#### 2.");
