@@ -13,13 +13,19 @@ SERVICE="$1"; CARD="$2"; OUTCOME="$3"
 NOW="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 case "$OUTCOME" in
   accepted)
-    ENTRY="{\"card\": \"$CARD\", \"outcome\": \"accepted\", \"acceptedSuggestions\": [{\"id\": \"${4:?suggestion uuid}\"}], \"outcomeTimestamp\": \"$NOW\"}" ;;
+    # Said plainly: bash's ${4:?} printed "feedback.sh: line 16: 4: suggestion uuid" and exited 1.
+    if [ -z "${4:-}" ]; then
+      echo "accepted needs the SUGGESTION_UUID taken: the card's suggestions[].uuid" >&2
+      sed -n '3,6p' "$0" >&2
+      exit 2
+    fi
+    ENTRY="{\"card\": \"$CARD\", \"outcome\": \"accepted\", \"acceptedSuggestions\": [{\"id\": \"$4\"}], \"outcomeTimestamp\": \"$NOW\"}" ;;
   overridden)
     REASON="${4:-clinical-judgement}"
     COMMENT=""
     if [ -n "${5:-}" ]; then COMMENT=", \"userComment\": \"${5//\"/\\\"}\""; fi
     ENTRY="{\"card\": \"$CARD\", \"outcome\": \"overridden\", \"overrideReason\": {\"reason\": {\"system\": \"https://resistance-cds.org/fhir/CodeSystem/cds-override-reason\", \"code\": \"$REASON\"}$COMMENT}, \"outcomeTimestamp\": \"$NOW\"}" ;;
-  *) echo "outcome must be accepted or overridden" >&2; exit 2 ;;
+  *) echo "outcome must be accepted or overridden, not '$OUTCOME'" >&2; sed -n '3,6p' "$0" >&2; exit 2 ;;
 esac
 curl_json -X POST "$BASE/cds-services/$SERVICE/feedback" "${CDS_AUTH[@]}" \
   -H 'Content-Type: application/json' --data-binary "{\"feedback\": [$ENTRY]}"

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -39,20 +41,47 @@ public final class CohortCli {
 
     private CohortCli() {}
 
+    /** Exit code of a command line that names no known command. */
+    static final int USAGE = 2;
+
     public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            usage();
-            return;
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs a command and returns the exit code. No command, an unknown one or {@code help}: the usage, and exit 2
+     * unless help was asked for (a mistyped command used to print the usage on stdout and exit 0, which a script
+     * took for success).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0 || !COMMANDS.contains(args[0])) {
+            boolean help = args.length > 0 && HELP.contains(args[0]);
+            if (args.length > 0 && !help) {
+                err.println("Unknown command '" + args[0] + "'.");
+            }
+            (help ? out : err).println(USAGE_TEXT);
+            return help ? 0 : USAGE;
         }
         Options options = new Options(args);
         FhirContext fhirContext = FhirContext.forR4Cached();
-        switch (args[0]) {
-            case "generate" -> generate(fhirContext, options);
-            case "enrich" -> enrich(fhirContext, options);
-            case "load" -> System.exit(load(fhirContext, options) ? 0 : 1);
-            default -> usage();
+        try {
+            switch (args[0]) {
+                case "generate" -> generate(fhirContext, options);
+                case "enrich" -> enrich(fhirContext, options);
+                default -> {
+                    return load(fhirContext, options) ? 0 : 1;
+                }
+            }
+        } catch (IllegalArgumentException badOption) {
+            // A missing --out or --url, or a number that is none, was a stack trace.
+            err.println(args[0] + ": " + badOption.getMessage() + "\n\n" + USAGE_TEXT);
+            return USAGE;
         }
+        return 0;
     }
+
+    private static final Set<String> COMMANDS = Set.of("generate", "enrich", "load");
+    private static final Set<String> HELP = Set.of("help", "--help", "-h");
 
     private static void generate(FhirContext fhirContext, Options options) throws IOException {
         Path out = Path.of(options.required("--out"));
@@ -184,14 +213,12 @@ public final class CohortCli {
                 .writeValue(out.resolve("cohort-manifest.json").toFile(), Map.of("patients", rows));
     }
 
-    private static void usage() {
-        System.out.println("""
+    private static final String USAGE_TEXT = """
                 usage:
                   generate --out DIR [--patients 100] [--seed 42] [--vital-signs 20]
                   enrich   --synthea DIR --out DIR [--seed 42] [--as-of 2026-12-01]
                   load     --url FHIR_BASE [--clients 4] [--max-entries 500] DIR|FILE...
-                           (FHIR_TOKEN in the environment: the access token for a server with access control on)""");
-    }
+                           (FHIR_TOKEN in the environment: the access token for a server with access control on)""";
 
     /** {@code --name value} pairs after the command, and the remaining positional arguments. */
     private static final class Options {
@@ -215,13 +242,18 @@ public final class CohortCli {
         String required(String name) {
             String value = named.get(name);
             if (value == null) {
-                throw new IllegalArgumentException(name + " is required");
+                throw new IllegalArgumentException(name + " is required.");
             }
             return value;
         }
 
         int integer(String name, int fallback) {
-            return Integer.parseInt(value(name, String.valueOf(fallback)));
+            String value = value(name, String.valueOf(fallback));
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, but was '" + value + "'.");
+            }
         }
 
         List<String> positional() {

@@ -72,7 +72,9 @@ public final class CohortLoader {
                 try {
                     loadOne(source, resources, requests, failures, patientIds);
                 } catch (RuntimeException e) {
-                    failures.add(new LoadSummary.Failure(source.name(), 0, e.toString()));
+                    // Status 0: no HTTP answer. The message says why; the exception class adds nothing for a user.
+                    failures.add(new LoadSummary.Failure(source.name(), 0,
+                            e.getMessage() == null ? e.toString() : e.getMessage()));
                 }
                 done.incrementAndGet();
             });
@@ -128,8 +130,13 @@ public final class CohortLoader {
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            // java.net.http's ConnectException has no message: the report said "failed: null" for every Bundle.
+            throw new IllegalStateException("cannot connect to " + fhirBase
+                    + ": is the server running, and is --url its FHIR base (http://host:port/fhir)?", e);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("POST " + fhirBase + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("POST " + fhirBase + " failed: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -28,8 +28,8 @@ public record LoadSummary(
                 resources, bundles - failures.size(), bundles, requests, seconds, resourcesPerSecond(),
                 failures.size()));
         for (Failure failure : failures.subList(0, Math.min(20, failures.size()))) {
-            text.append(String.format(Locale.ROOT, "%n  %s: HTTP %d %s", failure.bundle(), failure.status(),
-                    failure.reason()));
+            String status = failure.status() == 0 ? "no answer:" : "HTTP " + failure.status();
+            text.append(String.format(Locale.ROOT, "%n  %s: %s %s", failure.bundle(), status, failure.reason()));
         }
         if (failures.size() > 20) {
             text.append(String.format(Locale.ROOT, "%n  ... and %d more", failures.size() - 20));

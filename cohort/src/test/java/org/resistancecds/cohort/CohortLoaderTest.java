@@ -2,6 +2,7 @@ package org.resistancecds.cohort;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.sun.net.httpserver.HttpServer;
@@ -58,6 +59,24 @@ class CohortLoaderTest {
         loader(null).load(List.of(onePatient()));
 
         assertNull(authorization.get());
+    }
+
+    /** An unreachable server was reported as "HTTP 0 java.lang.IllegalStateException: POST ... failed: null". */
+    @Test
+    void anUnreachableServerIsReportedAsSuchWithWhatToCheck() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String base = "http://localhost:" + closedPort + "/fhir";
+
+        LoadSummary summary = new CohortLoader(FHIR, base, 1, 500, null, null).load(List.of(onePatient()));
+
+        assertEquals(1, summary.failures().size());
+        String reason = summary.failures().get(0).reason();
+        assertEquals("cannot connect to " + base
+                + ": is the server running, and is --url its FHIR base (http://host:port/fhir)?", reason);
+        assertTrue(summary.describe().contains("patient.json: no answer: cannot connect to"), summary.describe());
     }
 
     private CohortLoader loader(String token) {

@@ -3,6 +3,7 @@ package org.resistancecds.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Commands run from the server jar without starting the web server:
@@ -19,6 +20,12 @@ public final class CommandLine {
     /** The command was used wrongly, a file could not be read, or (compact-h2) the database is in use. */
     public static final int USAGE = 2;
 
+    /**
+     * Spellings of "help" people type out of habit. They start with "-", so without this they were taken for
+     * server options and {@code --help} started a server on port 8080 and created ./data.
+     */
+    private static final Set<String> HELP_FLAGS = Set.of("--help", "-help", "-h", "-?");
+
     private CommandLine() {}
 
     /**
@@ -26,7 +33,7 @@ public final class CommandLine {
      * and create ./data); the web server's arguments are options ({@code --server.port=9090}).
      */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && !args[0].startsWith("-");
+        return args.length > 0 && (!args[0].startsWith("-") || HELP_FLAGS.contains(args[0]));
     }
 
     /** The jar's entry for commands: quiet logging, run, exit with the command's code. */
@@ -38,7 +45,8 @@ public final class CommandLine {
     /** Runs the command and returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        return switch (args[0]) {
+        String command = HELP_FLAGS.contains(args[0]) ? "help" : args[0];
+        return switch (command) {
             case "validate" -> new ValidateCommand(out, err).run(rest);
             case "evaluate" -> new EvaluateCommand(out, err).run(rest);
             case "compact-h2" -> new CompactH2Command(out, err).run(rest);
@@ -69,7 +77,7 @@ public final class CommandLine {
                   compact-h2 [DATABASE]     shrink a stopped server's H2 file (default ./data/resistance-cds, the
                                             file without .mv.db) with H2's SHUTDOWN COMPACT; refused while the
                                             server has it open; prints the sizes before and after as JSON
-                  help                      this text
+                  help, --help, -h          this text
 
                 Exit codes: 0 valid / evaluated / compacted, 1 invalid resource, 2 usage error, unreadable file or
                 database in use.""";

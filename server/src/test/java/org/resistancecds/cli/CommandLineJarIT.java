@@ -38,7 +38,9 @@ class CommandLineJarIT {
         assertThat(bundle.get("entry")).hasSize(2);
         assertThat(result.out()).contains("None of the codings provided are in the value set");
         assertThat(result.err()).contains("Observation-jak1-tissue-ar-01.json: valid")
-                .doesNotContain("Tomcat", "Started ResistanceCdsApplication");
+                .doesNotContain("Tomcat", "Started ResistanceCdsApplication")
+                // HAPI's warnings about its own bundled code systems read as if they were about the user's file.
+                .doesNotContain("Unknown element 'author'");
     }
 
     @Test

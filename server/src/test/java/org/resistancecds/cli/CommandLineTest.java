@@ -56,6 +56,19 @@ class CommandLineTest {
         assertThat(run.err()).contains("Unknown command 'frobnicate'", "Usage:");
     }
 
+    /** --help used to be taken for a server option: it started a server on port 8080 and created ./data. */
+    @Test
+    void helpFlagsPrintTheUsageInsteadOfStartingAServer() {
+        for (String flag : new String[] {"--help", "-h", "-help", "help"}) {
+            assertThat(CommandLine.isCommand(new String[] {flag})).as(flag).isTrue();
+
+            Run run = run(flag);
+
+            assertThat(run.exitCode()).as(flag).isEqualTo(CommandLine.OK);
+            assertThat(run.out()).as(flag).contains("Usage:", "validate FILE...");
+        }
+    }
+
     @Test
     void validateReportsEachFileAndFailsWhenOneIsInvalid(@TempDir Path temp) throws Exception {
         Path valid = EXAMPLES.resolve("valid/Observation-jak1-tissue-ar-01.json");

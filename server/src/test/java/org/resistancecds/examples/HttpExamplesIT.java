@@ -112,6 +112,11 @@ class HttpExamplesIT extends AbstractOpenServerIT {
 
         Result bad = run("feedback.sh", "ici-resistance-patient-view", any.get("uuid").asText(), "ignored");
         assertThat(bad.exitCode()).isEqualTo(2);
+
+        // Accepted without the suggestion taken: said so, with the usage (was bash's "line 16: 4: suggestion uuid").
+        Result noSuggestion = run("feedback.sh", "ici-resistance-patient-view", any.get("uuid").asText(), "accepted");
+        assertThat(noSuggestion.exitCode()).isEqualTo(2);
+        assertThat(noSuggestion.err()).contains("accepted needs the SUGGESTION_UUID", "Usage:");
     }
 
     @Test

@@ -50,6 +50,22 @@ class UnconfiguredSecurityIT {
                 challenge -> assertThat(challenge).contains("invalid_token"));
     }
 
+    /** The CDS 401 said only that a JWT is required; why no JWT could pass was in the server's log alone. */
+    @Test
+    void cdsCallsAreRefusedAndTheAnswerSaysNoClientIsRegistered() throws Exception {
+        String root = server.fhirBase().substring(0, server.fhirBase().length() - "/fhir".length());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create(root + "/cds-services/ici-resistance-patient-view"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("OperationOutcome", "Authorization: Bearer <JWT> is required",
+                "trusts no CDS client", "resistance.cds.security.clients", "--spring.profiles.active=dev");
+    }
+
     @Test
     void writesAreRefusedToo() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient"))

@@ -110,7 +110,8 @@ public final class CardMapper {
             CardText.appendBullets(md, mechanism.reasons());
         }
         CardText.appendEvidenceResources(md, mechanism.evidence() == null ? List.of() : mechanism.evidence());
-        md.append("\nMechanism category after:\n");
+        // Heads the taxonomy reference as "Criteria:" heads the status card's (it read "Mechanism category after:").
+        md.append("\nClassification:\n");
         CardText.appendReference(md, CardCodes.MECHANISM_TAXONOMY.label(), CardCodes.MECHANISM_TAXONOMY.citation(),
                 CardCodes.MECHANISM_TAXONOMY.doi());
         if (strategies.isEmpty()) {
@@ -132,7 +133,7 @@ public final class CardMapper {
                         .max(Enum::compareTo)
                         .orElse(CdsServiceIndicatorEnum.INFO))
                 .setDetail(md.toString())
-                .setSource(source(strategies, CardCodes.MECHANISM_SYSTEM)
+                .setSource(source(strategies)
                         .setTopic(coding(CardCodes.MECHANISM_SYSTEM, mechanism.code(), mechanism.display())))
                 .setOverrideReasons(overrideReasons());
         for (Recommendation strategy : strategies) {
@@ -152,8 +153,7 @@ public final class CardMapper {
             md.append("\nAddresses mechanism: ").append(String.join(", ", r.mechanisms().stream()
                     .map(code -> "`" + code + "`").toList())).append('\n');
         }
-        String fallbackUrl = r.planDefinition();
-        CdsServiceResponseCardSourceJson source = source(List.of(r), fallbackUrl);
+        CdsServiceResponseCardSourceJson source = source(List.of(r));
         if (r.mechanisms() != null && r.mechanisms().size() == 1) {
             source.setTopic(coding(CardCodes.MECHANISM_SYSTEM, r.mechanisms().get(0), null));
         }
@@ -192,9 +192,11 @@ public final class CardMapper {
 
     /**
      * The card's source: the first reference with a verified DOI (the evidence a clinician would open), else the
-     * first reference's label with the knowledge's own canonical URL.
+     * first reference's label without a link. The label is what the EHR shows as the link's text, so it links only
+     * to what it names: the fallback used to be the knowledge's canonical URL (a CodeSystem or PlanDefinition, an
+     * identifier no browser resolves) under a citation's label such as "Miller 2023".
      */
-    private static CdsServiceResponseCardSourceJson source(List<Recommendation> recommendations, String fallbackUrl) {
+    private static CdsServiceResponseCardSourceJson source(List<Recommendation> recommendations) {
         Citation first = null;
         for (Recommendation r : recommendations) {
             for (Citation citation : r.citations() == null ? List.<Citation>of() : r.citations()) {
@@ -208,12 +210,8 @@ public final class CardMapper {
                 }
             }
         }
-        CdsServiceResponseCardSourceJson source = new CdsServiceResponseCardSourceJson()
+        return new CdsServiceResponseCardSourceJson()
                 .setLabel(first == null ? "Resistance CDS knowledge base" : label(first));
-        if (fallbackUrl != null && fallbackUrl.startsWith("http")) {
-            source.setUrl(fallbackUrl);
-        }
-        return source;
     }
 
     private static String label(Citation citation) {

@@ -31,6 +31,14 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(CdsAuthenticationFilter.class);
     private static final String BEARER = "Bearer ";
 
+    /**
+     * Added to every refusal while no client is registered: then no token can pass, and the client (often the
+     * person who just started the server as the README says) learns only from the server's log why.
+     */
+    static final String NO_CLIENTS = " This server trusts no CDS client yet (resistance.cds.security.clients is "
+            + "empty), so it accepts no token: register the EHR's issuer and keys (docs/cds-hooks.md, 'Registering a "
+            + "client'), or start with --spring.profiles.active=dev for open local use.";
+
     private final CdsJwtVerifier verifier;
     private final FhirContext fhirContext;
     private final String publicBaseUrl;
@@ -90,7 +98,8 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private void refuse(HttpServletResponse response, String reason) throws IOException {
+    private void refuse(HttpServletResponse response, String refusal) throws IOException {
+        String reason = verifier.hasClients() ? refusal : refusal + NO_CLIENTS;
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
                 "Bearer error=\"invalid_token\", error_description=\"" + ChallengeText.of(reason) + "\"");

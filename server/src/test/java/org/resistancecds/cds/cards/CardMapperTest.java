@@ -72,7 +72,9 @@ class CardMapperTest {
                         "**Investigational:** not standard of care for acquired resistance; the evidence for this use is still emerging.",
                         "Evidence level: early-phase clinical trial.",
                         "DOI [10.1186/s12943-023-01800-3](https://doi.org/10.1186/s12943-023-01800-3)",
-                        "Xiao et al., Table 1. DOI not verified");
+                        "Xiao et al., Table 1. DOI not verified",
+                        "\nClassification:\n- Mechanism categories: Xiao et al.")
+                .doesNotContain("category after");
         // The investigational statement belongs to the trial option only, not to the approved one.
         int approved = detail.indexOf("#### 1.");
         int trial = detail.indexOf("#### 2.");
@@ -127,6 +129,18 @@ class CardMapperTest {
         assertThat(tests).containsExactly("ctDNA NGS panel", "Tissue re-biopsy NGS");
         assertThat(workUp.get("suggestions").get(0).get("uuid").asText())
                 .isNotEqualTo(workUp.get("suggestions").get(1).get("uuid").asText());
+    }
+
+    /**
+     * A card's source label is the link text in the EHR: without a verified DOI it used to link "Review" (or
+     * "Miller 2023") to the knowledge's canonical URL, which names a PlanDefinition or CodeSystem and resolves nowhere.
+     */
+    @Test
+    void aSourceWithoutAVerifiedDoiIsNotLinkedToSomethingElse() throws Exception {
+        JsonNode workUp = map("patient-view", FakeEvaluations.withoutMechanism()).get("cards").get(1);
+
+        assertThat(workUp.at("/source/label").asText()).isEqualTo("Review");
+        assertThat(workUp.get("source").has("url")).as(workUp.get("source").toString()).isFalse();
     }
 
     @Test
