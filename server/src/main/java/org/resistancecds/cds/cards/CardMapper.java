@@ -133,7 +133,7 @@ public final class CardMapper {
                         .max(Enum::compareTo)
                         .orElse(CdsServiceIndicatorEnum.INFO))
                 .setDetail(md.toString())
-                .setSource(source(strategies)
+                .setSource(source(strategies, CardCodes.MECHANISM_SYSTEM)
                         .setTopic(coding(CardCodes.MECHANISM_SYSTEM, mechanism.code(), mechanism.display())))
                 .setOverrideReasons(overrideReasons());
         for (Recommendation strategy : strategies) {
@@ -153,7 +153,8 @@ public final class CardMapper {
             md.append("\nAddresses mechanism: ").append(String.join(", ", r.mechanisms().stream()
                     .map(code -> "`" + code + "`").toList())).append('\n');
         }
-        CdsServiceResponseCardSourceJson source = source(List.of(r));
+        String fallbackUrl = r.planDefinition();
+        CdsServiceResponseCardSourceJson source = source(List.of(r), fallbackUrl);
         if (r.mechanisms() != null && r.mechanisms().size() == 1) {
             source.setTopic(coding(CardCodes.MECHANISM_SYSTEM, r.mechanisms().get(0), null));
         }
@@ -192,11 +193,9 @@ public final class CardMapper {
 
     /**
      * The card's source: the first reference with a verified DOI (the evidence a clinician would open), else the
-     * first reference's label without a link. The label is what the EHR shows as the link's text, so it links only
-     * to what it names: the fallback used to be the knowledge's canonical URL (a CodeSystem or PlanDefinition, an
-     * identifier no browser resolves) under a citation's label such as "Miller 2023".
+     * first reference's label with the knowledge's own canonical URL.
      */
-    private static CdsServiceResponseCardSourceJson source(List<Recommendation> recommendations) {
+    private static CdsServiceResponseCardSourceJson source(List<Recommendation> recommendations, String fallbackUrl) {
         Citation first = null;
         for (Recommendation r : recommendations) {
             for (Citation citation : r.citations() == null ? List.<Citation>of() : r.citations()) {
@@ -210,8 +209,12 @@ public final class CardMapper {
                 }
             }
         }
-        return new CdsServiceResponseCardSourceJson()
+        CdsServiceResponseCardSourceJson source = new CdsServiceResponseCardSourceJson()
                 .setLabel(first == null ? "Resistance CDS knowledge base" : label(first));
+        if (fallbackUrl != null && fallbackUrl.startsWith("http")) {
+            source.setUrl(fallbackUrl);
+        }
+        return source;
     }
 
     private static String label(Citation citation) {

@@ -131,18 +131,6 @@ class CardMapperTest {
                 .isNotEqualTo(workUp.get("suggestions").get(1).get("uuid").asText());
     }
 
-    /**
-     * A card's source label is the link text in the EHR: without a verified DOI it used to link "Review" (or
-     * "Miller 2023") to the knowledge's canonical URL, which names a PlanDefinition or CodeSystem and resolves nowhere.
-     */
-    @Test
-    void aSourceWithoutAVerifiedDoiIsNotLinkedToSomethingElse() throws Exception {
-        JsonNode workUp = map("patient-view", FakeEvaluations.withoutMechanism()).get("cards").get(1);
-
-        assertThat(workUp.at("/source/label").asText()).isEqualTo("Review");
-        assertThat(workUp.get("source").has("url")).as(workUp.get("source").toString()).isFalse();
-    }
-
     @Test
     void orderHooksShowTheOrderRecommendationsOnly() throws Exception {
         for (String hook : List.of("order-select", "order-sign")) {
