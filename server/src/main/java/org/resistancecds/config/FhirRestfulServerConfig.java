@@ -65,6 +65,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new CapabilityAdditions());
         server.registerInterceptor(new DeleteVersionCheck());
         server.registerInterceptor(new PatchEtag());
+        server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry));
         plugins.forEach(plugin -> plugin.register(server));

@@ -31,6 +31,25 @@ class TerminologyOperationsIT extends AbstractServerIT {
 
     // ---- $expand
 
+    /** FHIR's terminology mode of the capability interaction; HAPI answered it with the CapabilityStatement. */
+    @Test
+    void metadataInTerminologyModeListsTheStoredCodeSystems() throws Exception {
+        HttpResponse<String> response = get("/fhir/metadata?mode=terminology");
+        HttpResponse<String> unknownMode = get("/fhir/metadata?mode=everything");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        org.hl7.fhir.r4.model.TerminologyCapabilities capabilities = (org.hl7.fhir.r4.model.TerminologyCapabilities)
+                fhirContext.newJsonParser().parseResource(response.body());
+        assertThat(capabilities.getCodeSystem())
+                .extracting(org.hl7.fhir.r4.model.TerminologyCapabilities.TerminologyCapabilitiesCodeSystemComponent::getUri)
+                .contains("https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism",
+                        "https://resistance-cds.org/fhir/CodeSystem/evidence-level")
+                .doesNotHaveDuplicates();
+        assertThat(get("/fhir/metadata?mode=full").body()).contains("\"resourceType\":\"CapabilityStatement\"");
+        assertThat(unknownMode.statusCode()).isEqualTo(400);
+        assertThat(unknownMode.body()).contains("full, normative or terminology");
+    }
+
     @Test
     void expandsTheGeneValueSetWithSymbolsAsDisplays() throws Exception {
         ValueSet expanded = expand("resistance-genes");
