@@ -104,6 +104,12 @@ public class FhirRestfulServerConfig {
         return filter(new SearchSyntaxFilter(fhirContext), 18, FHIR_PATH + "/*");
     }
 
+    /** After the checks above, which see the request's own method. */
+    @Bean
+    public FilterRegistrationBean<HeadAsGetFilter> headAsGet() {
+        return filter(new HeadAsGetFilter(), 19, FHIR_PATH + "/*");
+    }
+
     /** Innermost filter, next to the servlet: the wrappers of the filters before it see each write as usual. */
     @Bean
     public FilterRegistrationBean<DeferredFlushFilter> deferredFlush() {

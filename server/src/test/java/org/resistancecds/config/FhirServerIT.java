@@ -154,6 +154,35 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(stale.statusCode()).isEqualTo(409);
     }
 
+    /** HEAD is GET without the body (RFC 9110); HAPI refused it on a search with a 400. */
+    @Test
+    void headAnswersSearchesAndReadsLikeGetWithoutABody() throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
+                "{\"resourceType\":\"Patient\",\"active\":true}");
+        String id = new org.hl7.fhir.r4.model.IdType(created.headers().firstValue("Location").orElseThrow())
+                .toUnqualifiedVersionless().getValue();
+
+        HttpResponse<String> search = head("/fhir/Patient?active=true");
+        HttpResponse<String> read = head("/fhir/" + id);
+        HttpResponse<String> badSearch = head("/fhir/Patient?active:foo=true");
+
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(search.body()).isEmpty();
+        assertThat(search.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/fhir+json"));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEmpty();
+        assertThat(read.headers().firstValue("ETag")).contains("W/\"1\"");
+        assertThat(badSearch.statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> head(String path) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + path))
+                        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> patch(String path, String body, String ifMatch, String prefer) throws Exception {
         return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + path))
                         .header("Content-Type", "application/json-patch+json")
