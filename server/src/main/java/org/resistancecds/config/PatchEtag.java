@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import jakarta.servlet.http.HttpServletResponse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -32,7 +31,7 @@ public class PatchEtag {
 
     /** Called only once the patch has succeeded, so a failed one never carries an ETag. */
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-    public boolean addEtag(RequestDetails request, ResponseDetails response, HttpServletResponse servletResponse) {
+    public boolean addEtag(RequestDetails request, HttpServletResponse servletResponse) {
         if (request.getRestOperationType() == RestOperationTypeEnum.PATCH
                 && servletResponse != null
                 && request.getUserData().get(VERSION) instanceof String version) {

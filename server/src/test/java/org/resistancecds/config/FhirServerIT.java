@@ -7,6 +7,8 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +20,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationDefinition;
@@ -132,14 +135,10 @@ class FhirServerIT extends AbstractServerIT {
                 .isEqualTo(created.getId().getIdPart());
     }
 
-    /** HAPI by default answers a repeated search from its result of up to a minute before, missing new writes. */
     /** HAPI sends the new version's ETag after an update but not after a patch; a chained If-Match needs it. */
     @Test
     void patchAnswersWithTheNewVersionsEtag() throws Exception {
-        HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
-                "{\"resourceType\":\"Patient\",\"active\":true}");
-        String id = new org.hl7.fhir.r4.model.IdType(created.headers().firstValue("Location").orElseThrow())
-                .toUnqualifiedVersionless().getValue();
+        String id = createActivePatient();
         String deactivate = "[{\"op\":\"replace\",\"path\":\"/active\",\"value\":false}]";
         String activate = "[{\"op\":\"replace\",\"path\":\"/active\",\"value\":true}]";
 
@@ -157,10 +156,7 @@ class FhirServerIT extends AbstractServerIT {
     /** HEAD is GET without the body (RFC 9110); HAPI refused it on a search with a 400. */
     @Test
     void headAnswersSearchesAndReadsLikeGetWithoutABody() throws Exception {
-        HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
-                "{\"resourceType\":\"Patient\",\"active\":true}");
-        String id = new org.hl7.fhir.r4.model.IdType(created.headers().firstValue("Location").orElseThrow())
-                .toUnqualifiedVersionless().getValue();
+        String id = createActivePatient();
 
         HttpResponse<String> search = head("/fhir/Patient?active=true");
         HttpResponse<String> read = head("/fhir/" + id);
@@ -176,23 +172,31 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(badSearch.statusCode()).isEqualTo(400);
     }
 
+    /** Patient/[id] of a new active Patient, at version 1. */
+    private String createActivePatient() throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
+                "{\"resourceType\":\"Patient\",\"active\":true}");
+        return new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
+    }
+
     private HttpResponse<String> head(String path) throws Exception {
-        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + path))
-                        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> patch(String path, String body, String ifMatch, String prefer) throws Exception {
-        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + path))
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                         .header("Content-Type", "application/json-patch+json")
                         .header("If-Match", ifMatch)
                         .header("Prefer", prefer)
-                        .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** HAPI by default answers a repeated search from its result of up to a minute before, missing new writes. */
     @Test
     void searchRepeatedAfterAWriteSeesTheWrite() {
         IGenericClient client = fhirClient();

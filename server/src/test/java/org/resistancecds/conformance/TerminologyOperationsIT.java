@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.TerminologyCapabilities;
 import org.hl7.fhir.r4.model.Type;
 import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -38,10 +39,10 @@ class TerminologyOperationsIT extends AbstractServerIT {
         HttpResponse<String> unknownMode = get("/fhir/metadata?mode=everything");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        org.hl7.fhir.r4.model.TerminologyCapabilities capabilities = (org.hl7.fhir.r4.model.TerminologyCapabilities)
-                fhirContext.newJsonParser().parseResource(response.body());
+        TerminologyCapabilities capabilities =
+                (TerminologyCapabilities) fhirContext.newJsonParser().parseResource(response.body());
         assertThat(capabilities.getCodeSystem())
-                .extracting(org.hl7.fhir.r4.model.TerminologyCapabilities.TerminologyCapabilitiesCodeSystemComponent::getUri)
+                .extracting(TerminologyCapabilities.TerminologyCapabilitiesCodeSystemComponent::getUri)
                 .contains("https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism",
                         "https://resistance-cds.org/fhir/CodeSystem/evidence-level")
                 .doesNotHaveDuplicates();
