@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import jakarta.servlet.http.HttpServletResponse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -35,7 +36,7 @@ public class PatchEtag {
         if (request.getRestOperationType() == RestOperationTypeEnum.PATCH
                 && servletResponse != null
                 && request.getUserData().get(VERSION) instanceof String version) {
-            servletResponse.setHeader(Constants.HEADER_ETAG, "W/\"" + version + "\"");
+            servletResponse.setHeader(Constants.HEADER_ETAG, RestfulServerUtils.createEtag(version));
         }
         return true;
     }
