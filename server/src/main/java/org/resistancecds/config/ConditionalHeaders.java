@@ -17,6 +17,10 @@ final class ConditionalHeaders {
         return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 
+    /** Why a version precondition cannot go with a conditional delete; follows the header's or field's name. */
+    static final String NOT_WITH_CONDITIONAL_DELETE =
+            " names one resource's version; it cannot go with a conditional delete. Delete Type/id instead.";
+
     static String malformed(String ifMatch) {
         return "If-Match must name the version the change is based on, as its ETag (W/\"3\"); got '" + ifMatch
                 + "'. Read the resource to learn its current version.";

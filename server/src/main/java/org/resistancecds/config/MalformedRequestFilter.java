@@ -56,8 +56,7 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             return;
         }
         if (ifMatch != null && "DELETE".equals(request.getMethod()) && namesOnlyAType(request)) {
-            refuse(response, 400, "If-Match names one resource's version; it cannot go with a conditional delete. "
-                    + "Delete Type/id instead.");
+            refuse(response, 400, "If-Match" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
             return;
         }
         String query = request.getQueryString();

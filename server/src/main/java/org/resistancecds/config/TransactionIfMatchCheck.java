@@ -51,8 +51,7 @@ public class TransactionIfMatchCheck {
 
     private void checkDeletedVersion(String entryName, String url, String version) {
         if (url == null || url.contains("?")) {
-            throw new InvalidRequestException(entryName + ": ifMatch names one resource's version; it cannot go "
-                    + "with a conditional delete. Delete Type/id instead.");
+            throw new InvalidRequestException(entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
         }
         IdType id = new IdType(url);
         if (!id.hasResourceType() || !id.hasIdPart() || !daoRegistry.isResourceTypeSupported(id.getResourceType())) {
