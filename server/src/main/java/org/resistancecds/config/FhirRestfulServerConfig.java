@@ -119,7 +119,7 @@ public class FhirRestfulServerConfig {
     }
 
     /** A filter on the given paths, at {@code rank} after the highest precedence (smaller runs earlier). */
-    private static <T extends Filter> FilterRegistrationBean<T> filter(T filter, int rank, String... urlPatterns) {
+    public static <T extends Filter> FilterRegistrationBean<T> filter(T filter, int rank, String... urlPatterns) {
         FilterRegistrationBean<T> registration = new FilterRegistrationBean<>(filter);
         registration.addUrlPatterns(urlPatterns);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + rank);

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /** One validator for the process, backed by HAPI's JPA validation chain (our stored profiles and terminology). */
 @Configuration
@@ -61,11 +60,7 @@ public class ValidationConfig {
     /** After the size limit and the duplicate-key check, which read the body first. */
     @Bean
     public FilterRegistrationBean<ValidateParametersFilter> validateParameters() {
-        FilterRegistrationBean<ValidateParametersFilter> registration =
-                new FilterRegistrationBean<>(new ValidateParametersFilter());
-        registration.addUrlPatterns(FhirRestfulServerConfig.FHIR_PATH + "/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 17);
-        return registration;
+        return FhirRestfulServerConfig.filter(new ValidateParametersFilter(), 17, FhirRestfulServerConfig.FHIR_PATH + "/*");
     }
 
     @Bean
