@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.lang3.StringUtils;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -73,14 +74,8 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
             return null;
         }
         String rest = name.substring(colon + 1);
-        int end = rest.length();
-        for (char stop : new char[] {'.', ':'}) {
-            int at = rest.indexOf(stop);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        String modifier = rest.substring(0, end);
+        int end = StringUtils.indexOfAny(rest, '.', ':');
+        String modifier = end < 0 ? rest : rest.substring(0, end);
         if (MODIFIERS.contains(modifier) || fhirContext.getResourceTypes().contains(modifier)) {
             return null;
         }

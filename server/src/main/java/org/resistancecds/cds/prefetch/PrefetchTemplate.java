@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.lang3.StringUtils;
 import org.resistancecds.cds.CdsHooksException;
 import org.resistancecds.cds.request.HookContext;
 
@@ -42,14 +43,8 @@ public final class PrefetchTemplate {
 
     /** The resource type a template or rendered query is about: what comes before its first '/' or '?'. */
     public static String resourceType(String query) {
-        int end = query.length();
-        for (char stop : new char[] {'/', '?'}) {
-            int at = query.indexOf(stop);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        return query.substring(0, end);
+        int end = StringUtils.indexOfAny(query, '/', '?');
+        return end < 0 ? query : query.substring(0, end);
     }
 
     private static Map<String, String> tokens(HookContext context) {
