@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,12 +39,30 @@ class BulkExchangeIT extends AbstractOpenServerIT {
      * 2-core build machine under heavy load maintenance passes were seen 20-50 s apart.
      */
     private static final Duration JOB_DEADLINE = Duration.ofMinutes(5);
+    private static final String HEIGHT = "8302-2";
+    private static final String WEIGHT = "29463-7";
+    private static final String HEART_RATE = "8867-4";
 
+    /** Between the resources written before it ({@code since-old*}) and after it ({@code since-new*}). */
+    private Instant since;
+
+    /** The cohort, then the {@code _since} fixture: everything stored here before {@link #since} is old. */
     @BeforeAll
     void storeCohort() throws Exception {
         storeScenarios(List.of("acquired-resistance-b2m-loss", "acquired-resistance-jak1-jak2",
                 "acquired-resistance-kras-stk11", "acquired-resistance-egfr-pten", "primary-resistance", "responding",
                 "empty-record", "acquired-resistance-multiple-mechanisms"));
+        storeTransaction(patient("since-old"), observation("since-old-height", "since-old", HEIGHT),
+                observation("since-old-weight", "since-old", WEIGHT),
+                observation("since-old-heart-rate", "since-old", HEART_RATE));
+        // The test shares the server's clock: everything above was stored before this instant, all below after it.
+        since = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
+        while (!Instant.now().isAfter(since)) {
+            Thread.onSpinWait();
+        }
+        storeTransaction(patient("since-new"), observation("since-new-height", "since-old", HEIGHT),
+                observation("since-new-weight", "since-old", WEIGHT),
+                observation("since-new-heart-rate", "since-new", HEART_RATE));
     }
 
     @Test
@@ -116,6 +136,66 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,Observation");
 
         assertThat(ids(files.get("Patient")).stream().filter(id -> id.startsWith("bulk-many-"))).hasSize(210);
+    }
+
+    /** HAPI 8.8.0 ignored _since at Patient level and exported everything of the types asked for. */
+    @Test
+    void patientExportSinceLeavesOutWhatDidNotChangeSince() throws Exception {
+        Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,Observation&_since=" + since);
+
+        assertThat(ids(files.get("Observation")))
+                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+        assertThat(ids(files.get("Patient"))).contains("since-new").doesNotContain("since-old", "sc-b2m");
+    }
+
+    /** Several _typeFilters of one type are OR'ed: _since has to narrow each, including one with its own bound. */
+    @Test
+    void patientExportSinceNarrowsEachTypeFilter() throws Exception {
+        String filters = typeFilter("Observation?code=http://loinc.org|" + HEIGHT)
+                + "&" + typeFilter("Observation?code=http://loinc.org|" + WEIGHT)
+                + "&" + typeFilter("Observation?code=http://loinc.org|" + HEART_RATE + "&_lastUpdated=gt2000-01-01");
+
+        Map<String, List<JsonNode>> files =
+                export("/fhir/Patient/$export?_type=Observation&_since=" + since + "&" + filters);
+
+        assertThat(ids(files.get("Observation")))
+                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+    }
+
+    @Test
+    void patientExportSinceWithATypeFilterEndingBeforeItIsAClientError() throws Exception {
+        HttpResponse<String> kickOff = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/$export?_since="
+                        + since + "&" + typeFilter("Observation?_lastUpdated=lt2000-01-01")))
+                .header("Accept", "application/fhir+json").header("Prefer", "respond-async")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(kickOff.statusCode()).isEqualTo(400);
+        assertThat(kickOff.body()).contains("OperationOutcome", "can match nothing");
+    }
+
+    @Test
+    void groupExportSinceLeavesOutWhatDidNotChangeSince() throws Exception {
+        String group = """
+                {"resourceType":"Group","id":"since-cohort","type":"person","actual":true,
+                 "member":[{"entity":{"reference":"Patient/since-old"}},{"entity":{"reference":"Patient/since-new"}}]}""";
+        HttpResponse<String> stored = putJson("/fhir/Group/since-cohort", group);
+        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+
+        Map<String, List<JsonNode>> files =
+                export("/fhir/Group/since-cohort/$export?_type=Patient,Observation&_since=" + since);
+
+        assertThat(ids(files.get("Observation")))
+                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+        assertThat(ids(files.get("Patient"))).containsExactly("since-new");
+    }
+
+    /** The system level honoured _since before; it must still. */
+    @Test
+    void systemExportSinceLeavesOutWhatDidNotChangeSince() throws Exception {
+        Map<String, List<JsonNode>> files = export("/fhir/$export?_type=Observation&_since=" + since);
+
+        assertThat(ids(files.get("Observation")))
+                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
     }
 
     @Test
@@ -212,6 +292,34 @@ class BulkExchangeIT extends AbstractOpenServerIT {
             }
         }
         return byType;
+    }
+
+    private void storeTransaction(String... resources) throws Exception {
+        List<String> entries = new ArrayList<>();
+        for (String resource : resources) {
+            JsonNode parsed = JSON.readTree(resource);
+            String url = parsed.get("resourceType").asText() + "/" + parsed.get("id").asText();
+            entries.add("{\"resource\":" + resource + ",\"request\":{\"method\":\"PUT\",\"url\":\"" + url + "\"}}");
+        }
+        HttpResponse<String> stored = postJson("/fhir", "application/fhir+json",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}");
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    }
+
+    private static String patient(String id) {
+        return """
+                {"resourceType":"Patient","id":"%s","gender":"female"}""".formatted(id);
+    }
+
+    private static String observation(String id, String patient, String loinc) {
+        return """
+                {"resourceType":"Observation","id":"%s","status":"final",
+                 "code":{"coding":[{"system":"http://loinc.org","code":"%s"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2024-05-01"}""".formatted(id, loinc, patient);
+    }
+
+    private static String typeFilter(String filter) {
+        return "_typeFilter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8);
     }
 
     private static Set<String> ids(List<JsonNode> resources) {
