@@ -104,8 +104,8 @@ public class ImportedDataTrigger implements AutoCloseable {
     void queueEndedImports() {
         for (String job : patientsByJob.keySet()) {
             try {
-                if (hasEnded(job)) {
-                    Map<String, Instant> patients = patientsByJob.remove(job);
+                Map<String, Instant> patients = hasEnded(job) ? patientsByJob.remove(job) : null;
+                if (patients != null) {
                     patients.forEach(queue::submit);
                     LOG.info("Import job {} has ended: {} patients queued for re-evaluation", job, patients.size());
                 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,6 +34,8 @@ class BulkExchangeIT extends AbstractOpenServerIT {
     private static final String HEIGHT = "8302-2";
     private static final String WEIGHT = "29463-7";
     private static final String HEART_RATE = "8867-4";
+    /** The Observations of the fixture stored after {@link #since}, of an old patient and a new one. */
+    private static final String[] OBSERVATIONS_SINCE = {"since-new-height", "since-new-weight", "since-new-heart-rate"};
 
     /** Between the resources written before it ({@code since-old*}) and after it ({@code since-new*}). */
     private Instant since;
@@ -95,13 +98,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
 
     @Test
     void groupExportWritesOnlyTheMembers() throws Exception {
-        String group = """
-                {"resourceType":"Group","id":"bulk-cohort","type":"person","actual":true,
-                 "member":[{"entity":{"reference":"Patient/sc-b2m"}},{"entity":{"reference":"Patient/sc-jak"}}]}""";
-        HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Group/bulk-cohort"))
-                .header("Content-Type", "application/fhir+json")
-                .PUT(HttpRequest.BodyPublishers.ofString(group)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+        storeGroup("bulk-cohort", "sc-b2m", "sc-jak");
 
         Map<String, List<JsonNode>> files = export("/fhir/Group/bulk-cohort/$export?_type=Patient,Observation");
 
@@ -114,15 +111,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
     /** More patients than a search page holds: HAPI's own synchronous searches in the export must not be capped. */
     @Test
     void patientExportOfMorePatientsThanAPageExportsThemAll() throws Exception {
-        StringBuilder entries = new StringBuilder();
-        for (int i = 0; i < 210; i++) {
-            entries.append(i == 0 ? "" : ",").append("""
-                    {"resource":{"resourceType":"Patient","id":"bulk-many-%d","gender":"female"},
-                     "request":{"method":"PUT","url":"Patient/bulk-many-%d"}}""".formatted(i, i));
-        }
-        HttpResponse<String> stored = postJson("/fhir", "application/fhir+json",
-                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}");
-        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+        storeTransaction(IntStream.range(0, 210).mapToObj(i -> patient("bulk-many-" + i)).toArray(String[]::new));
 
         Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,Observation");
 
@@ -134,8 +123,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
     void patientExportSinceLeavesOutWhatDidNotChangeSince() throws Exception {
         Map<String, List<JsonNode>> files = export("/fhir/Patient/$export?_type=Patient,Observation&_since=" + since);
 
-        assertThat(ids(files.get("Observation")))
-                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+        assertThat(ids(files.get("Observation"))).containsExactlyInAnyOrder(OBSERVATIONS_SINCE);
         assertThat(ids(files.get("Patient"))).contains("since-new").doesNotContain("since-old", "sc-b2m");
     }
 
@@ -149,16 +137,13 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         Map<String, List<JsonNode>> files =
                 export("/fhir/Patient/$export?_type=Observation&_since=" + since + "&" + filters);
 
-        assertThat(ids(files.get("Observation")))
-                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+        assertThat(ids(files.get("Observation"))).containsExactlyInAnyOrder(OBSERVATIONS_SINCE);
     }
 
     @Test
     void patientExportSinceWithATypeFilterEndingBeforeItIsAClientError() throws Exception {
-        HttpResponse<String> kickOff = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/$export?_since="
-                        + since + "&" + typeFilter("Observation?_lastUpdated=lt2000-01-01")))
-                .header("Accept", "application/fhir+json").header("Prefer", "respond-async")
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> kickOff =
+                kickOff("/fhir/Patient/$export?_since=" + since + "&" + typeFilter("Observation?_lastUpdated=lt2000-01-01"));
 
         assertThat(kickOff.statusCode()).isEqualTo(400);
         assertThat(kickOff.body()).contains("OperationOutcome", "can match nothing");
@@ -166,17 +151,12 @@ class BulkExchangeIT extends AbstractOpenServerIT {
 
     @Test
     void groupExportSinceLeavesOutWhatDidNotChangeSince() throws Exception {
-        String group = """
-                {"resourceType":"Group","id":"since-cohort","type":"person","actual":true,
-                 "member":[{"entity":{"reference":"Patient/since-old"}},{"entity":{"reference":"Patient/since-new"}}]}""";
-        HttpResponse<String> stored = putJson("/fhir/Group/since-cohort", group);
-        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
+        storeGroup("since-cohort", "since-old", "since-new");
 
         Map<String, List<JsonNode>> files =
                 export("/fhir/Group/since-cohort/$export?_type=Patient,Observation&_since=" + since);
 
-        assertThat(ids(files.get("Observation")))
-                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+        assertThat(ids(files.get("Observation"))).containsExactlyInAnyOrder(OBSERVATIONS_SINCE);
         assertThat(ids(files.get("Patient"))).containsExactly("since-new");
     }
 
@@ -185,8 +165,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
     void systemExportSinceLeavesOutWhatDidNotChangeSince() throws Exception {
         Map<String, List<JsonNode>> files = export("/fhir/$export?_type=Observation&_since=" + since);
 
-        assertThat(ids(files.get("Observation")))
-                .containsExactlyInAnyOrder("since-new-height", "since-new-weight", "since-new-heart-rate");
+        assertThat(ids(files.get("Observation"))).containsExactlyInAnyOrder(OBSERVATIONS_SINCE);
     }
 
     @Test
@@ -213,12 +192,16 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(JSON.readTree(get("/fhir/Patient/import-2").body()).get("birthDate").asText()).isEqualTo("1957-09-30");
     }
 
-    /** Kick-off, polling of Content-Location until the manifest is ready, download of every NDJSON file. */
-    private Map<String, List<JsonNode>> export(String kickOffPath) throws Exception {
-        HttpResponse<String> kickOff = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + kickOffPath))
+    private HttpResponse<String> kickOff(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Accept", "application/fhir+json")
                 .header("Prefer", "respond-async")
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Kick-off, polling of Content-Location until the manifest is ready, download of every NDJSON file. */
+    private Map<String, List<JsonNode>> export(String kickOffPath) throws Exception {
+        HttpResponse<String> kickOff = kickOff(kickOffPath);
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         HttpResponse<String> poll =
                 BulkJobs.awaitDone(http, kickOff.headers().firstValue("Content-Location").orElseThrow());
@@ -252,6 +235,17 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         HttpResponse<String> stored = postJson("/fhir", "application/fhir+json",
                 "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}");
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    }
+
+    private void storeGroup(String id, String... patients) throws Exception {
+        List<String> members = new ArrayList<>();
+        for (String patient : patients) {
+            members.add("{\"entity\":{\"reference\":\"Patient/" + patient + "\"}}");
+        }
+        HttpResponse<String> stored = putJson("/fhir/Group/" + id, """
+                {"resourceType":"Group","id":"%s","type":"person","actual":true,"member":[%s]}"""
+                .formatted(id, String.join(",", members)));
+        assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
     }
 
     private static String patient(String id) {
