@@ -4,6 +4,7 @@ import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.batch2.jobs.imprt.BulkDataImportProvider;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
+import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Value;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
  * FHIR Bulk Data on the FHIR endpoint: {@code $export} at system, Patient and Group level (NDJSON files kept as
  * Binary resources, polled at the Content-Location the kick-off answers with) and {@code $import} of NDJSON files
  * named by URL. Both run as HAPI Batch2 jobs on the in-process broker configured in {@code FhirJpaConfig}; the
- * providers are HAPI's beans, we only put them on the endpoint.
+ * providers are HAPI's beans, we only put them on the endpoint, with {@link PatientExportSince} for the
+ * {@code _since} HAPI leaves out at Patient level.
  */
 @Configuration
 public class BulkDataConfig {
@@ -24,6 +26,7 @@ public class BulkDataConfig {
             BulkDataExportProvider export,
             BulkDataImportProvider bulkImport,
             IJobMaintenanceService maintenance,
+            FhirContext fhirContext,
             @Value("${resistance.bulk.maintenance-interval:5s}") Duration maintenanceInterval) {
         // A job moves from one step to the next in a maintenance pass; HAPI's default of one pass a minute makes
         // a small export take minutes. A pass is a few indexed queries, cheap at a few seconds' interval.
@@ -33,6 +36,7 @@ public class BulkDataConfig {
         return server -> {
             server.registerProvider(export);
             server.registerProvider(bulkImport);
+            server.registerInterceptor(new PatientExportSince(fhirContext));
         };
     }
 }

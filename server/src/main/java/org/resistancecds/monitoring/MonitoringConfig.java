@@ -1,5 +1,7 @@
 package org.resistancecds.monitoring;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -32,5 +34,14 @@ public class MonitoringConfig {
             server.registerInterceptor(trigger);
             server.registerInterceptor(new CitedInputDeletes());
         };
+    }
+
+    /** With the storage layer's interceptors: $import writes through a Batch2 job, not the REST server. */
+    @Bean(destroyMethod = "close")
+    public ImportedDataTrigger reevaluationOnImport(ReevaluationQueue queue, IJobCoordinator jobs,
+            IInterceptorService storageInterceptors) {
+        ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs);
+        storageInterceptors.registerInterceptor(trigger);
+        return trigger;
     }
 }

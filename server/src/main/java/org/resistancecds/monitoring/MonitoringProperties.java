@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Re-evaluation of a patient when relevant data are written.
  *
- * @param reevaluate re-evaluate in the background after a REST write of an Observation or an ICI medication
- *     resource about a patient (stores the new assessment and a Communication when it changed)
+ * @param reevaluate re-evaluate in the background after a REST write or {@code $import} of an Observation or an ICI
+ *     medication resource about a patient (stores the new assessment and a Communication when it changed)
  * @param queueCapacity patients waiting at most; writes for a patient already waiting are merged into its entry
  * @param maxAttempts attempts per patient before the failure is logged and counted and the entry dropped; a
  *     database that cannot be reached is waited for instead, however long

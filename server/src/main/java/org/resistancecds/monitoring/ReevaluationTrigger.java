@@ -12,14 +12,13 @@ import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.resistancecds.knowledge.KnowledgeCodes;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Storage interceptor on the REST server: when an Observation or an ICI medication resource about a patient is
  * created, updated or deleted, the patient is queued for re-evaluation once the database transaction has
  * committed (never for data that rolled back). Registered on the RestfulServer only, so internal writes (content
- * installation, example loading, the re-evaluation's own results) do not trigger it.
+ * installation, example loading, the re-evaluation's own results) do not trigger it; {@code $import}'s writes have
+ * {@link ImportedDataTrigger}.
  */
 public class ReevaluationTrigger {
 
@@ -45,18 +44,7 @@ public class ReevaluationTrigger {
     }
 
     private void onWrite(IBaseResource resource) {
-        patientOf(resource).ifPresent(patient -> {
-            if (TransactionSynchronizationManager.isSynchronizationActive()) {
-                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        queue.submit(patient, Instant.now());
-                    }
-                });
-            } else {
-                queue.submit(patient, Instant.now());
-            }
-        });
+        patientOf(resource).ifPresent(patient -> AfterCommit.run(() -> queue.submit(patient, Instant.now())));
     }
 
     /** The patient whose assessment the resource can change; empty for anything else, our own results included. */

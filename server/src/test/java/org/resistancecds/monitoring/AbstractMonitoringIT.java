@@ -23,7 +23,9 @@ import org.springframework.boot.test.context.SpringBootTest;
             "resistance.monitoring.reevaluate=true",
             // As in AbstractServerIT: access control is FhirSecurityIT's subject.
             "resistance.security.enabled=false",
-            "resistance.audit.file=target/it-audit/audit.jsonl"
+            "resistance.audit.file=target/it-audit/audit.jsonl",
+            // $import runs as a Batch2 job advancing one step per maintenance pass; tests need not wait 5 s a step.
+            "resistance.bulk.maintenance-interval=1s"
         })
 public abstract class AbstractMonitoringIT extends AbstractServerIT {
 

@@ -2,11 +2,15 @@ package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +20,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
+import org.resistancecds.bulk.BulkJobs;
 import org.resistancecds.knowledge.KnowledgeCodes;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -146,6 +151,41 @@ class ReevaluationIT extends AbstractMonitoringIT {
 
         awaitUntil(BOUND, "mechanism withdrawn", () -> mechanisms(client, patient).stream()
                 .allMatch(m -> m.getStatus() == Observation.ObservationStatus.CANCELLED));
+    }
+
+    /**
+     * $import stores through HAPI's Batch2 job, not REST: its patients are queued once each when the job has ended,
+     * here though their data came in three files (chunks committed apart); a REST write is still queued once.
+     */
+    @Test
+    void anNdjsonImportIsFollowedByTheAssessmentOnce() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        Map<String, String> ndjsonByType = new LinkedHashMap<>();
+        IParser json = fhirContext.newJsonParser();
+        for (Bundle course : List.of(MonitoringData.respondingCourse(patient), MonitoringData.confirmedProgression(patient))) {
+            course.getEntry().forEach(entry -> ndjsonByType.merge(entry.getResource().fhirType(),
+                    json.encodeResourceToString(entry.getResource()) + "\n", String::concat));
+        }
+        awaitQuiet(BOUND);
+        double requestsBefore = reevaluationRequests();
+
+        HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), ndjsonByType);
+
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        awaitStatus(client, patient, "acquired-resistance");
+        awaitQuiet(BOUND);
+        assertThat(reevaluationRequests() - requestsBefore).as("queued once, not per resource (5)").isEqualTo(1);
+        assertThat(communications(client, patient)).singleElement().satisfies(c ->
+                assertThat(c.getPayloadFirstRep().getContentStringType().getValue()).contains("Now: acquired-resistance"));
+
+        client.update().resource(MonitoringData.response(patient, patient + "-r5", "2024-06-01", "PD")).execute();
+        awaitQuiet(BOUND);
+        assertThat(reevaluationRequests() - requestsBefore).as("a REST write is queued once").isEqualTo(2);
+    }
+
+    private double reevaluationRequests() throws Exception {
+        return metric("resistance.reevaluation.requests", "COUNT");
     }
 
     @Test
