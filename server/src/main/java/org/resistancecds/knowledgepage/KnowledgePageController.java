@@ -32,7 +32,7 @@ public class KnowledgePageController {
     @GetMapping({"", "/"})
     public String index(Model model) {
         model.addAttribute("plans", plans.all().stream()
-                .map(plan -> PlanPage.of(plan.getUrl().substring(plan.getUrl().lastIndexOf('/') + 1), plan, null))
+                .map(plan -> PlanPage.of(KnowledgePageLinks.pageId(plan.getUrl()), plan, null))
                 .toList());
         return "knowledge/index";
     }

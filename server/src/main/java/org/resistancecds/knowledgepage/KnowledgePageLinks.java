@@ -33,13 +33,22 @@ public final class KnowledgePageLinks {
 
     /** The section about one action on its PlanDefinition's page; the index for a plan that is not ours. */
     public String action(String planCanonical, String actionId) {
-        if (planCanonical == null || !planCanonical.startsWith(PLAN_PREFIX)) {
+        String id = pageId(planCanonical);
+        if (id == null) {
             return index();
+        }
+        String page = base() + PATH + "/" + encode(id);
+        return actionId == null || actionId.isBlank() ? page : page + "#" + encode(actionId);
+    }
+
+    /** The page id of one of our PlanDefinitions (its canonical's last segment, version dropped); null for others. */
+    static String pageId(String planCanonical) {
+        if (planCanonical == null || !planCanonical.startsWith(PLAN_PREFIX)) {
+            return null;
         }
         String id = planCanonical.substring(PLAN_PREFIX.length());
         int version = id.indexOf('|');
-        String page = base() + PATH + "/" + encode(version < 0 ? id : id.substring(0, version));
-        return actionId == null || actionId.isBlank() ? page : page + "#" + encode(actionId);
+        return version < 0 ? id : id.substring(0, version);
     }
 
     /** The PlanDefinition a page id stands for. */

@@ -34,7 +34,7 @@ final class StoredPlans {
                 .searchForResources(SearchParameterMap.newSynchronous(), new SystemRequestDetails());
         return stored.stream()
                 .map(PlanDefinition.class::cast)
-                .filter(plan -> plan.hasUrl() && plan.getUrl().startsWith(KnowledgeCodes.BASE + "/PlanDefinition/"))
+                .filter(plan -> KnowledgePageLinks.pageId(plan.getUrl()) != null)
                 .sorted(Comparator.comparing(plan -> plan.hasTitle() ? plan.getTitle() : plan.getUrl()))
                 .toList();
     }

@@ -20,7 +20,7 @@ import org.resistancecds.knowledge.KnowledgeCodes;
 
 /**
  * The knowledge pages over HTTP: a card whose evidence has no verified DOI links to one, and the link opens the
- * strategy with its evidence level; the pages need no token and escape what they show.
+ * strategy with its evidence level; the pages escape what they show. (That they need no token: FhirSecurityIT.)
  */
 class KnowledgePageIT extends AbstractOpenServerIT {
 
