@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the CDS Hooks endpoints ({@code /cds-services}).
  *
  * @param publicBaseUrl the server's public base URL (scheme, host, port, context path) as clients call it, e.g.
- *     {@code https://cds.example.org}; used for the JWT audience and to recognise {@code fhirServer} as this
- *     server. Empty means: derive it from each request
+ *     {@code https://cds.example.org}; used for the JWT audience, to recognise {@code fhirServer} as this
+ *     server and for the knowledge-page links in card sources. Empty means: derive it from each request
  * @param allowedOrigins CORS origins (patterns) of browser-based EHRs and sandboxes; empty disables CORS
  * @param maxRequestBytes largest request body accepted (413 above)
  * @param prefetch how missing prefetch data is fetched

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
 import org.resistancecds.cds.cards.CardMapper;
@@ -20,13 +21,17 @@ import org.resistancecds.cds.prefetch.RepositoryReader;
 import org.resistancecds.cds.prefetch.RepositoryFetchCache;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import org.resistancecds.cds.request.HookRequestParser;
+import org.resistancecds.config.FhirRestfulServerConfig;
+import org.resistancecds.config.FhirServerProperties;
 import org.resistancecds.knowledge.ResistanceEvaluator;
+import org.resistancecds.knowledgepage.KnowledgePageLinks;
 import org.resistancecds.security.FhirSecurityProperties;
 import org.resistancecds.security.FhirTokenVerifier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** Wires the CDS Hooks services onto the engine ({@link ResistanceEvaluator}, from the context) and the repository. */
 @Configuration
@@ -37,9 +42,27 @@ public class CdsServicesConfig {
         return new CdsJson(fhirContext);
     }
 
+    /** Card sources without a verified DOI link to this server's knowledge pages. */
     @Bean
-    public CardMapper cardMapper() {
-        return new CardMapper();
+    public CardMapper cardMapper(CdsHooksProperties properties, FhirServerProperties fhirProperties) {
+        return new CardMapper(new KnowledgePageLinks(publicBase(properties, fhirProperties)));
+    }
+
+    /**
+     * This server's base as a clinician's browser reaches it: {@code public-base-url}, else the FHIR server address
+     * without its {@code /fhir}, else the address the EHR called (which may be one only the EHR can reach).
+     */
+    static Supplier<String> publicBase(CdsHooksProperties properties, FhirServerProperties fhirProperties) {
+        String configured = properties.publicBaseUrl().strip();
+        String fhirAddress = fhirProperties.serverAddress().strip().replaceAll("/+$", "");
+        if (configured.isEmpty() && fhirAddress.endsWith(FhirRestfulServerConfig.FHIR_PATH)) {
+            configured = fhirAddress.substring(0, fhirAddress.length() - FhirRestfulServerConfig.FHIR_PATH.length());
+        }
+        if (!configured.isEmpty()) {
+            String base = configured;
+            return () -> base;
+        }
+        return () -> ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
     }
 
     /**

@@ -29,6 +29,7 @@ import org.resistancecds.knowledge.KnowledgeEvaluator;
 import org.resistancecds.knowledge.KnowledgeLoader;
 import org.resistancecds.knowledge.MechanismFinding;
 import org.resistancecds.knowledge.Recommendation;
+import org.resistancecds.knowledgepage.KnowledgePageLinks;
 
 /**
  * {@code evaluate BUNDLE}: the engine and the card mapping the CDS services use, on one patient's record held in
@@ -39,6 +40,8 @@ final class EvaluateCommand {
 
     private static final Set<String> HOOKS = Set.of("patient-view", "order-select", "order-sign");
     private static final Set<String> ORDER_TYPES = Set.of("MedicationRequest", "ServiceRequest");
+    /** The server whose knowledge pages card sources link to when no --base-url is given: its default address. */
+    private static final String DEFAULT_BASE_URL = "http://localhost:8080";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -52,9 +55,10 @@ final class EvaluateCommand {
         String file = null;
         String hook = "patient-view";
         Instant asOf = Instant.now();
+        String baseUrl = DEFAULT_BASE_URL;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if ((arg.equals("--as-of") || arg.equals("--hook")) && i + 1 >= args.size()) {
+            if ((arg.equals("--as-of") || arg.equals("--hook") || arg.equals("--base-url")) && i + 1 >= args.size()) {
                 return usage(arg + " needs a value.");
             }
             if (arg.equals("--as-of")) {
@@ -67,6 +71,11 @@ final class EvaluateCommand {
                 hook = args.get(++i);
                 if (!HOOKS.contains(hook)) {
                     return usage("--hook must be one of " + HOOKS + ", but was '" + hook + "'.");
+                }
+            } else if (arg.equals("--base-url")) {
+                baseUrl = args.get(++i);
+                if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+                    return usage("--base-url must be an http(s) URL, but was '" + baseUrl + "'.");
                 }
             } else if (file == null && !arg.startsWith("--")) {
                 file = arg;
@@ -111,7 +120,7 @@ final class EvaluateCommand {
 
         Evaluation evaluation = new KnowledgeEvaluator(KnowledgeLoader.load(fhirContext))
                 .evaluate(new EvaluationRequest(patientId, hook, history, drafts, asOf));
-        CdsServiceResponseJson cards = new CardMapper().map(hook, patientId, evaluation);
+        CdsServiceResponseJson cards = new CardMapper(KnowledgePageLinks.at(baseUrl)).map(hook, patientId, evaluation);
         out.println(report(fhirContext, patientId, hook, asOf, evaluation, cards));
         return CommandLine.OK;
     }

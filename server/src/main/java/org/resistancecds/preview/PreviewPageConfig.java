@@ -5,15 +5,18 @@ import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The card preview is static HTML and JavaScript under {@code static/preview/}. Spring serves a folder's
- * {@code index.html} only for the root, so {@code /preview/} is forwarded to it and {@code /preview} redirected.
+ * The card preview and the resistance timeline are static HTML and JavaScript under {@code static/preview/} and
+ * {@code static/timeline/}. Spring serves a folder's {@code index.html} only for the root, so {@code /preview/} and
+ * {@code /timeline/} are forwarded to it, and {@code /preview} and {@code /timeline} redirected.
  */
 @Configuration
 public class PreviewPageConfig implements WebMvcConfigurer {
 
     @Override
     public void addViewControllers(ViewControllerRegistry registry) {
-        registry.addRedirectViewController("/preview", "/preview/");
-        registry.addViewController("/preview/").setViewName("forward:/preview/index.html");
+        for (String page : new String[] {"/preview", "/timeline"}) {
+            registry.addRedirectViewController(page, page + "/");
+            registry.addViewController(page + "/").setViewName("forward:" + page + "/index.html");
+        }
     }
 }

@@ -125,6 +125,28 @@ class CommandLineTest {
                 .isIn("info", "warning", "critical"));
     }
 
+    /** The antigen presentation strategy has no verified DOI: its card links to the knowledge page of --base-url. */
+    @Test
+    void evaluateLinksCardSourcesWithoutDoiToTheKnowledgePagesOfTheGivenServer() throws Exception {
+        String bundle = EXAMPLES.resolve("scenarios/acquired-resistance-b2m-loss.bundle.json").toString();
+
+        List<String> byDefault = sourceUrls(run("evaluate", bundle, "--as-of", "2024-10-01").json());
+        List<String> given = sourceUrls(run("evaluate", bundle, "--as-of", "2024-10-01",
+                "--base-url", "https://cds.example.org").json());
+
+        assertThat(byDefault).contains(
+                "http://localhost:8080/knowledge/acquired-resistance-strategies#antigen-presentation-defect");
+        assertThat(given).contains(
+                "https://cds.example.org/knowledge/acquired-resistance-strategies#antigen-presentation-defect");
+        assertThat(run("evaluate", bundle, "--base-url", "cds.example.org").exitCode()).isEqualTo(CommandLine.USAGE);
+    }
+
+    private static List<String> sourceUrls(JsonNode report) {
+        List<String> urls = new ArrayList<>();
+        report.get("cards").forEach(card -> urls.add(card.at("/source/url").asText()));
+        return urls;
+    }
+
     @Test
     void evaluateOfARespondingPatientSaysSo() throws Exception {
         Run run = run("evaluate", EXAMPLES.resolve("scenarios/responding.bundle.json").toString(),

@@ -3,6 +3,9 @@ package org.resistancecds.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,5 +96,21 @@ class ResistanceTimelineIT extends AbstractServerIT {
         // The FHIR endpoint is untouched by static resources.
         assertThat(get("/fhir/metadata").statusCode()).isEqualTo(200);
         assertThat(get("/fhir/timeline/index.html").statusCode()).isNotEqualTo(200);
+    }
+
+    /** The landing page links /timeline/ without a patient: the page asks for one and says how to store one. */
+    @Test
+    void theTimelinePageWithoutAPatientAsksForOneAndSaysHowToStoreOne() throws Exception {
+        HttpClient browserLike = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        for (String path : List.of("/timeline", "/timeline/")) {
+            HttpResponse<String> page = browserLike.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
+            assertThat(page.body()).as(path).contains("<form id=\"patient-form\"", "name=\"patient\"",
+                    "examples/http/load-scenario.sh examples/scenarios/serial-ctdna-emergent-jak1.bundle.json",
+                    "href=\"?patient=sc-ser-jak1\"", "timeline-plot.js");
+        }
     }
 }

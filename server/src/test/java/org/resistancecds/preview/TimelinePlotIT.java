@@ -37,6 +37,22 @@ class TimelinePlotIT extends AbstractBrowserIT {
         browser.screenshot(Path.of("target", "screenshots", "timeline-emergent-jak1.png"));
     }
 
+    /** As the landing page opens it: no patient yet, so the page asks for one, and draws the one given. */
+    @Test
+    void withoutAPatientThePageAsksForOneAndDrawsTheOneEntered() {
+        browser.driver().get(baseUrl() + "/timeline");
+        browser.await(d -> "waiting".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
+        assertThat(browser.driver().findElement(By.id("how-to")).getText()).contains("load-scenario.sh", "sc-ser-jak1");
+        assertThat(browser.driver().findElement(By.id("status")).getAttribute("class")).isNotEqualTo("error");
+
+        browser.driver().findElement(By.id("patient")).sendKeys("sc-ser-jak1");
+        browser.driver().findElement(By.cssSelector("#patient-form button")).click();
+
+        browser.await(d -> "drawn".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
+        assertThat(browser.driver().findElements(By.cssSelector("#plot svg"))).isNotEmpty();
+        assertThat(browser.driver().findElement(By.id("how-to")).isDisplayed()).isFalse();
+    }
+
     @Test
     void unknownPatientSaysSoInsteadOfDrawing() {
         browser.driver().get(baseUrl() + "/timeline/index.html?patient=no-such-patient");

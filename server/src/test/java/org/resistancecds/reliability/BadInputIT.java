@@ -219,31 +219,64 @@ class BadInputIT extends AbstractServerIT {
 
     /** Sends a request line and headers (no body) as written, without a client that would refuse or fix them. */
     private String rawExchange(String requestHead) throws Exception {
+        boolean withBody = requestHead.startsWith("PUT") || requestHead.startsWith("POST");
+        String body = withBody ? "{\"resourceType\":\"Patient\",\"id\":\"x\"}" : "";
+        String[] lines = requestHead.split("\r\n", 2);
+        return rawRequest(lines[0] + " HTTP/1.1\r\nHost: localhost\r\n"
+                + (lines.length > 1 ? lines[1] + "\r\n" : "")
+                + (withBody ? "Content-Type: " + JSON + "\r\nContent-Length: " + body.length() + "\r\n" : "")
+                + "Connection: close\r\n\r\n" + body);
+    }
+
+    /** Writes the bytes of a whole request to the server and returns everything it answers. */
+    private String rawRequest(String request) throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(10_000);
-            boolean withBody = requestHead.startsWith("PUT") || requestHead.startsWith("POST");
-            String body = withBody ? "{\"resourceType\":\"Patient\",\"id\":\"x\"}" : "";
-            String[] lines = requestHead.split("\r\n", 2);
-            socket.getOutputStream().write((lines[0] + " HTTP/1.1\r\nHost: localhost\r\n"
-                            + (lines.length > 1 ? lines[1] + "\r\n" : "")
-                            + (withBody ? "Content-Type: " + JSON + "\r\nContent-Length: " + body.length() + "\r\n" : "")
-                            + "Connection: close\r\n\r\n" + body)
-                    .getBytes(UTF_8));
+            socket.getOutputStream().write(request.getBytes(UTF_8));
             return new String(socket.getInputStream().readAllBytes(), UTF_8);
         }
+    }
+
+    /**
+     * Tomcat refuses these before any servlet runs, and answered with its HTML error page. An OperationOutcome now:
+     * in FHIR's media type when the target names the FHIR endpoint, plain JSON for the CDS services and when Tomcat
+     * could not read the target at all.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requestsTomcatRefuses")
+    void requestTomcatRefusesGetsAnOperationOutcomeNotTomcatsPage(
+            String what, String requestLine, int status, String mediaType) throws Exception {
+        String answer = rawRequest(requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).as(what).startsWith("HTTP/1.1 " + status)
+                .containsIgnoringCase("Content-Type: " + mediaType + ";")
+                .contains("\"resourceType\":\"OperationOutcome\"", "\"diagnostics\":")
+                .doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("tomcat").doesNotContain("\tat ");
+    }
+
+    static Stream<Arguments> requestsTomcatRefuses() {
+        return Stream.of(
+                Arguments.of("'{' in the query", "GET /fhir/Patient?name={x} HTTP/1.1", 400, "application/json"),
+                Arguments.of("'{' in a CDS query", "GET /cds-services?x={ HTTP/1.1", 400, "application/json"),
+                Arguments.of("'|' in the path", "GET /fhir/Pat|ient HTTP/1.1", 400, "application/fhir+json"),
+                Arguments.of("invalid percent-encoding in the path", "GET /fhir/Patient/%zz HTTP/1.1", 400,
+                        "application/fhir+json"),
+                Arguments.of("invalid percent-encoding in a CDS path", "POST /cds-services/%zz HTTP/1.1", 400,
+                        "application/json"),
+                Arguments.of("a request line that is no HTTP", "GARBAGE", 400, "application/json"),
+                Arguments.of("a request line with a fourth part", "GET /fhir/Patient HTTP/1.1 extra", 400,
+                        "application/fhir+json"),
+                Arguments.of("an HTTP version Tomcat does not speak", "GET /fhir/metadata HTTP/9.9", 505,
+                        "application/fhir+json"));
     }
 
     /** {@code identifier=system|value} as curl and browsers send it: the '|' not percent-encoded. */
     @Test
     void tokenSearchWithAnUnencodedBarIsAnswered() throws Exception {
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /fhir/Patient?identifier=urn:example:mrn|no-such-mrn HTTP/1.1\r\n"
-                    + "Host: localhost\r\nAccept: application/fhir+json\r\nConnection: close\r\n\r\n").getBytes(UTF_8));
-            String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+        String answer = rawExchange("GET /fhir/Patient?identifier=urn:example:mrn|no-such-mrn\r\n"
+                + "Accept: application/fhir+json");
 
-            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"Bundle\"", "\"total\":0");
-        }
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"Bundle\"", "\"total\":0");
     }
 
     @ParameterizedTest(name = "declared Content-Length over the limit on {0}")

@@ -143,6 +143,7 @@ class FhirSecurityIT extends AbstractServerIT {
             CDS B fhirAuthorization   | 412 412 412 412 412 403 403 403 403 200 403 200 403
             metadata                  | 200 200 200 200 200 200 200 200 200 200 200 200 200
             smart-configuration       | 200 200 200 200 200 200 200 200 200 200 200 200 200
+            knowledge page            | 200 200 200 200 200 200 200 200 200 200 200 200 200
             """;
 
     @BeforeAll
@@ -259,6 +260,8 @@ class FhirSecurityIT extends AbstractServerIT {
             case "CDS B fhirAuthorization" -> cds(B, token);
             case "metadata" -> send("GET", "/fhir/metadata", null, token);
             case "smart-configuration" -> send("GET", "/fhir/.well-known/smart-configuration", null, token);
+            // Card sources link there: knowledge content, no patient data, opened by a browser without a token.
+            case "knowledge page" -> send("GET", "/knowledge/acquired-resistance-strategies", null, token);
             default -> throw new IllegalArgumentException(endpoint);
         };
     }

@@ -24,6 +24,7 @@ import org.resistancecds.knowledge.MechanismFinding;
 import org.resistancecds.knowledge.Recommendation;
 import org.resistancecds.knowledge.Recommendation.Citation;
 import org.resistancecds.knowledge.StatusVerdict;
+import org.resistancecds.knowledgepage.KnowledgePageLinks;
 
 /**
  * Turns the engine's evaluation into CDS Hooks cards.
@@ -35,6 +36,12 @@ import org.resistancecds.knowledge.StatusVerdict;
  * ids are stable (see {@link CardIds}).
  */
 public final class CardMapper {
+
+    private final KnowledgePageLinks knowledgePages;
+
+    public CardMapper(KnowledgePageLinks knowledgePages) {
+        this.knowledgePages = knowledgePages;
+    }
 
     public CdsServiceResponseJson map(String hook, String patientId, Evaluation evaluation) {
         CdsServiceResponseJson response = new CdsServiceResponseJson();
@@ -133,7 +140,7 @@ public final class CardMapper {
                         .max(Enum::compareTo)
                         .orElse(CdsServiceIndicatorEnum.INFO))
                 .setDetail(md.toString())
-                .setSource(source(strategies, CardCodes.MECHANISM_SYSTEM)
+                .setSource(source(strategies)
                         .setTopic(coding(CardCodes.MECHANISM_SYSTEM, mechanism.code(), mechanism.display())))
                 .setOverrideReasons(overrideReasons());
         for (Recommendation strategy : strategies) {
@@ -153,8 +160,7 @@ public final class CardMapper {
             md.append("\nAddresses mechanism: ").append(String.join(", ", r.mechanisms().stream()
                     .map(code -> "`" + code + "`").toList())).append('\n');
         }
-        String fallbackUrl = r.planDefinition();
-        CdsServiceResponseCardSourceJson source = source(List.of(r), fallbackUrl);
+        CdsServiceResponseCardSourceJson source = source(List.of(r));
         if (r.mechanisms() != null && r.mechanisms().size() == 1) {
             source.setTopic(coding(CardCodes.MECHANISM_SYSTEM, r.mechanisms().get(0), null));
         }
@@ -193,14 +199,17 @@ public final class CardMapper {
 
     /**
      * The card's source: the first reference with a verified DOI (the evidence a clinician would open), else the
-     * first reference's label with the knowledge's own canonical URL.
+     * first reference's label with a link to the recommendation on this server's knowledge page (the knowledge's
+     * canonical URL names it but opens nothing), or to the knowledge index when there is no recommendation.
      */
-    private static CdsServiceResponseCardSourceJson source(List<Recommendation> recommendations, String fallbackUrl) {
+    private CdsServiceResponseCardSourceJson source(List<Recommendation> recommendations) {
         Citation first = null;
+        Recommendation cited = recommendations.isEmpty() ? null : recommendations.get(0);
         for (Recommendation r : recommendations) {
             for (Citation citation : r.citations() == null ? List.<Citation>of() : r.citations()) {
                 if (first == null) {
                     first = citation;
+                    cited = r;
                 }
                 if (citation.doi() != null && !citation.doi().isBlank()) {
                     return new CdsServiceResponseCardSourceJson()
@@ -209,12 +218,11 @@ public final class CardMapper {
                 }
             }
         }
-        CdsServiceResponseCardSourceJson source = new CdsServiceResponseCardSourceJson()
-                .setLabel(first == null ? "Resistance CDS knowledge base" : label(first));
-        if (fallbackUrl != null && fallbackUrl.startsWith("http")) {
-            source.setUrl(fallbackUrl);
-        }
-        return source;
+        return new CdsServiceResponseCardSourceJson()
+                .setLabel(first == null ? "Resistance CDS knowledge base" : label(first))
+                .setUrl(cited == null
+                        ? knowledgePages.index()
+                        : knowledgePages.action(cited.planDefinition(), cited.actionId()));
     }
 
     private static String label(Citation citation) {

@@ -14,7 +14,9 @@ import org.resistancecds.cds.CdsJson;
 import org.resistancecds.cds.FakeEvaluations;
 import org.resistancecds.knowledge.Evaluation;
 import org.resistancecds.knowledge.Recommendation;
+import org.resistancecds.knowledge.MechanismFinding;
 import org.resistancecds.knowledge.StatusVerdict;
+import org.resistancecds.knowledgepage.KnowledgePageLinks;
 
 /** Card mapping from hand-written evaluations; every response is also checked against HL7's CDSHooksResponse. */
 class CardMapperTest {
@@ -22,7 +24,7 @@ class CardMapperTest {
     private static final CdsJson JSON = new CdsJson(FhirContext.forR4Cached());
     private static final ObjectMapper TREE = new ObjectMapper();
 
-    private final CardMapper mapper = new CardMapper();
+    private final CardMapper mapper = new CardMapper(KnowledgePageLinks.at("https://cds.example.org/"));
 
     /** Only approved therapy is called approved; each other level says what kind of evidence it is. */
     @Test
@@ -144,6 +146,28 @@ class CardMapperTest {
             assertThat(cards.get(1).get("indicator").asText()).isEqualTo("info");
             assertThat(cards.get(1).at("/source/topic/code").asText()).isEqualTo("antigen-presentation-defect");
         }
+    }
+
+    /** A canonical URL opens nothing in a browser: without a verified DOI the source is this server's page. */
+    @Test
+    void sourcesWithoutAVerifiedDoiLinkToTheKnowledgePage() throws Exception {
+        JsonNode workUp = map("patient-view", FakeEvaluations.withoutMechanism()).at("/cards/1");
+        assertThat(workUp.at("/source/label").asText()).isEqualTo("Review");
+        assertThat(workUp.at("/source/url").asText())
+                .isEqualTo("https://cds.example.org/knowledge/ar-monitoring#mechanism-workup");
+
+        MechanismFinding unaddressed = new MechanismFinding("metabolic-reprogramming", "Metabolic reprogramming",
+                "possible", List.of("finding"), List.of());
+        JsonNode mechanism = map("patient-view", new Evaluation(FakeEvaluations.acquiredResistance(),
+                List.of(unaddressed), List.of(), List.of())).at("/cards/1");
+        assertThat(mechanism.at("/source/label").asText()).isEqualTo("Resistance CDS knowledge base");
+        assertThat(mechanism.at("/source/url").asText()).isEqualTo("https://cds.example.org/knowledge/");
+
+        KnowledgePageLinks links = KnowledgePageLinks.at("http://localhost:8080");
+        assertThat(links.action(FakeEvaluations.PLAN + "|0.1.0", "tigit-combo"))
+                .isEqualTo("http://localhost:8080/knowledge/ar-strategies#tigit-combo");
+        assertThat(links.action("http://elsewhere.example/PlanDefinition/x", "a"))
+                .isEqualTo("http://localhost:8080/knowledge/");
     }
 
     @Test

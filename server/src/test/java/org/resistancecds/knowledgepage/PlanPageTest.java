@@ -1,0 +1,56 @@
+package org.resistancecds.knowledgepage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hl7.fhir.r4.model.Library;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.junit.jupiter.api.Test;
+import org.resistancecds.knowledgepage.PlanPage.ActionSection;
+import org.resistancecds.knowledgepage.PlanPage.TextRun;
+
+/** What a knowledge page shows of the packaged strategies PlanDefinition and the citations Library. */
+class PlanPageTest {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    @Test
+    void actionsComeInThePlansOrderWithEvidenceLevelAndCitations() throws Exception {
+        PlanPage page = PlanPage.of("acquired-resistance-strategies",
+                read(PlanDefinition.class, "PlanDefinition-acquired-resistance-strategies.json"),
+                read(Library.class, "Library-resistance-citations.json"));
+
+        assertThat(page.title()).startsWith("Strategies to overcome acquired resistance");
+        ActionSection group = page.actions().get(0);
+        assertThat(group.group()).isTrue();
+        assertThat(page.actions().subList(1, page.actions().size())).noneMatch(ActionSection::group);
+
+        ActionSection tigit = section(page, "pd1-tigit-coinhibition");
+        assertThat(tigit.evidenceLevel()).isEqualTo("Early-phase clinical trial");
+        assertThat(tigit.description().get(0)).isEqualTo(new TextRun("Investigational:", true));
+        assertThat(tigit.citations()).extracting(PlanPage.CitationLine::label)
+                .containsExactly("Chu 2023", "Wang 2025 (AACR abstract)");
+        assertThat(tigit.citations().get(0).doiUrl()).isEqualTo("https://doi.org/10.1186/s12943-023-01800-3");
+        assertThat(tigit.citations().get(0).catalogueEntry()).startsWith("Review reference [");
+        assertThat(tigit.citations().get(1).doiUrl()).isNull();
+    }
+
+    @Test
+    void onlyPairedBoldMarkersBecomeBold() {
+        assertThat(PlanPage.runs("**A:** b **c**")).containsExactly(
+                new TextRun("A:", true), new TextRun(" b ", false), new TextRun("c", true));
+        assertThat(PlanPage.runs("2 ** 3 <b>")).containsExactly(new TextRun("2 ** 3 <b>", false));
+        assertThat(PlanPage.runs(null)).isEmpty();
+    }
+
+    private static ActionSection section(PlanPage page, String id) {
+        return page.actions().stream().filter(a -> id.equals(a.id())).findFirst().orElseThrow();
+    }
+
+    private static <T extends org.hl7.fhir.instance.model.api.IBaseResource> T read(Class<T> type, String file)
+            throws Exception {
+        return FHIR.newJsonParser().parseResource(type, Files.readString(Path.of("../knowledge", file)));
+    }
+}
