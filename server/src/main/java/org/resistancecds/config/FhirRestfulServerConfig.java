@@ -24,6 +24,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.filter.CorsFilter;
 
 /** The HAPI RestfulServer servlet at {@code /fhir}, with the JPA providers and every registered plug-in. */
 @Configuration
@@ -31,6 +32,15 @@ public class FhirRestfulServerConfig {
 
     public static final String FHIR_PATH = "/fhir";
     private static final String CDS_PATHS = "/cds-services/*";
+    /**
+     * What a FHIR client in a browser sends (conditional headers, {@code Prefer}, its own request id) and reads
+     * back: where a create put the resource, its version and date, why a token was refused, the request id.
+     */
+    private static final CrossOriginPolicy FHIR_CLIENTS = new CrossOriginPolicy(
+            List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
+            List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match", "If-None-Exist",
+                    "If-Modified-Since", "X-Request-ID"),
+            List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate", "X-Request-ID"));
 
     @Bean
     public RestfulServer restfulServer(
@@ -77,6 +87,15 @@ public class FhirRestfulServerConfig {
     public FilterRegistrationBean<BrokenStateFilter> brokenState(
             FhirContext fhirContext, ApplicationAvailability availability) {
         return filter(new BrokenStateFilter(fhirContext, availability), 5, FHIR_PATH + "/*", CDS_PATHS);
+    }
+
+    /**
+     * Browser-based SMART apps on the listed origins, ahead of the token check. Off unless origins are listed:
+     * with access control off ({@code dev}) any page a developer opens could otherwise read and write the data.
+     */
+    @Bean
+    public FilterRegistrationBean<CorsFilter> fhirCors(FhirServerProperties properties) {
+        return FHIR_CLIENTS.filter("fhirCors", properties.allowedOrigins(), FHIR_PATH + "/*");
     }
 
     @Bean

@@ -57,6 +57,7 @@ class FhirSecurityIT extends AbstractServerIT {
     private static final String A = "sec-a";
     private static final String B = "sec-b";
     private static final String C = "sec-c";
+    private static final String SMART_APP = "https://smart-app.test.example";
 
     @DynamicPropertySource
     static void security(DynamicPropertyRegistry registry) {
@@ -71,6 +72,8 @@ class FhirSecurityIT extends AbstractServerIT {
         registry.add("resistance.cds.security.clients[0].issuer", () -> TestJwts.ISSUER);
         registry.add("resistance.cds.security.clients[0].jwks", TestJwts::trustedJwks);
         registry.add("resistance.audit.file", AUDIT::toString);
+        registry.add("resistance.fhir.allowed-origins[0]", () -> SMART_APP);
+        registry.add("resistance.fhir.allowed-origins[1]", () -> "https://*.apps.test.example");
     }
 
     /** The tokens of the matrix, in the order of the columns of {@link #EXPECTED}. */
@@ -419,6 +422,67 @@ class FhirSecurityIT extends AbstractServerIT {
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
         return send(method, path, body, "application/fhir+json", token);
+    }
+
+    /**
+     * A browser-based SMART app on a listed origin: its preflight passes without a token and allows what a FHIR
+     * client sends; the answers, a 401 included, are readable by the page with the headers it needs.
+     */
+    @Test
+    void aSmartAppOnAListedOriginMayCallFromTheBrowser() throws Exception {
+        for (String origin : List.of(SMART_APP, "https://chart.apps.test.example")) {
+            HttpResponse<String> preflight = preflight("/fhir/Observation/sec-obs-a", origin, "PUT",
+                    "authorization,content-type,accept,prefer,if-match,if-none-match,if-none-exist,if-modified-since,"
+                            + "x-request-id");
+
+            assertThat(preflight.statusCode()).as(origin).isEqualTo(200);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(""))
+                    .contains("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                    .contains("authorization", "content-type", "prefer", "if-match", "if-none-exist", "x-request-id");
+        }
+
+        HttpResponse<String> read = http.send(request(baseUrl() + "/fhir/Patient/" + A, TOKENS.get("system"))
+                .header("Origin", SMART_APP).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SMART_APP);
+        assertThat(read.headers().firstValue("Access-Control-Expose-Headers").orElse("").toLowerCase())
+                .contains("location", "content-location", "etag", "last-modified", "www-authenticate", "x-request-id");
+        assertThat(read.headers().firstValue("ETag")).isPresent();
+
+        HttpResponse<String> refused = http.send(request(baseUrl() + "/fhir/Patient/" + A, null)
+                .header("Origin", SMART_APP).GET().build(), HttpResponse.BodyHandlers.ofString());
+        // The page can read why it was refused.
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SMART_APP);
+    }
+
+    @Test
+    void anOriginOffTheListGetsNoCorsAllowance() throws Exception {
+        for (String origin : List.of("https://evil.test.example", "https://smart-app.test.example.evil.test",
+                "http://smart-app.test.example")) {
+            HttpResponse<String> preflight = preflight("/fhir/Patient/" + A, origin, "GET", "authorization");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
+            assertThat(preflight.statusCode()).as(origin).isNotEqualTo(200);
+
+            HttpResponse<String> read = http.send(request(baseUrl() + "/fhir/Patient/" + A, TOKENS.get("system"))
+                    .header("Origin", origin).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
+            assertThat(read.body()).doesNotContain(A);
+        }
+    }
+
+    private HttpResponse<String> preflight(String path, String origin, String method, String headers)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", origin)
+                        .header("Access-Control-Request-Method", method)
+                        .header("Access-Control-Request-Headers", headers)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** SMART's u grants update and c create: a token with u but not c changes A's data but creates nothing. */
