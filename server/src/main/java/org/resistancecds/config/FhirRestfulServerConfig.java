@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.Filter;
 import java.util.List;
+import org.resistancecds.conformance.PackageWriter;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -31,6 +32,7 @@ import org.springframework.web.filter.CorsFilter;
 public class FhirRestfulServerConfig {
 
     public static final String FHIR_PATH = "/fhir";
+    public static final String SERVER_NAME = "Resistance CDS Server";
     private static final String CDS_PATHS = "/cds-services/*";
     /**
      * What a FHIR client in a browser sends (conditional headers, {@code Prefer}, its own request id) and reads
@@ -57,7 +59,16 @@ public class FhirRestfulServerConfig {
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
         systemDao.getContext().setParserErrorHandler(new LosslessParsingErrorHandler());
-        RestfulServer server = new RestfulServer(systemDao.getContext());
+        RestfulServer server = new RestfulServer(systemDao.getContext()) {
+            /** None: HAPI's header named its exact version, and so which of its advisories apply here. */
+            @Override
+            protected String createPoweredByHeader() {
+                return null;
+            }
+        };
+        // The CapabilityStatement's software (public, like the header was) is this server, not HAPI's release.
+        server.setServerName(SERVER_NAME);
+        server.setServerVersion(PackageWriter.VERSION);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
@@ -69,7 +80,7 @@ public class FhirRestfulServerConfig {
                         : new HardcodedServerAddressStrategy(properties.serverAddress()));
         JpaCapabilityStatementProvider capabilities = new ServerConformanceProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport, daoRegistry);
-        capabilities.setImplementationDescription("Resistance CDS Server");
+        capabilities.setImplementationDescription(SERVER_NAME);
         server.setServerConformanceProvider(capabilities);
         server.registerInterceptor(new UnavailableOperations());
         server.registerInterceptor(new CapabilityAdditions());
