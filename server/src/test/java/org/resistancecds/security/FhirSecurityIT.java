@@ -108,7 +108,8 @@ class FhirSecurityIT extends AbstractServerIT {
      * user read-only, user Observation, system, patient A with Patient.rs only. Patient A also has a
      * MedicationStatement, so a token without MedicationStatement scopes cannot have A's {@code $everything}, and
      * {@code $evaluate-resistance} and {@code $resistance-timeline} need search on every type they read. A PATCH
-     * names only the resource's id, so a patient-level token may patch its own Patient and nothing else.
+     * names only the resource's id, so a patient-level token may patch its own Patient and nothing else. A
+     * conditional delete that matches only B's resource answers A's delete scope as if nothing matched.
      */
     private static final String EXPECTED = """
             read A                    | 401 401 401 401 401 200 200 200 403 200 200 200 200
@@ -139,6 +140,7 @@ class FhirSecurityIT extends AbstractServerIT {
             patch Patient A           | 401 401 401 401 401 403 403 200 403 403 403 200 403
             patch A                   | 401 401 401 401 401 403 403 403 403 403 200 200 403
             patch B's into A          | 401 401 401 401 401 403 403 403 403 403 200 200 403
+            conditional delete B's    | 401 401 401 401 401 403 403 200 403 403 200 200 403
             export system             | 401 401 401 401 401 403 403 403 403 403 403 202 403
             export Patient            | 401 401 401 401 401 403 403 403 403 403 403 202 403
             import                    | 401 401 401 401 401 403 403 403 403 403 403 403 403
@@ -250,6 +252,12 @@ class FhirSecurityIT extends AbstractServerIT {
                         TOKENS.get("system")), 201);
                 yield patch("/fhir/Observation/" + obsId, "[{\"op\":\"replace\",\"path\":\"/subject/reference\","
                         + "\"value\":\"Patient/" + A + "\"}]", token);
+            }
+            case "conditional delete B's" -> {
+                // A fresh Observation of B each time, found by its own identifier: a token that may delete it does.
+                assertStatus(send("PUT", "/fhir/Observation/" + obsId,
+                        withIdentifier(observation(obsId, B, null), obsId), TOKENS.get("system")), 201);
+                yield conditionalDelete(obsId, token);
             }
             case "export system" -> exportKickOff("/fhir/$export?_type=Observation", token);
             case "export Patient" -> exportKickOff("/fhir/Patient/$export?_type=Patient,Observation", token);
@@ -525,6 +533,42 @@ class FhirSecurityIT extends AbstractServerIT {
                 system);
         assertThat(bySystem.statusCode()).as(bySystem.body()).isEqualTo(200);
         assertThat(bySystem.body()).contains(ofB);
+    }
+
+    /**
+     * A conditional delete that matches only another patient's resource answers exactly as one that matches nothing
+     * (before, its 403 told the client that the other patient has such a resource), and deletes nothing; the
+     * token's own match is still deleted.
+     */
+    @Test
+    void conditionalDeleteOfAnotherPatientsResourceAnswersAsIfNothingMatched() throws Exception {
+        String system = TOKENS.get("system");
+        String patientA = TOKENS.get("patient A cruds");
+        String ofB = "sec-del-b-" + UUID.randomUUID();
+        String identifier = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
+                system), 201);
+
+        HttpResponse<String> matchesB = conditionalDelete(identifier, patientA);
+        String unused = UUID.randomUUID().toString();
+        HttpResponse<String> matchesNothing = conditionalDelete(unused, patientA);
+
+        assertThat(matchesB.statusCode()).as(matchesB.body()).isEqualTo(200).isEqualTo(matchesNothing.statusCode());
+        assertThat(matchesB.body()).contains("OperationOutcome", "not-found").doesNotContain(ofB);
+        assertThat(matchesB.body().replace(identifier, "?")).isEqualTo(matchesNothing.body().replace(unused, "?"));
+        assertThat(matchesB.headers().map().keySet()).isEqualTo(matchesNothing.headers().map().keySet());
+        assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+
+        String ofA = "sec-del-a-" + UUID.randomUUID();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofA, withIdentifier(observation(ofA, A, null), identifier),
+                system), 201);
+        assertStatus(conditionalDelete(identifier, patientA), 200);
+        assertStatus(send("GET", "/fhir/Observation/" + ofA, null, system), 410);
+        assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+    }
+
+    private HttpResponse<String> conditionalDelete(String identifier, String token) throws Exception {
+        return send("DELETE", "/fhir/Observation?identifier=urn:sec%7C" + identifier, null, token);
     }
 
     private HttpResponse<String> conditionalCreate(String body, String identifier, String token) throws Exception {
