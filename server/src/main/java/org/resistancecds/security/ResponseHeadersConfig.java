@@ -25,9 +25,8 @@ public class ResponseHeadersConfig {
     public FilterRegistrationBean<HeaderWriterFilter> responseHeaders() {
         HeaderWriterFilter filter = new HeaderWriterFilter(List.of(
                 new XContentTypeOptionsHeaderWriter(),
-                // No page is meant to be framed, by an EHR or anyone: they are developer tools that call the API
-                // without a token, not SMART apps, and no card links to them; framed, the preview's Accept button
-                // (a write on /fhir) could be clicked through a disguise.
+                // No page is meant to be framed (none is a SMART app an EHR embeds); framed by another site, the
+                // preview's Accept button (a write on /fhir) could be clicked through a disguise.
                 new XFrameOptionsHeaderWriter(XFrameOptionsMode.DENY),
                 // CDS answers hold patient-derived guidance: not kept by browsers or proxies, like FHIR answers.
                 new DelegatingRequestMatcherHeaderWriter(

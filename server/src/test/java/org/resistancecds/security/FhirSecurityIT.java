@@ -452,16 +452,14 @@ class FhirSecurityIT extends AbstractServerIT {
                     .contains("authorization", "content-type", "prefer", "if-match", "if-none-exist", "x-request-id");
         }
 
-        HttpResponse<String> read = http.send(request(baseUrl() + "/fhir/Patient/" + A, TOKENS.get("system"))
-                .header("Origin", SMART_APP).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> read = readAFrom(SMART_APP, TOKENS.get("system"));
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SMART_APP);
         assertThat(read.headers().firstValue("Access-Control-Expose-Headers").orElse("").toLowerCase())
                 .contains("location", "content-location", "etag", "last-modified", "www-authenticate", "x-request-id");
         assertThat(read.headers().firstValue("ETag")).isPresent();
 
-        HttpResponse<String> refused = http.send(request(baseUrl() + "/fhir/Patient/" + A, null)
-                .header("Origin", SMART_APP).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = readAFrom(SMART_APP, null);
         // The page can read why it was refused.
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SMART_APP);
@@ -475,11 +473,16 @@ class FhirSecurityIT extends AbstractServerIT {
             assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
             assertThat(preflight.statusCode()).as(origin).isNotEqualTo(200);
 
-            HttpResponse<String> read = http.send(request(baseUrl() + "/fhir/Patient/" + A, TOKENS.get("system"))
-                    .header("Origin", origin).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> read = readAFrom(origin, TOKENS.get("system"));
             assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
             assertThat(read.body()).doesNotContain(A);
         }
+    }
+
+    /** Patient A read by a page on the given origin. */
+    private HttpResponse<String> readAFrom(String origin, String token) throws Exception {
+        return http.send(request(baseUrl() + "/fhir/Patient/" + A, token).header("Origin", origin).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> preflight(String path, String origin, String method, String headers)
