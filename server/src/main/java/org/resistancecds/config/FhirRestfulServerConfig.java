@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.Filter;
 import java.util.List;
+import org.resistancecds.conformance.PackageWriter;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -24,13 +25,24 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.filter.CorsFilter;
 
 /** The HAPI RestfulServer servlet at {@code /fhir}, with the JPA providers and every registered plug-in. */
 @Configuration
 public class FhirRestfulServerConfig {
 
     public static final String FHIR_PATH = "/fhir";
+    public static final String SERVER_NAME = "Resistance CDS Server";
     private static final String CDS_PATHS = "/cds-services/*";
+    /**
+     * What a FHIR client in a browser sends (conditional headers, {@code Prefer}, its own request id) and reads
+     * back: where a create put the resource, its version and date, why a token was refused, the request id.
+     */
+    private static final CrossOriginPolicy FHIR_CLIENTS = new CrossOriginPolicy(
+            List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
+            List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match", "If-None-Exist",
+                    "If-Modified-Since", "X-Request-ID"),
+            List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate", "X-Request-ID"));
 
     @Bean
     public RestfulServer restfulServer(
@@ -47,7 +59,16 @@ public class FhirRestfulServerConfig {
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
         systemDao.getContext().setParserErrorHandler(new LosslessParsingErrorHandler());
-        RestfulServer server = new RestfulServer(systemDao.getContext());
+        RestfulServer server = new RestfulServer(systemDao.getContext()) {
+            /** None: HAPI's header named its exact version, and so which of its advisories apply here. */
+            @Override
+            protected String createPoweredByHeader() {
+                return null;
+            }
+        };
+        // The CapabilityStatement's software (public, like the header was) is this server, not HAPI's release.
+        server.setServerName(SERVER_NAME);
+        server.setServerVersion(PackageWriter.VERSION);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(valueSetOperations);
@@ -59,7 +80,7 @@ public class FhirRestfulServerConfig {
                         : new HardcodedServerAddressStrategy(properties.serverAddress()));
         JpaCapabilityStatementProvider capabilities = new ServerConformanceProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport, daoRegistry);
-        capabilities.setImplementationDescription("Resistance CDS Server");
+        capabilities.setImplementationDescription(SERVER_NAME);
         server.setServerConformanceProvider(capabilities);
         server.registerInterceptor(new UnavailableOperations());
         server.registerInterceptor(new CapabilityAdditions());
@@ -77,6 +98,15 @@ public class FhirRestfulServerConfig {
     public FilterRegistrationBean<BrokenStateFilter> brokenState(
             FhirContext fhirContext, ApplicationAvailability availability) {
         return filter(new BrokenStateFilter(fhirContext, availability), 5, FHIR_PATH + "/*", CDS_PATHS);
+    }
+
+    /**
+     * Browser-based SMART apps on the listed origins, ahead of the token check. Off unless origins are listed:
+     * with access control off ({@code dev}) any page a developer opens could otherwise read and write the data.
+     */
+    @Bean
+    public FilterRegistrationBean<CorsFilter> fhirCors(FhirServerProperties properties) {
+        return FHIR_CLIENTS.filter("fhirCors", properties.allowedOrigins(), FHIR_PATH + "/*");
     }
 
     @Bean

@@ -57,7 +57,7 @@ public class TerminologyCapabilitiesMode {
                 .setDate(new Date())
                 .setKind(TerminologyCapabilities.CapabilityStatementKind.INSTANCE);
         capabilities.setName("ResistanceCdsTerminologyCapabilities");
-        capabilities.getImplementation().setDescription("Resistance CDS Server").setUrl(base);
+        capabilities.getImplementation().setDescription(FhirRestfulServerConfig.SERVER_NAME).setUrl(base);
         capabilities.setCodeSearch(TerminologyCapabilities.CodeSearchSupport.ALL);
         SearchParameterMap all = SearchParameterMap.newSynchronous();
         daoRegistry.getResourceDao(CodeSystem.class).search(all, new SystemRequestDetails()).getAllResources().stream()

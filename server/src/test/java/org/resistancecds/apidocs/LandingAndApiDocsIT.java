@@ -54,6 +54,36 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
         }
     }
 
+    /**
+     * Every answer tells browsers not to guess its type and not to show it in a frame: no page of this server is
+     * meant to be embedded (the preview's Accept button writes to /fhir). Refusals written before the FHIR
+     * servlet runs, and Spring's error page, carry them too.
+     */
+    @Test
+    void everyAnswerForbidsSniffingAndFraming() throws Exception {
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (String path : List.of("/", "/preview/", "/timeline/index.html?patient=x", "/apidocs/cds-hooks.html",
+                "/openapi/cds-hooks.json", "/site.css", "/cds-services", "/actuator/health", "/actuator/metrics",
+                "/fhir/metadata", "/fhir/swagger-ui/", "/no-such-page")) {
+            answers.add(get(path));
+        }
+        // An If-Match that is no version ETag is refused by a filter in front of HAPI.
+        HttpResponse<String> refusedByFilter = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/x"))
+                .header("If-Match", "no-etag").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refusedByFilter.statusCode()).isEqualTo(400);
+        answers.add(refusedByFilter);
+        answers.add(postJson("/cds-services/no-such-service", "application/json", "{}"));
+
+        for (HttpResponse<String> answer : answers) {
+            String what = answer.request().uri().getPath() + " (" + answer.statusCode() + ")";
+            assertThat(answer.headers().allValues("X-Content-Type-Options")).as(what).containsExactly("nosniff");
+            assertThat(answer.headers().allValues("X-Frame-Options")).as(what).containsExactly("DENY");
+        }
+        // Patient-derived guidance is not kept by browsers or proxies, as the FHIR answers are not.
+        assertThat(get("/cds-services").headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        assertThat(get("/fhir/metadata").headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+    }
+
     @Test
     void fhirOpenApiIsGeneratedFromTheServer() throws Exception {
         HttpResponse<String> response = get("/fhir/api-docs");

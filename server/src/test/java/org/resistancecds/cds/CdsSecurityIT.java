@@ -38,6 +38,9 @@ class CdsSecurityIT extends AbstractCdsIT {
         assertThat(assertErrorBody(response, 401)).contains("Authorization: Bearer <JWT> is required");
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
                 value -> assertThat(value).startsWith("Bearer error=\"invalid_token\""));
+        // Written by a filter in front of the controller, with the headers every answer carries.
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
     }
 
     @Test

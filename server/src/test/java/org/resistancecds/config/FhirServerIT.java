@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.util.VersionUtil;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,27 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(capabilities.getRestFirstRep().getOperation())
                 .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
                 .contains("evaluate-resistance");
+    }
+
+    /** The exact HAPI version tells an attacker which of its advisories apply: no answer names it. */
+    @Test
+    void answersDoNotNameTheHapiVersion() throws Exception {
+        String hapiVersion = VersionUtil.getVersion();
+        String created = "{\"resourceType\":\"Patient\",\"gender\":\"female\"}";
+        List<HttpResponse<String>> answers = List.of(get("/fhir/metadata"), get("/fhir/Patient?_count=1"),
+                get("/fhir/Patient/no-such-patient"), postJson("/fhir/Patient", "application/fhir+json", created));
+
+        for (HttpResponse<String> answer : answers) {
+            String what = answer.request().method() + " " + answer.request().uri().getPath();
+            assertThat(answer.headers().firstValue("X-Powered-By")).as(what).isEmpty();
+            answer.headers().map().forEach((name, values) ->
+                    assertThat(values).as(what + " " + name).noneMatch(value -> value.contains(hapiVersion)));
+        }
+        CapabilityStatement capabilities = fhirContext.newJsonParser()
+                .parseResource(CapabilityStatement.class, answers.get(0).body());
+        assertThat(capabilities.getSoftware().getName()).isEqualTo("Resistance CDS Server");
+        assertThat(capabilities.getSoftware().getVersion()).isNotEqualTo(hapiVersion);
+        assertThat(answers.get(0).body()).doesNotContain("HAPI FHIR Server");
     }
 
     /** $lastn would answer with every patient's Observations, $subsumes with a 500: both need indexes not run here. */

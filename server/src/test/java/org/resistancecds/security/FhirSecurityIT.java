@@ -57,6 +57,7 @@ class FhirSecurityIT extends AbstractServerIT {
     private static final String A = "sec-a";
     private static final String B = "sec-b";
     private static final String C = "sec-c";
+    private static final String SMART_APP = "https://smart-app.test.example";
 
     @DynamicPropertySource
     static void security(DynamicPropertyRegistry registry) {
@@ -71,6 +72,8 @@ class FhirSecurityIT extends AbstractServerIT {
         registry.add("resistance.cds.security.clients[0].issuer", () -> TestJwts.ISSUER);
         registry.add("resistance.cds.security.clients[0].jwks", TestJwts::trustedJwks);
         registry.add("resistance.audit.file", AUDIT::toString);
+        registry.add("resistance.fhir.allowed-origins[0]", () -> SMART_APP);
+        registry.add("resistance.fhir.allowed-origins[1]", () -> "https://*.apps.test.example");
     }
 
     /** The tokens of the matrix, in the order of the columns of {@link #EXPECTED}. */
@@ -105,7 +108,8 @@ class FhirSecurityIT extends AbstractServerIT {
      * user read-only, user Observation, system, patient A with Patient.rs only. Patient A also has a
      * MedicationStatement, so a token without MedicationStatement scopes cannot have A's {@code $everything}, and
      * {@code $evaluate-resistance} and {@code $resistance-timeline} need search on every type they read. A PATCH
-     * names only the resource's id, so a patient-level token may patch its own Patient and nothing else.
+     * names only the resource's id, so a patient-level token may patch its own Patient and nothing else. A
+     * conditional delete that matches only B's resource answers A's delete scope as if nothing matched.
      */
     private static final String EXPECTED = """
             read A                    | 401 401 401 401 401 200 200 200 403 200 200 200 200
@@ -136,6 +140,7 @@ class FhirSecurityIT extends AbstractServerIT {
             patch Patient A           | 401 401 401 401 401 403 403 200 403 403 403 200 403
             patch A                   | 401 401 401 401 401 403 403 403 403 403 200 200 403
             patch B's into A          | 401 401 401 401 401 403 403 403 403 403 200 200 403
+            conditional delete B's    | 401 401 401 401 401 403 403 200 403 403 200 200 403
             export system             | 401 401 401 401 401 403 403 403 403 403 403 202 403
             export Patient            | 401 401 401 401 401 403 403 403 403 403 403 202 403
             import                    | 401 401 401 401 401 403 403 403 403 403 403 403 403
@@ -248,6 +253,12 @@ class FhirSecurityIT extends AbstractServerIT {
                         TOKENS.get("system")), 201);
                 yield patch("/fhir/Observation/" + obsId, "[{\"op\":\"replace\",\"path\":\"/subject/reference\","
                         + "\"value\":\"Patient/" + A + "\"}]", token);
+            }
+            case "conditional delete B's" -> {
+                // A fresh Observation of B each time, found by its own identifier: a token that may delete it does.
+                assertStatus(send("PUT", "/fhir/Observation/" + obsId,
+                        withIdentifier(observation(obsId, B, null), obsId), TOKENS.get("system")), 201);
+                yield conditionalDelete(obsId, token);
             }
             case "export system" -> exportKickOff("/fhir/$export?_type=Observation", token);
             case "export Patient" -> exportKickOff("/fhir/Patient/$export?_type=Patient,Observation", token);
@@ -424,6 +435,70 @@ class FhirSecurityIT extends AbstractServerIT {
         return send(method, path, body, "application/fhir+json", token);
     }
 
+    /**
+     * A browser-based SMART app on a listed origin: its preflight passes without a token and allows what a FHIR
+     * client sends; the answers, a 401 included, are readable by the page with the headers it needs.
+     */
+    @Test
+    void aSmartAppOnAListedOriginMayCallFromTheBrowser() throws Exception {
+        for (String origin : List.of(SMART_APP, "https://chart.apps.test.example")) {
+            HttpResponse<String> preflight = preflight("/fhir/Observation/sec-obs-a", origin, "PUT",
+                    "authorization,content-type,accept,prefer,if-match,if-none-match,if-none-exist,if-modified-since,"
+                            + "x-request-id");
+
+            assertThat(preflight.statusCode()).as(origin).isEqualTo(200);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(""))
+                    .contains("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                    .contains("authorization", "content-type", "prefer", "if-match", "if-none-exist", "x-request-id");
+        }
+
+        HttpResponse<String> read = readAFrom(SMART_APP, TOKENS.get("system"));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SMART_APP);
+        assertThat(read.headers().firstValue("Access-Control-Expose-Headers").orElse("").toLowerCase())
+                .contains("location", "content-location", "etag", "last-modified", "www-authenticate", "x-request-id");
+        assertThat(read.headers().firstValue("ETag")).isPresent();
+
+        HttpResponse<String> refused = readAFrom(SMART_APP, null);
+        // The page can read why it was refused.
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue(SMART_APP);
+    }
+
+    @Test
+    void anOriginOffTheListGetsNoCorsAllowance() throws Exception {
+        for (String origin : List.of("https://evil.test.example", "https://smart-app.test.example.evil.test",
+                "http://smart-app.test.example")) {
+            HttpResponse<String> preflight = preflight("/fhir/Patient/" + A, origin, "GET", "authorization");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
+            assertThat(preflight.statusCode()).as(origin).isNotEqualTo(200);
+
+            HttpResponse<String> read = readAFrom(origin, TOKENS.get("system"));
+            assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
+            assertThat(read.body()).doesNotContain(A);
+        }
+    }
+
+    /** Patient A read by a page on the given origin. */
+    private HttpResponse<String> readAFrom(String origin, String token) throws Exception {
+        return http.send(request(baseUrl() + "/fhir/Patient/" + A, token).header("Origin", origin).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> preflight(String path, String origin, String method, String headers)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", origin)
+                        .header("Access-Control-Request-Method", method)
+                        .header("Access-Control-Request-Headers", headers)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** SMART's u grants update and c create: a token with u but not c changes A's data but creates nothing. */
     @Test
     void anUpdateScopeDoesNotCreate() throws Exception {
@@ -464,6 +539,42 @@ class FhirSecurityIT extends AbstractServerIT {
                 system);
         assertThat(bySystem.statusCode()).as(bySystem.body()).isEqualTo(200);
         assertThat(bySystem.body()).contains(ofB);
+    }
+
+    /**
+     * A conditional delete that matches only another patient's resource answers exactly as one that matches nothing
+     * (before, its 403 told the client that the other patient has such a resource), and deletes nothing; the
+     * token's own match is still deleted.
+     */
+    @Test
+    void conditionalDeleteOfAnotherPatientsResourceAnswersAsIfNothingMatched() throws Exception {
+        String system = TOKENS.get("system");
+        String patientA = TOKENS.get("patient A cruds");
+        String ofB = "sec-del-b-" + UUID.randomUUID();
+        String identifier = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
+                system), 201);
+
+        HttpResponse<String> matchesB = conditionalDelete(identifier, patientA);
+        String unused = UUID.randomUUID().toString();
+        HttpResponse<String> matchesNothing = conditionalDelete(unused, patientA);
+
+        assertThat(matchesB.statusCode()).as(matchesB.body()).isEqualTo(200).isEqualTo(matchesNothing.statusCode());
+        assertThat(matchesB.body()).contains("OperationOutcome", "not-found").doesNotContain(ofB);
+        assertThat(matchesB.body().replace(identifier, "?")).isEqualTo(matchesNothing.body().replace(unused, "?"));
+        assertThat(matchesB.headers().map().keySet()).isEqualTo(matchesNothing.headers().map().keySet());
+        assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+
+        String ofA = "sec-del-a-" + UUID.randomUUID();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofA, withIdentifier(observation(ofA, A, null), identifier),
+                system), 201);
+        assertStatus(conditionalDelete(identifier, patientA), 200);
+        assertStatus(send("GET", "/fhir/Observation/" + ofA, null, system), 410);
+        assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+    }
+
+    private HttpResponse<String> conditionalDelete(String identifier, String token) throws Exception {
+        return send("DELETE", "/fhir/Observation?identifier=urn:sec%7C" + identifier, null, token);
     }
 
     private HttpResponse<String> conditionalCreate(String body, String identifier, String token) throws Exception {

@@ -89,6 +89,25 @@ class UnconfiguredSecurityIT {
         assertThat(smart.body()).contains("permission-v2");
     }
 
+    /** Without resistance.fhir.allowed-origins no page on another origin is let in, preflight or not. */
+    @Test
+    void browsersOnOtherOriginsGetNoCorsAllowanceByDefault() throws Exception {
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "https://smart-app.test.example")
+                        .header("Access-Control-Request-Method", "GET")
+                        .header("Access-Control-Request-Headers", "authorization")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/metadata"))
+                        .header("Origin", "https://smart-app.test.example").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
     private HttpResponse<String> get(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.fhirBase() + path)).GET();
         if (token != null) {

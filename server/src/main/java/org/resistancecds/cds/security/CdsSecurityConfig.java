@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import org.resistancecds.cds.CdsHooksController;
 import org.resistancecds.cds.CdsHooksProperties;
+import org.resistancecds.config.CrossOriginPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -12,8 +13,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
@@ -26,6 +25,9 @@ public class CdsSecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(CdsSecurityConfig.class);
     private static final String[] PATHS = {CdsHooksController.BASE, CdsHooksController.BASE + "/*"};
+    /** A page can show why a call was refused ({@code WWW-Authenticate}). */
+    private static final CrossOriginPolicy CDS_CALLS = new CrossOriginPolicy(List.of("GET", "POST", "OPTIONS"),
+            List.of("Authorization", "Content-Type", "Accept"), List.of("WWW-Authenticate"));
 
     @Bean
     @ConditionalOnProperty(prefix = "resistance.cds.security", name = "enabled", havingValue = "true",
@@ -64,23 +66,6 @@ public class CdsSecurityConfig {
 
     @Bean
     public FilterRegistrationBean<CorsFilter> cdsCorsFilter(CdsHooksProperties cds) {
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        if (!cds.allowedOrigins().isEmpty()) {
-            CorsConfiguration cors = new CorsConfiguration();
-            cors.setAllowedOriginPatterns(cds.allowedOrigins());
-            cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
-            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
-            cors.setExposedHeaders(List.of("WWW-Authenticate"));
-            // Tokens travel in the Authorization header, never in cookies.
-            cors.setAllowCredentials(false);
-            cors.setMaxAge(3600L);
-            source.registerCorsConfiguration(CdsHooksController.BASE, cors);
-            source.registerCorsConfiguration(CdsHooksController.BASE + "/**", cors);
-        }
-        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
-        registration.addUrlPatterns(PATHS);
-        registration.setName("cdsCors");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+        return CDS_CALLS.filter("cdsCors", cds.allowedOrigins(), PATHS);
     }
 }
