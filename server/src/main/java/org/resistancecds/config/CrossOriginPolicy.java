@@ -19,9 +19,11 @@ public record CrossOriginPolicy(List<String> methods, List<String> requestHeader
     /**
      * Spring's CORS filter for the given origins (patterns such as {@code https://*.example.org}) on the given
      * paths. It runs before any authentication filter, so a preflight (which never carries a token) is answered
-     * without one and the page can read a 401. Without origins it lets no page in.
+     * without one and the page can read a 401. Without origins it lets no page in; a page on an origin off the list
+     * gets the refusal's answer.
      */
-    public FilterRegistrationBean<CorsFilter> filter(String name, List<String> origins, String... urlPatterns) {
+    public FilterRegistrationBean<CorsFilter> filter(
+            String name, List<String> origins, RefusedOrigin refusal, String... urlPatterns) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         if (!origins.isEmpty()) {
             CorsConfiguration cors = new CorsConfiguration();
@@ -35,8 +37,9 @@ public record CrossOriginPolicy(List<String> methods, List<String> requestHeader
             // Any path: the registration's URL patterns already confine the filter to the endpoint.
             source.registerCorsConfiguration("/**", cors);
         }
-        FilterRegistrationBean<CorsFilter> registration =
-                FhirRestfulServerConfig.filter(new CorsFilter(source), 10, urlPatterns);
+        CorsFilter cors = new CorsFilter(source);
+        cors.setCorsProcessor(refusal);
+        FilterRegistrationBean<CorsFilter> registration = FhirRestfulServerConfig.filter(cors, 10, urlPatterns);
         registration.setName(name);
         return registration;
     }

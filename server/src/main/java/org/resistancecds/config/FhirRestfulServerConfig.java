@@ -105,8 +105,9 @@ public class FhirRestfulServerConfig {
      * with access control off ({@code dev}) any page a developer opens could otherwise read and write the data.
      */
     @Bean
-    public FilterRegistrationBean<CorsFilter> fhirCors(FhirServerProperties properties) {
-        return FHIR_CLIENTS.filter("fhirCors", properties.allowedOrigins(), FHIR_PATH + "/*");
+    public FilterRegistrationBean<CorsFilter> fhirCors(FhirServerProperties properties, FhirContext fhirContext) {
+        return FHIR_CLIENTS.filter("fhirCors", properties.allowedOrigins(),
+                new RefusedOrigin(fhirContext, "resistance.fhir.allowed-origins"), FHIR_PATH + "/*");
     }
 
     @Bean

@@ -479,6 +479,12 @@ class FhirSecurityIT extends AbstractServerIT {
             HttpResponse<String> read = readAFrom(origin, TOKENS.get("system"));
             assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
             assertThat(read.body()).doesNotContain(A);
+            // Refused like every other refusal: an OperationOutcome naming the setting, not Spring's plain text.
+            assertThat(read.statusCode()).as(origin).isEqualTo(403);
+            assertThat(read.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).contains("json"));
+            assertThat(read.body()).contains("\"resourceType\":\"OperationOutcome\"", "forbidden",
+                    "resistance.fhir.allowed-origins");
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.resistancecds.cds.CdsHooksController;
 import org.resistancecds.cds.CdsHooksProperties;
 import org.resistancecds.config.CrossOriginPolicy;
+import org.resistancecds.config.RefusedOrigin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -65,7 +66,8 @@ public class CdsSecurityConfig {
     }
 
     @Bean
-    public FilterRegistrationBean<CorsFilter> cdsCorsFilter(CdsHooksProperties cds) {
-        return CDS_CALLS.filter("cdsCors", cds.allowedOrigins(), PATHS);
+    public FilterRegistrationBean<CorsFilter> cdsCorsFilter(CdsHooksProperties cds, FhirContext fhirContext) {
+        return CDS_CALLS.filter("cdsCors", cds.allowedOrigins(),
+                new RefusedOrigin(fhirContext, "resistance.cds.allowed-origins"), PATHS);
     }
 }
