@@ -382,6 +382,9 @@ class FhirServerIT extends AbstractServerIT {
 
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(readiness.body()).contains("\"status\":\"UP\"");
+        // An operator can see which part readiness waits for; no component's details are shown.
+        assertThat(readiness.body()).contains("\"content\":{\"status\":\"UP\"}", "\"db\":{\"status\":\"UP\"}");
+        assertThat(readiness.body()).doesNotContain("details");
         assertThat(liveness.statusCode()).isEqualTo(200);
     }
 
