@@ -26,16 +26,11 @@ record PlanPage(String id, String title, String description, String canonical, S
     /**
      * One action; {@code id} is the anchor a card links to.
      *
+     * @param descriptionHtml its Markdown description as safe HTML ({@link MarkdownHtml})
      * @param group whether it holds other actions (a heading) rather than advice of its own
      */
-    record ActionSection(String id, String title, List<TextRun> description, String evidenceLevel,
+    record ActionSection(String id, String title, String descriptionHtml, String evidenceLevel,
             List<CitationLine> citations, boolean group) {}
-
-    /**
-     * A stretch of Markdown text, bold or not. The knowledge's Markdown uses bold only ("**Investigational:**");
-     * anything else is shown as written, and the template escapes every run.
-     */
-    record TextRun(String text, boolean strong) {}
 
     /**
      * A citation as the action gives it.
@@ -74,27 +69,10 @@ record PlanPage(String id, String title, String description, String canonical, S
                         catalogueEntries.get(citation.getLabel())));
             }
             sections.add(new ActionSection(action.getId(), action.hasTitle() ? action.getTitle() : action.getId(),
-                    runs(action.getDescription()), evidenceLevel(action), citations, action.hasAction()));
+                    MarkdownHtml.render(action.getDescription()), evidenceLevel(action), citations,
+                    action.hasAction()));
             addActions(action.getAction(), catalogueEntries, sections);
         }
-    }
-
-    /** Splits Markdown at its {@code **} pairs; text with an unpaired one stays one plain run. */
-    static List<TextRun> runs(String markdown) {
-        if (markdown == null || markdown.isBlank()) {
-            return List.of();
-        }
-        String[] parts = markdown.split("\\*\\*", -1);
-        if (parts.length % 2 == 0) {
-            return List.of(new TextRun(markdown, false));
-        }
-        List<TextRun> runs = new ArrayList<>();
-        for (int i = 0; i < parts.length; i++) {
-            if (!parts[i].isEmpty()) {
-                runs.add(new TextRun(parts[i], i % 2 == 1));
-            }
-        }
-        return runs;
     }
 
     /** The level's display as the knowledge words it, else its code; null when the action states none. */

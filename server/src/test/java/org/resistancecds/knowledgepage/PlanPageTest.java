@@ -9,7 +9,6 @@ import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.knowledgepage.PlanPage.ActionSection;
-import org.resistancecds.knowledgepage.PlanPage.TextRun;
 
 /** What a knowledge page shows of the packaged strategies PlanDefinition and the citations Library. */
 class PlanPageTest {
@@ -29,7 +28,7 @@ class PlanPageTest {
 
         ActionSection tigit = section(page, "pd1-tigit-coinhibition");
         assertThat(tigit.evidenceLevel()).isEqualTo("Early-phase clinical trial");
-        assertThat(tigit.description().get(0)).isEqualTo(new TextRun("Investigational:", true));
+        assertThat(tigit.descriptionHtml()).startsWith("<p><strong>Investigational:</strong>");
         assertThat(tigit.citations()).extracting(PlanPage.CitationLine::label)
                 .containsExactly("Chu 2023", "Wang 2025 (AACR abstract)");
         assertThat(tigit.citations().get(0).doiUrl()).isEqualTo("https://doi.org/10.1186/s12943-023-01800-3");
@@ -38,11 +37,12 @@ class PlanPageTest {
     }
 
     @Test
-    void onlyPairedBoldMarkersBecomeBold() {
-        assertThat(PlanPage.runs("**A:** b **c**")).containsExactly(
-                new TextRun("A:", true), new TextRun(" b ", false), new TextRun("c", true));
-        assertThat(PlanPage.runs("2 ** 3 <b>")).containsExactly(new TextRun("2 ** 3 <b>", false));
-        assertThat(PlanPage.runs(null)).isEmpty();
+    void markdownBecomesHtmlWithoutTheTextsOwnHtmlOrScriptLinks() {
+        String html = MarkdownHtml.render("**A:** b <script>alert(1)</script> [doi](https://doi.org/10.1/x) "
+                + "[bad](javascript:alert(2))");
+        assertThat(html).contains("<strong>A:</strong>", "&lt;script&gt;", "href=\"https://doi.org/10.1/x\">doi</a>")
+                .doesNotContain("<script", "javascript:");
+        assertThat(MarkdownHtml.render(null)).isEmpty();
     }
 
     private static ActionSection section(PlanPage page, String id) {
