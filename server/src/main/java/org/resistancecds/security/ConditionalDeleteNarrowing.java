@@ -7,6 +7,13 @@ import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryRequestComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.resistancecds.security.SmartScope.Level;
 import org.resistancecds.security.SmartScope.Permission;
 
@@ -33,21 +40,53 @@ final class ConditionalDeleteNarrowing extends SearchNarrowingInterceptor {
         }
     }
 
-    /** Transaction entries are left alone: HAPI would narrow their reads into searches as well. */
+    /**
+     * A transaction or batch whose only conditional entries are deletes, and which reads nothing, gets the same:
+     * HAPI narrows every entry of a Bundle, which would turn reads into searches and confine conditional creates
+     * and updates that a wider write scope lets reach other patients. Other Bundles are left to the rules (a
+     * conditional delete entry matching another patient's resource is then refused with 403).
+     */
     @Override
     public void hookIncomingRequestPreHandled(
-            ServletRequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {}
+            ServletRequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
+        if (request.getResource() instanceof Bundle bundle && !conditionalDeleteTypes(bundle).isEmpty()) {
+            super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
+        }
+    }
 
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
         FhirAccess access = SmartAuthorizationInterceptor.access(request);
-        String type = request.getResourceName();
-        if (access == null || access.patient() == null || type == null
-                || access.allows(Level.USER, type, Permission.DELETE)
-                || access.allows(Level.SYSTEM, type, Permission.DELETE)) {
+        List<String> types = request.getResourceName() != null
+                ? List.of(request.getResourceName())
+                : request.getResource() instanceof Bundle bundle ? conditionalDeleteTypes(bundle) : List.of();
+        if (access == null || access.patient() == null || types.isEmpty() || types.stream().anyMatch(type ->
+                access.allows(Level.USER, type, Permission.DELETE)
+                        || access.allows(Level.SYSTEM, type, Permission.DELETE))) {
             // No patient to confine to, or a delete scope that reaches every patient: the rules alone decide.
             return null;
         }
         return new AuthorizedList().addCompartment("Patient/" + access.patient());
+    }
+
+    /**
+     * The types of a Bundle's conditional deletes, when those are its only conditional entries and it reads
+     * nothing; empty otherwise.
+     */
+    static List<String> conditionalDeleteTypes(Bundle bundle) {
+        Set<String> types = new LinkedHashSet<>();
+        for (BundleEntryComponent entry : bundle.getEntry()) {
+            BundleEntryRequestComponent request = entry.getRequest();
+            String url = request.getUrl() == null ? "" : request.getUrl();
+            boolean conditional = url.contains("?") || request.hasIfNoneExist();
+            if (request.getMethod() == HTTPVerb.GET || request.getMethod() == HTTPVerb.HEAD
+                    || (conditional && request.getMethod() != HTTPVerb.DELETE)) {
+                return List.of();
+            }
+            if (conditional) {
+                types.add(url.substring(0, url.indexOf('?')));
+            }
+        }
+        return List.copyOf(types);
     }
 }

@@ -579,6 +579,49 @@ class FhirSecurityIT extends AbstractServerIT {
         assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
     }
 
+    /**
+     * The same inside a transaction whose only conditional entries are deletes: the entry that matches only
+     * another patient's resource answers as one that matches nothing (before: the whole transaction refused with
+     * 403), and the other patient's resource stays.
+     */
+    @Test
+    void conditionalDeleteEntryOfAnotherPatientsResourceAnswersAsIfNothingMatched() throws Exception {
+        String system = TOKENS.get("system");
+        String patientA = TOKENS.get("patient A cruds");
+        String ofB = "sec-txdel-b-" + UUID.randomUUID();
+        String identifier = UUID.randomUUID().toString();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
+                system), 201);
+
+        HttpResponse<String> matchesB = send("POST", "/fhir", deleteTransaction(identifier), patientA);
+        HttpResponse<String> matchesNothing =
+                send("POST", "/fhir", deleteTransaction(UUID.randomUUID().toString()), patientA);
+
+        assertThat(matchesB.statusCode()).as(matchesB.body()).isEqualTo(200).isEqualTo(matchesNothing.statusCode());
+        assertThat(entryStatuses(matchesB)).isEqualTo(entryStatuses(matchesNothing));
+        assertThat(matchesB.body()).doesNotContain(ofB);
+        assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+
+        String ofA = "sec-txdel-a-" + UUID.randomUUID();
+        assertStatus(send("PUT", "/fhir/Observation/" + ofA, withIdentifier(observation(ofA, A, null), identifier),
+                system), 201);
+        assertStatus(send("POST", "/fhir", deleteTransaction(identifier), patientA), 200);
+        assertStatus(send("GET", "/fhir/Observation/" + ofA, null, system), 410);
+        assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+    }
+
+    private static String deleteTransaction(String identifier) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\","
+                + "\"url\":\"Observation?identifier=urn:sec%7C" + identifier + "\"}}]}";
+    }
+
+    private static List<String> entryStatuses(HttpResponse<String> transactionResponse) throws Exception {
+        List<String> statuses = new ArrayList<>();
+        new ObjectMapper().readTree(transactionResponse.body()).path("entry")
+                .forEach(entry -> statuses.add(entry.path("response").path("status").asText()));
+        return statuses;
+    }
+
     private HttpResponse<String> conditionalDelete(String identifier, String token) throws Exception {
         return send("DELETE", "/fhir/Observation?identifier=urn:sec%7C" + identifier, null, token);
     }
