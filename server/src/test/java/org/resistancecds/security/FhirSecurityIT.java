@@ -528,10 +528,8 @@ class FhirSecurityIT extends AbstractServerIT {
     @Test
     void conditionalCreateNeverAnswersWithAResourceTheTokenMayNotRead() throws Exception {
         String system = TOKENS.get("system");
-        String ofB = "sec-cond-b-" + UUID.randomUUID();
         String identifier = UUID.randomUUID().toString();
-        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
-                system), 201);
+        String ofB = storedWithIdentifier("sec-cond-b-", B, identifier);
 
         HttpResponse<String> forA = conditionalCreate(withIdentifier(observation(null, A, null), identifier),
                 identifier, TOKENS.get("patient A cruds"));
@@ -556,10 +554,8 @@ class FhirSecurityIT extends AbstractServerIT {
     void conditionalDeleteOfAnotherPatientsResourceAnswersAsIfNothingMatched() throws Exception {
         String system = TOKENS.get("system");
         String patientA = TOKENS.get("patient A cruds");
-        String ofB = "sec-del-b-" + UUID.randomUUID();
         String identifier = UUID.randomUUID().toString();
-        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
-                system), 201);
+        String ofB = storedWithIdentifier("sec-del-b-", B, identifier);
 
         HttpResponse<String> matchesB = conditionalDelete(identifier, patientA);
         String unused = UUID.randomUUID().toString();
@@ -571,9 +567,7 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(matchesB.headers().map().keySet()).isEqualTo(matchesNothing.headers().map().keySet());
         assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
 
-        String ofA = "sec-del-a-" + UUID.randomUUID();
-        assertStatus(send("PUT", "/fhir/Observation/" + ofA, withIdentifier(observation(ofA, A, null), identifier),
-                system), 201);
+        String ofA = storedWithIdentifier("sec-del-a-", A, identifier);
         assertStatus(conditionalDelete(identifier, patientA), 200);
         assertStatus(send("GET", "/fhir/Observation/" + ofA, null, system), 410);
         assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
@@ -588,10 +582,8 @@ class FhirSecurityIT extends AbstractServerIT {
     void conditionalDeleteEntryOfAnotherPatientsResourceAnswersAsIfNothingMatched() throws Exception {
         String system = TOKENS.get("system");
         String patientA = TOKENS.get("patient A cruds");
-        String ofB = "sec-txdel-b-" + UUID.randomUUID();
         String identifier = UUID.randomUUID().toString();
-        assertStatus(send("PUT", "/fhir/Observation/" + ofB, withIdentifier(observation(ofB, B, null), identifier),
-                system), 201);
+        String ofB = storedWithIdentifier("sec-txdel-b-", B, identifier);
 
         HttpResponse<String> matchesB = send("POST", "/fhir", deleteTransaction(identifier), patientA);
         HttpResponse<String> matchesNothing =
@@ -602,12 +594,18 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(matchesB.body()).doesNotContain(ofB);
         assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
 
-        String ofA = "sec-txdel-a-" + UUID.randomUUID();
-        assertStatus(send("PUT", "/fhir/Observation/" + ofA, withIdentifier(observation(ofA, A, null), identifier),
-                system), 201);
+        String ofA = storedWithIdentifier("sec-txdel-a-", A, identifier);
         assertStatus(send("POST", "/fhir", deleteTransaction(identifier), patientA), 200);
         assertStatus(send("GET", "/fhir/Observation/" + ofA, null, system), 410);
         assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
+    }
+
+    /** Stores, as the system, an Observation of the patient with the identifier urn:sec|identifier; its id. */
+    private String storedWithIdentifier(String idPrefix, String patient, String identifier) throws Exception {
+        String id = idPrefix + UUID.randomUUID();
+        assertStatus(send("PUT", "/fhir/Observation/" + id, withIdentifier(observation(id, patient, null), identifier),
+                TOKENS.get("system")), 201);
+        return id;
     }
 
     private static String deleteTransaction(String identifier) {
