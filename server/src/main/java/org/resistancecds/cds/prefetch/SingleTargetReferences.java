@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.commons.lang3.StringUtils;
 
 /**
@@ -30,7 +31,9 @@ final class SingleTargetReferences {
             String target = param.getTargets().iterator().next();
             List<List<IQueryParameterType>> qualified = new ArrayList<>();
             for (List<IQueryParameterType> anyOf : map.get(name)) {
-                qualified.add(anyOf.stream().map(value -> qualified(value, target)).toList());
+                // Mutable, like the lists HAPI's own translation builds.
+                qualified.add(anyOf.stream().map(value -> qualified(value, target))
+                        .collect(Collectors.toCollection(ArrayList::new)));
             }
             map.put(name, qualified);
         }
