@@ -1,4 +1,4 @@
-package org.resistancecds.cds.prefetch;
+package org.resistancecds.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +39,7 @@ class SingleTargetReferencesTest {
     private ReferenceParam qualified(String type, String param, ReferenceParam value) {
         SearchParameterMap map = new SearchParameterMap();
         map.add(param, value);
-        SingleTargetReferences.qualify(map, fhirContext.getResourceDefinition(type));
+        SingleTargetReferences.qualify(map, fhirContext.getResourceDefinition(type)::getSearchParam);
         return (ReferenceParam) map.get(param).get(0).get(0);
     }
 }
