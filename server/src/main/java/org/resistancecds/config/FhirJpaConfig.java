@@ -5,7 +5,6 @@ import ca.uhn.fhir.broker.api.IBrokerClient;
 import ca.uhn.fhir.broker.api.IChannelNamer;
 import ca.uhn.fhir.broker.impl.LinkedBlockingBrokerClient;
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
@@ -40,7 +39,6 @@ import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.resistancecds.storage.DurableCommitTransactionManager;
 import org.resistancecds.storage.H2FileSync;
-import org.resistancecds.storage.SingleTargetReferences;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
@@ -76,15 +74,6 @@ public class FhirJpaConfig {
         // $everything) at that value and then cannot tell their size, which failed bulk export once a type held
         // more than a page of resources. Client paging is limited by the paging provider (FhirRestfulServerConfig).
         return settings;
-    }
-
-    /** Searches a bare id of a single-type reference parameter by type, so HAPI's id cache answers. */
-    @Bean
-    public SingleTargetReferences singleTargetReferences(
-            ISearchParamRegistry searchParams, IInterceptorService storageInterceptors) {
-        SingleTargetReferences hook = new SingleTargetReferences(searchParams);
-        storageInterceptors.registerInterceptor(hook);
-        return hook;
     }
 
     @Bean

@@ -114,6 +114,7 @@ public final class RepositoryReader {
             // not searchForResources(), loads what they name: a therapy that refers to a Medication needs both.
             SearchParameterMap map =
                     matchUrlService.translateMatchUrl(query, definition, MatchUrlService.processIncludes());
+            SingleTargetReferences.qualify(map, definition);
             map.setLoadSynchronousUpTo(maxResources + 1);
             List<IBaseResource> found = dao.search(map, request).getAllResources();
             Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);

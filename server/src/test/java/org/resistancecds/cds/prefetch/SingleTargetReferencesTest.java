@@ -1,4 +1,4 @@
-package org.resistancecds.storage;
+package org.resistancecds.cds.prefetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +39,7 @@ class SingleTargetReferencesTest {
     private ReferenceParam qualified(String type, String param, ReferenceParam value) {
         SearchParameterMap map = new SearchParameterMap();
         map.add(param, value);
-        SingleTargetReferences.qualify(map, fhirContext.getResourceDefinition(type)::getSearchParam);
+        SingleTargetReferences.qualify(map, fhirContext.getResourceDefinition(type));
         return (ReferenceParam) map.get(param).get(0).get(0);
     }
 }
