@@ -14,6 +14,12 @@ import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
+import ca.uhn.fhir.jpa.dao.IJpaStorageResourceParser;
+import ca.uhn.fhir.jpa.dao.IResourceMetadataExtractorSvc;
+import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
+import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
+import ca.uhn.fhir.jpa.search.BatchResourceLoader;
+import ca.uhn.fhir.util.IMetaTagSorter;
 import ca.uhn.fhir.jpa.graphql.GraphQLProvider;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import org.hl7.fhir.utilities.graphql.IGraphQLStorageServices;
@@ -39,6 +45,8 @@ import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.resistancecds.storage.DurableCommitTransactionManager;
 import org.resistancecds.storage.H2FileSync;
+import org.resistancecds.storage.ParsedResourceCache;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
@@ -138,6 +146,30 @@ public class FhirJpaConfig {
     @Bean
     public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
         return new DurableCommitTransactionManager(entityManagerFactory);
+    }
+
+    /**
+     * HAPI's loader of search results with a cache of parsed resource versions in front of the JSON parse
+     * ({@code resistance.storage.parsed-resource-cache-chars}: stored text kept, in characters; 0 turns it off).
+     * Primary, so HAPI's search configuration builds its search builders with it.
+     */
+    @Primary
+    @Bean
+    public BatchResourceLoader cachingBatchResourceLoader(
+            FhirContext fhirContext,
+            IResourceMetadataExtractorSvc metadata,
+            IJpaStorageResourceParser storageParser,
+            ExternallyStoredResourceServiceRegistry externalStorage,
+            IMetaTagSorter tagSorter,
+            PartitionSettings partitionSettings,
+            IPartitionLookupSvc partitionLookup,
+            @Value("${resistance.storage.parsed-resource-cache-chars:8000000}") long maxTextChars) {
+        if (maxTextChars <= 0) {
+            return new BatchResourceLoader(fhirContext, metadata, storageParser, externalStorage, tagSorter,
+                    partitionSettings, partitionLookup);
+        }
+        return new ParsedResourceCache(fhirContext, metadata, storageParser, externalStorage, tagSorter,
+                partitionSettings, partitionLookup, maxTextChars);
     }
 
     /**
