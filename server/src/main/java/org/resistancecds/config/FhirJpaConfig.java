@@ -16,6 +16,7 @@ import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
 import ca.uhn.fhir.jpa.dao.IJpaStorageResourceParser;
 import ca.uhn.fhir.jpa.dao.IResourceMetadataExtractorSvc;
+import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
 import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.search.BatchResourceLoader;
@@ -44,8 +45,10 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.resistancecds.storage.DurableCommitTransactionManager;
+import org.resistancecds.storage.CurrentVersionQuery;
 import org.resistancecds.storage.H2FileSync;
 import org.resistancecds.storage.ParsedResourceCache;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -58,6 +61,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
 /** Wires HAPI's R4 JPA storage onto Spring Boot's DataSource. */
 @Configuration
@@ -146,6 +150,18 @@ public class FhirJpaConfig {
     @Bean
     public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
         return new DurableCommitTransactionManager(entityManagerFactory);
+    }
+
+    /**
+     * HAPI's history-table repository with the per-search load of current versions given plans Hibernate keeps
+     * ({@link CurrentVersionQuery}). Primary, so HAPI's search builders get it; the original is HAPI's bean.
+     */
+    @Primary
+    @Bean
+    public IResourceHistoryTableDao currentVersionQueryDao(
+            @Qualifier("IResourceHistoryTableDao") IResourceHistoryTableDao hapiDao,
+            EntityManagerFactory entityManagerFactory) {
+        return CurrentVersionQuery.wrap(hapiDao, SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
     }
 
     /**
