@@ -117,6 +117,9 @@ public final class PrefetchResolver {
      * had fails the call with 412: the order could not be checked.
      */
     private PatientData withDraftOrderMedications(PatientData data, HookRequest request, LocalFhirServer local) {
+        if (request.ordersInQuestion().isEmpty()) {
+            return data; // patient-view: no orders, so nothing to resolve (and no need to unpack the whole record)
+        }
         List<Resource> sent = new ArrayList<>(request.ordersInQuestion());
         sent.addAll(data.resources());
         MedicationConcepts resolvable = new MedicationConcepts(sent);
