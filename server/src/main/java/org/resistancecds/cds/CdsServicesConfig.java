@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,19 +98,28 @@ public class CdsServicesConfig {
     }
 
     @Bean
-    public PrefetchResolver prefetchResolver(
-            RepositoryFetchCache repositoryFetchCache,
+    public RepositoryReader repositoryReader(
             FhirContext fhirContext,
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
+            ISearchParamExtractor searchParamExtractor,
             PlatformTransactionManager transactionManager,
+            CdsHooksProperties properties) {
+        return new RepositoryReader(fhirContext, daoRegistry, matchUrlService, searchParamExtractor,
+                properties.prefetch().maxResources(), transactionManager);
+    }
+
+    @Bean
+    public PrefetchResolver prefetchResolver(
+            RepositoryReader repositoryReader,
+            RepositoryFetchCache repositoryFetchCache,
+            FhirContext fhirContext,
             CdsHooksProperties properties,
             FhirSecurityProperties fhirSecurity,
             FhirTokenVerifier fhirTokens) {
         CdsHooksProperties.Prefetch settings = properties.prefetch();
         return new PrefetchResolver(
-                new RepositoryReader(
-                        fhirContext, daoRegistry, matchUrlService, settings.maxResources(), transactionManager),
+                repositoryReader,
                 repositoryFetchCache,
                 new RepositoryAccessPolicy(fhirSecurity.enabled(), fhirTokens,
                         Set.copyOf(fhirSecurity.sharedReadTypes()), fhirContext),

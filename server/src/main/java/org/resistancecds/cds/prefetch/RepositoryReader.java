@@ -6,12 +6,15 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
+import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +30,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Answers prefetch queries from this server's own repository through HAPI's DAOs: a read for
  * {@code Type/id}, one synchronous search (no paging, no cached search) for {@code Type?params}, with the resources
- * its {@code _include} and {@code _revinclude} name as {@code include} entries.
+ * its {@code _include} and {@code _revinclude} name as {@code include} entries (plain includes answered by
+ * {@link IncludedReferences}).
  */
 public final class RepositoryReader {
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
+    private final IncludedReferences includedReferences;
     private final int maxResources;
     private final TransactionTemplate readOnly;
 
@@ -41,11 +46,13 @@ public final class RepositoryReader {
             FhirContext fhirContext,
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
+            ISearchParamExtractor searchParamExtractor,
             int maxResources,
             PlatformTransactionManager transactions) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
         this.matchUrlService = matchUrlService;
+        this.includedReferences = new IncludedReferences(fhirContext, daoRegistry, searchParamExtractor);
         this.maxResources = maxResources;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
@@ -115,27 +122,37 @@ public final class RepositoryReader {
             SearchParameterMap map =
                     matchUrlService.translateMatchUrl(query, definition, MatchUrlService.processIncludes());
             SingleTargetReferences.qualify(map, definition);
+            Set<Include> includes = includedReferences.takeOver(map);
             map.setLoadSynchronousUpTo(maxResources + 1);
             List<IBaseResource> found = dao.search(map, request).getAllResources();
             Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-            int matches = 0;
+            List<IBaseResource> matched = new ArrayList<>();
             for (IBaseResource resource : found) {
                 boolean included =
                         ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.get(resource) == BundleEntrySearchModeEnum.INCLUDE;
-                matches += included ? 0 : 1;
-                bundle.addEntry().setResource((Resource) resource).getSearch()
-                        .setMode(included ? Bundle.SearchEntryMode.INCLUDE : Bundle.SearchEntryMode.MATCH);
+                if (!included) {
+                    matched.add(resource);
+                }
+                addEntry(bundle, resource, included);
             }
-            if (matches > maxResources) {
+            if (matched.size() > maxResources) {
                 throw CdsHooksException.preconditionFailed("prefetch " + key + ": '" + query + "' matches more than "
                         + maxResources + " resources (resistance.cds.prefetch.max-resources); the record would be "
                         + "incomplete.");
             }
-            bundle.setTotal(matches);
+            if (!includes.isEmpty()) {
+                includedReferences.read(matched, includes, request).forEach(resource -> addEntry(bundle, resource, true));
+            }
+            bundle.setTotal(matched.size());
             return bundle;
         } catch (InvalidRequestException e) {
             throw CdsHooksException.preconditionFailed(
                     "prefetch " + key + ": this server cannot run '" + query + "': " + e.getMessage());
         }
+    }
+
+    private static void addEntry(Bundle bundle, IBaseResource resource, boolean included) {
+        bundle.addEntry().setResource((Resource) resource).getSearch()
+                .setMode(included ? Bundle.SearchEntryMode.INCLUDE : Bundle.SearchEntryMode.MATCH);
     }
 }
