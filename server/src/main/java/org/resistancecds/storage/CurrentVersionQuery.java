@@ -27,14 +27,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * CPU of a CDS call that reads 200 resources, in an async-profiler recording). HAPI pads the list to one of a few
  * lengths; here each of those lengths gets its own query text with one parameter per id, whose plan Hibernate keeps.
  * Same statement, same rows. Any other length, and a call outside a transaction, goes to HAPI's own query, as do all
- * the repository's other methods. (A later recording still had about half of the translation: Hibernate rebuilds
- * the SQL of the kept plan for part of the executions, for a reason not yet found.) If a HAPI upgrade renames the
- * method, everything goes to HAPI's query again; {@code CurrentVersionQueryIT} then fails.
+ * the repository's other methods. If a HAPI upgrade renames the method, everything goes to HAPI's query again;
+ * {@code CurrentVersionQueryIT} then fails, as it does if Hibernate keeps no plan for one of the lengths.
  */
 public final class CurrentVersionQuery implements InvocationHandler {
 
     // The lengths HAPI's InClauseNormalizer pads to (and its largest chunk).
-    private static final Set<Integer> PADDED_LENGTHS = Set.of(1, 10, 50, 100, 200, 500, 800);
+    static final Set<Integer> PADDED_LENGTHS = Set.of(1, 10, 50, 100, 200, 500, 800);
 
     private static final String METHOD = "findCurrentVersionsByResourcePidsAndFetchResourceTable";
 
@@ -94,10 +93,17 @@ public final class CurrentVersionQuery implements InvocationHandler {
         return query.getResultList();
     }
 
-    /** HAPI's query, with {@code length} positional parameters in place of the list. */
+    /**
+     * HAPI's query, with {@code length} positional parameters in place of the list. One id is compared with
+     * {@code =}: Hibernate keeps no plan for {@code IN (?1)} either, since a sole parameter in an {@code IN} may be
+     * bound to a list.
+     */
     static String text(int length) {
-        String parameters = IntStream.rangeClosed(1, length).mapToObj(i -> "?" + i).collect(Collectors.joining(", "));
-        return "SELECT v FROM ResourceHistoryTable v JOIN FETCH v.myResourceTable t WHERE t.myPid IN ("
-                + parameters + ") AND t.myVersion = v.myResourceVersion";
+        String match = length == 1
+                ? "t.myPid = ?1"
+                : "t.myPid IN (" + IntStream.rangeClosed(1, length).mapToObj(i -> "?" + i)
+                        .collect(Collectors.joining(", ")) + ")";
+        return "SELECT v FROM ResourceHistoryTable v JOIN FETCH v.myResourceTable t WHERE " + match
+                + " AND t.myVersion = v.myResourceVersion";
     }
 }

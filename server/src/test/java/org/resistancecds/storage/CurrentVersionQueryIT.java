@@ -3,9 +3,14 @@ package org.resistancecds.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
+import ca.uhn.fhir.jpa.model.entity.ResourceHistoryTable;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import org.hibernate.query.sqm.internal.QuerySqmImpl;
+import org.hibernate.query.sqm.internal.SqmInterpretationsKey;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -23,6 +28,9 @@ class CurrentVersionQueryIT extends AbstractServerIT {
 
     @Autowired
     private IResourceHistoryTableDao historyDao;
+
+    @PersistenceContext
+    private EntityManager entityManager;
 
     @Test
     void searchesOfEachPaddedLengthLoadEveryMatchAtItsCurrentVersion() {
@@ -57,6 +65,16 @@ class CurrentVersionQueryIT extends AbstractServerIT {
                     .doesNotContain("v0");
             assertThat(found).filteredOn(o -> o.getValueStringType().getValue().equals("v0 changed"))
                     .singleElement().satisfies(o -> assertThat(o.getIdElement().getVersionIdPart()).isEqualTo("2"));
+        }
+    }
+
+    /** Hibernate keys a plan for every length's query text; with none, it translates the query on every search. */
+    @Test
+    void hibernateKeepsAPlanForEveryLength() {
+        for (int length : CurrentVersionQuery.PADDED_LENGTHS) {
+            QuerySqmImpl<?> query = entityManager.createQuery(CurrentVersionQuery.text(length), ResourceHistoryTable.class)
+                    .unwrap(QuerySqmImpl.class);
+            assertThat(SqmInterpretationsKey.createInterpretationsKey(query)).as("plan key, length " + length).isNotNull();
         }
     }
 
