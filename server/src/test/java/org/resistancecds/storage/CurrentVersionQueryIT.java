@@ -72,9 +72,11 @@ class CurrentVersionQueryIT extends AbstractServerIT {
     @Test
     void hibernateKeepsAPlanForEveryLength() {
         for (int length : CurrentVersionQuery.PADDED_LENGTHS) {
-            QuerySqmImpl<?> query = entityManager.createQuery(CurrentVersionQuery.text(length), ResourceHistoryTable.class)
+            QuerySqmImpl<?> query = entityManager
+                    .createQuery(CurrentVersionQuery.text(length), ResourceHistoryTable.class)
                     .unwrap(QuerySqmImpl.class);
-            assertThat(SqmInterpretationsKey.createInterpretationsKey(query)).as("plan key, length " + length).isNotNull();
+            assertThat(SqmInterpretationsKey.createInterpretationsKey(query))
+                    .as("plan key, length " + length).isNotNull();
         }
     }
 

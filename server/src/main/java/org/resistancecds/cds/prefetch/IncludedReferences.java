@@ -64,7 +64,8 @@ final class IncludedReferences {
         return !include.isRecurse()
                 && param != null
                 && param.getParamType() == RestSearchParameterTypeEnum.REFERENCE
-                && (include.getParamTargetType() == null || daoRegistry.isResourceTypeSupported(include.getParamTargetType()));
+                && (include.getParamTargetType() == null
+                        || daoRegistry.isResourceTypeSupported(include.getParamTargetType()));
     }
 
     private RuntimeSearchParam searchParam(Include include) {
@@ -90,8 +91,10 @@ final class IncludedReferences {
                 }
                 for (String path : param.getPathsSplitForResourceType(include.getParamType())) {
                     for (IBase value : extractor.extractValues(path, match)) {
-                        IIdType target = value instanceof IBaseReference reference ? reference.getReferenceElement() : null;
-                        if (isIncluded(target, include, param) && !matched.contains(target.toUnqualifiedVersionless().getValue())) {
+                        IIdType target =
+                                value instanceof IBaseReference reference ? reference.getReferenceElement() : null;
+                        if (isIncluded(target, include, param)
+                                && !matched.contains(target.toUnqualifiedVersionless().getValue())) {
                             idsByType.computeIfAbsent(target.getResourceType(), type -> new LinkedHashSet<>())
                                     .add(target.getIdPart());
                         }

@@ -141,7 +141,8 @@ public final class RepositoryReader {
                         + "incomplete.");
             }
             if (!includes.isEmpty()) {
-                includedReferences.read(matched, includes, request).forEach(resource -> addEntry(bundle, resource, true));
+                includedReferences.read(matched, includes, request)
+                        .forEach(resource -> addEntry(bundle, resource, true));
             }
             bundle.setTotal(matched.size());
             return bundle;

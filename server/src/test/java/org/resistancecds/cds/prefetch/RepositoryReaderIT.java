@@ -49,13 +49,13 @@ class RepositoryReaderIT extends AbstractServerIT {
     /** Each query with how many resources the record gives it to include, and whether HAPI is left to do it. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "MedicationStatement?patient=%s&_include=MedicationStatement:medication                       | 1 | false",
-        "MedicationStatement?patient=%s&_include=MedicationStatement:medication:Medication            | 1 | false",
-        "MedicationRequest?patient=%s&_include=MedicationRequest:medication                           | 1 | false",
-        "MedicationAdministration?patient=%s&_include=MedicationAdministration:medication             | 0 | false",
-        "MedicationRequest?patient=%s&_include=MedicationRequest:medication&_include=MedicationRequest:subject | 2 | false",
-        "MedicationRequest?patient=%s&_include=MedicationRequest:*                                    | 2 | true",
-        "MedicationRequest?patient=%s&_include:iterate=MedicationRequest:medication                   | 1 | true"})
+        "MedicationStatement?patient=%s&_include=MedicationStatement:medication | 1 | false",
+        "MedicationStatement?patient=%s&_include=MedicationStatement:medication:Medication | 1 | false",
+        "MedicationRequest?patient=%s&_include=MedicationRequest:medication | 1 | false",
+        "MedicationAdministration?patient=%s&_include=MedicationAdministration:medication | 0 | false",
+        "MedicationRequest?patient=%s&_include=MedicationRequest:medication&_include=MedicationRequest:subject|2|false",
+        "MedicationRequest?patient=%s&_include=MedicationRequest:* | 2 | true",
+        "MedicationRequest?patient=%s&_include:iterate=MedicationRequest:medication | 1 | true"})
     void answersIncludesAsHapisOwnSearchDoes(String template, int includes, boolean leftToHapi) {
         String patient = recordWithEveryFormOfMedication();
         String query = template.formatted(patient);
