@@ -5,6 +5,7 @@ import ca.uhn.fhir.broker.api.IBrokerClient;
 import ca.uhn.fhir.broker.api.IChannelNamer;
 import ca.uhn.fhir.broker.impl.LinkedBlockingBrokerClient;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
@@ -48,6 +49,7 @@ import org.resistancecds.storage.DurableCommitTransactionManager;
 import org.resistancecds.storage.CurrentVersionQuery;
 import org.resistancecds.storage.H2FileSync;
 import org.resistancecds.storage.ParsedResourceCache;
+import org.resistancecds.storage.SingleTargetReferences;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -170,6 +172,15 @@ public class FhirJpaConfig {
      * Primary, so HAPI's search configuration builds its search builders with it.
      */
     @Primary
+    /** Registered with the storage layer's interceptors, so REST searches and the CDS prefetch get it alike. */
+    @Bean
+    public SingleTargetReferences singleTargetReferences(
+            FhirContext fhirContext, IInterceptorService storageInterceptors) {
+        SingleTargetReferences qualifier = new SingleTargetReferences(fhirContext);
+        storageInterceptors.registerInterceptor(qualifier);
+        return qualifier;
+    }
+
     @Bean
     public BatchResourceLoader cachingBatchResourceLoader(
             FhirContext fhirContext,

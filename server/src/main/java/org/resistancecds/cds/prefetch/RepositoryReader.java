@@ -121,7 +121,6 @@ public final class RepositoryReader {
             // not searchForResources(), loads what they name: a therapy that refers to a Medication needs both.
             SearchParameterMap map =
                     matchUrlService.translateMatchUrl(query, definition, MatchUrlService.processIncludes());
-            SingleTargetReferences.qualify(map, definition);
             Set<Include> includes = includedReferences.takeOver(map);
             map.setLoadSynchronousUpTo(maxResources + 1);
             List<IBaseResource> found = dao.search(map, request).getAllResources();

@@ -1,4 +1,4 @@
-package org.resistancecds.cds.prefetch;
+package org.resistancecds.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
