@@ -166,12 +166,6 @@ public class FhirJpaConfig {
         return CurrentVersionQuery.wrap(hapiDao, SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
     }
 
-    /**
-     * HAPI's loader of search results with a cache of parsed resource versions in front of the JSON parse
-     * ({@code resistance.storage.parsed-resource-cache-chars}: stored text kept, in characters; 0 turns it off).
-     * Primary, so HAPI's search configuration builds its search builders with it.
-     */
-    @Primary
     /** Registered with the storage layer's interceptors, so REST searches and the CDS prefetch get it alike. */
     @Bean
     public SingleTargetReferences singleTargetReferences(
@@ -181,6 +175,12 @@ public class FhirJpaConfig {
         return qualifier;
     }
 
+    /**
+     * HAPI's loader of search results with a cache of parsed resource versions in front of the JSON parse
+     * ({@code resistance.storage.parsed-resource-cache-chars}: stored text kept, in characters; 0 turns it off).
+     * Primary, so HAPI's search configuration builds its search builders with it.
+     */
+    @Primary
     @Bean
     public BatchResourceLoader cachingBatchResourceLoader(
             FhirContext fhirContext,

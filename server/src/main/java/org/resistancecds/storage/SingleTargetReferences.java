@@ -61,7 +61,6 @@ public final class SingleTargetReferences {
     }
 
     private static IQueryParameterType qualified(IQueryParameterType value, String target) {
-
         if (value instanceof ReferenceParam reference
                 && StringUtils.isEmpty(reference.getQueryParameterQualifier())
                 && StringUtils.isAllBlank(reference.getResourceType(), reference.getBaseUrl(), reference.getChain())
