@@ -117,8 +117,8 @@ public final class RepositoryReader {
         }
         try {
             RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(type);
-            // Without the processIncludes flag the translation drops _include and _revinclude, and only search(),
-            // not searchForResources(), loads what they name: a therapy that refers to a Medication needs both.
+            // Without the processIncludes flag the translation drops _include and _revinclude; the includes that
+            // IncludedReferences does not take over are loaded by search() only, not by searchForResources().
             SearchParameterMap map =
                     matchUrlService.translateMatchUrl(query, definition, MatchUrlService.processIncludes());
             Set<Include> includes = includedReferences.takeOver(map);
