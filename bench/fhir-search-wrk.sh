@@ -3,10 +3,12 @@
 # --size resources, then measures, per client count, a read of each Patient and the search a client runs to get a
 # patient's Observations (Observation?patient=<id>, about 90 % of the record; every call runs the search: the server
 # reuses no earlier result since 2026-12-05, and the requests still send Cache-Control: no-cache, as runs before that
-# did). Prints calls/s, p50, p99 and errors per scenario.
+# did), and the same search sent with Cache-Control: no-store, max-results=1000, which HAPI answers without storing
+# the search and its result list for paging (HAPI's own option for clients that do not page; checked first to give
+# the same entries). Prints calls/s, p50, p99 and errors per scenario.
 #
 # Usage: bench/fhir-search-wrk.sh [--patients 32] [--size 200] [--warmup 60] [--seconds 20] [--clients 1,16]
-# --warmup: seconds of 16-client search load before the first window (JIT warm-up).
+# --warmup: seconds of 16-client search load before the first window (JIT warm-up), half of it no-store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,16 +35,30 @@ sed 's|^|/fhir/Patient/|' "$REQUESTS/patients.txt" > "$REQUESTS/read.txt"
 sed 's|^\(.*\)$|/fhir/Observation?patient=\1\&_count=1000|' "$REQUESTS/patients.txt" > "$REQUESTS/search.txt"
 
 BASE="http://localhost:$PORT"
-echo "JIT warm-up: ${WARMUP} s of 16-client searches"
-wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 "$WARMUP" > /dev/null
+NO_STORE="no-store, max-results=1000"
+# Both forms of the search must find the same Observations, or the comparison means nothing.
+entry_ids() {
+  curl -sf -H 'Accept: application/fhir+json' -H "Cache-Control: $1" "$BASE$(head -1 "$REQUESTS/search.txt")" |
+    grep -o '"fullUrl":"[^"]*"' | sort
+}
+stored=$(entry_ids no-cache) unstored=$(entry_ids "$NO_STORE")
+if [ -z "$stored" ] || [ "$stored" != "$unstored" ]; then
+  echo "the no-store search found other entries than the stored one ($(wc -l <<< "$unstored") against $(wc -l <<< "$stored"))" >&2
+  exit 1
+fi
+echo "JIT warm-up: ${WARMUP} s of 16-client searches, the second half no-store"
+wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 $(( (WARMUP + 1) / 2 )) > /dev/null
+wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 $(( (WARMUP + 1) / 2 )) "$NO_STORE" > /dev/null
 
 printf '%-34s %7s %10s %9s %9s %7s\n' scenario clients calls/s "p50 ms" "p99 ms" errors
 for clients in ${CLIENTS//,/ }; do
-  for scenario in read search; do
-    read -r rate p50 p99 errors < <(wrk_figures "$BASE" get "$REQUESTS/$scenario.txt" "$clients" "$SECONDS_PER_RUN")
-    label="$scenario"
-    [ "$scenario" = read ] && label="read Patient/<id>"
-    [ "$scenario" = search ] && label="search Observation?patient=<id>"
+  for scenario in read search search-no-store; do
+    case "$scenario" in
+      read) file=read.txt cache=no-cache label="read Patient/<id>" ;;
+      search) file=search.txt cache=no-cache label="search Observation?patient=<id>" ;;
+      search-no-store) file=search.txt cache="$NO_STORE" label="the same search, no-store" ;;
+    esac
+    read -r rate p50 p99 errors < <(wrk_figures "$BASE" get "$REQUESTS/$file" "$clients" "$SECONDS_PER_RUN" "$cache")
     printf '%-34s %7d %10s %9s %9s %7s\n' "$label" "$clients" "$rate" "$p50" "$p99" "$errors"
   done
 done

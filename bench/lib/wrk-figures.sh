@@ -8,12 +8,12 @@ ensure_wrk() {
   fi
 }
 
-# wrk_figures URL post|get FILE CLIENTS SECONDS runs wrk once (at most 2 threads), sending the lines of FILE in
-# turn (bench/lib/each-line.lua), and prints "calls/s p50_ms p99_ms errors" (errors: non-2xx answers and socket
-# errors).
+# wrk_figures URL post|get FILE CLIENTS SECONDS [CACHE_CONTROL] runs wrk once (at most 2 threads), sending the lines
+# of FILE in turn (bench/lib/each-line.lua; CACHE_CONTROL is the header of get requests, default no-cache), and prints
+# "calls/s p50_ms p99_ms errors" (errors: non-2xx answers and socket errors).
 wrk_figures() {
   local threads=$(( $4 < 2 ? $4 : 2 ))
-  wrk -t"$threads" -c"$4" -d"$5s" --timeout 10s --latency -s bench/lib/each-line.lua "$1" -- "$3" "$2" |
+  wrk -t"$threads" -c"$4" -d"$5s" --timeout 10s --latency -s bench/lib/each-line.lua "$1" -- "$3" "$2" ${6:+"$6"} |
     awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       $1 == "50%" { p50 = ms($2) }

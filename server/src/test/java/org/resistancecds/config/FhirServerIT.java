@@ -3,6 +3,7 @@ package org.resistancecds.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.jpa.dao.data.ISearchDao;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -11,6 +12,7 @@ import ca.uhn.fhir.util.VersionUtil;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -29,11 +31,21 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.AbstractServerIT;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The FHIR endpoint over HTTP: capability, CRUD and search, transactions, validation, health. */
 class FhirServerIT extends AbstractServerIT {
+
+    @Autowired
+    private ISearchDao searches;
+
+    @Autowired
+    private PlatformTransactionManager transactions;
 
     @Test
     void capabilityStatementDescribesAnR4JpaServer() {
@@ -233,6 +245,48 @@ class FhirServerIT extends AbstractServerIT {
 
         assertThat(first.getEntry()).hasSize(1);
         assertThat(second.getEntry()).hasSize(2);
+    }
+
+    @Test
+    void searchSentWithCacheControlNoStoreFindsTheSameEntriesWithoutStoringTheSearch() throws Exception {
+        IGenericClient client = fhirClient();
+        String patientId = client.create().resource(new Patient()).execute().getId().getIdPart();
+        for (int i = 0; i < 3; i++) {
+            Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+            observation.getCode().setText("heart rate");
+            observation.setSubject(new Reference("Patient/" + patientId));
+            client.create().resource(observation).execute();
+        }
+        String search = "/fhir/Observation?patient=" + patientId + "&_count=100";
+
+        Bundle stored = searchWithCacheControl(search, "no-cache");
+        Bundle unstored = searchWithCacheControl(search, "no-store, max-results=100");
+
+        assertThat(fullUrls(unstored)).hasSize(3).isEqualTo(fullUrls(stored));
+        // HAPI keeps a stored search under the id it gives the Bundle, for paging; it saves it in the background.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> isStoredSearch(stored.getIdPart()));
+        assertThat(isStoredSearch(unstored.getIdPart())).isFalse();
+    }
+
+    private boolean isStoredSearch(String uuid) {
+        return Boolean.TRUE.equals(new TransactionTemplate(transactions)
+                .execute(status -> searches.findByUuidAndFetchIncludes(uuid).isPresent()));
+    }
+
+    private Bundle searchWithCacheControl(String path, String cacheControl) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Accept", "application/fhir+json")
+                        .header("Cache-Control", cacheControl)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return fhirContext.newJsonParser().parseResource(Bundle.class, response.body());
+    }
+
+    private static List<String> fullUrls(Bundle bundle) {
+        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).sorted().toList();
     }
 
     @Test
