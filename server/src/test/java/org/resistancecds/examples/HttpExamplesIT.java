@@ -121,6 +121,20 @@ class HttpExamplesIT extends AbstractOpenServerIT {
 
     @Test
     @Order(5)
+    void observationsInOnePage() throws Exception {
+        Result result = run("observations.sh", "sc-b2m");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode bundle = result.json();
+        assertThat(bundle.path("type").asText()).isEqualTo("searchset");
+        List<String> subjects = new ArrayList<>();
+        bundle.path("entry").forEach(entry -> subjects.add(entry.at("/resource/subject/reference").asText()));
+        assertThat(subjects).isNotEmpty().allMatch("Patient/sc-b2m"::equals);
+        assertThat(bundle.path("link").toString()).doesNotContain("\"next\"");
+    }
+
+    @Test
+    @Order(6)
     void bulkExportDownloadsNdjson(@TempDir Path out) throws Exception {
         Result result = run("bulk-export.sh", "Patient/$export?_type=Patient", out.toString());
 

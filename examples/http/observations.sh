@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# A patient's Observations in one answer, newest first. Cache-Control: no-store, max-results=1000 asks the server
+# not to store the search for paging (faster; at most 1,000 results and no `next` link), for a client that takes
+# everything in one page. Leave the header out to page through a larger record with `next` links.
+# Usage: examples/http/observations.sh [PATIENT_ID]   (default sc-b2m, stored by load-scenario.sh; run that first)
+source "$(dirname "$0")/_common.sh"
+PATIENT="${1:-sc-b2m}"
+curl_json -H 'Cache-Control: no-store, max-results=1000' \
+  "$BASE/fhir/Observation?patient=$PATIENT&_sort=-date&_count=1000"
