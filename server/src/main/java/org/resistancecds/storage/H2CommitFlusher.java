@@ -20,7 +20,7 @@ import org.h2.mvstore.tx.Transaction;
  *
  * <p>It reaches into H2's engine ({@code SessionLocal}, the MVStore and its transaction), which is not public API:
  * H2's version is pinned by Spring Boot's dependency management, and {@code H2CommitFlusherTest} and
- * {@code CrashDurabilityIT} fail if an upgrade changes what is relied on here.
+ * {@code PackagedJarLifecycleIT} fail if an upgrade changes what is relied on here.
  */
 public final class H2CommitFlusher {
 

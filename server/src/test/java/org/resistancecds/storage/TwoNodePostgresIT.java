@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.resistancecds.ServerProcess;
 import org.resistancecds.cds.PatientViewRequests;
+import org.resistancecds.reliability.KilledMidStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -31,7 +32,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Two server processes on one PostgreSQL, started at the same moment: content is stored once, a write on one
- * node is read and found on the other, and knowledge changed through one node is used by the other's CDS service.
+ * node is read and found on the other, knowledge changed through one node is used by the other's CDS service, and
+ * when one node is killed mid-write the other finds every transaction it acknowledged, in full.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodePostgresIT {
@@ -123,7 +125,7 @@ class TwoNodePostgresIT {
         assertThat(get(nodeB, "/fhir/Patient?identifier=urn:test:mrn%7C" + mrn).body()).contains("\"total\":1");
     }
 
-    /** Last: it makes a second version of a knowledge resource. */
+    /** After the content checks: it makes a second version of a knowledge resource. */
     @Test
     @Order(3)
     void knowledgeChangedThroughOneNodeIsUsedByTheOthersCdsService() throws Exception {
@@ -151,6 +153,13 @@ class TwoNodePostgresIT {
         log.info("knowledge change on node A used by node B's CDS service after {} ms (refresh interval {})",
                 seenAfterMillis, REFRESH);
         assertThat(cards).as("node B's cards " + seenAfterMillis + " ms after the change").contains(marker);
+    }
+
+    /** Last: node A does not survive it. PostgreSQL outlives the node, so node B reads what a restart would. */
+    @Test
+    @Order(4)
+    void nodeKilledMidWriteLeavesEveryAcknowledgedTransactionInFullForTheOther() throws Exception {
+        KilledMidStream.streamAndKill(nodeA).assertNothingLostOrPartial(nodeB.fhirBase(), "PostgreSQL");
     }
 
     private static String patientView(ServerProcess node) throws Exception {

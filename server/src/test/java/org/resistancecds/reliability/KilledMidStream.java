@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,74 +19,59 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.ServerProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kills the server with SIGKILL while four clients stream transactions, restarts it on the same database and
- * checks that every acknowledged transaction is there in full and no transaction is there in part.
+ * Four clients stream 5-resource transactions at a server process, which is killed with SIGKILL once 60 are
+ * acknowledged; afterwards any server on the same database must hold every acknowledged transaction in full and
+ * no transaction in part.
  */
-class CrashDurabilityIT {
+public final class KilledMidStream {
 
-    private static final Logger log = LoggerFactory.getLogger(CrashDurabilityIT.class);
+    private static final Logger log = LoggerFactory.getLogger(KilledMidStream.class);
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final String TX_SYSTEM = "urn:test:durability-tx";
     private static final int CLIENTS = 4;
     private static final int ACKNOWLEDGED_BEFORE_KILL = 60;
+    private static final int RESOURCES_PER_TRANSACTION = 5;
 
-    @TempDir
-    Path workDir;
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Set<String> attempted = ConcurrentHashMap.newKeySet();
 
-    @Test
-    void fileH2LosesNoAcknowledgedTransaction() throws Exception {
-        // The shipped default: the H2 file under ./data of the working directory, with its write delay.
-        assertNothingLost(List.of(), "H2");
+    private KilledMidStream() {
     }
 
-    @Test
-    void postgresLosesNoAcknowledgedTransaction() throws Exception {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            List<String> database = List.of(
-                    "--spring.profiles.active=postgres",
-                    "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                    "--spring.datasource.username=postgres",
-                    "--spring.datasource.password=");
-            assertNothingLost(database, "PostgreSQL");
-        }
+    /** Streams transactions at {@code server} and kills it while requests are in flight. */
+    public static KilledMidStream streamAndKill(ServerProcess server) throws Exception {
+        KilledMidStream stream = new KilledMidStream();
+        stream.run(server);
+        return stream;
     }
 
-    private void assertNothingLost(List<String> database, String label) throws Exception {
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        Set<String> attempted = ConcurrentHashMap.newKeySet();
-        try (ServerProcess server = ServerProcess.start(workDir, database)) {
-            streamUntilKilled(server, acknowledged, attempted);
-        }
-        try (ServerProcess restarted = ServerProcess.start(workDir, database)) {
-            IGenericClient client = client(restarted.fhirBase());
-            int lost = 0;
-            int partial = 0;
-            for (String tx : attempted) {
-                int stored = countStored(client, tx);
-                if (acknowledged.contains(tx) && stored != 5) {
-                    lost++;
-                }
-                if (stored != 0 && stored != 5) {
-                    partial++;
-                }
+    /** Checks, through {@code fhirBase} (a restarted server or another node), that nothing was lost or half-stored. */
+    public void assertNothingLostOrPartial(String fhirBase, String label) {
+        IGenericClient client = client(fhirBase);
+        int lost = 0;
+        int partial = 0;
+        for (String tx : attempted) {
+            int stored = countStored(client, tx);
+            if (acknowledged.contains(tx) && stored != RESOURCES_PER_TRANSACTION) {
+                lost++;
             }
-            log.info("{}: {} transactions acknowledged before kill -9, {} attempted; after restart {} lost, {} partial",
-                    label, acknowledged.size(), attempted.size(), lost, partial);
-            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
-            assertThat(lost).as("acknowledged transactions missing after restart").isZero();
-            assertThat(partial).as("transactions stored in part").isZero();
+            if (stored != 0 && stored != RESOURCES_PER_TRANSACTION) {
+                partial++;
+            }
         }
+        log.info("{}: {} transactions acknowledged before kill -9, {} attempted; afterwards {} lost, {} partial",
+                label, acknowledged.size(), attempted.size(), lost, partial);
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
+        assertThat(lost).as("acknowledged transactions missing after kill -9").isZero();
+        assertThat(partial).as("transactions stored in part").isZero();
     }
 
-    private void streamUntilKilled(ServerProcess server, Set<String> acknowledged, Set<String> attempted)
-            throws Exception {
+    private void run(ServerProcess server) throws Exception {
         IGenericClient client = client(server.fhirBase());
         AtomicBoolean killed = new AtomicBoolean();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -127,12 +109,12 @@ class CrashDurabilityIT {
         String patientUrl = "urn:uuid:" + UUID.randomUUID();
         bundle.addEntry().setFullUrl(patientUrl).setResource(patient)
                 .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
-        for (int i = 0; i < 4; i++) {
+        for (int i = 1; i < RESOURCES_PER_TRANSACTION; i++) {
             Observation tmb = new Observation().setStatus(Observation.ObservationStatus.FINAL);
             tmb.addIdentifier().setSystem(TX_SYSTEM).setValue(tx);
             tmb.getCode().addCoding().setSystem("http://loinc.org").setCode("94076-7");
             tmb.setSubject(new Reference(patientUrl));
-            tmb.setValue(new Quantity().setValue(5 + i).setUnit("/1000000{Base}"));
+            tmb.setValue(new Quantity().setValue(4 + i).setUnit("/1000000{Base}"));
             bundle.addEntry().setResource(tmb).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
         }
         return bundle;
