@@ -47,8 +47,9 @@ if [ -z "$stored" ] || [ "$stored" != "$unstored" ]; then
   exit 1
 fi
 echo "JIT warm-up: ${WARMUP} s of 16-client searches, the second half no-store"
-wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 $(( (WARMUP + 1) / 2 )) > /dev/null
-wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 $(( (WARMUP + 1) / 2 )) "$NO_STORE" > /dev/null
+half_warmup=$(( (WARMUP + 1) / 2 ))
+wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 "$half_warmup" > /dev/null
+wrk_figures "$BASE" get "$REQUESTS/search.txt" 16 "$half_warmup" "$NO_STORE" > /dev/null
 
 printf '%-34s %7s %10s %9s %9s %7s\n' scenario clients calls/s "p50 ms" "p99 ms" errors
 for clients in ${CLIENTS//,/ }; do
