@@ -74,6 +74,8 @@ class FhirSecurityIT extends AbstractServerIT {
         registry.add("resistance.audit.file", AUDIT::toString);
         registry.add("resistance.fhir.allowed-origins[0]", () -> SMART_APP);
         registry.add("resistance.fhir.allowed-origins[1]", () -> "https://*.apps.test.example");
+        // The bulk export test need not wait the production interval between a job's steps.
+        registry.add("resistance.bulk.maintenance-interval", () -> "1s");
     }
 
     /** The tokens of the matrix, in the order of the columns of {@link #EXPECTED}. */
