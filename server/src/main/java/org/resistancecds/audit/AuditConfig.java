@@ -6,11 +6,16 @@ import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The audit log and what feeds it: a filter around the FHIR and CDS endpoints and a FHIR interceptor. */
+/**
+ * The audit log and what feeds it: a filter around the FHIR and CDS endpoints, a FHIR interceptor, and Tomcat's
+ * report of the requests it refused before the application saw them.
+ */
 @Configuration
 @EnableConfigurationProperties(AuditProperties.class)
 @ConditionalOnProperty(prefix = "resistance.audit", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -28,6 +33,11 @@ public class AuditConfig {
                 new AuditFilter(auditLog), 1, "/fhir/*", "/cds-services", "/cds-services/*");
         registration.setName("audit");
         return registration;
+    }
+
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> httpLayerRefusalAudit(AuditLog auditLog) {
+        return factory -> factory.addEngineValves(new HttpLayerRefusalAudit(auditLog));
     }
 
     @Bean

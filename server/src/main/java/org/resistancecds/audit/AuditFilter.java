@@ -47,7 +47,7 @@ public final class AuditFilter extends OncePerRequestFilter {
         record.put("time", start.toString());
         record.put("ms", millis);
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        record.put("channel", path.startsWith("/cds-services") ? "cds" : "fhir");
+        record.put("channel", channel(path));
         put(record, "subject", request.getAttribute(AuditAttributes.SUBJECT));
         put(record, "client", request.getAttribute(AuditAttributes.CLIENT));
         put(record, "patient", request.getAttribute(AuditAttributes.PATIENT));
@@ -68,7 +68,18 @@ public final class AuditFilter extends OncePerRequestFilter {
         return record;
     }
 
-    private static String outcome(int status) {
+    /** {@code fhir} or {@code cds} by the path; {@code http} for a target that is neither or could not be read. */
+    static String channel(String path) {
+        if (path == null) {
+            return "http";
+        }
+        if (path.startsWith("/cds-services")) {
+            return "cds";
+        }
+        return path.startsWith("/fhir") ? "fhir" : "http";
+    }
+
+    static String outcome(int status) {
         if (status < 400) {
             return "success";
         }

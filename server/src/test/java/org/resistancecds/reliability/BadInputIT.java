@@ -3,15 +3,22 @@ package org.resistancecds.reliability;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -20,6 +27,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.resistancecds.AbstractServerIT;
+import org.resistancecds.audit.AuditLog;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Bad input to the FHIR endpoint gets a 4xx with an OperationOutcome that says why, never a 500, a hang or
@@ -27,7 +36,11 @@ import org.resistancecds.AbstractServerIT;
  */
 class BadInputIT extends AbstractServerIT {
 
+    @Autowired
+    private AuditLog auditLog;
+
     private static final String JSON = "application/fhir+json";
+    private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
     private static final String XML = "application/fhir+xml";
 
     static Stream<Arguments> badWrites() {
@@ -97,7 +110,7 @@ class BadInputIT extends AbstractServerIT {
                 + "\"code\":{\"text\":\"not a variant\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}";
 
         HttpResponse<String> response = postJson("/fhir", JSON,
-                transaction(PATIENT_ENTRY.formatted("urn:uuid:" + java.util.UUID.randomUUID(), family), invalidVariant));
+                transaction(PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family), invalidVariant));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
         assertThat(response.body()).contains("OperationOutcome", "resistance-variant");
@@ -108,7 +121,7 @@ class BadInputIT extends AbstractServerIT {
     @Test
     void transactionEntryWithAnUnknownElementStoresNothing() throws Exception {
         String family = "UnknownElement" + System.nanoTime();
-        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + java.util.UUID.randomUUID(), family)
+        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
                 .replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\",\"colour\":\"blue\",");
 
         HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
@@ -121,7 +134,7 @@ class BadInputIT extends AbstractServerIT {
     @Test
     void transactionEntryWithTheSameKeyTwiceStoresNothing() throws Exception {
         String family = "DuplicateKey" + System.nanoTime();
-        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + java.util.UUID.randomUUID(), family)
+        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
                 .replace("\"resourceType\":\"Patient\",",
                         "\"resourceType\":\"Patient\",\"gender\":\"male\",\"gender\":\"female\",");
 
@@ -246,12 +259,58 @@ class BadInputIT extends AbstractServerIT {
     @MethodSource("requestsTomcatRefuses")
     void requestTomcatRefusesGetsAnOperationOutcomeNotTomcatsPage(
             String what, String requestLine, int status, String mediaType) throws Exception {
+        int auditedBefore = httpLayerRefusalsAudited().size();
         String answer = rawRequest(requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
         assertThat(answer).as(what).startsWith("HTTP/1.1 " + status)
                 .containsIgnoringCase("Content-Type: " + mediaType + ";")
                 .contains("\"resourceType\":\"OperationOutcome\"", "\"diagnostics\":")
                 .doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("tomcat").doesNotContain("\tat ");
+
+        // Tomcat reports the request to the audit after the answer is sent.
+        List<JsonNode> audited = httpLayerRefusalsAudited();
+        for (int wait = 0; wait < 50 && audited.size() == auditedBefore; wait++) {
+            Thread.sleep(100);
+            audited = httpLayerRefusalsAudited();
+        }
+        assertThat(audited).as(what + ": audit records of refusals by the HTTP layer").hasSize(auditedBefore + 1);
+        JsonNode record = audited.get(audited.size() - 1);
+        assertThat(record.path("status").asInt()).isEqualTo(status);
+        assertThat(record.path("outcome").asText()).isEqualTo(status < 500 ? "client-error" : "server-error");
+        assertThat(record.path("remote").asText()).isNotEmpty();
+    }
+
+    /** A request the application answered itself is audited once, by the audit filter, not again as a refusal. */
+    @Test
+    void requestTheApplicationRefusesIsAuditedOnce() throws Exception {
+        String path = "/fhir/Patient/" + UUID.randomUUID();
+        assertThat(rawExchange("GET " + path)).startsWith("HTTP/1.1 404");
+
+        List<JsonNode> records = auditedWith("path", path);
+        for (int wait = 0; wait < 50 && records.isEmpty(); wait++) {
+            Thread.sleep(100);
+            records = auditedWith("path", path);
+        }
+        Thread.sleep(500);
+        records = auditedWith("path", path);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).path("action").asText()).isEqualTo("read");
+        assertThat(records.get(0).path("status").asInt()).isEqualTo(404);
+    }
+
+    private List<JsonNode> httpLayerRefusalsAudited() throws IOException {
+        return auditedWith("action", "http-refused");
+    }
+
+    private List<JsonNode> auditedWith(String field, String value) throws IOException {
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : Files.readAllLines(auditLog.file())) {
+            JsonNode record = AUDIT_JSON.readTree(line);
+            if (value.equals(record.path(field).asText())) {
+                records.add(record);
+            }
+        }
+        return records;
     }
 
     static Stream<Arguments> requestsTomcatRefuses() {
