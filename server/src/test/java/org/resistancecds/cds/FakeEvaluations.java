@@ -84,10 +84,11 @@ public final class FakeEvaluations {
         return new Evaluation(acquiredResistance(), List.of(), List.of(sameAgent, matched), List.of());
     }
 
+    /** Never given PD-(L)1 blockade, with a B2M finding the engine still reads as a mechanism. */
     public static Evaluation notExposed() {
         return new Evaluation(
                 new StatusVerdict("not-exposed", "Not exposed to PD-1/PD-L1 blockade", List.of("No ICI found."), List.of()),
-                List.of(), List.of(), List.of());
+                withMechanism().mechanisms(), List.of(), List.of());
     }
 
     private static Observation statusObservation() {

@@ -26,7 +26,7 @@ public final class CardCodes {
             "data-incorrect", "Patient data shown are incomplete or incorrect",
             "not-relevant", "Not relevant to the current decision");
 
-    /** Statuses that say nothing a clinician must act on; patient-view shows no status card for them. */
+    /** Statuses that say nothing a clinician must act on; patient-view shows no card at all for them. */
     static final Set<String> QUIET_STATUSES = Set.of("not-exposed");
 
     /** Statuses shown with a warning indicator. */

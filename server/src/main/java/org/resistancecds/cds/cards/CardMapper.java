@@ -31,7 +31,7 @@ import org.resistancecds.knowledgepage.KnowledgePageLinks;
  *
  * <p>patient-view: a status card with its reasons; one card per inferred mechanism listing the strategies that
  * address it; one card for every other recommendation (for example the monitoring tests suggested when no
- * mechanism is identified). order-select and order-sign: one card per recommendation the engine returned for
+ * mechanism is identified); no card for a patient never given PD-(L)1 blockade. order-select and order-sign: one card per recommendation the engine returned for
  * the trigger. Every card states its evidence level and references, investigational options say so, and card
  * ids are stable (see {@link CardIds}).
  */
@@ -54,7 +54,12 @@ public final class CardMapper {
             return response;
         }
         StatusVerdict status = evaluation.status();
-        if (status != null && !CardCodes.QUIET_STATUSES.contains(status.code())) {
+        if (status != null && CardCodes.QUIET_STATUSES.contains(status.code())) {
+            // Never given PD-(L)1 blockade: nothing has resisted it yet, so a finding is not shown as a
+            // resistance mechanism (the operation's answer still holds what the engine read).
+            return response;
+        }
+        if (status != null) {
             response.addCard(statusCard(hook, patientId, status, evaluation.derivedObservations()));
         }
         Set<Recommendation> shown = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -194,7 +194,8 @@ class CardMapperTest {
     }
 
     @Test
-    void notExposedPatientsGetNoCards() throws Exception {
+    void notExposedPatientsGetNoCardsEvenWithAMechanismFinding() throws Exception {
+        assertThat(FakeEvaluations.notExposed().mechanisms()).isNotEmpty();
         assertThat(map("patient-view", FakeEvaluations.notExposed()).get("cards")).isEmpty();
     }
 
