@@ -9,6 +9,13 @@ if [ $# -lt 3 ]; then
   sed -n '3,6p' "$0" >&2
   exit 2
 fi
+# The text as a JSON string's content: backslash, quote and control characters escaped.
+json_text() {
+  local s=$1
+  s=${s//\\/\\\\}; s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}; s=${s//$'\r'/\\r}; s=${s//$'\t'/\\t}
+  printf '%s' "$s"
+}
 SERVICE="$1"; CARD="$2"; OUTCOME="$3"
 NOW="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 case "$OUTCOME" in
@@ -23,7 +30,7 @@ case "$OUTCOME" in
   overridden)
     REASON="${4:-clinical-judgement}"
     COMMENT=""
-    if [ -n "${5:-}" ]; then COMMENT=", \"userComment\": \"${5//\"/\\\"}\""; fi
+    if [ -n "${5:-}" ]; then COMMENT=", \"userComment\": \"$(json_text "$5")\""; fi
     ENTRY="{\"card\": \"$CARD\", \"outcome\": \"overridden\", \"overrideReason\": {\"reason\": {\"system\": \"https://resistance-cds.org/fhir/CodeSystem/cds-override-reason\", \"code\": \"$REASON\"}$COMMENT}, \"outcomeTimestamp\": \"$NOW\"}" ;;
   *) echo "outcome must be accepted or overridden, not '$OUTCOME'" >&2; sed -n '3,6p' "$0" >&2; exit 2 ;;
 esac

@@ -37,6 +37,7 @@ public class BulkDataConfig {
             server.registerProvider(export);
             server.registerProvider(bulkImport);
             server.registerInterceptor(new PatientExportSince(fhirContext));
+            server.registerInterceptor(new PollStatusJobId(fhirContext));
         };
     }
 }

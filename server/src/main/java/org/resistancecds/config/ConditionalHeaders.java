@@ -22,7 +22,7 @@ final class ConditionalHeaders {
             " names one resource's version; it cannot go with a conditional delete. Delete Type/id instead.";
 
     static String malformed(String ifMatch) {
-        return "If-Match must name the version the change is based on, as its ETag (W/\"3\"); got '" + ifMatch
-                + "'. Read the resource to learn its current version.";
+        return "If-Match must name the version the change is based on, as its ETag (W/\"<versionId>\", the ETag the "
+                + "read answered with); got '" + ifMatch + "'. Read the resource to learn its current version.";
     }
 }

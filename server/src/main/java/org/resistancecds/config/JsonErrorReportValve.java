@@ -40,6 +40,9 @@ final class JsonErrorReportValve extends ErrorReportValve {
             byte[] body = CdsErrorBody.json(fhirContext.get(), status, message(status));
             response.setContentType(fhir ? "application/fhir+json;charset=UTF-8" : "application/json;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
+            // The headers every other answer gets (security.ResponseHeadersConfig), whose filter never ran here.
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("X-Frame-Options", "DENY");
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
             response.finishResponse();

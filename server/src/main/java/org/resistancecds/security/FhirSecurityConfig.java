@@ -115,6 +115,9 @@ public class FhirSecurityConfig {
         };
     }
 
+    static final String FIREWALL_ADVICE = "Send the path in its plain form: no '//', '/./' or '/../' segments, "
+            + "no ';', and no encoded '/', '\\' or '%'.";
+
     /**
      * Paths Spring Security's firewall refuses ({@code //}, {@code ;}, {@code ..}, encoded slashes) get a 400 with an
      * OperationOutcome, like every other bad request, instead of Spring's own error document.
@@ -131,7 +134,7 @@ public class FhirSecurityConfig {
                 return;
             }
             CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
-                    rejected.getMessage() + ". Send the path without it.");
+                    rejected.getMessage().replaceAll("\\.+$", "") + ". " + FIREWALL_ADVICE);
         };
     }
 

@@ -57,6 +57,12 @@ public class ValidationConfig {
         return lookup;
     }
 
+    @Bean
+    public FhirServerPlugin lookupInUnheldCodeSystem(FhirContext fhirContext, JpaValidationSupportChain chain) {
+        LookupInUnheldCodeSystem interceptor = new LookupInUnheldCodeSystem(fhirContext, chain);
+        return server -> server.registerInterceptor(interceptor);
+    }
+
     /** After the size limit and the duplicate-key check, which read the body first. */
     @Bean
     public FilterRegistrationBean<ValidateParametersFilter> validateParameters() {

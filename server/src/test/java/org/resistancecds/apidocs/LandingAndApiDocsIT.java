@@ -116,6 +116,19 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
     }
 
     @Test
+    void aFileTheSwaggerUiDoesNotHaveIsA404AndTheBarePathLeadsToTheUi() throws Exception {
+        for (String missing : List.of("/fhir/swagger-ui/nope", "/fhir/swagger-ui/nope.js")) {
+            HttpResponse<String> response = get(missing);
+            assertThat(response.statusCode()).as(missing).isEqualTo(404);
+            assertThat(response.body()).as(missing).contains("OperationOutcome", "no file 'nope");
+        }
+
+        HttpResponse<String> bare = get("/fhir/swagger-ui");
+        assertThat(bare.statusCode()).isEqualTo(302);
+        assertThat(bare.headers().firstValue("Location").orElse("")).endsWith("/fhir/swagger-ui/");
+    }
+
+    @Test
     void cdsOpenApiDescribesEveryEndpointAndServiceOfDiscovery() throws Exception {
         JsonNode api = JSON.readTree(get("/openapi/cds-hooks.json").body());
         assertThat(api.get("openapi").asText()).startsWith("3.");

@@ -108,6 +108,25 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(subjects).containsExactlyInAnyOrder("Patient/sc-b2m", "Patient/sc-jak");
     }
 
+    /** HAPI failed these with a NullPointerException (500). */
+    @Test
+    void aStatusPollThatNamesNoJobIsRefusedWith400SayingSo() throws Exception {
+        List<HttpResponse<String>> answers = List.of(
+                get("/fhir/$export-poll-status"),
+                get("/fhir/$import-poll-status"),
+                get("/fhir/$import-poll-status?_jobId="),
+                postJson("/fhir/$import-poll-status", "application/fhir+json", "{\"resourceType\":\"Parameters\"}"));
+        for (HttpResponse<String> answer : answers) {
+            String what = answer.request().method() + " " + answer.request().uri().getRawPath();
+            assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.body()).as(what).contains("OperationOutcome", "_jobId=<id>", "Content-Location");
+        }
+        // A job id in a Parameters body is the POST form HAPI reads: it gets past the check to the job look-up.
+        HttpResponse<String> unknownJob = postJson("/fhir/$export-poll-status", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_jobId\",\"valueString\":\"no-such-job\"}]}");
+        assertThat(unknownJob.body()).doesNotContain("_jobId=<id>");
+    }
+
     /** More patients than a search page holds: HAPI's own synchronous searches in the export must not be capped. */
     @Test
     void patientExportOfMorePatientsThanAPageExportsThemAll() throws Exception {

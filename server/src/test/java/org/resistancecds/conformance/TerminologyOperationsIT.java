@@ -190,6 +190,25 @@ class TerminologyOperationsIT extends AbstractServerIT {
         assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
     }
 
+    /** The validator's module for code systems this server does not hold answered 200 with an empty display. */
+    @Test
+    void lookupInACodeSystemThisServerDoesNotHoldIsNotFound() throws Exception {
+        for (String system : List.of(BASE + "CodeSystem/no-such-system", "http://loinc.org")) {
+            HttpResponse<String> response = get("/fhir/CodeSystem/$lookup?system=" + encode(system) + "&code=8310-5");
+
+            assertThat(response.statusCode()).as(system + ": " + response.body()).isEqualTo(404);
+            assertThat(parse(response.body())).as(system).isInstanceOf(OperationOutcome.class);
+        }
+        HttpResponse<String> posted = postJson("/fhir/CodeSystem/$lookup", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"coding\",\"valueCoding\":"
+                        + "{\"system\":\"http://loinc.org\",\"code\":\"8310-5\"}}]}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(404);
+        assertThat(posted.body()).contains("holds no code system http://loinc.org");
+        // A code system it holds is still looked up, by either form.
+        assertThat(get("/fhir/CodeSystem/$lookup?system=" + encode(MECHANISM) + "&code=antigen-presentation-defect")
+                .statusCode()).isEqualTo(200);
+    }
+
     // ---- $translate
 
     @Test

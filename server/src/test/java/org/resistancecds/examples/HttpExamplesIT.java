@@ -105,10 +105,12 @@ class HttpExamplesIT extends AbstractOpenServerIT {
         assertThat(accepted.json().at("/feedback/0/stored").asText()).startsWith("Basic/");
 
         Result overridden = run("feedback.sh", "ici-resistance-patient-view", any.get("uuid").asText(),
-                "overridden", "already-addressed", "Seen at tumour board");
+                "overridden", "already-addressed", "Seen at tumour board, \"C:\\notes\"");
         assertThat(overridden.exitCode()).as(overridden.err()).isZero();
         String basic = overridden.json().at("/feedback/0/stored").asText();
-        assertThat(get("/fhir/" + basic).body()).contains("already-addressed", "Seen at tumour board");
+        // The comment's backslash and quotes arrive as typed (an unescaped "\n" became a line break).
+        assertThat(get("/fhir/" + basic).body())
+                .contains("already-addressed", "Seen at tumour board, \\\"C:\\\\notes\\\"");
 
         Result bad = run("feedback.sh", "ici-resistance-patient-view", any.get("uuid").asText(), "ignored");
         assertThat(bad.exitCode()).isEqualTo(2);

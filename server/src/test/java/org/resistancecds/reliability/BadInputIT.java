@@ -159,6 +159,17 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer).as(what).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("\tat ", "timestamp");
     }
 
+    /** Spring Security's reason, which may end with its own full stop, then what to send instead. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET /fhir/../fhir/Patient", "GET /fhir/Patient;x=1", "GET /fhir//Patient"})
+    void pathTheFirewallRefusesIsAnsweredWithWhatToSendInstead(String requestLine) throws Exception {
+        String answer = rawExchange(requestLine);
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("Send the path in its plain form");
+        // No doubled full stop: the advice's own '/../' aside, the text holds no "..".
+        assertThat(answer.replace("/../", "")).doesNotContain("..");
+    }
+
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
                 Arguments.of("If-Match that is no version", "PUT /fhir/Patient/x\r\nIf-Match: garbage", 400),
@@ -264,6 +275,8 @@ class BadInputIT extends AbstractServerIT {
 
         assertThat(answer).as(what).startsWith("HTTP/1.1 " + status)
                 .containsIgnoringCase("Content-Type: " + mediaType + ";")
+                .containsIgnoringCase("X-Content-Type-Options: nosniff")
+                .containsIgnoringCase("X-Frame-Options: DENY")
                 .contains("\"resourceType\":\"OperationOutcome\"", "\"diagnostics\":")
                 .doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("tomcat").doesNotContain("\tat ");
 

@@ -1,0 +1,43 @@
+package org.resistancecds.config;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Parameters;
+
+/**
+ * The Parameters body of an operation call, read before HAPI binds it, for interceptors that must check an input
+ * HAPI's own provider assumes. Empty for a GET, no body, or a body that is not Parameters in FHIR JSON or XML
+ * (HAPI's own parse then says what is wrong with it).
+ */
+public final class OperationBody {
+
+    private OperationBody() {}
+
+    public static Optional<Parameters> parameters(RequestDetails request, FhirContext context) {
+        if (request.getRequestType() != RequestTypeEnum.POST) {
+            return Optional.empty();
+        }
+        byte[] body = request.loadRequestContents();
+        EncodingEnum encoding = EncodingEnum.forContentType(request.getHeader("Content-Type"));
+        if (body == null || body.length == 0 || encoding == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(encoding.newParser(context)
+                    .parseResource(Parameters.class, new String(body, StandardCharsets.UTF_8)));
+        } catch (DataFormatException | ClassCastException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** A query parameter's first value, when it is not blank. */
+    public static Optional<String> queryValue(RequestDetails request, String name) {
+        String[] values = request.getParameters().get(name);
+        return values == null || values.length == 0 || values[0].isBlank() ? Optional.empty() : Optional.of(values[0]);
+    }
+}
