@@ -80,7 +80,7 @@ class CdsFeedbackIT extends AbstractCdsIT {
     void invalidFeedbackIs400AndStoresNothing() throws Exception {
         String card = UUID.randomUUID().toString();
         String body = "{\"feedback\":[{\"card\":\"" + card + "\",\"outcome\":\"overridden\","
-                + "\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"},{\"card\":\"x\",\"outcome\":\"maybe\","
+                + "\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"},{\"card\":\"" + UUID.randomUUID() + "\",\"outcome\":\"maybe\","
                 + "\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"}]}";
 
         assertThat(assertErrorBody(cdsPost(FEEDBACK, body), 400)).contains("feedback[1].outcome");

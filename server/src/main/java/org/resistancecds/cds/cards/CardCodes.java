@@ -19,7 +19,7 @@ public final class CardCodes {
     public static final String OVERRIDE_REASON_SYSTEM = "https://resistance-cds.org/fhir/CodeSystem/cds-override-reason";
 
     /** Reasons a clinician may give for dismissing a card; the EHR offers them and reports the choice as feedback. */
-    static final Map<String, String> OVERRIDE_REASONS = orderedMap(
+    public static final Map<String, String> OVERRIDE_REASONS = orderedMap(
             "already-addressed", "Already addressed, or work-up already under way",
             "patient-declined", "Patient declined",
             "clinical-judgement", "Not appropriate for this patient (clinical judgement)",

@@ -9,12 +9,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.resistancecds.cds.cards.CardCodes;
 
 /** Checks a feedback body ({@code {"feedback": [...]}}, CDS Hooks 2.0) entry by entry; any fault is a 400. */
 public final class FeedbackParser {
 
     /** Entries accepted in one call; an EHR reports what one user did, not a backlog. */
     static final int MAX_ENTRIES = 100;
+
+    private static final Pattern UUID_FORM =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     public List<FeedbackEntry> parse(JsonNode body) {
         if (!body.isObject()) {
@@ -78,7 +83,26 @@ public final class FeedbackParser {
             }
             comment = text(override, "userComment", path + ".overrideReason", false);
         }
-        return new FeedbackEntry(card, outcome, accepted, reason, comment, timestamp(node, path));
+        Instant timestamp = timestamp(node, path);
+        // Last, so that a body with several faults is told about its structure first.
+        requireUuid(card, path + ".card", "the uuid of a card this service returned");
+        for (int i = 0; i < accepted.size(); i++) {
+            requireUuid(accepted.get(i), path + ".acceptedSuggestions[" + i + "].id",
+                    "the uuid of a suggestion on the card");
+        }
+        if (reason != null && CardCodes.OVERRIDE_REASON_SYSTEM.equals(reason.system())
+                && !CardCodes.OVERRIDE_REASONS.containsKey(reason.code())) {
+            throw badRequest(path + ".overrideReason.reason.code '" + shorten(reason.code()) + "' is not one of the "
+                    + "override reasons the cards offer: " + String.join(", ", CardCodes.OVERRIDE_REASONS.keySet())
+                    + ".");
+        }
+        return new FeedbackEntry(card, outcome, accepted, reason, comment, timestamp);
+    }
+
+    private static void requireUuid(String value, String path, String what) {
+        if (!UUID_FORM.matcher(value).matches()) {
+            throw badRequest(path + " must be " + what + " (a UUID), but was '" + shorten(value) + "'.");
+        }
     }
 
     private static List<String> acceptedSuggestions(JsonNode node, String path) {

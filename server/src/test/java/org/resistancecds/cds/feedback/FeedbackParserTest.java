@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,13 +47,27 @@ class FeedbackParserTest {
             reason wrong type  | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"reason": "no"}}]} | overrideReason.reason must be a Coding
             reason no code     | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"reason": {"system": "s"}}}]} | overrideReason.reason.code is required
             reason on accept   | {"feedback": [{"card": "c", "outcome": "accepted", "acceptedSuggestions": [{"id": "s"}], "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"userComment": "x"}}]} | only meaningful when outcome is 'overridden'
-            second entry bad   | {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z"}, {"card": 7}]} | feedback[1].card must be a non-empty string
+            second entry bad   | {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z"}, {"card": 7}]} | feedback[1].card must be a non-empty string
+            card not a uuid    | {"feedback": [{"card": "not-a-card-at-all", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z"}]} | feedback[0].card must be the uuid of a card this service returned (a UUID), but was 'not-a-card-at-all'
+            suggestion not uuid | {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "accepted", "acceptedSuggestions": [{"id": "s1"}], "outcomeTimestamp": "2021-12-11T10:05:31Z"}]} | feedback[0].acceptedSuggestions[0].id must be the uuid of a suggestion
+            reason not offered | {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "overridden", "outcomeTimestamp": "2021-12-11T10:05:31Z", "overrideReason": {"reason": {"system": "https://resistance-cds.org/fhir/CodeSystem/cds-override-reason", "code": "bogus-reason"}}}]} | 'bogus-reason' is not one of the override reasons the cards offer: already-addressed,
             """)
     void faultsAreRefusedWithTheFieldNamed(String name, String body, String message) {
         assertThatThrownBy(() -> parse(body))
                 .isInstanceOf(CdsHooksException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((CdsHooksException) e).status()).isEqualTo(400));
+    }
+
+    /** A reason from another system is kept as sent: the EHR may offer its own list beside the card's. */
+    @Test
+    void overrideReasonOfAnotherSystemIsKept() {
+        List<FeedbackEntry> entries = parse("""
+                {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "overridden",
+                 "outcomeTimestamp": "2021-12-11T10:05:31Z",
+                 "overrideReason": {"reason": {"system": "https://ehr.example.org/reasons", "code": "other"}}}]}""");
+
+        assertThat(entries.get(0).overrideReason().code()).isEqualTo("other");
     }
 
     private List<FeedbackEntry> parse(String body) {
