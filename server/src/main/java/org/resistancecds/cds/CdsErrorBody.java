@@ -1,6 +1,8 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +33,23 @@ public final class CdsErrorBody {
     }
 
     /**
-     * Writes the error straight to a servlet response, as FHIR JSON, for filters that answer before the FHIR and CDS
-     * servlets run (so for both kinds of endpoint).
+     * Writes the error straight to a servlet response, for filters that answer before the FHIR and CDS servlets run
+     * (so for both kinds of endpoint): plain JSON to a CDS client, as the CDS controller answers, FHIR JSON to
+     * everyone else.
      */
-    public static void write(HttpServletResponse response, FhirContext fhirContext, int status, String message)
-            throws IOException {
+    public static void write(HttpServletRequest request, HttpServletResponse response, FhirContext fhirContext,
+            int status, String message) throws IOException {
         response.setStatus(status);
-        response.setContentType("application/fhir+json;charset=UTF-8");
+        response.setContentType(
+                isCds(request) ? "application/json;charset=UTF-8" : "application/fhir+json;charset=UTF-8");
         response.getOutputStream().write(json(fhirContext, status, message));
+    }
+
+    /** Whether the request (the one that failed, on an error dispatch) was to the CDS endpoints. */
+    private static boolean isCds(HttpServletRequest request) {
+        Object failed = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        String uri = failed != null ? failed.toString() : request.getRequestURI();
+        return uri != null && uri.startsWith(request.getContextPath() + CdsHooksController.BASE);
     }
 
     public static byte[] json(FhirContext fhirContext, int status, String message) {

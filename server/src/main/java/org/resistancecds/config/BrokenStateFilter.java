@@ -36,6 +36,6 @@ public class BrokenStateFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_SERVICE_UNAVAILABLE, MESSAGE);
+        CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_SERVICE_UNAVAILABLE, MESSAGE);
     }
 }

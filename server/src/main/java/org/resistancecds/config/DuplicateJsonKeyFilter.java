@@ -43,7 +43,7 @@ public class DuplicateJsonKeyFilter extends OncePerRequestFilter {
         byte[] body = request.getInputStream().readAllBytes();
         String duplicate = firstDuplicate(body);
         if (duplicate != null) {
-            CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, duplicate
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, duplicate
                     + ". A JSON object names each element once; send repeated values as one array. Nothing was "
                     + "stored.");
             return;

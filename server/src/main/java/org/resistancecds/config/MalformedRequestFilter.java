@@ -47,30 +47,31 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!FHIR_METHODS.contains(request.getMethod())) {
             response.setHeader("Allow", ALLOWED);
-            refuse(response, 405, "The FHIR API has no " + request.getMethod() + " interaction; use " + ALLOWED + ".");
+            refuse(request, response, 405,
+                    "The FHIR API has no " + request.getMethod() + " interaction; use " + ALLOWED + ".");
             return;
         }
         String ifMatch = request.getHeader("If-Match");
         if (ifMatch != null && ConditionalHeaders.parseVersion(ifMatch).isEmpty()) {
-            refuse(response, 400, ConditionalHeaders.malformed(ifMatch));
+            refuse(request, response, 400, ConditionalHeaders.malformed(ifMatch));
             return;
         }
         if (ifMatch != null && "DELETE".equals(request.getMethod()) && namesOnlyAType(request)) {
-            refuse(response, 400, "If-Match" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
+            refuse(request, response, 400, "If-Match" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
             return;
         }
         String query = request.getQueryString();
         if (query != null && !decodes(query)) {
-            refuse(response, 400, "The query string is not valid percent-encoding (a '%' must be followed by two hex "
-                    + "digits; encode a literal '%' as %25).");
+            refuse(request, response, 400, "The query string is not valid percent-encoding (a '%' must be followed "
+                    + "by two hex digits; encode a literal '%' as %25).");
             return;
         }
         if (asksForTurtle(request)) {
-            refuse(response, 406, TURTLE_NOT_WRITTEN);
+            refuse(request, response, 406, TURTLE_NOT_WRITTEN);
             return;
         }
         if (mentionsTurtle(request.getContentType())) {
-            refuse(response, 415, "This server reads JSON or XML only; Turtle (RDF) is not supported. Send "
+            refuse(request, response, 415, "This server reads JSON or XML only; Turtle (RDF) is not supported. Send "
                     + "application/fhir+json or application/fhir+xml.");
             return;
         }
@@ -82,7 +83,7 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
                     .filter(type -> !mentionsTurtle(type))
                     .collect(Collectors.joining(","));
             if (others.isBlank()) {
-                refuse(response, 406, TURTLE_NOT_WRITTEN);
+                refuse(request, response, 406, TURTLE_NOT_WRITTEN);
                 return;
             }
             forwarded = new WithHeader(forwarded, ACCEPT, others);
@@ -138,8 +139,9 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
         }
     }
 
-    private void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        CdsErrorBody.write(response, fhirContext, status, message);
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        CdsErrorBody.write(request, response, fhirContext, status, message);
     }
 
     /** The request with one header replaced, or removed when the value is {@code null}. */

@@ -31,7 +31,7 @@ public class OperationOutcomeErrorController implements ErrorController {
         int status = code instanceof Integer value ? value : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? "this path" : uri.toString();
-        CdsErrorBody.write(response, fhirContext, status, switch (status) {
+        CdsErrorBody.write(request, response, fhirContext, status, switch (status) {
             case 404 -> "Nothing is served at " + path + ". The FHIR API is at /fhir, the CDS services at /cds-services.";
             case 405 -> "The endpoint at " + path + " does not take " + request.getMethod()
                     + "; the Allow header names what it takes.";

@@ -85,6 +85,6 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
                 + " bytes; setting resistance.http.max-request-body). Split the Bundle into smaller transactions.";
         // The rest of the body is not read: tell the client the connection ends here.
         response.setHeader("Connection", "close");
-        CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, message);
+        CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, message);
     }
 }

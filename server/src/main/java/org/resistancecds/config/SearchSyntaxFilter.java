@@ -38,7 +38,7 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
         for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
             String fault = fault(parameter.getKey(), parameter.getValue());
             if (fault != null) {
-                CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
+                CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
                 return;
             }
         }

@@ -128,12 +128,12 @@ public class FhirSecurityConfig {
             // The firewall also refuses methods outside its list (TRACE): that is a 405, as on /fhir.
             if (!MalformedRequestFilter.FHIR_METHODS.contains(request.getMethod())) {
                 response.setHeader("Allow", MalformedRequestFilter.ALLOWED);
-                CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
                         "This server has no " + request.getMethod() + " interaction; use "
                                 + MalformedRequestFilter.ALLOWED + ".");
                 return;
             }
-            CdsErrorBody.write(response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
                     rejected.getMessage().replaceAll("\\.+$", "") + ". " + FIREWALL_ADVICE);
         };
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -350,6 +352,15 @@ class CdsServicesIT extends AbstractCdsIT {
                 "\"prefetch\":" + new SyntheticRecord("p1", 5).prefetchJson(fhirContext), null));
 
         assertThat(assertErrorBody(response, 500)).contains("no cards were produced").doesNotContain("secret");
+    }
+
+    /** Spring's own refusals on the CDS paths are plain JSON too, as the services' own errors are. */
+    @Test
+    void errorsSpringAnswersOnTheCdsPathsArePlainJson() throws Exception {
+        assertErrorBody(cdsGet("/cds-services/" + PATIENT_VIEW), 405);
+        assertErrorBody(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/cds-services"))
+                .header("Authorization", "Bearer " + token("/cds-services"))
+                .header("Accept", "application/xml").GET().build()), 406);
     }
 
     @Test
