@@ -1,6 +1,7 @@
 package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.lang3.StringUtils;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -16,7 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses (400) search syntax HAPI would quietly ignore, so that a client never reads a wider result as the answer
  * to its narrower question: a modifier FHIR does not define ({@code name:foo=x} was searched as {@code name=x};
  * FHIR R4 says a server SHALL reject an unsupported modifier), and {@code _summary}, {@code _total} or
- * {@code _count} values FHIR does not define ({@code _count=-1} answered an empty page).
+ * {@code _count} values FHIR does not define ({@code _count=-1} answered an empty page), and a {@code _since} that
+ * is no date ({@code $everything} and {@code _history} ignored it and answered everything).
  */
 public class SearchSyntaxFilter extends OncePerRequestFilter {
 
@@ -61,9 +64,25 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
                 }
                 return null;
             }
+            case "_since" -> {
+                for (String value : values) {
+                    if (!isDateTime(value)) {
+                        return "_since must be a FHIR instant such as 2026-01-01T00:00:00Z, but was '" + value + "'.";
+                    }
+                }
+                return null;
+            }
             default -> {
                 return modifierFault(name);
             }
+        }
+    }
+
+    private static boolean isDateTime(String value) {
+        try {
+            return new DateTimeType(value).getValue() != null;
+        } catch (DataFormatException | IllegalArgumentException e) {
+            return false;
         }
     }
 

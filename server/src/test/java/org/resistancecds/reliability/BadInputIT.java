@@ -184,6 +184,8 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("a search modifier FHIR does not define", "GET /fhir/Patient?name:foo=x", 400),
                 Arguments.of("a negative _count", "GET /fhir/Patient?_count=-1", 400),
                 Arguments.of("a _summary FHIR does not define", "GET /fhir/Patient?_summary=bogus", 400),
+                Arguments.of("a _since that is no date", "GET /fhir/Patient/x/$everything?_since=garbage", 400),
+                Arguments.of("a _since that is no date, on _history", "GET /fhir/Patient/_history?_since=2026-13-45", 400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
