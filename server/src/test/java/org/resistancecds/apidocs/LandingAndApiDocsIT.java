@@ -41,7 +41,7 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
         }
         assertThat(links).contains("/preview/", "/timeline/", "/knowledge/", "/fhir/metadata?_format=json",
                 "/fhir/swagger-ui/", "/fhir/api-docs", "/openapi/cds-hooks.json", "/apidocs/cds-hooks.html",
-                "/package/resistance-cds.fhir-0.1.0.tgz");
+                "/package/resistance-cds.fhir-0.1.0.tgz", "/actuator/metrics");
         // The FHIR base sends browsers on to its Swagger UI: follow redirects as a browser does.
         HttpClient browserLike = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         // The FHIR OpenAPI is generated afresh on every request (seconds); fhirOpenApiIsGeneratedFromTheServer reads it.
