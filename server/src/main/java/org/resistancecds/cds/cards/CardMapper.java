@@ -31,9 +31,9 @@ import org.resistancecds.knowledgepage.KnowledgePageLinks;
  *
  * <p>patient-view: a status card with its reasons; one card per inferred mechanism listing the strategies that
  * address it; one card for every other recommendation (for example the monitoring tests suggested when no
- * mechanism is identified); no card for a patient never given PD-(L)1 blockade. order-select and order-sign: one card per recommendation the engine returned for
- * the trigger. Every card states its evidence level and references, investigational options say so, and card
- * ids are stable (see {@link CardIds}).
+ * mechanism is identified); no card for a patient never given PD-(L)1 blockade. order-select and order-sign: one
+ * card per recommendation the engine returned for the trigger. Every card states its evidence level and
+ * references, investigational options say so, and card ids are stable (see {@link CardIds}).
  */
 public final class CardMapper {
 
