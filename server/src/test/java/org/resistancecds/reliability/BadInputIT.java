@@ -36,12 +36,12 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class BadInputIT extends AbstractServerIT {
 
+    private static final String JSON = "application/fhir+json";
+    private static final String XML = "application/fhir+xml";
+    private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
+
     @Autowired
     private AuditLog auditLog;
-
-    private static final String JSON = "application/fhir+json";
-    private static final ObjectMapper AUDIT_JSON = new ObjectMapper();
-    private static final String XML = "application/fhir+xml";
 
     static Stream<Arguments> badWrites() {
         return Stream.of(
@@ -185,7 +185,8 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("a negative _count", "GET /fhir/Patient?_count=-1", 400),
                 Arguments.of("a _summary FHIR does not define", "GET /fhir/Patient?_summary=bogus", 400),
                 Arguments.of("a _since that is no date", "GET /fhir/Patient/x/$everything?_since=garbage", 400),
-                Arguments.of("a _since that is no date, on _history", "GET /fhir/Patient/_history?_since=2026-13-45", 400),
+                Arguments.of("a _since that is no date, on _history", "GET /fhir/Patient/_history?_since=2026-13-45",
+                        400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
@@ -272,7 +273,7 @@ class BadInputIT extends AbstractServerIT {
     @MethodSource("requestsTomcatRefuses")
     void requestTomcatRefusesGetsAnOperationOutcomeNotTomcatsPage(
             String what, String requestLine, int status, String mediaType) throws Exception {
-        int auditedBefore = httpLayerRefusalsAudited().size();
+        int auditedBefore = audited("action", "http-refused").size();
         String answer = rawRequest(requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
         assertThat(answer).as(what).startsWith("HTTP/1.1 " + status)
@@ -282,12 +283,7 @@ class BadInputIT extends AbstractServerIT {
                 .contains("\"resourceType\":\"OperationOutcome\"", "\"diagnostics\":")
                 .doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("tomcat").doesNotContain("\tat ");
 
-        // Tomcat reports the request to the audit after the answer is sent.
-        List<JsonNode> audited = httpLayerRefusalsAudited();
-        for (int wait = 0; wait < 50 && audited.size() == auditedBefore; wait++) {
-            Thread.sleep(100);
-            audited = httpLayerRefusalsAudited();
-        }
+        List<JsonNode> audited = awaitAudited("action", "http-refused", auditedBefore + 1);
         assertThat(audited).as(what + ": audit records of refusals by the HTTP layer").hasSize(auditedBefore + 1);
         JsonNode record = audited.get(audited.size() - 1);
         assertThat(record.path("status").asInt()).isEqualTo(status);
@@ -301,23 +297,25 @@ class BadInputIT extends AbstractServerIT {
         String path = "/fhir/Patient/" + UUID.randomUUID();
         assertThat(rawExchange("GET " + path)).startsWith("HTTP/1.1 404");
 
-        List<JsonNode> records = auditedWith("path", path);
-        for (int wait = 0; wait < 50 && records.isEmpty(); wait++) {
-            Thread.sleep(100);
-            records = auditedWith("path", path);
-        }
+        awaitAudited("path", path, 1);
         Thread.sleep(500);
-        records = auditedWith("path", path);
+        List<JsonNode> records = audited("path", path);
         assertThat(records).hasSize(1);
         assertThat(records.get(0).path("action").asText()).isEqualTo("read");
         assertThat(records.get(0).path("status").asInt()).isEqualTo(404);
     }
 
-    private List<JsonNode> httpLayerRefusalsAudited() throws IOException {
-        return auditedWith("action", "http-refused");
+    /** The audit records with the field's value, once there are {@code count} (up to 5 s: written after answering). */
+    private List<JsonNode> awaitAudited(String field, String value, int count) throws Exception {
+        List<JsonNode> records = audited(field, value);
+        for (int wait = 0; wait < 50 && records.size() < count; wait++) {
+            Thread.sleep(100);
+            records = audited(field, value);
+        }
+        return records;
     }
 
-    private List<JsonNode> auditedWith(String field, String value) throws IOException {
+    private List<JsonNode> audited(String field, String value) throws IOException {
         List<JsonNode> records = new ArrayList<>();
         for (String line : Files.readAllLines(auditLog.file())) {
             JsonNode record = AUDIT_JSON.readTree(line);
