@@ -127,15 +127,21 @@ public class CdsHooksController {
                         + "' on this server; GET " + BASE + " lists the services."));
     }
 
+    private static CdsHooksException tooLarge(long limit) {
+        return new CdsHooksException(413, "The request body exceeds " + limit + " bytes (setting "
+                + "resistance.cds.max-request-bytes). Send the prefetch for this patient only, or let the service "
+                + "read the data through fhirServer.");
+    }
+
     private byte[] body(HttpServletRequest http) {
         long limit = properties.maxRequestBytes();
         if (http.getContentLengthLong() > limit) {
-            throw new CdsHooksException(413, "The request body exceeds " + limit + " bytes.");
+            throw tooLarge(limit);
         }
         try (InputStream in = http.getInputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (body.length > limit) {
-                throw new CdsHooksException(413, "The request body exceeds " + limit + " bytes.");
+                throw tooLarge(limit);
             }
             return body;
         } catch (IOException e) {

@@ -45,8 +45,10 @@ final class CompactH2Command {
         }
         try {
             long before = Files.size(file);
-            // IFEXISTS: never create an empty database by mistake.
-            String url = "jdbc:h2:" + database + ";IFEXISTS=TRUE";
+            // IFEXISTS: never create an empty database by mistake. An absolute path: H2 refuses "data/x", a path
+            // only implicitly relative. No trace file: a refusal (the server holds the file) must touch nothing.
+            String url = "jdbc:h2:" + Path.of(database).toAbsolutePath().normalize()
+                    + ";IFEXISTS=TRUE;TRACE_LEVEL_FILE=0";
             try (Connection connection = DriverManager.getConnection(url, "sa", "");
                     Statement statement = connection.createStatement()) {
                 statement.execute("SHUTDOWN COMPACT");

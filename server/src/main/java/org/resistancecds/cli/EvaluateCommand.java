@@ -90,7 +90,7 @@ final class EvaluateCommand {
         try {
             text = FhirFiles.read(Path.of(file));
         } catch (IOException | RuntimeException e) {
-            err.println("evaluate: cannot read " + file + ": " + e.getMessage());
+            err.println("evaluate: cannot read " + file + ": " + FhirFiles.reason(e));
             return CommandLine.USAGE;
         }
         FhirContext fhirContext = FhirContext.forR4Cached();

@@ -39,7 +39,7 @@ final class ValidateCommand {
             try {
                 texts.add(FhirFiles.read(Path.of(file)));
             } catch (IOException | RuntimeException e) {
-                err.println("validate: cannot read " + file + ": " + e.getMessage());
+                err.println("validate: cannot read " + file + ": " + FhirFiles.reason(e));
                 return CommandLine.USAGE;
             }
         }

@@ -1,5 +1,6 @@
 package org.resistancecds.validation;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.resistancecds.cds.CdsErrorBody;
 import org.resistancecds.config.BufferedBodyRequest;
+import org.resistancecds.config.FhirRestfulServerConfig;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -24,13 +27,21 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code mode}) into the equivalent plain call: the resource as the body, {@code profile} and {@code mode} as URL
  * parameters. HAPI checked the whole Parameters resource against a profile given that way ("found type
  * 'Parameters'"), and read a {@code valueUri} or {@code valueCanonical} profile as its Java description
- * ("UriType[...]"), so a validator could not name the profile at all. JSON bodies only; others go to HAPI as sent.
+ * ("UriType[...]"), so a validator could not name the profile at all. Also refuses (400) a resource of another type
+ * than the URL names ({@code Observation/$validate} with a Patient): HAPI validated it as sent and answered "No
+ * issues detected". JSON bodies only; others go to HAPI as sent.
  */
 public class ValidateParametersFilter extends OncePerRequestFilter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROFILE_VALUES = List.of("valueCanonical", "valueUri", "valueString");
     private static final List<String> MODE_VALUES = List.of("valueCode", "valueString");
+
+    private final FhirContext fhirContext;
+
+    public ValidateParametersFilter(FhirContext fhirContext) {
+        this.fhirContext = fhirContext;
+    }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -65,11 +76,30 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
                 }
             }
         }
+        JsonNode validated = resource != null ? resource : root;
+        String urlType = urlType(request);
+        String bodyType = validated == null ? "" : validated.path("resourceType").asText();
+        if (urlType != null && !bodyType.isEmpty() && !bodyType.equals(urlType)) {
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, "The resource is a "
+                    + bodyType + " but was sent to " + urlType + "/$validate; send it to " + bodyType + "/$validate.");
+            return;
+        }
         if (resource == null || !resource.isObject()) {
             chain.doFilter(new BufferedBodyRequest(request, body), response);
             return;
         }
         chain.doFilter(new PlainValidateRequest(request, JSON.writeValueAsBytes(resource), parameters), response);
+    }
+
+    /** The type a type- or instance-level call names ({@code /fhir/Observation/$validate}); null at system level. */
+    private static String urlType(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String prefix = FhirRestfulServerConfig.FHIR_PATH + "/";
+        if (!path.startsWith(prefix)) {
+            return null;
+        }
+        String first = path.substring(prefix.length()).split("/", 2)[0];
+        return first.startsWith("$") || first.startsWith("%24") ? null : first;
     }
 
     private static Optional<String> firstText(JsonNode parameter, List<String> valueNames) {

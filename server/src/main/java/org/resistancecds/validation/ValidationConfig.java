@@ -65,8 +65,9 @@ public class ValidationConfig {
 
     /** After the size limit and the duplicate-key check, which read the body first. */
     @Bean
-    public FilterRegistrationBean<ValidateParametersFilter> validateParameters() {
-        return FhirRestfulServerConfig.filter(new ValidateParametersFilter(), 17, FhirRestfulServerConfig.FHIR_PATH + "/*");
+    public FilterRegistrationBean<ValidateParametersFilter> validateParameters(FhirContext fhirContext) {
+        return FhirRestfulServerConfig.filter(
+                new ValidateParametersFilter(fhirContext), 17, FhirRestfulServerConfig.FHIR_PATH + "/*");
     }
 
     @Bean

@@ -58,6 +58,7 @@ class CommandLineJarIT {
             assertThat(result.exitCode()).as(result.err()).isEqualTo(CommandLine.USAGE);
             assertThat(result.err()).contains("Stop the server that uses it first.");
             assertThat(Files.size(Path.of(database + ".mv.db"))).isEqualTo(size);
+            assertThat(Path.of(database + ".trace.db")).as("no H2 trace file left by the refusal").doesNotExist();
             try (ResultSet rows = statement.executeQuery("select count(*) from t")) {
                 rows.next();
                 assertThat(rows.getInt(1)).as("the open database still works").isEqualTo(1);

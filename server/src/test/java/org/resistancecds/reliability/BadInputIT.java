@@ -159,6 +159,20 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer).as(what).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("\tat ", "timestamp");
     }
 
+    /** HAPI validated the body as sent and answered "No issues detected". */
+    @Test
+    void validateOfAResourceOfAnotherTypeThanTheUrlNamesIsRefused() throws Exception {
+        String patient = "{\"resourceType\":\"Patient\",\"gender\":\"female\"}";
+        for (String body : List.of(patient,
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\",\"resource\":" + patient + "}]}")) {
+            HttpResponse<String> response = postJson("/fhir/Observation/$validate", JSON, body);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+            assertThat(response.body()).contains("The resource is a Patient but was sent to Observation/$validate");
+        }
+        assertThat(postJson("/fhir/Patient/$validate", JSON, patient).statusCode()).isEqualTo(200);
+    }
+
     /** Spring Security's reason, which may end with its own full stop, then what to send instead. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"GET /fhir/../fhir/Patient", "GET /fhir/Patient;x=1", "GET /fhir//Patient"})
