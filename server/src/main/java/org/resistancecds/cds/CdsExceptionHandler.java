@@ -1,6 +1,7 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.util.UUID;
 import org.resistancecds.storage.DatabaseUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +29,12 @@ public class CdsExceptionHandler {
     @ExceptionHandler(CdsHooksException.class)
     public ResponseEntity<byte[]> cds(CdsHooksException e) {
         if (e.status() >= 500) {
-            log.error("CDS call failed: {}", e.getMessage(), e);
-        } else {
-            log.debug("CDS call refused ({}): {}", e.status(), e.getMessage());
+            String incident = UUID.randomUUID().toString();
+            log.error("CDS call failed (incident {}): {}", incident, e.getMessage(), e);
+            return CdsErrorBody.of(fhirContext, e.status(), e.getMessage() + " Incident " + incident
+                    + " is in the server log.");
         }
+        log.debug("CDS call refused ({}): {}", e.status(), e.getMessage());
         return CdsErrorBody.of(fhirContext, e.status(), e.getMessage());
     }
 
@@ -44,8 +47,10 @@ public class CdsExceptionHandler {
                     .body(CdsErrorBody.json(fhirContext, 503, "The CDS service cannot reach its database at the "
                             + "moment; no cards were produced. Retry later."));
         }
-        log.error("CDS call failed unexpectedly", e);
-        return CdsErrorBody.of(fhirContext, 500,
-                "The CDS service failed while answering; no cards were produced. The server log has the details.");
+        // The same incident id in the answer and the log, as on /fhir, so a report can be matched to its cause.
+        String incident = UUID.randomUUID().toString();
+        log.error("CDS call failed unexpectedly (incident {})", incident, e);
+        return CdsErrorBody.of(fhirContext, 500, "The CDS service failed while answering; no cards were produced. "
+                + "Incident " + incident + " is in the server log with the details.");
     }
 }

@@ -351,7 +351,8 @@ class CdsServicesIT extends AbstractCdsIT {
         HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", "p1",
                 "\"prefetch\":" + new SyntheticRecord("p1", 5).prefetchJson(fhirContext), null));
 
-        assertThat(assertErrorBody(response, 500)).contains("no cards were produced").doesNotContain("secret");
+        assertThat(assertErrorBody(response, 500)).contains("no cards were produced").doesNotContain("secret")
+                .containsPattern("Incident [0-9a-f-]{36} is in the server log");
     }
 
     /** Spring's own refusals on the CDS paths are plain JSON too, as the services' own errors are. */
