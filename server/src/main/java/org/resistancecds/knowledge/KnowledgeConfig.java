@@ -2,6 +2,7 @@ package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -21,6 +22,12 @@ public class KnowledgeConfig {
     @Bean
     public SwappableEvaluator resistanceEvaluator(KnowledgeBase knowledgeBase) {
         return new SwappableEvaluator(new KnowledgeEvaluator(knowledgeBase));
+    }
+
+    @Bean
+    public FhirServerPlugin knowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry) {
+        KnowledgeWriteCheck check = new KnowledgeWriteCheck(fhirContext, daoRegistry);
+        return server -> server.registerInterceptor(check);
     }
 
     /** After the content installer (order 0), which stores the same files the engine started with. */

@@ -2,16 +2,12 @@ package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.MetadataResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -27,10 +23,6 @@ import org.springframework.boot.ApplicationRunner;
 public class StoredKnowledgeWatcher implements ApplicationRunner, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(StoredKnowledgeWatcher.class);
-
-    /** The resource types the knowledge is compiled from (ValueSets name genes; CodeSystems for completeness). */
-    static final List<String> KNOWLEDGE_TYPES =
-            List.of("CodeSystem", "ValueSet", "ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
@@ -99,19 +91,7 @@ public class StoredKnowledgeWatcher implements ApplicationRunner, DisposableBean
     }
 
     private List<IBaseResource> storedKnowledge() {
-        List<IBaseResource> resources = new ArrayList<>();
-        for (String type : KNOWLEDGE_TYPES) {
-            IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
-            for (IBaseResource resource :
-                    dao.searchForResources(SearchParameterMap.newSynchronous(), new SystemRequestDetails())) {
-                if (resource instanceof MetadataResource canonical
-                        && canonical.getUrl() != null
-                        && canonical.getUrl().startsWith(KnowledgeCodes.BASE + "/")) {
-                    resources.add(resource);
-                }
-            }
-        }
-        return resources;
+        return StoredKnowledge.read(daoRegistry);
     }
 
     private static List<String> versions(List<IBaseResource> resources) {
