@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Bundle;
@@ -92,12 +94,17 @@ public class PatientReevaluator {
             Observation previous = observation == status ? storedStatus : stored.remove(observation.getIdPart());
             put(transaction, observation, previous);
         }
+        Set<String> inRecord = new HashSet<>();
+        data.forEach(resource -> inRecord.add(resource.getIdElement().toUnqualifiedVersionless().getValue()));
         for (Observation withdrawn : stored.values()) {
             if (withdrawn.getStatus() == Observation.ObservationStatus.CANCELLED) {
                 continue;
             }
             Observation copy = withdrawn.copy();
             copy.setStatus(Observation.ObservationStatus.CANCELLED);
+            // Results deleted since are no longer cited (a reader following them got 410); those still in the
+            // record stay, as what the withdrawn finding had rested on. The previous version keeps them all.
+            copy.getDerivedFrom().removeIf(cited -> !inRecord.contains(cited.getReference()));
             copy.addNote(new Annotation().setTimeElement(new DateTimeType(Date.from(now)))
                     .setText("Withdrawn by re-evaluation: the data no longer support this mechanism."));
             put(transaction, copy, withdrawn);

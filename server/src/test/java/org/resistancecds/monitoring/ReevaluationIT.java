@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.bulk.BulkJobs;
 import org.resistancecds.knowledge.KnowledgeCodes;
@@ -147,10 +148,16 @@ class ReevaluationIT extends AbstractMonitoringIT {
         String patient = newPatient();
         storeProgressionWithAB2mVariant(client, patient);
 
+        assertThat(mechanisms(client, patient).get(0).getDerivedFrom())
+                .extracting(Reference::getReference).contains("Observation/" + patient + "-b2m");
+
         client.delete().resourceById("Observation", patient + "-b2m").execute();
 
         awaitUntil(BOUND, "mechanism withdrawn", () -> mechanisms(client, patient).stream()
                 .allMatch(m -> m.getStatus() == Observation.ObservationStatus.CANCELLED));
+        // The withdrawn assessment no longer cites what was deleted (following it gave 410).
+        assertThat(mechanisms(client, patient).get(0).getDerivedFrom())
+                .extracting(Reference::getReference).doesNotContain("Observation/" + patient + "-b2m");
     }
 
     /**
