@@ -9,5 +9,8 @@ cd "$(dirname "$0")/.."
 MAVEN_ARGS=${MAVEN_ARGS:-}
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -q -B -ntp $MAVEN_ARGS -pl cohort -DskipTests compile dependency:build-classpath -Dmdep.outputFile="$cp_file"
+# Maven's own output (errors only, with -q) goes to stderr, without the colour resets Maven 3.8 writes even when
+# quiet, so that stdout holds the command's answer alone.
+mvn -q -B -ntp $MAVEN_ARGS -pl cohort -DskipTests compile dependency:build-classpath -Dmdep.outputFile="$cp_file" \
+  | sed $'s/\e\\[0m//g' >&2
 java ${COHORT_JAVA_OPTS:--Xmx1g} -cp "cohort/target/classes:$(cat "$cp_file")" org.resistancecds.cohort.CohortCli "$@"

@@ -173,8 +173,11 @@ public final class CohortCli {
                             .sorted(Comparator.comparing(Path::toString))
                             .forEach(files::add);
                 }
-            } else {
+            } else if (Files.isRegularFile(path)) {
                 files.add(path);
+            } else {
+                // Was counted as a bundle that failed with "no answer", which pointed at the server.
+                throw new IllegalArgumentException("no file or folder at " + path.toAbsolutePath().normalize());
             }
         }
         return files;

@@ -52,4 +52,14 @@ class CohortCliTest {
         assertTrue(badNumber.err().startsWith("generate: --patients must be a whole number, but was 'ten'."),
                 badNumber.err());
     }
+
+    /** Before any request: a path that does not exist was loaded as a bundle that failed with "no answer". */
+    @Test
+    void loadingAPathThatDoesNotExistIsAUsageError() throws Exception {
+        Run missing = run("load", "--url", "http://localhost:1/fhir", "target/no-such-cohort-folder");
+
+        assertEquals(CohortCli.USAGE, missing.exitCode());
+        assertTrue(missing.err().startsWith("load: no file or folder at "), missing.err());
+        assertTrue(missing.err().contains("no-such-cohort-folder"), missing.err());
+    }
 }
