@@ -109,7 +109,8 @@ final class EvaluateCommand {
         bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> record.add(e.getResource()));
         List<Patient> patients = record.stream().filter(Patient.class::isInstance).map(Patient.class::cast).toList();
         if (patients.size() != 1 || !patients.get(0).getIdElement().hasIdPart()) {
-            err.println("evaluate: the Bundle must hold exactly one Patient with an id; it holds " + patients.size() + ".");
+            err.println("evaluate: the Bundle must hold exactly one Patient, named by its id or its entry's fullUrl; "
+                    + (patients.size() == 1 ? "its Patient has neither." : "it holds " + patients.size() + "."));
             return CommandLine.INVALID;
         }
         String patientId = patients.get(0).getIdElement().getIdPart();

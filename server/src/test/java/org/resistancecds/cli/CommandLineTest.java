@@ -167,6 +167,18 @@ class CommandLineTest {
         assertThat(notABundle.err()).contains("holds a Patient; a Bundle");
     }
 
+    @Test
+    void evaluateNamesWhatIsWrongWithTheBundlesPatient(@TempDir Path temp) throws Exception {
+        Path noPatient = temp.resolve("no-patient.json");
+        Files.writeString(noPatient, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}");
+        Path anonymous = temp.resolve("anonymous.json");
+        Files.writeString(anonymous, "{\"resourceType\":\"Bundle\",\"type\":\"collection\","
+                + "\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"gender\":\"female\"}}]}");
+
+        assertThat(run("evaluate", noPatient.toString()).err()).contains("exactly one Patient", "it holds 0.");
+        assertThat(run("evaluate", anonymous.toString()).err()).contains("its Patient has neither.");
+    }
+
     private static List<String> severities(JsonNode outcome) {
         List<String> severities = new ArrayList<>();
         outcome.get("issue").forEach(issue -> severities.add(issue.get("severity").asText()));
