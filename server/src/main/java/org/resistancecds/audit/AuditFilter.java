@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.resistancecds.cds.CdsHooksController;
+import org.resistancecds.config.FhirRestfulServerConfig;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -42,18 +44,19 @@ public final class AuditFilter extends OncePerRequestFilter {
         }
     }
 
-    private static Map<String, Object> record(HttpServletRequest request, int status, Instant start, long millis) {
+    /** One audit line; also for requests Tomcat refused, whose method and target may be missing. */
+    static Map<String, Object> record(HttpServletRequest request, int status, Instant start, long millis) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("time", start.toString());
         record.put("ms", millis);
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = path(request);
         record.put("channel", channel(path));
         put(record, "subject", request.getAttribute(AuditAttributes.SUBJECT));
         put(record, "client", request.getAttribute(AuditAttributes.CLIENT));
         put(record, "patient", request.getAttribute(AuditAttributes.PATIENT));
         record.put("remote", request.getRemoteAddr());
-        record.put("method", request.getMethod());
-        record.put("path", path);
+        put(record, "method", request.getMethod());
+        put(record, "path", path);
         String query = request.getQueryString();
         if (query != null) {
             // Credentials never go into the log, even when a client puts them in the URL.
@@ -68,15 +71,24 @@ public final class AuditFilter extends OncePerRequestFilter {
         return record;
     }
 
+    private static String path(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String contextPath = request.getContextPath();
+        if (uri == null || uri.isEmpty()) {
+            return null;
+        }
+        return contextPath != null && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+    }
+
     /** {@code fhir} or {@code cds} by the path; {@code http} for a target that is neither or could not be read. */
     static String channel(String path) {
         if (path == null) {
             return "http";
         }
-        if (path.startsWith("/cds-services")) {
+        if (path.startsWith(CdsHooksController.BASE)) {
             return "cds";
         }
-        return path.startsWith("/fhir") ? "fhir" : "http";
+        return path.startsWith(FhirRestfulServerConfig.FHIR_PATH) ? "fhir" : "http";
     }
 
     static String outcome(int status) {
@@ -93,7 +105,7 @@ public final class AuditFilter extends OncePerRequestFilter {
     }
 
     private static void put(Map<String, Object> record, String name, Object value) {
-        if (value != null) {
+        if (value != null && !value.toString().isEmpty()) {
             record.put(name, value.toString());
         }
     }

@@ -3,8 +3,6 @@ package org.resistancecds.audit;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.catalina.AccessLog;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -36,34 +34,9 @@ final class HttpLayerRefusalAudit extends ValveBase implements AccessLog {
         if (request.getContext() != null || response.getStatus() < 400) {
             return;
         }
-        auditLog.append(record(request, response.getStatus(), nanos));
-    }
-
-    private static Map<String, Object> record(Request request, int status, long nanos) {
+        request.setAttribute(AuditAttributes.ACTION, "http-refused");
         long millis = nanos / 1_000_000;
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("time", Instant.now().minusMillis(millis).toString());
-        record.put("ms", millis);
-        // The target may be unreadable; what Tomcat could read of it decides the channel.
-        String path = request.getRequestURI();
-        record.put("channel", AuditFilter.channel(path));
-        record.put("remote", request.getRemoteAddr());
-        putIfPresent(record, "method", request.getMethod());
-        putIfPresent(record, "path", path);
-        String query = request.getQueryString();
-        if (query != null) {
-            record.put("query", QueryMasking.mask(query));
-        }
-        record.put("action", "http-refused");
-        record.put("status", status);
-        record.put("outcome", AuditFilter.outcome(status));
-        return record;
-    }
-
-    private static void putIfPresent(Map<String, Object> record, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            record.put(name, value);
-        }
+        auditLog.append(AuditFilter.record(request, response.getStatus(), Instant.now().minusMillis(millis), millis));
     }
 
     // An access log is switched on with its valve; nothing of Tomcat's request attributes is used.
