@@ -6,9 +6,14 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -16,10 +21,13 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * compile. Such a change used to be stored: the engine kept its previous knowledge, the knowledge page showed the
  * broken version, and every later change through the API waited until someone put it right. The check compiles
  * the stored knowledge with the change applied, as {@link StoredKnowledgeWatcher} will; the server's own content
- * installer is not checked (its files were compiled at start). A condition that parses but gives no boolean is
- * found only when evaluated, so it still gets through.
+ * installer is not checked (its files were compiled at start). The entries of a transaction Bundle are checked
+ * together when the Bundle has been processed, still inside its database transaction, so resources that need
+ * each other (a PlanDefinition and the new ActivityDefinition it suggests) may arrive, or leave, together.
  */
 public class KnowledgeWriteCheck {
+
+    private static final String PENDING = KnowledgeWriteCheck.class.getName() + ".pending";
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
@@ -30,36 +38,58 @@ public class KnowledgeWriteCheck {
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-    public void created(IBaseResource resource, RequestDetails request) {
-        check(resource, resource, request);
+    public void created(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
+        change(resource, resource, request, transaction);
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-    public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-        check(previous, resource, request);
+    public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request,
+            TransactionDetails transaction) {
+        change(previous, resource, request, transaction);
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
-    public void deleted(IBaseResource resource, RequestDetails request) {
-        check(resource, null, request);
+    public void deleted(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
+        change(resource, null, request, transaction);
+    }
+
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSED)
+    public void transactionProcessed(TransactionDetails transaction) {
+        Map<String, IBaseResource> pending = transaction.getUserData(PENDING);
+        if (pending != null) {
+            transaction.clearUserData(PENDING);
+            check(pending);
+        }
     }
 
     /** {@code replaced} leaves the stored knowledge, {@code stored} (null for a delete) takes its place. */
-    private void check(IBaseResource replaced, IBaseResource stored, RequestDetails request) {
+    private void change(IBaseResource replaced, IBaseResource stored, RequestDetails request,
+            TransactionDetails transaction) {
         boolean fromClient = request instanceof ServletRequestDetails;
         if (!fromClient || !(StoredKnowledge.isKnowledge(replaced) || StoredKnowledge.isKnowledge(stored))) {
             return;
         }
-        String id = key(replaced);
+        IBaseResource kept = stored != null && StoredKnowledge.isKnowledge(stored) ? stored : null;
+        boolean inBundle = transaction != null && transaction.isAcceptingDeferredInterceptorBroadcasts();
+        if (inBundle) {
+            Map<String, IBaseResource> pending = transaction.getOrCreateUserData(PENDING, LinkedHashMap::new);
+            pending.put(key(replaced), kept);
+        } else {
+            Map<String, IBaseResource> change = new HashMap<>();
+            change.put(key(replaced), kept);
+            check(change);
+        }
+    }
+
+    /** Compiles the stored knowledge with each key's resource replaced by the given one (null: removed). */
+    private void check(Map<String, IBaseResource> changes) {
         List<IBaseResource> knowledge = new ArrayList<>();
         for (IBaseResource resource : StoredKnowledge.read(daoRegistry)) {
-            if (!key(resource).equals(id)) {
+            if (!changes.containsKey(key(resource))) {
                 knowledge.add(resource);
             }
         }
-        if (stored != null && StoredKnowledge.isKnowledge(stored)) {
-            knowledge.add(stored);
-        }
+        changes.values().stream().filter(Objects::nonNull).forEach(knowledge::add);
         try {
             KnowledgeLoader.load(fhirContext, knowledge);
         } catch (RuntimeException e) {
@@ -68,7 +98,9 @@ public class KnowledgeWriteCheck {
         }
     }
 
+    /** Type and id; a resource not yet given an id is its own key. */
     private static String key(IBaseResource resource) {
-        return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        String id = resource.getIdElement().getIdPart();
+        return resource.fhirType() + "/" + (id != null ? id : "new@" + System.identityHashCode(resource));
     }
 }

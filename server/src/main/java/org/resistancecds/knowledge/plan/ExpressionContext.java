@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Resource;
 public record ExpressionContext(Resource focus, Map<String, List<Base>> variables, Map<String, Resource> resolvable) {
 
     public ExpressionContext {
+        variables.forEach(ExpressionEngine::requireDeclaredType);
         variables = Map.copyOf(variables);
         resolvable = Map.copyOf(resolvable);
     }

@@ -4,7 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.exceptions.PathEngineException;
 import org.hl7.fhir.r4.fhirpath.ExpressionNode;
@@ -21,17 +23,34 @@ import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
 import org.resistancecds.knowledge.KnowledgeException;
 
 /**
- * HAPI's R4 FHIRPath engine, used the way the architecture asks: every expression is parsed once at load
- * (unknown {@code %variables} fail then), and evaluated in memory against an {@link ExpressionContext}, with no
- * database access. An evaluation error is an error, never an empty result.
+ * HAPI's R4 FHIRPath engine, used the way the architecture asks: every condition is parsed and type-checked once
+ * at load, against the declared types of the variables, and evaluated in memory against an
+ * {@link ExpressionContext}, with no database access. An unknown {@code %variable}, an element name no type
+ * has (which would otherwise make the condition silently false) or a result other than one boolean fail at load;
+ * an evaluation error is an error, never an empty result.
  */
 public final class ExpressionEngine {
 
-    /** The variables the engine provides; knowledge may use no other. */
-    public static final Set<String> VARIABLES = Set.of(
-            "status", "statusCode", "mechanisms", "draftOrders", "draftMedications", "iciAgents", "record", "findings", "germlineFindings",
-            "emergentVariants", "emergentWatchVariants",
-            "patient");
+    /** The variables the engine provides, with the FHIR type of their items; knowledge may use no other. */
+    public static final Map<String, String> VARIABLES = Map.ofEntries(
+            Map.entry("status", "Observation"),
+            Map.entry("statusCode", "string"),
+            Map.entry("mechanisms", "Observation"),
+            Map.entry("draftOrders", "Resource"),
+            Map.entry("draftMedications", "CodeableConcept"),
+            Map.entry("iciAgents", "Coding"),
+            Map.entry("record", "Resource"),
+            Map.entry("findings", "Observation"),
+            Map.entry("germlineFindings", "Observation"),
+            Map.entry("emergentVariants", "Observation"),
+            Map.entry("emergentWatchVariants", "Observation"),
+            Map.entry("patient", "Patient"));
+
+    /** Variables that hold at most one item. */
+    private static final Set<String> SINGLE = Set.of("status", "statusCode", "patient");
+
+    private static final Set<String> BOOLEAN_TYPES =
+            Set.of(TypeDetails.FP_Boolean, TypeDetails.FHIR_NS + "boolean");
 
     /** Names the FHIRPath engine itself resolves. */
     private static final Set<String> BUILT_IN = Set.of("context", "resource", "rootResource", "ucum", "sct", "loinc", "us-zip");
@@ -55,11 +74,52 @@ public final class ExpressionEngine {
         collectConstants(node, constants);
         for (String constant : constants) {
             String name = constant.substring(1).replace("`", "").replace("'", "");
-            if (!VARIABLES.contains(name) && !BUILT_IN.contains(name)) {
-                throw new KnowledgeException(location + ": unknown variable " + constant + " (known: " + VARIABLES + ")");
+            if (!VARIABLES.containsKey(name) && !BUILT_IN.contains(name)) {
+                throw new KnowledgeException(location + ": unknown variable " + constant + " (known: "
+                        + new TreeSet<>(VARIABLES.keySet()) + ")");
             }
         }
+        requireOneBoolean(node, text, location);
         return new CompiledExpression(text, node, location);
+    }
+
+    /**
+     * Type-checks a condition with the focus a Patient and the variables as declared: element names must exist
+     * on the types they are asked of, and the result must be one boolean.
+     */
+    private void requireOneBoolean(ExpressionNode node, String text, String location) {
+        TypeDetails result;
+        try {
+            result = engine.check(null, "Patient", "Patient", "Patient", node);
+        } catch (RuntimeException e) {
+            throw new KnowledgeException(location + ": FHIRPath does not fit the types of the focus and variables: "
+                    + e.getMessage() + " in: " + text, e);
+        }
+        boolean oneBoolean = !result.getTypes().isEmpty()
+                && BOOLEAN_TYPES.containsAll(result.getTypes())
+                && result.getCollectionStatus() == ExpressionNode.CollectionStatus.SINGLETON;
+        if (!oneBoolean) {
+            throw new KnowledgeException(location + ": condition must give one boolean, gives "
+                    + (result.getCollectionStatus() == ExpressionNode.CollectionStatus.SINGLETON ? "" : "a collection of ")
+                    + result.describe() + " (use exists(), empty() or a comparison): " + text);
+        }
+    }
+
+    /** Fails when an evaluation's variable holds items of another type than declared, which the check relies on. */
+    static void requireDeclaredType(String name, List<Base> values) {
+        String type = VARIABLES.get(name);
+        if (type == null) {
+            throw new IllegalArgumentException("No variable %" + name + " is declared");
+        }
+        if (SINGLE.contains(name) && values.size() > 1) {
+            throw new IllegalArgumentException("Variable %" + name + " holds " + values.size() + " items, declared single");
+        }
+        for (Base value : values) {
+            boolean fits = type.equals(value.fhirType()) || "Resource".equals(type) && value instanceof Resource;
+            if (!fits) {
+                throw new IllegalArgumentException("Variable %" + name + " holds a " + value.fhirType() + ", declared " + type);
+            }
+        }
     }
 
     /** Evaluates a condition: true, false (also for an empty result), or an error for anything else. */
@@ -127,7 +187,13 @@ public final class ExpressionEngine {
         @Override
         public TypeDetails resolveConstantType(FHIRPathEngine engine, Object appContext, String name,
                 FHIRPathConstantEvaluationMode mode) {
-            return null;
+            String key = name.startsWith("%") ? name.substring(1) : name;
+            String type = mode == FHIRPathConstantEvaluationMode.EXPLICIT ? VARIABLES.get(key) : null;
+            if (type == null) {
+                return null;
+            }
+            return new TypeDetails(SINGLE.contains(key)
+                    ? ExpressionNode.CollectionStatus.SINGLETON : ExpressionNode.CollectionStatus.ORDERED, type);
         }
 
         @Override

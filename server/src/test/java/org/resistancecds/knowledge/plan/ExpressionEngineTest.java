@@ -31,17 +31,46 @@ class ExpressionEngineTest {
     }
 
     @Test
-    void emptyResultIsFalseButNonBooleanIsAnError() {
+    void emptyResultIsFalse() {
         ExpressionContext context = context(Map.of("mechanisms", List.of()));
         assertThat(ENGINE.test(ENGINE.compile("%mechanisms.where(value.exists()).exists().not().not() and %mechanisms.first().status = 'final'", "t"), context))
                 .isFalse();
-        Observation observation = new Observation();
-        observation.setStatus(Observation.ObservationStatus.FINAL);
-        assertThatThrownBy(() -> ENGINE.test(ENGINE.compile("%mechanisms.status", "here"),
-                        context(Map.of("mechanisms", List.of(observation)))))
+    }
+
+    @Test
+    void aConditionThatGivesNoSingleBooleanFailsAtCompileTime() {
+        assertThatThrownBy(() -> ENGINE.compile("%mechanisms.status", "here"))
                 .isInstanceOf(KnowledgeException.class)
                 .hasMessageContaining("here")
                 .hasMessageContaining("one boolean");
+        assertThatThrownBy(() -> ENGINE.compile("%findings.where(code.coding.exists())", "there"))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("a collection of")
+                .hasMessageContaining("Observation");
+        assertThatThrownBy(() -> ENGINE.compile("%statusCode", "x"))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("string");
+    }
+
+    @Test
+    void anElementNameNoTypeHasFailsAtCompileTimeInsteadOfMakingTheConditionFalse() {
+        assertThatThrownBy(() -> ENGINE.compile("%mechanisms.where(valu.coding.exists()).exists()", "PlanDefinition/x#a"))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("PlanDefinition/x#a")
+                .hasMessageContaining("valu");
+        // Bare names inside where() are elements of the item, not variables: Observation.status, not %status.
+        ENGINE.compile("%mechanisms.where(status = 'final').exists() and %draftOrders.ofType(ServiceRequest).exists()", "ok");
+    }
+
+    @Test
+    void anEvaluationMayNotGiveAVariableItemsOfAnotherTypeThanTheCheckAssumed() {
+        assertThatThrownBy(() -> context(Map.of("mechanisms", List.of(new Patient()))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("%mechanisms holds a Patient, declared Observation");
+        assertThatThrownBy(() -> context(Map.of("statusCode", List.of(new StringType("a"), new StringType("b")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("declared single");
+        context(Map.of("record", List.of(new Patient(), new Observation())));
     }
 
     @Test
