@@ -41,13 +41,15 @@ public class ImportedDataTrigger implements AutoCloseable {
 
     private final ReevaluationQueue queue;
     private final IJobCoordinator jobs;
+    private final PendingReevaluations pending;
     /** Per import job this node worked on: its patients whose data committed, with the first commit's time. */
     private final Map<String, Map<String, Instant>> patientsByJob = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker;
 
-    public ImportedDataTrigger(ReevaluationQueue queue, IJobCoordinator jobs) {
+    public ImportedDataTrigger(ReevaluationQueue queue, IJobCoordinator jobs, PendingReevaluations pending) {
         this.queue = queue;
         this.jobs = jobs;
+        this.pending = pending;
         this.checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "import-reevaluation");
             thread.setDaemon(true);
@@ -86,7 +88,7 @@ public class ImportedDataTrigger implements AutoCloseable {
         String job = CHUNK_OF_JOB.get();
         if (job != null) {
             ReevaluationTrigger.patientOf(resource)
-                    .ifPresent(patient -> AfterCommit.run(() -> noteCommitted(job, patient)));
+                    .ifPresent(patient -> TransactionPatients.add(this, patient, pending, committed -> noteCommitted(job, committed)));
         }
     }
 

@@ -5,6 +5,8 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import javax.sql.DataSource;
+import org.resistancecds.config.SchemaInitLock;
 import org.resistancecds.config.FhirServerPlugin;
 import org.resistancecds.knowledge.ResistanceEvaluator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,15 +23,23 @@ public class MonitoringConfig {
         return new PatientReevaluator(evaluator, daoRegistry, Clock.systemUTC());
     }
 
+    /** Created under the schema lock, so nodes starting together on one database do not race to create it. */
+    @Bean
+    public PendingReevaluations pendingReevaluations(DataSource dataSource, SchemaInitLock schemaInitLock) {
+        PendingReevaluations pending = new PendingReevaluations(dataSource);
+        pending.createTable();
+        return pending;
+    }
+
     @Bean(destroyMethod = "close")
-    public ReevaluationQueue reevaluationQueue(PatientReevaluator reevaluator, MonitoringProperties properties,
-            MeterRegistry registry) {
-        return new ReevaluationQueue(reevaluator, properties, registry);
+    public ReevaluationQueue reevaluationQueue(PatientReevaluator reevaluator, PendingReevaluations pending,
+            MonitoringProperties properties, MeterRegistry registry) {
+        return new ReevaluationQueue(reevaluator, pending, properties, registry);
     }
 
     @Bean
-    public FhirServerPlugin reevaluationOnWrite(ReevaluationQueue queue) {
-        ReevaluationTrigger trigger = new ReevaluationTrigger(queue);
+    public FhirServerPlugin reevaluationOnWrite(ReevaluationQueue queue, PendingReevaluations pending) {
+        ReevaluationTrigger trigger = new ReevaluationTrigger(queue, pending);
         return server -> {
             server.registerInterceptor(trigger);
             server.registerInterceptor(new CitedInputDeletes());
@@ -39,8 +49,8 @@ public class MonitoringConfig {
     /** With the storage layer's interceptors: $import writes through a Batch2 job, not the REST server. */
     @Bean(destroyMethod = "close")
     public ImportedDataTrigger reevaluationOnImport(ReevaluationQueue queue, IJobCoordinator jobs,
-            IInterceptorService storageInterceptors) {
-        ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs);
+            PendingReevaluations pending, IInterceptorService storageInterceptors) {
+        ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, pending);
         storageInterceptors.registerInterceptor(trigger);
         return trigger;
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.resistancecds.storage.DatabaseUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 
 /**
  * Patients waiting for re-evaluation, worked off by one background thread.
@@ -25,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * evaluation that reads it. The queue is bounded; when it is full the write is still stored, the patient is not
  * queued, and the refusal is logged and counted ({@code resistance.reevaluation.requests{outcome=rejected}}).
  * A failed run is tried again up to {@code max-attempts} times, except when the database cannot be reached: then
- * the patient waits for it, however long. The queue lives in memory: entries waiting at a crash are lost (re-run
- * {@code $evaluate-resistance}).
+ * the patient waits for it, however long. The queue lives in memory; {@link PendingReevaluations} keeps its
+ * entries in the database as well, each removed once an evaluation that read its write has run, and those left by
+ * a process that stopped or died, or by a patient given up on, are queued again when the server is next ready.
  */
 public class ReevaluationQueue implements AutoCloseable {
 
@@ -34,6 +38,7 @@ public class ReevaluationQueue implements AutoCloseable {
     private static final Duration MAX_DATABASE_RETRY_DELAY = Duration.ofSeconds(30);
 
     private final PatientReevaluator reevaluator;
+    private final PendingReevaluations pending;
     private final MonitoringProperties properties;
     private final LinkedBlockingQueue<String> order;
     private final ConcurrentHashMap<String, Instant> waiting = new ConcurrentHashMap<>();
@@ -52,8 +57,10 @@ public class ReevaluationQueue implements AutoCloseable {
     private final Timer lag;
     private final Timer duration;
 
-    public ReevaluationQueue(PatientReevaluator reevaluator, MonitoringProperties properties, MeterRegistry registry) {
+    public ReevaluationQueue(PatientReevaluator reevaluator, PendingReevaluations pending, MonitoringProperties properties,
+            MeterRegistry registry) {
         this.reevaluator = reevaluator;
+        this.pending = pending;
         this.properties = properties;
         this.order = new LinkedBlockingQueue<>(properties.queueCapacity());
         this.queued = requests(registry, "queued");
@@ -112,6 +119,24 @@ public class ReevaluationQueue implements AutoCloseable {
                 + "$evaluate-resistance to assess it", properties.queueCapacity(), patientId);
     }
 
+    /** Queues the patients whose pending rows an earlier run of any node left: it stopped or died first. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void queueLeftOver() {
+        List<String> patients;
+        try {
+            patients = pending.patients();
+        } catch (RuntimeException e) {
+            LOG.error("Cannot read the pending re-evaluations an earlier run left; they stay for the next start: {}",
+                    e.toString(), e);
+            return;
+        }
+        if (!patients.isEmpty()) {
+            LOG.info("{} patients written before the last stop were not re-evaluated yet: queued now", patients.size());
+            Instant now = Instant.now();
+            patients.forEach(patient -> submit(patient, now));
+        }
+    }
+
     /** Patients waiting or in evaluation. */
     public int pending() {
         return waiting.size() + inFlight.get();
@@ -143,7 +168,11 @@ public class ReevaluationQueue implements AutoCloseable {
         for (int attempt = 1; running; attempt++) {
             long start = System.nanoTime();
             try {
+                // Rows seen before the evaluation reads: their writes are read, so these rows may go afterwards.
+                // A failed evaluation leaves them, so a patient given up on here is tried again at the next start.
+                List<Long> rows = pending.rowsOf(patientId);
                 PatientReevaluator.Outcome outcome = reevaluator.reevaluate(patientId);
+                removeQuietly(patientId, rows);
                 duration.record(Duration.ofNanos(System.nanoTime() - start));
                 lag.record(Duration.between(since, Instant.now()));
                 switch (outcome) {
@@ -186,6 +215,16 @@ public class ReevaluationQueue implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /** A row that cannot be removed now is only evaluated once more, at the next start. */
+    private void removeQuietly(String patientId, List<Long> rows) {
+        try {
+            pending.remove(rows);
+        } catch (RuntimeException e) {
+            LOG.warn("Pending re-evaluation of Patient/{} not cleared (it will run again at the next start): {}",
+                    patientId, e.toString());
         }
     }
 

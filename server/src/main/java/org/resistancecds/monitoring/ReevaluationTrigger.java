@@ -15,17 +15,19 @@ import org.resistancecds.knowledge.KnowledgeCodes;
 
 /**
  * Storage interceptor on the REST server: when an Observation or an ICI medication resource about a patient is
- * created, updated or deleted, the patient is queued for re-evaluation once the database transaction has
- * committed (never for data that rolled back). Registered on the RestfulServer only, so internal writes (content
+ * created, updated or deleted, the patient is recorded as pending in the same database transaction and queued for
+ * re-evaluation once it has committed (never for data that rolled back). Registered on the RestfulServer only, so internal writes (content
  * installation, example loading, the re-evaluation's own results) do not trigger it; {@code $import}'s writes have
  * {@link ImportedDataTrigger}.
  */
 public class ReevaluationTrigger {
 
     private final ReevaluationQueue queue;
+    private final PendingReevaluations pending;
 
-    public ReevaluationTrigger(ReevaluationQueue queue) {
+    public ReevaluationTrigger(ReevaluationQueue queue, PendingReevaluations pending) {
         this.queue = queue;
+        this.pending = pending;
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -44,7 +46,8 @@ public class ReevaluationTrigger {
     }
 
     private void onWrite(IBaseResource resource) {
-        patientOf(resource).ifPresent(patient -> AfterCommit.run(() -> queue.submit(patient, Instant.now())));
+        patientOf(resource).ifPresent(patient ->
+                TransactionPatients.add(this, patient, pending, committed -> queue.submit(committed, Instant.now())));
     }
 
     /** The patient whose assessment the resource can change; empty for anything else, our own results included. */

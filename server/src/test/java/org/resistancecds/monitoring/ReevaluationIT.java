@@ -2,7 +2,10 @@ package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.net.http.HttpResponse;
@@ -37,6 +40,15 @@ class ReevaluationIT extends AbstractMonitoringIT {
 
     @Autowired
     private PatientReevaluator reevaluator;
+
+    @Autowired
+    private PendingReevaluations pending;
+
+    @Autowired
+    private ReevaluationQueue queue;
+
+    @Autowired
+    private DaoRegistry daoRegistry;
 
     private static String newPatient() {
         return "mon-" + UUID.randomUUID().toString().substring(0, 8);
@@ -119,6 +131,37 @@ class ReevaluationIT extends AbstractMonitoringIT {
         assertThat(client.read().resource(Observation.class).withId("resistance-status-" + patient)
                 .execute().getMeta().getVersionId())
                 .isEqualTo("2");
+    }
+
+    @Test
+    void aWriteIsPendingInTheDatabaseUntilItsReevaluationHasRun() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+
+        awaitStatus(client, patient, "responding");
+        awaitQuiet(BOUND);
+        assertThat(pending.rowsOf(patient)).as("pending rows once evaluated").isEmpty();
+    }
+
+    @Test
+    void patientsAnEarlierRunLeftPendingAreAssessedWhenTheServerIsReady() throws Exception {
+        // As a process that died after the commit and before its re-evaluation leaves them: data stored (through
+        // the storage layer, which queues nothing) and a pending row.
+        String patient = newPatient();
+        @SuppressWarnings("unchecked")
+        IFhirSystemDao<Bundle, ?> system = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
+        system.transaction(new SystemRequestDetails(), MonitoringData.respondingCourse(patient));
+        pending.add(List.of(patient));
+        awaitQuiet(BOUND);
+        assertThat(storedStatus(fhirClient(), patient)).as("not assessed before the recovery").isNull();
+
+        queue.queueLeftOver();
+
+        awaitStatus(fhirClient(), patient, "responding");
+        awaitQuiet(BOUND);
+        assertThat(pending.rowsOf(patient)).isEmpty();
     }
 
     @Test

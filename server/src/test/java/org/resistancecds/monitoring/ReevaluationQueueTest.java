@@ -1,7 +1,10 @@
 package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -10,7 +13,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 class ReevaluationQueueTest {
@@ -19,6 +24,7 @@ class ReevaluationQueueTest {
             new MonitoringProperties(true, 100, 3, Duration.ofMillis(1));
 
     private final PatientReevaluator reevaluator = mock(PatientReevaluator.class);
+    private final PendingReevaluations pending = mock(PendingReevaluations.class);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @Test
@@ -28,7 +34,7 @@ class ReevaluationQueueTest {
         when(reevaluator.reevaluate("p1")).thenThrow(databaseDown, databaseDown, databaseDown, databaseDown, databaseDown)
                 .thenReturn(PatientReevaluator.Outcome.CHANGED);
 
-        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, THREE_QUICK_ATTEMPTS, registry)) {
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
             queue.submit("p1", Instant.now());
             awaitIdle(queue);
         }
@@ -42,13 +48,45 @@ class ReevaluationQueueTest {
     void anyOtherFailureIsDroppedAfterTheAttemptLimit() throws Exception {
         when(reevaluator.reevaluate("p2")).thenThrow(new IllegalStateException("engine fault"));
 
-        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, THREE_QUICK_ATTEMPTS, registry)) {
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
             queue.submit("p2", Instant.now());
             awaitIdle(queue);
         }
 
         verify(reevaluator, times(3)).reevaluate("p2");
         assertThat(runs("failed")).isEqualTo(1);
+        verify(pending, never()).remove(any());
+    }
+
+    @Test
+    void theRowsSeenBeforeAnEvaluationAreRemovedAfterIt() throws Exception {
+        when(pending.rowsOf("p3")).thenReturn(List.of(7L, 9L));
+        when(reevaluator.reevaluate("p3")).thenReturn(PatientReevaluator.Outcome.UNCHANGED);
+
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
+            queue.submit("p3", Instant.now());
+            awaitIdle(queue);
+        }
+
+        InOrder order = inOrder(pending, reevaluator);
+        order.verify(pending).rowsOf("p3");
+        order.verify(reevaluator).reevaluate("p3");
+        order.verify(pending).remove(List.of(7L, 9L));
+    }
+
+    @Test
+    void patientsAnEarlierRunLeftPendingAreQueuedWhenReady() throws Exception {
+        when(pending.patients()).thenReturn(List.of("p4", "p5"));
+        when(reevaluator.reevaluate(any())).thenReturn(PatientReevaluator.Outcome.CHANGED);
+
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
+            queue.queueLeftOver();
+            awaitIdle(queue);
+        }
+
+        verify(reevaluator).reevaluate("p4");
+        verify(reevaluator).reevaluate("p5");
+        assertThat(runs("changed")).isEqualTo(2);
     }
 
     private double runs(String result) {

@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.resistancecds.ServerProcess;
+import org.resistancecds.knowledge.KnowledgeCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,42 @@ public final class KilledMidStream {
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
         assertThat(lost).as("acknowledged transactions missing after kill -9").isZero();
         assertThat(partial).as("transactions stored in part").isZero();
+    }
+
+    /**
+     * Checks, through {@code fhirBase}, that every acknowledged transaction's patient gets its resistance status
+     * assessment within {@code within}: the re-evaluations waiting in memory when the process died are found again
+     * from their database rows by the next start.
+     */
+    public void assertEveryAcknowledgedPatientAssessed(String fhirBase, Duration within) throws InterruptedException {
+        IGenericClient client = client(fhirBase);
+        Set<String> unassessed = ConcurrentHashMap.newKeySet();
+        for (String tx : acknowledged) {
+            Bundle patients = client.search().forResource(Patient.class)
+                    .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(TX_SYSTEM, tx))
+                    .returnBundle(Bundle.class).execute();
+            unassessed.add(patients.getEntryFirstRep().getResource().getIdElement().getIdPart());
+        }
+        int acknowledgedPatients = unassessed.size();
+        Instant deadline = Instant.now().plus(within);
+        while (!unassessed.isEmpty() && Instant.now().isBefore(deadline)) {
+            unassessed.removeIf(patient -> hasStatusAssessment(client, patient));
+            if (!unassessed.isEmpty()) {
+                Thread.sleep(500);
+            }
+        }
+        log.info("{} patients acknowledged before kill -9; {} without a status assessment after {}",
+                acknowledgedPatients, unassessed.size(), within);
+        assertThat(unassessed).as("acknowledged patients never re-evaluated").isEmpty();
+    }
+
+    private static boolean hasStatusAssessment(IGenericClient client, String patientId) {
+        Bundle found = client.search().forResource(Observation.class)
+                .where(Observation.SUBJECT.hasId("Patient/" + patientId))
+                .and(Observation.CODE.exactly().systemAndCode(
+                        KnowledgeCodes.BIOMARKER_SYSTEM, KnowledgeCodes.STATUS_ASSESSMENT_CODE))
+                .returnBundle(Bundle.class).execute();
+        return !found.getEntry().isEmpty();
     }
 
     private void run(ServerProcess server) throws Exception {
