@@ -3,8 +3,10 @@ package org.resistancecds.validation;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.interceptor.model.PrePatchDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.util.ResourceUtil;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
@@ -35,6 +37,18 @@ public class WriteValidatingInterceptor {
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void incoming(RequestDetails request) {
         BundleEntryPath.remember(request);
+    }
+
+    /**
+     * A FHIRPath Patch changes the stored resource in place, and HAPI keeps with a parsed resource the JSON it was
+     * parsed from, which its validator reads instead of the resource when present: without this it validated the
+     * version before the patch. JSON and XML Patch parse a new resource from the patched text, which is right.
+     */
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_PREPATCH)
+    public void beforePatch(PrePatchDetails patch) {
+        if (patch.getResource() != null) {
+            ResourceUtil.clearRawStringFromResource(patch.getResource());
+        }
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)

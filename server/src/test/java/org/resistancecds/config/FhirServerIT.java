@@ -355,6 +355,43 @@ class FhirServerIT extends AbstractServerIT {
                 });
     }
 
+    /**
+     * A FHIRPath Patch changes the stored resource in place; HAPI's validator read the JSON that resource had been
+     * parsed from, so it validated the version before the patch: a patch removing a required element was stored,
+     * and one putting it back was refused.
+     */
+    @Test
+    void aFhirPathPatchIsValidatedAsPatched() throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Observation", "application/fhir+json",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                        + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"94076-7\"}]}}");
+        String id = new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
+        String removeCode = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
+                + "{\"name\":\"type\",\"valueCode\":\"delete\"},{\"name\":\"path\",\"valueString\":\"Observation.code\"}]}]}";
+        String setStatus = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
+                + "{\"name\":\"type\",\"valueCode\":\"replace\"},{\"name\":\"path\",\"valueString\":\"Observation.status\"},"
+                + "{\"name\":\"value\",\"valueCode\":\"amended\"}]}]}";
+
+        HttpResponse<String> invalid = fhirPathPatch("/fhir/" + id, removeCode);
+        HttpResponse<String> valid = fhirPathPatch("/fhir/" + id, setStatus);
+
+        assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(422);
+        assertThat(invalid.body()).contains("Observation.code");
+        assertThat(valid.statusCode()).as(valid.body()).isEqualTo(200);
+        Observation stored = fhirClient().read().resource(Observation.class).withId(id).execute();
+        assertThat(stored.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(stored.hasCode()).isTrue();
+        assertThat(stored.getStatus()).isEqualTo(Observation.ObservationStatus.AMENDED);
+    }
+
+    private HttpResponse<String> fhirPathPatch(String path, String parameters) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Content-Type", "application/fhir+json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(parameters))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void resourceClaimingAnExternalProfileIsAccepted() {
         Observation observation = new Observation()
