@@ -7,14 +7,19 @@ import java.util.regex.Pattern;
 /** Reads the version a FHIR client names in {@code If-Match}: {@code W/"3"}, {@code "3"} or a bare {@code 3}. */
 final class ConditionalHeaders {
 
-    private static final Pattern VERSION_ETAG = Pattern.compile("^\\s*(?:W/)?\"?([1-9][0-9]{0,18})\"?\\s*$");
+    /** Quotes in pairs: HAPI reads {@code W/3} or {@code "3} as a version with a quote in it and fails. */
+    private static final Pattern VERSION_ETAG =
+            Pattern.compile("^\\s*(?:(?:W/)?\"([1-9][0-9]{0,18})\"|([1-9][0-9]{0,18}))\\s*$");
 
     private ConditionalHeaders() {}
 
     /** The version number, or empty when the value is not a version ETag (garbage, a list, {@code *}). */
     static Optional<String> parseVersion(String ifMatch) {
         Matcher matcher = VERSION_ETAG.matcher(ifMatch);
-        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
     }
 
     /** Why a version precondition cannot go with a conditional delete; follows the header's or field's name. */

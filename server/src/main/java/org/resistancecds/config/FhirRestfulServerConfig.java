@@ -84,8 +84,9 @@ public class FhirRestfulServerConfig {
         server.setServerConformanceProvider(capabilities);
         server.registerInterceptor(new UnavailableOperations());
         server.registerInterceptor(new CapabilityAdditions());
-        server.registerInterceptor(new DeleteVersionCheck());
+        server.registerInterceptor(new IfMatchVersionCheck());
         server.registerInterceptor(new PatchEtag());
+        server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry));

@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -16,9 +16,9 @@ import org.hl7.fhir.r4.model.IdType;
 
 /**
  * {@code request.ifMatch} in transaction and batch entries, as {@link MalformedRequestFilter} and
- * {@link DeleteVersionCheck} treat the header on single requests: a value that names no version is a 400 (HAPI
- * answered 500), and a DELETE entry whose version is stale is a 409 (HAPI deleted regardless). HAPI runs each batch
- * entry as a transaction of one, so a refused batch entry fails alone.
+ * {@link IfMatchVersionCheck} treat the header on single requests: a value that names no version is a 400 (HAPI
+ * answered 500), and an entry whose version is stale is a 412 (HAPI answered 409 for PUT and PATCH, and deleted
+ * regardless). HAPI runs each batch entry as a transaction of one, so a refused batch entry fails alone.
  */
 public class TransactionIfMatchCheck {
 
@@ -44,14 +44,19 @@ public class TransactionIfMatchCheck {
                     .orElseThrow(() -> new InvalidRequestException(
                             entryName + ": " + ConditionalHeaders.malformed(request.getIfMatch())));
             if (request.getMethod() == Bundle.HTTPVerb.DELETE) {
-                checkDeletedVersion(entryName, request.getUrl(), version);
+                checkVersion(entryName, request.getUrl(), version, "deleted");
+            } else if (request.getMethod() == Bundle.HTTPVerb.PUT || request.getMethod() == Bundle.HTTPVerb.PATCH) {
+                checkVersion(entryName, request.getUrl(), version, "changed");
             }
         }
     }
 
-    private void checkDeletedVersion(String entryName, String url, String version) {
+    private void checkVersion(String entryName, String url, String version, String action) {
         if (url == null || url.contains("?")) {
-            throw new InvalidRequestException(entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
+            if ("deleted".equals(action)) {
+                throw new InvalidRequestException(entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
+            }
+            return;
         }
         IdType id = new IdType(url);
         if (!id.hasResourceType() || !id.hasIdPart() || !daoRegistry.isResourceTypeSupported(id.getResourceType())) {
@@ -66,8 +71,8 @@ public class TransactionIfMatchCheck {
         }
         String currentVersion = current.getIdElement().getVersionIdPart();
         if (!version.equals(currentVersion)) {
-            throw new ResourceVersionConflictException(entryName + ": ifMatch names version " + version
-                    + ", but the current version is " + currentVersion + ": nothing was deleted.");
+            throw new PreconditionFailedException(entryName + ": ifMatch names version " + version
+                    + ", but the current version is " + currentVersion + ": nothing was " + action + ".");
         }
     }
 }
