@@ -10,6 +10,8 @@ import ca.uhn.hapi.converters.canonical.VersionCanonicalizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.resistancecds.validation.SandboxedChecksNoted;
+import org.resistancecds.validation.ValidatorSandbox;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
@@ -41,6 +43,7 @@ public final class OfflineValidator {
     private final VersionCanonicalizer canonicalizer;
 
     private OfflineValidator(FhirContext fhirContext, Collection<? extends IBaseResource> content) {
+        ValidatorSandbox.close();
         this.fhirContext = fhirContext;
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhirContext);
         // Only StructureDefinitions, CodeSystems, ValueSets and SearchParameters are kept; others are ignored.
@@ -55,7 +58,7 @@ public final class OfflineValidator {
         FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
         // Same policy as the server: a claimed profile from a guide we do not hold (mCODE, US Core) is a warning.
         instanceValidator.setErrorForUnknownProfiles(false);
-        this.validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+        this.validator = fhirContext.newValidator().registerValidatorModule(new SandboxedChecksNoted(instanceValidator));
         this.canonicalizer = new VersionCanonicalizer(fhirContext);
     }
 

@@ -11,6 +11,7 @@ import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,16 +19,35 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class ValidationConfig {
 
+    /** The name HAPI gives its instance validator bean. */
+    private static final String INSTANCE_VALIDATOR = "myInstanceValidator";
+
     @Bean
     public FhirValidator fhirValidator(
-            FhirContext fhirContext, @Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
-        if (instanceValidator instanceof FhirInstanceValidator hl7Validator) {
-            // Profiles from guides we do not hold (mCODE, US Core) cannot be checked; say so as a warning.
-            hl7Validator.setErrorForUnknownProfiles(false);
-        }
+            FhirContext fhirContext, @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator) {
         FhirValidator validator = fhirContext.newValidator();
         validator.registerValidatorModule(instanceValidator);
         return validator;
+    }
+
+    /**
+     * HAPI's instance validator as every validation of this server uses it (writes, {@code $validate}, which HAPI
+     * runs with this bean): profiles from guides we do not hold (mCODE, US Core) cannot be checked, which is a
+     * warning; the HL7 library is kept off files and the network, and what that leaves unchecked is said so.
+     */
+    @Bean
+    public static BeanPostProcessor instanceValidatorPolicy() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (INSTANCE_VALIDATOR.equals(name) && bean instanceof FhirInstanceValidator hl7Validator) {
+                    hl7Validator.setErrorForUnknownProfiles(false);
+                    ValidatorSandbox.close();
+                    return new SandboxedChecksNoted(hl7Validator);
+                }
+                return bean;
+            }
+        };
     }
 
     /**
