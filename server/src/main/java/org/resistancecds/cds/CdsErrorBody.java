@@ -5,10 +5,13 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.resistancecds.config.FhirRestfulServerConfig;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -34,31 +37,64 @@ public final class CdsErrorBody {
 
     /**
      * Writes the error straight to a servlet response, for filters that answer before the FHIR and CDS servlets run
-     * (so for both kinds of endpoint): plain JSON to a CDS client, as the CDS controller answers, FHIR JSON to
-     * everyone else.
+     * (so for both kinds of endpoint): plain JSON to a CDS client, as the CDS controller answers; on {@code /fhir}
+     * FHIR XML when the client asks for XML only ({@code _format} or {@code Accept}), as HAPI's own errors do;
+     * else FHIR JSON.
      */
     public static void write(HttpServletRequest request, HttpServletResponse response, FhirContext fhirContext,
             int status, String message) throws IOException {
         response.setStatus(status);
-        response.setContentType(
-                isCds(request) ? "application/json;charset=UTF-8" : "application/fhir+json;charset=UTF-8");
-        response.getOutputStream().write(json(fhirContext, status, message));
+        if (isCds(request)) {
+            response.setContentType("application/json;charset=UTF-8");
+            response.getOutputStream().write(json(fhirContext, status, message));
+        } else if (failedUri(request).startsWith(request.getContextPath() + FhirRestfulServerConfig.FHIR_PATH) && wantsXml(request)) {
+            response.setContentType("application/fhir+xml;charset=UTF-8");
+            response.getOutputStream().write(fhirContext.newXmlParser().encodeResourceToString(outcome(status, message))
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            response.setContentType("application/fhir+json;charset=UTF-8");
+            response.getOutputStream().write(json(fhirContext, status, message));
+        }
+    }
+
+    /** Read from the query string and headers only: the body of a refused request is never read for this. */
+    private static boolean wantsXml(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("_format=")) {
+                    String format = URLDecoder.decode(pair.substring("_format=".length()), StandardCharsets.UTF_8);
+                    return format.toLowerCase(Locale.ROOT).contains("xml");
+                }
+            }
+        }
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("xml")
+                && !accept.toLowerCase(Locale.ROOT).contains("json");
     }
 
     /** Whether the request (the one that failed, on an error dispatch) was to the CDS endpoints. */
     private static boolean isCds(HttpServletRequest request) {
+        return failedUri(request).startsWith(request.getContextPath() + CdsHooksController.BASE);
+    }
+
+    private static String failedUri(HttpServletRequest request) {
         Object failed = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String uri = failed != null ? failed.toString() : request.getRequestURI();
-        return uri != null && uri.startsWith(request.getContextPath() + CdsHooksController.BASE);
+        return uri == null ? "" : uri;
     }
 
     public static byte[] json(FhirContext fhirContext, int status, String message) {
+        return fhirContext.newJsonParser().encodeResourceToString(outcome(status, message)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static OperationOutcome outcome(int status, String message) {
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue()
                 .setSeverity(status >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR)
                 .setCode(issueType(status))
                 .setDiagnostics(message);
-        return fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8);
+        return outcome;
     }
 
     private static IssueType issueType(int status) {

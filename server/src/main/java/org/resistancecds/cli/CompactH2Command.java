@@ -33,14 +33,14 @@ final class CompactH2Command {
     }
 
     int run(List<String> args) {
-        if (args.size() > 1) {
-            err.println("compact-h2 takes at most one argument, the database file without .mv.db.");
+        if (args.size() > 1 || !args.isEmpty() && args.get(0).startsWith("-")) {
+            err.println("compact-h2: takes at most one argument, the database file (.mv.db optional), and no options.");
             return CommandLine.USAGE;
         }
         String database = args.isEmpty() ? DEFAULT_DATABASE : args.get(0).replaceFirst("\\.mv\\.db$", "");
         Path file = Path.of(database + ".mv.db");
-        if (!Files.isRegularFile(file)) {
-            err.println("No H2 database at " + file.toAbsolutePath().normalize() + ".");
+        if (!Files.isRegularFile(file) || sizeOf(file) == 0) {
+            err.println("compact-h2: no H2 database at " + file.toAbsolutePath().normalize() + ".");
             return CommandLine.USAGE;
         }
         try {
@@ -67,6 +67,15 @@ final class CompactH2Command {
         } catch (IOException e) {
             err.println("Could not read " + file + ": " + e.getMessage());
             return CommandLine.USAGE;
+        }
+    }
+
+    /** An empty file is no database; H2 would turn it into a new empty one. */
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException unreadable) {
+            return 0;
         }
     }
 }

@@ -36,6 +36,10 @@ final class ValidateCommand {
         }
         List<String> texts = new ArrayList<>();
         for (String file : files) {
+            if (file.startsWith("-")) {
+                err.println("validate: no option " + file + "; name the files to validate.\n\n" + CommandLine.usage());
+                return CommandLine.USAGE;
+            }
             try {
                 texts.add(FhirFiles.read(Path.of(file)));
             } catch (IOException | RuntimeException e) {
@@ -52,13 +56,17 @@ final class ValidateCommand {
             int errors = count(outcome, OperationOutcome.IssueSeverity.ERROR)
                     + count(outcome, OperationOutcome.IssueSeverity.FATAL);
             int warnings = count(outcome, OperationOutcome.IssueSeverity.WARNING);
-            err.println(files.get(i) + ": " + (errors == 0 ? "valid" : "INVALID") + " (" + errors + " errors, "
-                    + warnings + " warnings)");
+            err.println(files.get(i) + ": " + (errors == 0 ? "valid" : "INVALID") + " (" + count(errors, "error") + ", "
+                    + count(warnings, "warning") + ")");
             allValid &= errors == 0;
             outcomes.add(outcome);
         }
         out.println(fhirContext.newJsonParser().setPrettyPrint(true).encodeResourceToString(result(files, outcomes)));
         return allValid ? CommandLine.OK : CommandLine.INVALID;
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Built once per process: reading the base specification and our content takes seconds. */

@@ -87,6 +87,8 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new IfMatchVersionCheck());
         server.registerInterceptor(new PatchEtag());
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
+        server.registerInterceptor(new NotModifiedAnswers());
+        server.registerInterceptor(new PagingKeepsSummary());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry));

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.cds.feedback.FeedbackStore;
 import org.resistancecds.cds.security.TestJwts;
@@ -51,6 +53,14 @@ class CdsFeedbackIT extends AbstractCdsIT {
         assertThat(((Coding) overrideFields.getExtensionByUrl("overrideReason").getValue()).getCode())
                 .isEqualTo(statusCard.at("/overrideReasons/0/code").asText());
         assertThat(overrideFields.getExtensionString("userComment")).isEqualTo("Re-biopsy booked");
+        // The record's extension, code and override reason are defined in the server's own content.
+        for (Basic stored : List.of(accepted, overridden)) {
+            OperationOutcome checked = (OperationOutcome) fhirClient().validate().resource(stored).execute()
+                    .getOperationOutcome();
+            assertThat(checked.getIssue()).as(checked.getIssue().toString())
+                    .noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                            || i.getDiagnostics().contains("resistance-cds.org"));
+        }
 
         // An EHR that resends the same feedback does not double-count it.
         HttpResponse<String> again = cdsPost(FEEDBACK, body);

@@ -237,7 +237,28 @@ class CommandLineTest {
         Run result = run("compact-h2", temp.resolve("absent").toString());
 
         assertThat(result.exitCode()).isEqualTo(CommandLine.USAGE);
-        assertThat(result.err()).contains("No H2 database at");
+        assertThat(result.err()).contains("compact-h2: no H2 database at");
         assertThat(temp.resolve("absent.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void compactH2LeavesAnEmptyFileAloneAndTakesNoOptions(@TempDir Path temp) throws Exception {
+        Path empty = Files.createFile(temp.resolve("empty.mv.db"));
+
+        Run emptyFile = run("compact-h2", temp.resolve("empty").toString());
+        Run option = run("compact-h2", "--force");
+
+        assertThat(emptyFile.exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(Files.size(empty)).as("H2 would have made it a new database").isZero();
+        assertThat(option.exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(option.err()).contains("no options");
+    }
+
+    @Test
+    void validateNamesAnOptionItDoesNotHaveAsSuch() {
+        Run result = run("validate", "--foo", "x.json");
+
+        assertThat(result.exitCode()).isEqualTo(CommandLine.USAGE);
+        assertThat(result.err()).contains("validate: no option --foo");
     }
 }

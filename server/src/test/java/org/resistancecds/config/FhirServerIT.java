@@ -206,6 +206,53 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(badSearch.statusCode()).isEqualTo(400);
     }
 
+    /**
+     * A client that echoes the Last-Modified it was sent gets a 304 (HAPI compared milliseconds with the header's
+     * whole seconds and answered 200); every 304 names the version held in its ETag.
+     */
+    @Test
+    void conditionalReadsAnswer304WithTheEtag() throws Exception {
+        String id = createActivePatient();
+        HttpResponse<String> read = get("/fhir/" + id);
+        String lastModified = read.headers().firstValue("Last-Modified").orElseThrow();
+
+        HttpResponse<String> sinceSent = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/" + id))
+                .header("If-Modified-Since", lastModified).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> sameVersion = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/" + id))
+                .header("If-None-Match", "W/\"1\"").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> longBefore = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/" + id))
+                .header("If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(sinceSent.statusCode()).isEqualTo(304);
+        assertThat(sinceSent.headers().firstValue("ETag")).contains("W/\"1\"");
+        assertThat(sameVersion.statusCode()).isEqualTo(304);
+        assertThat(sameVersion.headers().firstValue("ETag")).contains("W/\"1\"");
+        assertThat(longBefore.statusCode()).isEqualTo(200);
+    }
+
+    /** HAPI's paging links dropped _summary: page two came back in full. */
+    @Test
+    void everyPageOfASummarySearchIsASummary() throws Exception {
+        String family = "Paged" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 3; i++) {
+            postJson("/fhir/Patient", "application/fhir+json",
+                    "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}],"
+                            + "\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">x</div>\"}}");
+        }
+        Bundle first = fhirContext.newJsonParser().parseResource(Bundle.class,
+                get("/fhir/Patient?family=" + family + "&_count=1&_summary=true").body());
+        String next = first.getLink("next").getUrl();
+
+        Bundle second = fhirContext.newJsonParser().parseResource(Bundle.class,
+                get(next.substring(next.indexOf("/fhir"))).body());
+
+        assertThat(next).contains("_summary=true");
+        assertThat(second.getEntry()).hasSize(1);
+        Patient summarised = (Patient) second.getEntryFirstRep().getResource();
+        assertThat(summarised.hasText()).as("the summary leaves out the narrative").isFalse();
+        assertThat(summarised.getMeta().getTag()).anyMatch(tag -> "SUBSETTED".equals(tag.getCode()));
+    }
+
     /** Patient/[id] of a new active Patient, at version 1. */
     private String createActivePatient() throws Exception {
         HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",

@@ -160,6 +160,18 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer).as(what).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("\tat ", "timestamp");
     }
 
+    /** The server's own refusals, before HAPI, answered JSON to a client that asked for XML. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET /fhir/Patient?name:foo=x&_format=xml",
+            "GET /fhir/Patient?_count=-1\r\nAccept: application/fhir+xml",
+            "PROPFIND /fhir/Patient\r\nAccept: application/fhir+xml"})
+    void aRefusalBeforeHapiIsInXmlWhenTheClientAsksForXml(String requestHead) throws Exception {
+        String answer = rawExchange(requestHead);
+
+        assertThat(answer).startsWith("HTTP/1.1 4").containsIgnoringCase("Content-Type: application/fhir+xml")
+                .contains("<OperationOutcome xmlns=\"http://hl7.org/fhir\">");
+    }
+
     /** HAPI validated the body as sent and answered "No issues detected". */
     @Test
     void validateOfAResourceOfAnotherTypeThanTheUrlNamesIsRefused() throws Exception {
