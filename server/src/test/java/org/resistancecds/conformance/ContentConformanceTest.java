@@ -10,6 +10,8 @@ import ca.uhn.fhir.context.support.ValueSetExpansionOptions;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -167,6 +170,20 @@ class ContentConformanceTest {
     void validExampleHasNoErrors(ContentFile file) {
         List<SingleValidationMessage> errors = errors(file.resource());
         assertThat(errors).as(file.location() + ": " + describe(errors)).isEmpty();
+    }
+
+    static List<Path> scenarioBundles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("../examples/scenarios"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".bundle.json")).sorted().toList();
+        }
+    }
+
+    /** The patient scenarios are valid transaction Bundles too (every entry has a fullUrl its references resolve by). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarioBundles")
+    void scenarioBundleHasNoErrors(Path bundle) throws IOException {
+        List<SingleValidationMessage> errors = errors(CTX.newJsonParser().parseResource(Files.readString(bundle)));
+        assertThat(errors).as(bundle + ": " + describe(errors)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
