@@ -47,7 +47,7 @@ public final class CdsErrorBody {
         if (isCds(request)) {
             response.setContentType("application/json;charset=UTF-8");
             response.getOutputStream().write(json(fhirContext, status, message));
-        } else if (failedUri(request).startsWith(request.getContextPath() + FhirRestfulServerConfig.FHIR_PATH) && wantsXml(request)) {
+        } else if (isFhir(request) && wantsXml(request)) {
             response.setContentType("application/fhir+xml;charset=UTF-8");
             response.getOutputStream().write(fhirContext.newXmlParser().encodeResourceToString(outcome(status, message))
                     .getBytes(StandardCharsets.UTF_8));
@@ -78,6 +78,10 @@ public final class CdsErrorBody {
         return failedUri(request).startsWith(request.getContextPath() + CdsHooksController.BASE);
     }
 
+    private static boolean isFhir(HttpServletRequest request) {
+        return failedUri(request).startsWith(request.getContextPath() + FhirRestfulServerConfig.FHIR_PATH);
+    }
+
     private static String failedUri(HttpServletRequest request) {
         Object failed = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String uri = failed != null ? failed.toString() : request.getRequestURI();
@@ -85,7 +89,8 @@ public final class CdsErrorBody {
     }
 
     public static byte[] json(FhirContext fhirContext, int status, String message) {
-        return fhirContext.newJsonParser().encodeResourceToString(outcome(status, message)).getBytes(StandardCharsets.UTF_8);
+        String encoded = fhirContext.newJsonParser().encodeResourceToString(outcome(status, message));
+        return encoded.getBytes(StandardCharsets.UTF_8);
     }
 
     private static OperationOutcome outcome(int status, String message) {

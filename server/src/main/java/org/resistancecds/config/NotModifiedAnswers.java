@@ -6,10 +6,10 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.NotModifiedException;
-import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.util.DateUtils;
 import java.util.Date;
 import org.apache.commons.lang3.StringUtils;
@@ -28,8 +28,9 @@ public class NotModifiedAnswers {
     public boolean modifiedSinceInWholeSeconds(RequestDetails request, ResponseDetails response) {
         String since = request.getHeader(Constants.HEADER_IF_MODIFIED_SINCE);
         IBaseResource resource = response.getResponseResource();
-        if (since == null || !isRead(request) || !(resource instanceof Resource read) || read.getMeta().getLastUpdated() == null
-                || request.getHeader(Constants.HEADER_IF_NONE_MATCH) != null) {
+        // If-None-Match, when sent too, is the one that counts (RFC 9110 13.2.2); HAPI answers it.
+        if (since == null || !isRead(request) || request.getHeader(Constants.HEADER_IF_NONE_MATCH) != null
+                || !(resource instanceof Resource read) || read.getMeta().getLastUpdated() == null) {
             return true;
         }
         Date sinceDate = DateUtils.parseDate(since);

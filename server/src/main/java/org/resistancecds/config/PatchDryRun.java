@@ -59,8 +59,8 @@ public class PatchDryRun {
         if (request.getRequestType() != RequestTypeEnum.PATCH || body == null || body instanceof IBaseParameters) {
             return null;
         }
-        return new InvalidRequestException("A FHIRPath Patch body is a Parameters resource of operations; this one is a "
-                + body.fhirType() + ". To send a whole resource, use PUT.");
+        return new InvalidRequestException("A FHIRPath Patch body is a Parameters resource of operations; this one is "
+                + "a " + body.fhirType() + ". To send a whole resource, use PUT.");
     }
 
     private static InvalidRequestException cannotApply(Exception failure) {

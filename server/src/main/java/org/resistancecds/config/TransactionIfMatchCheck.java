@@ -54,7 +54,8 @@ public class TransactionIfMatchCheck {
     private void checkVersion(String entryName, String url, String version, String action) {
         if (url == null || url.contains("?")) {
             if ("deleted".equals(action)) {
-                throw new InvalidRequestException(entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
+                throw new InvalidRequestException(
+                        entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
             }
             return;
         }

@@ -58,7 +58,8 @@ public final class OfflineValidator {
         FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
         // Same policy as the server: a claimed profile from a guide we do not hold (mCODE, US Core) is a warning.
         instanceValidator.setErrorForUnknownProfiles(false);
-        this.validator = fhirContext.newValidator().registerValidatorModule(new SandboxedChecksNoted(instanceValidator));
+        this.validator = fhirContext.newValidator()
+                .registerValidatorModule(new SandboxedChecksNoted(instanceValidator));
         this.canonicalizer = new VersionCanonicalizer(fhirContext);
     }
 

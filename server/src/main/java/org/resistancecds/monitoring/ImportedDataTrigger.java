@@ -88,7 +88,8 @@ public class ImportedDataTrigger implements AutoCloseable {
         String job = CHUNK_OF_JOB.get();
         if (job != null) {
             ReevaluationTrigger.patientOf(resource)
-                    .ifPresent(patient -> TransactionPatients.add(this, patient, pending, committed -> noteCommitted(job, committed)));
+                    .ifPresent(patient -> TransactionPatients.add(
+                            this, patient, pending, committed -> noteCommitted(job, committed)));
         }
     }
 

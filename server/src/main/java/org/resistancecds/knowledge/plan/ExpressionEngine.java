@@ -99,9 +99,10 @@ public final class ExpressionEngine {
                 && BOOLEAN_TYPES.containsAll(result.getTypes())
                 && result.getCollectionStatus() == ExpressionNode.CollectionStatus.SINGLETON;
         if (!oneBoolean) {
+            boolean single = result.getCollectionStatus() == ExpressionNode.CollectionStatus.SINGLETON;
             throw new KnowledgeException(location + ": condition must give one boolean, gives "
-                    + (result.getCollectionStatus() == ExpressionNode.CollectionStatus.SINGLETON ? "" : "a collection of ")
-                    + result.describe() + " (use exists(), empty() or a comparison): " + text);
+                    + (single ? "" : "a collection of ") + result.describe()
+                    + " (use exists(), empty() or a comparison): " + text);
         }
     }
 
@@ -112,7 +113,8 @@ public final class ExpressionEngine {
             throw new IllegalArgumentException("No variable %" + name + " is declared");
         }
         if (SINGLE.contains(name) && values.size() > 1) {
-            throw new IllegalArgumentException("Variable %" + name + " holds " + values.size() + " items, declared single");
+            throw new IllegalArgumentException(
+                    "Variable %" + name + " holds " + values.size() + " items, declared single");
         }
         for (Base value : values) {
             boolean fits = type.equals(value.fhirType()) || "Resource".equals(type) && value instanceof Resource;
