@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.MetadataResource;
@@ -295,6 +297,49 @@ class ContentConformanceTest {
             }
         }
         assertThat(checked).isGreaterThan(10);
+    }
+
+    /** A coding of our own code systems, in our content or examples, shows the CodeSystem's display. */
+    @Test
+    void codingsOfOurCodeSystemsUseTheirDisplays() {
+        Map<String, String> displays = new HashMap<>();
+        for (Resource r : content()) {
+            if (r instanceof CodeSystem codeSystem) {
+                collectDisplays(codeSystem.getUrl(), codeSystem.getConcept(), displays);
+            }
+        }
+        List<Resource> checked = new ArrayList<>(content());
+        validExamples().forEach(file -> checked.add((Resource) file.resource()));
+        List<String> mismatches = new ArrayList<>();
+        for (Resource r : checked) {
+            for (Coding coding : CTX.newTerser().getAllPopulatedChildElementsOfType(r, Coding.class)) {
+                String expected = displays.get(coding.getSystem() + "|" + coding.getCode());
+                if (coding.hasDisplay() && expected != null && !expected.equals(coding.getDisplay())) {
+                    mismatches.add(r.getIdElement().getValue() + " " + coding.getCode() + ": '" + coding.getDisplay()
+                            + "' instead of '" + expected + "'");
+                }
+            }
+            if (r instanceof ConceptMap map) {
+                for (var group : map.getGroup()) {
+                    for (var element : group.getElement()) {
+                        String expected = displays.get(group.getSource() + "|" + element.getCode());
+                        if (element.hasDisplay() && expected != null && !expected.equals(element.getDisplay())) {
+                            mismatches.add(map.getId() + " " + element.getCode() + ": '" + element.getDisplay() + "'");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(displays).hasSizeGreaterThan(50);
+        assertThat(mismatches).isEmpty();
+    }
+
+    private static void collectDisplays(String system, List<CodeSystem.ConceptDefinitionComponent> concepts,
+            Map<String, String> into) {
+        for (CodeSystem.ConceptDefinitionComponent concept : concepts) {
+            into.put(system + "|" + concept.getCode(), concept.getDisplay());
+            collectDisplays(system, concept.getConcept(), into);
+        }
     }
 
     @Test
