@@ -89,6 +89,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new NotModifiedAnswers());
         server.registerInterceptor(new PagingKeepsSummary());
+        server.registerInterceptor(new WriteAnswers());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry));

@@ -19,8 +19,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Conditional reads answered as HTTP says. {@code If-Modified-Since} is compared at the precision of an HTTP date,
  * whole seconds: HAPI compared the resource's milliseconds with it, so the {@code Last-Modified} a client had been
- * sent, echoed back, almost never gave a 304. A 304 carries the {@code ETag} of the version the client holds
- * (RFC 9110 15.4.5), which HAPI left out.
+ * sent, echoed back, almost never gave a 304. {@code If-None-Match: *} matches any version. A 304 carries the
+ * {@code ETag} of the version the client holds (RFC 9110 15.4.5), which HAPI left out.
  */
 public class NotModifiedAnswers {
 
@@ -28,6 +28,11 @@ public class NotModifiedAnswers {
     public boolean modifiedSinceInWholeSeconds(RequestDetails request, ResponseDetails response) {
         String since = request.getHeader(Constants.HEADER_IF_MODIFIED_SINCE);
         IBaseResource resource = response.getResponseResource();
+        // If-None-Match: * holds for any current version (RFC 9110 13.1.2); HAPI compared "*" with the version id.
+        if ("*".equals(StringUtils.trim(request.getHeader(Constants.HEADER_IF_NONE_MATCH))) && isRead(request)
+                && resource instanceof Resource current) {
+            throw withEtag(new NotModifiedException("Not Modified"), current.getMeta().getVersionId());
+        }
         // If-None-Match, when sent too, is the one that counts (RFC 9110 13.2.2); HAPI answers it.
         if (since == null || !isRead(request) || request.getHeader(Constants.HEADER_IF_NONE_MATCH) != null
                 || !(resource instanceof Resource read) || read.getMeta().getLastUpdated() == null) {

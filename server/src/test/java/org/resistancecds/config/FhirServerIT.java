@@ -222,12 +222,36 @@ class FhirServerIT extends AbstractServerIT {
                 .header("If-None-Match", "W/\"1\"").build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> longBefore = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/" + id))
                 .header("If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anyVersion = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/" + id))
+                .header("If-None-Match", "*").build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(sinceSent.statusCode()).isEqualTo(304);
         assertThat(sinceSent.headers().firstValue("ETag")).contains("W/\"1\"");
         assertThat(sameVersion.statusCode()).isEqualTo(304);
         assertThat(sameVersion.headers().firstValue("ETag")).contains("W/\"1\"");
         assertThat(longBefore.statusCode()).isEqualTo(200);
+        assertThat(anyVersion.statusCode()).as("If-None-Match: * matches any version").isEqualTo(304);
+        assertThat(anyVersion.headers().firstValue("ETag")).contains("W/\"1\"");
+    }
+
+    /** An update that creates names the new resource in Location; transaction entries give weak ETags. */
+    @Test
+    void writesAnswerWithLocationAndWeakEtags() throws Exception {
+        String id = "put-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient/" + id))
+                        .header("Content-Type", "application/fhir+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> transaction = postJson("/fhir", "application/fhir+json",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+                        + "\"id\":\"" + id + "\",\"active\":true},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\"}}]}");
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(location ->
+                assertThat(location).endsWith("/fhir/Patient/" + id + "/_history/1"));
+        assertThat(transaction.statusCode()).as(transaction.body()).isEqualTo(200);
+        Bundle answer = fhirContext.newJsonParser().parseResource(Bundle.class, transaction.body());
+        assertThat(answer.getEntryFirstRep().getResponse().getEtag()).isEqualTo("W/\"2\"");
     }
 
     /** HAPI's paging links dropped _summary: page two came back in full. */
