@@ -72,10 +72,12 @@ public final class CommandLine {
                                             and this server's profiles and terminology; prints an OperationOutcome
                                             (one file) or a Bundle of them (several files)
                   evaluate BUNDLE [--as-of YYYY-MM-DD] [--hook patient-view|order-select|order-sign]
-                           [--base-url URL] evaluate one patient's record held in a Bundle; prints the resistance
+                           [--base-url URL] [--patient ID]
+                                            evaluate one patient's record held in a Bundle; prints the resistance
                                             status, mechanisms and the cards the CDS service would answer, as JSON;
                                             card sources without a DOI link to the knowledge pages of the server
-                                            at URL (default http://localhost:8080)
+                                            at URL (default http://localhost:8080); --patient picks the patient
+                                            when the Bundle holds several Patients or none
                   compact-h2 [DATABASE]     shrink a stopped server's H2 file (default ./data/resistance-cds, the
                                             file without .mv.db) with H2's SHUTDOWN COMPACT; refused while the
                                             server has it open; prints the sizes before and after as JSON

@@ -56,9 +56,10 @@ final class EvaluateCommand {
         String hook = "patient-view";
         Instant asOf = Instant.now();
         String baseUrl = DEFAULT_BASE_URL;
+        String patientOption = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if ((arg.equals("--as-of") || arg.equals("--hook") || arg.equals("--base-url")) && i + 1 >= args.size()) {
+            if (Set.of("--as-of", "--hook", "--base-url", "--patient").contains(arg) && i + 1 >= args.size()) {
                 return usage(arg + " needs a value.");
             }
             if (arg.equals("--as-of")) {
@@ -77,6 +78,8 @@ final class EvaluateCommand {
                 if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
                     return usage("--base-url must be an http(s) URL, but was '" + baseUrl + "'.");
                 }
+            } else if (arg.equals("--patient")) {
+                patientOption = args.get(++i);
             } else if (file == null && !arg.startsWith("--")) {
                 file = arg;
             } else {
@@ -108,12 +111,24 @@ final class EvaluateCommand {
         List<Resource> record = new ArrayList<>();
         bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> record.add(e.getResource()));
         List<Patient> patients = record.stream().filter(Patient.class::isInstance).map(Patient.class::cast).toList();
-        if (patients.size() != 1 || !patients.get(0).getIdElement().hasIdPart()) {
-            err.println("evaluate: the Bundle must hold exactly one Patient, named by its id or its entry's fullUrl; "
+        String patientId;
+        if (patientOption != null) {
+            // As the server's $evaluate-resistance with a Bundle and a patient: the record may hold several
+            // patients (the others' data are left out with a note) or none (its data refer to Patient/<id>).
+            String wanted = patientOption.replaceFirst("^Patient/", "");
+            if (!patients.isEmpty() && patients.stream().noneMatch(p -> wanted.equals(p.getIdElement().getIdPart()))) {
+                err.println("evaluate: the Bundle holds no Patient with id " + wanted + ".");
+                return CommandLine.INVALID;
+            }
+            patientId = wanted;
+        } else if (patients.size() != 1 || !patients.get(0).getIdElement().hasIdPart()) {
+            err.println("evaluate: the Bundle must hold exactly one Patient, named by its id or its entry's fullUrl, "
+                    + "or name the patient with --patient ID; "
                     + (patients.size() == 1 ? "its Patient has neither." : "it holds " + patients.size() + "."));
             return CommandLine.INVALID;
+        } else {
+            patientId = patients.get(0).getIdElement().getIdPart();
         }
-        String patientId = patients.get(0).getIdElement().getIdPart();
         // Draft orders (status draft) are what the order hooks ask about; they are not part of the record.
         List<Resource> drafts = hook.equals("patient-view") ? List.of() : record.stream()
                 .filter(r -> ORDER_TYPES.contains(r.fhirType()) && isDraft(r)).toList();

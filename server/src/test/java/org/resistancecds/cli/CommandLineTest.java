@@ -2,6 +2,7 @@ package org.resistancecds.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,8 +178,36 @@ class CommandLineTest {
         Files.writeString(anonymous, "{\"resourceType\":\"Bundle\",\"type\":\"collection\","
                 + "\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"gender\":\"female\"}}]}");
 
-        assertThat(run("evaluate", noPatient.toString()).err()).contains("exactly one Patient", "it holds 0.");
+        assertThat(run("evaluate", noPatient.toString()).err()).contains("exactly one Patient", "--patient", "it holds 0.");
         assertThat(run("evaluate", anonymous.toString()).err()).contains("its Patient has neither.");
+    }
+
+    /** As the server's $evaluate-resistance with a Bundle and a patient: several patients, or none in the Bundle. */
+    @Test
+    void evaluatePicksThePatientItIsToldToInABundleOfSeveralOrNone(@TempDir Path temp) throws Exception {
+        String scenario = Files.readString(EXAMPLES.resolve("scenarios/acquired-resistance-b2m-loss.bundle.json"));
+        Bundle bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, scenario);
+        String patientId = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(Patient.class::isInstance).findFirst().orElseThrow().getIdElement().getIdPart();
+        Bundle withOther = bundle.copy();
+        withOther.addEntry().setResource(new Patient().setId("someone-else"));
+        Bundle withoutPatient = bundle.copy();
+        withoutPatient.getEntry().removeIf(e -> e.getResource() instanceof Patient);
+        Path several = temp.resolve("several.json");
+        Path none = temp.resolve("none.json");
+        Files.writeString(several, FhirContext.forR4Cached().newJsonParser().encodeResourceToString(withOther));
+        Files.writeString(none, FhirContext.forR4Cached().newJsonParser().encodeResourceToString(withoutPatient));
+
+        Run picked = run("evaluate", several.toString(), "--as-of", "2024-10-01", "--patient", patientId);
+        Run fromReferences = run("evaluate", none.toString(), "--as-of", "2024-10-01", "--patient", "Patient/" + patientId);
+        Run absent = run("evaluate", several.toString(), "--patient", "nobody");
+
+        assertThat(picked.exitCode()).as(picked.err()).isZero();
+        assertThat(picked.json().at("/status/code").asText()).isEqualTo("acquired-resistance");
+        assertThat(fromReferences.exitCode()).as(fromReferences.err()).isZero();
+        assertThat(fromReferences.json().at("/status/code").asText()).isEqualTo("acquired-resistance");
+        assertThat(absent.exitCode()).isEqualTo(CommandLine.INVALID);
+        assertThat(absent.err()).contains("no Patient with id nobody");
     }
 
     private static List<String> severities(JsonNode outcome) {
