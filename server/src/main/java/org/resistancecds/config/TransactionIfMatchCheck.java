@@ -43,17 +43,16 @@ public class TransactionIfMatchCheck {
             String version = ConditionalHeaders.parseVersion(request.getIfMatch())
                     .orElseThrow(() -> new InvalidRequestException(
                             entryName + ": " + ConditionalHeaders.malformed(request.getIfMatch())));
-            if (request.getMethod() == Bundle.HTTPVerb.DELETE) {
-                checkVersion(entryName, request.getUrl(), version, "deleted");
-            } else if (request.getMethod() == Bundle.HTTPVerb.PUT || request.getMethod() == Bundle.HTTPVerb.PATCH) {
-                checkVersion(entryName, request.getUrl(), version, "changed");
+            Bundle.HTTPVerb method = request.getMethod();
+            if (method == Bundle.HTTPVerb.DELETE || method == Bundle.HTTPVerb.PUT || method == Bundle.HTTPVerb.PATCH) {
+                checkVersion(entryName, method == Bundle.HTTPVerb.DELETE, request.getUrl(), version);
             }
         }
     }
 
-    private void checkVersion(String entryName, String url, String version, String action) {
+    private void checkVersion(String entryName, boolean delete, String url, String version) {
         if (url == null || url.contains("?")) {
-            if ("deleted".equals(action)) {
+            if (delete) {
                 throw new InvalidRequestException(
                         entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
             }
@@ -73,7 +72,8 @@ public class TransactionIfMatchCheck {
         String currentVersion = current.getIdElement().getVersionIdPart();
         if (!version.equals(currentVersion)) {
             throw new PreconditionFailedException(entryName + ": ifMatch names version " + version
-                    + ", but the current version is " + currentVersion + ": nothing was " + action + ".");
+                    + ", but the current version is " + currentVersion + ": nothing was "
+                    + (delete ? "deleted" : "changed") + ".");
         }
     }
 }

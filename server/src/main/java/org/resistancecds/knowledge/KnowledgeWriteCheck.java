@@ -9,7 +9,7 @@ import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +75,7 @@ public class KnowledgeWriteCheck {
             Map<String, IBaseResource> pending = transaction.getOrCreateUserData(PENDING, LinkedHashMap::new);
             pending.put(key(replaced), kept);
         } else {
-            Map<String, IBaseResource> change = new HashMap<>();
-            change.put(key(replaced), kept);
-            check(change);
+            check(Collections.singletonMap(key(replaced), kept));
         }
     }
 

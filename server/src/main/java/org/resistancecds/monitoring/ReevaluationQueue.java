@@ -38,7 +38,7 @@ public class ReevaluationQueue implements AutoCloseable {
     private static final Duration MAX_DATABASE_RETRY_DELAY = Duration.ofSeconds(30);
 
     private final PatientReevaluator reevaluator;
-    private final PendingReevaluations pending;
+    private final PendingReevaluations pendingRows;
     private final MonitoringProperties properties;
     private final LinkedBlockingQueue<String> order;
     private final ConcurrentHashMap<String, Instant> waiting = new ConcurrentHashMap<>();
@@ -57,10 +57,10 @@ public class ReevaluationQueue implements AutoCloseable {
     private final Timer lag;
     private final Timer duration;
 
-    public ReevaluationQueue(PatientReevaluator reevaluator, PendingReevaluations pending, MonitoringProperties properties,
-            MeterRegistry registry) {
+    public ReevaluationQueue(PatientReevaluator reevaluator, PendingReevaluations pendingRows,
+            MonitoringProperties properties, MeterRegistry registry) {
         this.reevaluator = reevaluator;
-        this.pending = pending;
+        this.pendingRows = pendingRows;
         this.properties = properties;
         this.order = new LinkedBlockingQueue<>(properties.queueCapacity());
         this.queued = requests(registry, "queued");
@@ -124,7 +124,7 @@ public class ReevaluationQueue implements AutoCloseable {
     public void queueLeftOver() {
         List<String> patients;
         try {
-            patients = pending.patients();
+            patients = pendingRows.patients();
         } catch (RuntimeException e) {
             LOG.error("Cannot read the pending re-evaluations an earlier run left; they stay for the next start: {}",
                     e.toString(), e);
@@ -170,7 +170,7 @@ public class ReevaluationQueue implements AutoCloseable {
             try {
                 // Rows seen before the evaluation reads: their writes are read, so these rows may go afterwards.
                 // A failed evaluation leaves them, so a patient given up on here is tried again at the next start.
-                List<Long> rows = pending.rowsOf(patientId);
+                List<Long> rows = pendingRows.rowsOf(patientId);
                 PatientReevaluator.Outcome outcome = reevaluator.reevaluate(patientId);
                 removeQuietly(patientId, rows);
                 duration.record(Duration.ofNanos(System.nanoTime() - start));
@@ -221,7 +221,7 @@ public class ReevaluationQueue implements AutoCloseable {
     /** A row that cannot be removed now is only evaluated once more, at the next start. */
     private void removeQuietly(String patientId, List<Long> rows) {
         try {
-            pending.remove(rows);
+            pendingRows.remove(rows);
         } catch (RuntimeException e) {
             LOG.warn("Pending re-evaluation of Patient/{} not cleared (it will run again at the next start): {}",
                     patientId, e.toString());
