@@ -277,6 +277,42 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(summarised.getMeta().getTag()).anyMatch(tag -> "SUBSETTED".equals(tag.getCode()));
     }
 
+    @Test
+    void preferHandlingLenientLeavesOutUnsupportedSearchParametersAndNamesThem() throws Exception {
+        String family = "Lenient" + UUID.randomUUID().toString().substring(0, 8);
+        postJson("/fhir/Patient", "application/fhir+json",
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}");
+        String query = "/fhir/Patient?family=" + family + "&foo:missing=true&_fhirpath=name";
+
+        HttpResponse<String> strict = searchPreferring(query, "handling=strict");
+        HttpResponse<String> unstated = get("/fhir/Patient?family=" + family + "&_fhirpath=name");
+        HttpResponse<String> lenient = searchPreferring(query, "return=representation, handling=lenient");
+
+        assertThat(strict.statusCode()).isEqualTo(400);
+        assertThat(strict.body()).contains("_fhirpath, foo:missing").contains("family");
+        assertThat(unstated.statusCode()).as("HAPI ignored unknown _ parameters, yet echoed them as searched")
+                .isEqualTo(400);
+        assertThat(lenient.statusCode()).isEqualTo(200);
+        Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, lenient.body());
+        assertThat(bundle.getTotal()).isEqualTo(1);
+        assertThat(bundle.getLink("self").getUrl()).contains("family=" + family).doesNotContain("foo")
+                .doesNotContain("_fhirpath");
+        List<Bundle.BundleEntryComponent> outcomes = bundle.getEntry().stream()
+                .filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.OUTCOME)
+                .toList();
+        assertThat(outcomes).hasSize(1);
+        OperationOutcome outcome = (OperationOutcome) outcomes.get(0).getResource();
+        assertThat(outcome.getIssue()).extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .anyMatch(d -> d.contains("foo:missing")).anyMatch(d -> d.contains("_fhirpath"));
+        assertThat(searchPreferring("/fhir/Patient?family=" + family + "&_count=5&_sort=-_lastUpdated",
+                "handling=strict").statusCode()).as("result parameters are supported").isEqualTo(200);
+    }
+
+    private HttpResponse<String> searchPreferring(String path, String prefer) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Prefer", prefer).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Patient/[id] of a new active Patient, at version 1. */
     private String createActivePatient() throws Exception {
         HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
