@@ -65,8 +65,15 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("XML with an external entity", "/fhir/Patient", XML,
                         "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
                                 + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&xxe;\"/></name></Patient>", 400),
-                // HAPI answers 400 (not 415), naming the content type it refused.
-                Arguments.of("unsupported media type", "/fhir/Patient", "text/plain", "hello", 400),
+                // HAPI answered 400, naming the content type it refused.
+                Arguments.of("unsupported media type", "/fhir/Patient", "text/plain", "hello", 415),
+                Arguments.of("JSON labelled as octet-stream", "/fhir/Patient", "application/octet-stream",
+                        "{\"resourceType\":\"Patient\"}", 415),
+                Arguments.of("a form where a resource belongs", "/fhir/Patient", "application/x-www-form-urlencoded",
+                        "family=x", 415),
+                Arguments.of("a transaction as text/plain", "/fhir", "text/plain", transaction(), 415),
+                Arguments.of("$validate of text/plain", "/fhir/Patient/$validate", "text/plain",
+                        "{\"resourceType\":\"Patient\"}", 415),
                 Arguments.of("transaction with a dangling reference", "/fhir", JSON,
                         "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":"
                                 + "\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":"
