@@ -148,6 +148,11 @@ public class FhirRestfulServerConfig {
         return filter(new HeadAsGetFilter(), 19, FHIR_PATH + "/*");
     }
 
+    @Bean
+    public FilterRegistrationBean<UnstoredBundleLocation> unstoredBundleLocation() {
+        return filter(new UnstoredBundleLocation(), 20, FHIR_PATH + "/*");
+    }
+
     /** Innermost filter, next to the servlet: the wrappers of the filters before it see each write as usual. */
     @Bean
     public FilterRegistrationBean<DeferredFlushFilter> deferredFlush() {

@@ -252,6 +252,10 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(transaction.statusCode()).as(transaction.body()).isEqualTo(200);
         Bundle answer = fhirContext.newJsonParser().parseResource(Bundle.class, transaction.body());
         assertThat(answer.getEntryFirstRep().getResponse().getEtag()).isEqualTo("W/\"2\"");
+        assertThat(transaction.headers().firstValue("Location")).as("HAPI named an unstored Bundle/<id>").isEmpty();
+        assertThat(transaction.headers().firstValue("Content-Location")).isEmpty();
+        assertThat(get("/fhir/Patient/" + id + "/_history").headers().firstValue("Content-Location")).isEmpty();
+        assertThat(created.headers().firstValue("Content-Location")).as("a stored resource keeps it").isPresent();
     }
 
     /** HAPI's paging links dropped _summary: page two came back in full. */
