@@ -9,8 +9,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The durable half of the re-evaluation queue, a transactional outbox: a row per patient whose data a write
  * changed, stored in the write's own database transaction (so it exists exactly when the write committed), and
  * removed once an evaluation that read the write has run. The in-memory {@link ReevaluationQueue} stays the fast
- * path; the rows are what a process that stops or dies before it got to its patients leaves behind, and the next
- * start of any node queues them again.
+ * path; the rows are what a process that stops or dies before it got to its patients leaves behind. Any node queues
+ * them again when it is next ready, and every node queues those that outlast a whole sweep interval.
  */
 public class PendingReevaluations {
 
@@ -46,8 +46,15 @@ public class PendingReevaluations {
         }
     }
 
-    /** Every patient with a row, in the order of their first row. */
-    List<String> patients() {
-        return jdbc.queryForList("SELECT PATIENT_ID FROM " + TABLE + " GROUP BY PATIENT_ID ORDER BY MIN(ID)", String.class);
+    /** The id of the newest row, 0 when there is none. */
+    long lastRow() {
+        Long last = jdbc.queryForObject("SELECT MAX(ID) FROM " + TABLE, Long.class);
+        return last == null ? 0 : last;
+    }
+
+    /** Every patient with a row up to {@code lastRow}, in the order of their first row. */
+    List<String> patientsUpTo(long lastRow) {
+        return jdbc.queryForList("SELECT PATIENT_ID FROM " + TABLE + " WHERE ID <= ? GROUP BY PATIENT_ID ORDER BY MIN(ID)",
+                String.class, lastRow);
     }
 }

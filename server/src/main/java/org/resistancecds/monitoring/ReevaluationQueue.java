@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.resistancecds.storage.DatabaseUnreachable;
@@ -29,8 +30,10 @@ import org.springframework.context.event.EventListener;
  * queued, and the refusal is logged and counted ({@code resistance.reevaluation.requests{outcome=rejected}}).
  * A failed run is tried again up to {@code max-attempts} times, except when the database cannot be reached: then
  * the patient waits for it, however long. The queue lives in memory; {@link PendingReevaluations} keeps its
- * entries in the database as well, each removed once an evaluation that read its write has run, and those left by
- * a process that stopped or died, or by a patient given up on, are queued again when the server is next ready.
+ * entries in the database as well, each removed once an evaluation that read its write has run. Those left by a
+ * process that stopped or died are queued again when the server is next ready; and every {@code sweep-interval}
+ * each node queues the patients whose rows have outlasted the previous sweep: left by another node that died, by a
+ * patient refused because the queue was full, or by one given up on after {@code max-attempts}.
  */
 public class ReevaluationQueue implements AutoCloseable {
 
@@ -44,6 +47,9 @@ public class ReevaluationQueue implements AutoCloseable {
     private final ConcurrentHashMap<String, Instant> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService worker;
+    private final ScheduledExecutorService sweeper;
+    /** Rows up to this id were there at the previous sweep (or when the server became ready). */
+    private volatile long sweptUpTo = -1;
     private volatile boolean running = true;
 
     private final Counter queued;
@@ -88,6 +94,11 @@ public class ReevaluationQueue implements AutoCloseable {
             return thread;
         });
         worker.execute(this::work);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "reevaluation-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static Counter requests(MeterRegistry registry, String outcome) {
@@ -119,22 +130,61 @@ public class ReevaluationQueue implements AutoCloseable {
                 + "$evaluate-resistance to assess it", properties.queueCapacity(), patientId);
     }
 
-    /** Queues the patients whose pending rows an earlier run of any node left: it stopped or died first. */
+    /**
+     * Queues the patients whose pending rows an earlier run of any node left (it stopped or died first), and starts
+     * the periodic sweep.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public void queueLeftOver() {
-        List<String> patients;
         try {
-            patients = pendingRows.patients();
+            long last = pendingRows.lastRow();
+            List<String> patients = pendingRows.patientsUpTo(last);
+            sweptUpTo = last;
+            if (!patients.isEmpty()) {
+                LOG.info("{} patients written before the last stop were not re-evaluated yet: queued now",
+                        patients.size());
+                submitAll(patients);
+            }
         } catch (RuntimeException e) {
-            LOG.error("Cannot read the pending re-evaluations an earlier run left; they stay for the next start: {}",
+            LOG.error("Cannot read the pending re-evaluations an earlier run left; a later sweep queues them: {}",
                     e.toString(), e);
-            return;
         }
+        Duration interval = properties.sweepInterval();
+        if (!interval.isZero() && !sweeper.isShutdown()) {
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Queues every patient whose rows were there at the previous sweep: a live node clears a row within seconds of
+     * its write, so a row that outlasted a whole interval was left by a node that died, by a full queue, or by an
+     * evaluation that failed. A patient already waiting is merged; one evaluated twice comes to no harm, since an
+     * unchanged assessment writes nothing.
+     */
+    void sweep() {
+        long last = pendingRows.lastRow();
+        List<String> patients = sweptUpTo < 0 ? List.of() : pendingRows.patientsUpTo(sweptUpTo);
+        sweptUpTo = last;
         if (!patients.isEmpty()) {
-            LOG.info("{} patients written before the last stop were not re-evaluated yet: queued now", patients.size());
-            Instant now = Instant.now();
-            patients.forEach(patient -> submit(patient, now));
+            LOG.info("{} patients' re-evaluations waited a whole sweep interval ({}) in the database: queued now",
+                    patients.size(), properties.sweepInterval());
+            submitAll(patients);
         }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("Sweep of pending re-evaluations failed, tried again in {}: {}", properties.sweepInterval(),
+                    e.toString());
+        }
+    }
+
+    private void submitAll(List<String> patients) {
+        Instant now = Instant.now();
+        patients.forEach(patient -> submit(patient, now));
     }
 
     /** Patients waiting or in evaluation. */
@@ -169,7 +219,7 @@ public class ReevaluationQueue implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 // Rows seen before the evaluation reads: their writes are read, so these rows may go afterwards.
-                // A failed evaluation leaves them, so a patient given up on here is tried again at the next start.
+                // A failed evaluation leaves them, so a patient given up on here is tried again at the next sweep.
                 List<Long> rows = pendingRows.rowsOf(patientId);
                 PatientReevaluator.Outcome outcome = reevaluator.reevaluate(patientId);
                 removeQuietly(patientId, rows);
@@ -196,7 +246,8 @@ public class ReevaluationQueue implements AutoCloseable {
                 boolean databaseDown = DatabaseUnreachable.causedBy(e);
                 if (!databaseDown && attempt >= properties.maxAttempts()) {
                     failed.increment();
-                    LOG.error("Re-evaluation of Patient/{} failed after {} attempts: {}", patientId, attempt, e.toString(), e);
+                    LOG.error("Re-evaluation of Patient/{} failed after {} attempts (tried again at the next sweep): {}",
+                            patientId, attempt, e.toString(), e);
                     return;
                 }
                 retried.increment();
@@ -218,12 +269,12 @@ public class ReevaluationQueue implements AutoCloseable {
         }
     }
 
-    /** A row that cannot be removed now is only evaluated once more, at the next start. */
+    /** A row that cannot be removed now only has its patient evaluated once more, at the next sweep or start. */
     private void removeQuietly(String patientId, List<Long> rows) {
         try {
             pendingRows.remove(rows);
         } catch (RuntimeException e) {
-            LOG.warn("Pending re-evaluation of Patient/{} not cleared (it will run again at the next start): {}",
+            LOG.warn("Pending re-evaluation of Patient/{} not cleared (it runs again at the next sweep): {}",
                     patientId, e.toString());
         }
     }
@@ -237,6 +288,7 @@ public class ReevaluationQueue implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        sweeper.shutdownNow();
         worker.shutdownNow();
         worker.awaitTermination(10, TimeUnit.SECONDS);
     }

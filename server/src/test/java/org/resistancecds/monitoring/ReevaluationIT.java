@@ -165,6 +165,26 @@ class ReevaluationIT extends AbstractMonitoringIT {
     }
 
     @Test
+    void patientsAnotherNodeLeftPendingAreAssessedByTheSweep() throws Exception {
+        // As a node that died on a shared database leaves them, while this node keeps running.
+        String patient = newPatient();
+        @SuppressWarnings("unchecked")
+        IFhirSystemDao<Bundle, ?> system = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
+        system.transaction(new SystemRequestDetails(), MonitoringData.respondingCourse(patient));
+        pending.add(List.of(patient));
+
+        queue.sweep();
+        awaitQuiet(BOUND);
+        assertThat(storedStatus(fhirClient(), patient)).as("a row younger than one sweep interval is left alone")
+                .isNull();
+        queue.sweep();
+
+        awaitStatus(fhirClient(), patient, "responding");
+        awaitQuiet(BOUND);
+        assertThat(pending.rowsOf(patient)).isEmpty();
+    }
+
+    @Test
     void aNewMechanismIsAddedAndAWithdrawnOneIsCancelledWithItsHistory() throws Exception {
         IGenericClient client = fhirClient();
         String patient = newPatient();

@@ -2,6 +2,7 @@ package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -21,7 +22,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
 class ReevaluationQueueTest {
 
     private static final MonitoringProperties THREE_QUICK_ATTEMPTS =
-            new MonitoringProperties(true, 100, 3, Duration.ofMillis(1));
+            new MonitoringProperties(true, 100, 3, Duration.ofMillis(1), Duration.ZERO);
 
     private final PatientReevaluator reevaluator = mock(PatientReevaluator.class);
     private final PendingReevaluations pending = mock(PendingReevaluations.class);
@@ -76,7 +77,8 @@ class ReevaluationQueueTest {
 
     @Test
     void patientsAnEarlierRunLeftPendingAreQueuedWhenReady() throws Exception {
-        when(pending.patients()).thenReturn(List.of("p4", "p5"));
+        when(pending.lastRow()).thenReturn(12L);
+        when(pending.patientsUpTo(12L)).thenReturn(List.of("p4", "p5"));
         when(reevaluator.reevaluate(any())).thenReturn(PatientReevaluator.Outcome.CHANGED);
 
         try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
@@ -87,6 +89,38 @@ class ReevaluationQueueTest {
         verify(reevaluator).reevaluate("p4");
         verify(reevaluator).reevaluate("p5");
         assertThat(runs("changed")).isEqualTo(2);
+    }
+
+    @Test
+    void patientsWhoseRowsOutlastASweepIntervalAreQueuedAgain() throws Exception {
+        // Ready with rows up to 5 and nothing left over; by the sweep, rows up to 9, and p6's older row is still there.
+        when(pending.lastRow()).thenReturn(5L, 9L);
+        when(pending.patientsUpTo(5L)).thenReturn(List.of(), List.of("p6"));
+        when(reevaluator.reevaluate("p6")).thenReturn(PatientReevaluator.Outcome.UNCHANGED);
+
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
+            queue.queueLeftOver();
+            verify(reevaluator, never()).reevaluate(any());
+            queue.sweep();
+            awaitIdle(queue);
+            // The next sweep looks only at rows that were there at this one.
+            queue.sweep();
+        }
+
+        verify(reevaluator).reevaluate("p6");
+        verify(pending).patientsUpTo(9L);
+    }
+
+    @Test
+    void aSweepBeforeTheServerIsReadyOnlyMarksTheRowsItSaw() throws Exception {
+        when(pending.lastRow()).thenReturn(3L);
+
+        try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
+            queue.sweep();
+        }
+
+        verify(pending, never()).patientsUpTo(anyLong());
+        verify(reevaluator, never()).reevaluate(any());
     }
 
     private double runs(String result) {
