@@ -91,6 +91,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new NotModifiedAnswers());
         server.registerInterceptor(new PagingKeepsSummary());
+        server.registerInterceptor(new TextSummaryRead());
         server.registerInterceptor(new SearchHandlingPreference(searchParamRegistry));
         server.registerInterceptor(new WriteAnswers());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));

@@ -317,6 +317,32 @@ class FhirServerIT extends AbstractServerIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void aReadWithTheTextSummaryAnswersTheNarrativeIdMetaAndMandatoryElements() throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Observation", "application/fhir+json",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"weight\"},"
+                        + "\"valueQuantity\":{\"value\":70,\"unit\":\"kg\"},\"text\":{\"status\":\"generated\","
+                        + "\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">Weight 70 kg</div>\"}}");
+        String id = new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless()
+                .getValue();
+
+        HttpResponse<String> read = get("/fhir/" + id + "?_summary=text");
+        HttpResponse<String> vread = get("/fhir/" + id + "/_history/1?_summary=text");
+
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).as("HAPI wrote the narrative alone as HTML").startsWith("application/fhir+json"));
+        Observation summary = fhirContext.newJsonParser().parseResource(Observation.class, read.body());
+        assertThat(summary.getText().getDivAsString()).contains("Weight 70 kg");
+        assertThat(summary.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
+        assertThat(summary.getCode().getText()).isEqualTo("weight");
+        assertThat(summary.hasValue()).as("not in the text summary").isFalse();
+        assertThat(summary.getMeta().getTag()).anyMatch(tag -> "SUBSETTED".equals(tag.getCode()));
+        assertThat(read.headers().firstValue("ETag")).hasValue("W/\"1\"");
+        assertThat(vread.statusCode()).isEqualTo(200);
+        assertThat(fhirContext.newJsonParser().parseResource(Observation.class, vread.body()).hasValue()).isFalse();
+    }
+
     /** Patient/[id] of a new active Patient, at version 1. */
     private String createActivePatient() throws Exception {
         HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
