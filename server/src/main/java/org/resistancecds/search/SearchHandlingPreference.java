@@ -35,7 +35,7 @@ public class SearchHandlingPreference {
      * Left out because this server cannot do them: {@code _text}, {@code _content} (no full-text index),
      * {@code _filter}, {@code _query}, {@code _contained}, {@code _language}.
      */
-    static final Set<String> RESULT_PARAMETERS = Set.of(Constants.PARAM_SORT, Constants.PARAM_COUNT,
+    private static final Set<String> RESULT_PARAMETERS = Set.of(Constants.PARAM_SORT, Constants.PARAM_COUNT,
             Constants.PARAM_OFFSET, Constants.PARAM_INCLUDE, Constants.PARAM_REVINCLUDE, Constants.PARAM_SUMMARY,
             Constants.PARAM_SEARCH_TOTAL_MODE, Constants.PARAM_ELEMENTS, Constants.PARAM_HAS, Constants.PARAM_LIST,
             Constants.PARAM_FORMAT, Constants.PARAM_PRETTY);
@@ -109,16 +109,8 @@ public class SearchHandlingPreference {
     }
 
     /** The parameter without its modifier or chain: {@code subject:Patient.name} is {@code subject}. */
-    static String baseName(String name) {
-        int end = name.length();
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == ':' || c == '.') {
-                end = i;
-                break;
-            }
-        }
-        return name.substring(0, end);
+    private static String baseName(String name) {
+        return name.split("[:.]", 2)[0];
     }
 
     private static boolean lenient(RequestDetails request) {
