@@ -56,7 +56,7 @@ public class SearchHandlingPreference {
             return;
         }
         List<String> unsupported = request.getParameters().keySet().stream()
-                .filter(name -> !supported(type, baseName(name)))
+                .filter(name -> !name.isBlank() && !supported(type, baseName(name)))
                 .sorted()
                 .toList();
         if (unsupported.isEmpty()) {
