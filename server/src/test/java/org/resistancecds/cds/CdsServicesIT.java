@@ -229,6 +229,24 @@ class CdsServicesIT extends AbstractCdsIT {
         assertThat(engine.callCount()).isZero();
     }
 
+    /**
+     * A key sent as null says the client has no data for it (CDS Hooks 2.0, "Prefetch"). It is read to make sure
+     * where it can be; where it cannot, the client's word stands, instead of a 412 for a call made correctly.
+     */
+    @Test
+    void keysSentAsNullForAPatientNotOnThisServerAreTakenAsNoData() throws Exception {
+        SyntheticRecord record = new SyntheticRecord("ehr-" + UUID.randomUUID(), 20);
+        ObjectNode prefetch = (ObjectNode) JSON.readTree(record.prefetchJson(fhirContext));
+        prefetch.putNull("medicationStatements");
+
+        HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(),
+                "\"prefetch\":" + prefetch, null));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(engine.lastCall().resources()).isNotEmpty()
+                .noneMatch(resource -> resource.fhirType().equals("MedicationStatement"));
+    }
+
     /** Missing keys are read from this server only for a patient it holds: a search there finds nothing else. */
     @Test
     void missingKeysOfAPatientNotOnThisServerAre412AndOfOneOnItAreRead() throws Exception {
@@ -241,7 +259,7 @@ class CdsServicesIT extends AbstractCdsIT {
             String members = "\"prefetch\":" + prefetch + (fhirServer == null ? "" : "," + fhirServer);
             HttpResponse<String> response = callService(PATIENT_VIEW, request("patient-view", record.patientId(), members, null));
 
-            assertThat(assertErrorBody(response, 412)).contains("prefetch observations, medicationStatements were not sent",
+            assertThat(assertErrorBody(response, 412)).contains("The request holds no data for prefetch observations, medicationStatements,",
                     "Patient/" + record.patientId() + " is not on this server");
         }
         assertThat(engine.callCount()).isZero();
@@ -305,6 +323,25 @@ class CdsServicesIT extends AbstractCdsIT {
 
         String unreachable = request("patient-view", FakeEhr.PATIENT, "\"fhirServer\":\"http://127.0.0.1:9/fhir\"", null);
         assertThat(assertErrorBody(callService(PATIENT_VIEW, unreachable), 412)).contains("could not be reached");
+    }
+
+    /** The EHR's server is held to what a client's prefetch is held to; before, its wrong answer gave a card. */
+    @Test
+    void aWrongAnswerFromTheEhrsServerIs412() throws Exception {
+        String authorized = "\"fhirServer\":\"" + FakeEhr.get().fhirBase() + "\",\"fhirAuthorization\":{"
+                + "\"access_token\":\"" + FakeEhr.ACCESS_TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":300,"
+                + "\"scope\":\"user/*.read\",\"subject\":\"resistance-cds\"}";
+        int calls = engine.callCount();
+
+        String outcome = assertErrorBody(callService(PATIENT_VIEW,
+                request("patient-view", FakeEhr.PATIENT_ANSWERED_WITH_OUTCOME, authorized, null)), 412);
+        String others = assertErrorBody(callService(PATIENT_VIEW,
+                request("patient-view", FakeEhr.PATIENT_ANSWERED_WITH_OTHERS, authorized, null)), 412);
+
+        assertThat(outcome).contains("fhirServer's answer to 'Observation?patient="
+                + FakeEhr.PATIENT_ANSWERED_WITH_OUTCOME).contains("must be a Bundle").contains("OperationOutcome");
+        assertThat(others).contains("is about Patient/" + FakeEhr.PATIENT);
+        assertThat(engine.callCount()).as("no decision on such data").isEqualTo(calls);
     }
 
     @Test

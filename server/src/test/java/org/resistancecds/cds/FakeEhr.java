@@ -21,6 +21,9 @@ public final class FakeEhr {
 
     public static final String ACCESS_TOKEN = "remote-token";
     public static final String PATIENT = "remote-1";
+    /** Patients whose Observation search the EHR answers wrongly: with an OperationOutcome, and with another's data. */
+    public static final String PATIENT_ANSWERED_WITH_OUTCOME = "remote-outcome";
+    public static final String PATIENT_ANSWERED_WITH_OTHERS = "remote-others";
     /** A Medication only the EHR holds (pembrolizumab in ATC), for draft orders that refer to it. */
     public static final String MEDICATION = "remote-pembro";
 
@@ -80,8 +83,15 @@ public final class FakeEhr {
         }
         String path = exchange.getRequestURI().getPath();
         String query = exchange.getRequestURI().getRawQuery();
-        if (path.equals("/fhir/Patient/" + PATIENT)) {
-            send(exchange, 200, "{\"resourceType\":\"Patient\",\"id\":\"" + PATIENT + "\",\"birthDate\":\"1956-02-01\"}");
+        if (path.equals("/fhir/Patient/" + PATIENT) || path.equals("/fhir/Patient/" + PATIENT_ANSWERED_WITH_OUTCOME)
+                || path.equals("/fhir/Patient/" + PATIENT_ANSWERED_WITH_OTHERS)) {
+            String id = path.substring("/fhir/Patient/".length());
+            send(exchange, 200, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"birthDate\":\"1956-02-01\"}");
+        } else if (path.equals("/fhir/Observation") && query.contains(PATIENT_ANSWERED_WITH_OUTCOME)) {
+            send(exchange, 200, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                    + "\"code\":\"too-costly\"}]}");
+        } else if (path.equals("/fhir/Observation") && query.contains(PATIENT_ANSWERED_WITH_OTHERS)) {
+            send(exchange, 200, searchset(List.of(observation("obs-other")), null));
         } else if (path.equals("/fhir/Medication/" + MEDICATION)) {
             send(exchange, 200, "{\"resourceType\":\"Medication\",\"id\":\"" + MEDICATION + "\",\"code\":{\"coding\":"
                     + "[{\"system\":\"http://www.whocc.no/atc\",\"code\":\"L01FF02\"}]}}");

@@ -142,7 +142,8 @@ public final class FhirServerReader {
 
     private static CdsHooksException failure(String key, String query, String why) {
         return CdsHooksException.preconditionFailed(
-                "prefetch " + key + " was not sent and could not be read from fhirServer ('" + query + "'): "
+                "The request holds no data for prefetch " + key + ", and it could not be read from fhirServer ('"
+                        + query + "'): "
                         + why + ".");
     }
 }

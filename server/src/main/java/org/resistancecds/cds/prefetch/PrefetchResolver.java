@@ -20,11 +20,13 @@ import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsHooksException;
 import org.resistancecds.cds.CdsServiceDefinition;
 import org.resistancecds.cds.request.HookRequest;
+import org.resistancecds.cds.request.PrefetchCheck;
 import org.resistancecds.knowledge.record.MedicationConcepts;
 
 /**
  * Completes a call's prefetch: keeps what the client sent, and fetches every key that is missing, was sent as
- * {@code null} or as an OperationOutcome, or is a search page with more pages behind it. Missing data comes
+ * {@code null} or as an OperationOutcome, or is a search page with more pages behind it. A key sent as {@code null}
+ * that cannot be fetched is taken as the client says, as having no data, when it is the only kind missing. Missing data comes
  * from {@code fhirServer} (with {@code fhirAuthorization}), or from this server's repository when no
  * {@code fhirServer} was given or it is this server, as far as {@link RepositoryAccessPolicy} allows (checked on
  * every call; what the repository answered may come from {@link RepositoryFetchCache}), and only when the patient
@@ -59,6 +61,32 @@ public final class PrefetchResolver {
     }
 
     private PatientData resolvePrefetch(CdsServiceDefinition service, HookRequest request, LocalFhirServer local) {
+        try {
+            return fetchMissing(service, request, local);
+        } catch (CdsHooksException failed) {
+            if (failed.status() != 412 || !onlyKeysWithoutData(service, request)) {
+                throw failed;
+            }
+            // The client said it has no data for these keys (null) and they could not be read to make sure: its
+            // word stands, as the specification reads null, rather than refusing a call it made correctly.
+            Map<String, IBaseResource> byKey = new LinkedHashMap<>(request.prefetch());
+            for (String key : request.nullPrefetch()) {
+                if (PrefetchCheck.isSearch(service.prefetch().get(key))) {
+                    byKey.put(key, new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(0));
+                }
+            }
+            return new PatientData(ordered(service, byKey), Set.of(), "request");
+        }
+    }
+
+    /** Every key the client did not send usable is one it sent as {@code null}. */
+    private static boolean onlyKeysWithoutData(CdsServiceDefinition service, HookRequest request) {
+        return service.prefetch().keySet().stream()
+                .allMatch(key -> request.prefetch().containsKey(key) && !isPartialPage(request.prefetch().get(key))
+                        || request.nullPrefetch().contains(key));
+    }
+
+    private PatientData fetchMissing(CdsServiceDefinition service, HookRequest request, LocalFhirServer local) {
         Map<String, IBaseResource> byKey = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (String key : service.prefetch().keySet()) {
@@ -86,7 +114,13 @@ public final class PrefetchResolver {
             byKey.putAll(fetched);
             return new PatientData(ordered(service, byKey), missing, "repository");
         }
-        byKey.putAll(readRemote(fhirServer, request, queries, PrefetchTemplate.notSent(missing)));
+        Map<String, IBaseResource> read = readRemote(fhirServer, request, queries, PrefetchTemplate.notSent(missing));
+        // The EHR's server is held to what a client's prefetch is held to; its wrong answer is a 412, not a card.
+        read.forEach((key, resource) -> PrefetchCheck.check(key, queries.get(key), resource,
+                request.context().patientId(), why -> CdsHooksException.preconditionFailed(
+                        PrefetchTemplate.notSent(List.of(key)) + ", and fhirServer's answer to '" + queries.get(key)
+                        + "' cannot be used: " + why)));
+        byKey.putAll(read);
         return new PatientData(ordered(service, byKey), missing, fhirServer.toString());
     }
 

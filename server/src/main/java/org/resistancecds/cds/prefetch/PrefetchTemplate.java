@@ -38,7 +38,7 @@ public final class PrefetchTemplate {
 
     /** "prefetch a was not sent" or "prefetch a, b were not sent", to open a 412's reason. */
     public static String notSent(Collection<String> keys) {
-        return "prefetch " + String.join(", ", keys) + (keys.size() == 1 ? " was" : " were") + " not sent";
+        return "The request holds no data for prefetch " + String.join(", ", keys);
     }
 
     /** The resource type a template or rendered query is about: what comes before its first '/' or '?'. */

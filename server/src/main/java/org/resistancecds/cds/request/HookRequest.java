@@ -18,7 +18,7 @@ import org.hl7.fhir.r4.model.Resource;
  * @param context the hook context
  * @param prefetch usable prefetched resources by key; a key that was sent as {@code null}, as an
  *     OperationOutcome, or not at all is absent here
- * @param unusablePrefetch keys the client sent as {@code null} or as an OperationOutcome
+ * @param nullPrefetch keys the client sent as {@code null}: it has no data for them (CDS Hooks 2.0, "Prefetch")
  */
 public record HookRequest(
         String hook,
@@ -27,11 +27,11 @@ public record HookRequest(
         FhirAuthorization fhirAuthorization,
         HookContext context,
         Map<String, IBaseResource> prefetch,
-        Set<String> unusablePrefetch) {
+        Set<String> nullPrefetch) {
 
     public HookRequest {
         prefetch = Map.copyOf(prefetch);
-        unusablePrefetch = Set.copyOf(unusablePrefetch);
+        nullPrefetch = Set.copyOf(nullPrefetch);
     }
 
     /**

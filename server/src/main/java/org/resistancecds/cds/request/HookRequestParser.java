@@ -17,6 +17,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.resistancecds.cds.CdsHooksException;
 import org.resistancecds.cds.CdsJson;
 
 /**
@@ -71,7 +72,7 @@ public final class HookRequestParser {
         HookContext context = context(hook, contextNode);
 
         Map<String, IBaseResource> prefetch = new HashMap<>();
-        Set<String> unusable = new HashSet<>();
+        Set<String> noData = new HashSet<>();
         JsonNode prefetchNode = body.get("prefetch");
         if (prefetchNode != null && !prefetchNode.isNull()) {
             if (!prefetchNode.isObject()) {
@@ -83,20 +84,19 @@ public final class HookRequestParser {
                 }
                 JsonNode value = prefetchNode.get(key);
                 if (value.isNull()) {
-                    unusable.add(key);
+                    noData.add(key);
                     continue;
                 }
                 IBaseResource resource = json.parseResource(value, "prefetch." + key);
-                if (resource instanceof OperationOutcome) {
-                    // The client reports it could not fetch this key: fetch it ourselves if we can.
-                    unusable.add(key);
-                } else {
-                    PrefetchCheck.check(key, prefetchTemplates.get(key), resource, context.patientId());
+                // An OperationOutcome reports that the client could not fetch the key: it stays missing.
+                if (!(resource instanceof OperationOutcome)) {
+                    PrefetchCheck.check(key, prefetchTemplates.get(key), resource, context.patientId(),
+                            CdsHooksException::badRequest);
                     prefetch.put(key, resource);
                 }
             }
         }
-        return new HookRequest(hook, hookInstance, fhirServer, authorization, context, prefetch, unusable);
+        return new HookRequest(hook, hookInstance, fhirServer, authorization, context, prefetch, noData);
     }
 
     private HookContext context(String hook, JsonNode context) {
@@ -128,7 +128,8 @@ public final class HookRequestParser {
             // An order for another patient would be checked against this patient's record.
             for (int i = 0; i < draftOrders.size(); i++) {
                 PrefetchCheck.requireSamePatient(
-                        "context.draftOrders.entry[" + i + "]", draftOrders.get(i).resource(), patientId);
+                        "context.draftOrders.entry[" + i + "]", draftOrders.get(i).resource(), patientId,
+                        CdsHooksException::badRequest);
             }
         }
         if (hook.equals("order-select")) {

@@ -1,9 +1,9 @@
 package org.resistancecds.cds.request;
 
-import static org.resistancecds.cds.CdsHooksException.badRequest;
 import static org.resistancecds.cds.request.HookRequestParser.shorten;
 
 import java.util.List;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Base;
@@ -13,14 +13,15 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.resistancecds.cds.CdsHooksException;
 import org.resistancecds.cds.prefetch.PrefetchTemplate;
 
 /**
- * Refuses (400) a prefetched resource that is not the answer to its key's template, or that is about another
- * patient than {@code context.patientId}: deciding on such data would give one patient's cards from another's
- * record, or from nothing at all.
+ * Refuses a prefetched resource that is not the answer to its key's template, or that is about another patient than
+ * {@code context.patientId}: deciding on such data would give one patient's cards from another's record, or from
+ * nothing at all. Sent by the client, that is a 400; read from its {@code fhirServer}, a 412.
  */
-final class PrefetchCheck {
+public final class PrefetchCheck {
 
     /** The elements by which a resource names the patient it is about. */
     private static final List<String> PATIENT_ELEMENTS = List.of("subject", "patient");
@@ -30,19 +31,20 @@ final class PrefetchCheck {
     /**
      * @param template the key's prefetch template: {@code Type/id} (a read) or {@code Type?params} (a search)
      */
-    static void check(String key, String template, IBaseResource resource, String patientId) {
+    public static void check(String key, String template, IBaseResource resource, String patientId,
+            Function<String, CdsHooksException> refusal) {
         String where = "prefetch." + key;
         String type = PrefetchTemplate.resourceType(template);
         if (!isSearch(template)) {
             if (!type.equals(resource.fhirType())) {
-                throw badRequest(where + " must be " + withArticle(type) + " (the answer to '" + template
+                throw refusal.apply(where + " must be " + withArticle(type) + " (the answer to '" + template
                         + "'), but was " + withArticle(resource.fhirType()) + ".");
             }
-            requireSamePatient(where, (Resource) resource, patientId);
+            requireSamePatient(where, (Resource) resource, patientId, refusal);
             return;
         }
         if (!(resource instanceof Bundle bundle)) {
-            throw badRequest(where + " must be a Bundle (the answer to the search '" + template + "'), but was "
+            throw refusal.apply(where + " must be a Bundle (the answer to the search '" + template + "'), but was "
                     + withArticle(resource.fhirType()) + ".");
         }
         boolean includes = template.contains("_include") || template.contains("_revinclude");
@@ -54,10 +56,10 @@ final class PrefetchCheck {
             }
             String entryWhere = where + ".entry[" + i + "]";
             if (!type.equals(entry.fhirType()) && isMatch(entries.get(i), includes)) {
-                throw badRequest(entryWhere + " is " + withArticle(entry.fhirType()) + ", but the search '" + template
+                throw refusal.apply(entryWhere + " is " + withArticle(entry.fhirType()) + ", but the search '" + template
                         + "' matches " + type + " resources only.");
             }
-            requireSamePatient(entryWhere, entry, patientId);
+            requireSamePatient(entryWhere, entry, patientId, refusal);
         }
     }
 
@@ -76,12 +78,13 @@ final class PrefetchCheck {
         return entry.getSearch().getMode() == Bundle.SearchEntryMode.MATCH;
     }
 
-    static void requireSamePatient(String where, Resource resource, String patientId) {
+    static void requireSamePatient(String where, Resource resource, String patientId,
+            Function<String, CdsHooksException> refusal) {
         if (resource instanceof Patient patient) {
             // A Patient known only by its entry's urn:uuid: fullUrl has no id to compare.
             IIdType id = patient.getIdElement();
             if (id.hasIdPart() && !id.getValue().startsWith("urn:") && !id.getIdPart().equals(patientId)) {
-                throw badRequest(where + " is Patient/" + shorten(id.getIdPart())
+                throw refusal.apply(where + " is Patient/" + shorten(id.getIdPart())
                         + ", but context.patientId is '" + patientId + "'.");
             }
             return;
@@ -93,7 +96,7 @@ final class PrefetchCheck {
             }
             for (Base value : property.getValues()) {
                 if (value instanceof Reference reference && isOtherPatient(reference, patientId)) {
-                    throw badRequest(where + " (" + shorten(name(resource)) + ") is about "
+                    throw refusal.apply(where + " (" + shorten(name(resource)) + ") is about "
                             + shorten(reference.getReference()) + ", but context.patientId is '" + patientId + "'.");
                 }
             }
@@ -125,7 +128,7 @@ final class PrefetchCheck {
     }
 
     /** A template with a query, or a bare type, is a search; {@code Type/id} is a read. */
-    static boolean isSearch(String template) {
+    public static boolean isSearch(String template) {
         return template.contains("?") || !template.contains("/");
     }
 }

@@ -46,7 +46,7 @@ class HookRequestParserTest {
         assertThat(request.context().tokens()).containsEntry("encounterId", "89284");
         assertThat(request.prefetch().get("patient")).isInstanceOf(Patient.class);
         assertThat(request.prefetch()).doesNotContainKey("observations");
-        assertThat(request.unusablePrefetch()).containsExactly("observations");
+        assertThat(request.nullPrefetch()).containsExactly("observations");
     }
 
     @Test
@@ -58,7 +58,7 @@ class HookRequestParserTest {
                 """);
 
         assertThat(request.prefetch()).isEmpty();
-        assertThat(request.unusablePrefetch()).containsExactly("observations");
+        assertThat(request.nullPrefetch()).as("an error, not a statement that there is no data").isEmpty();
     }
 
     @Test
