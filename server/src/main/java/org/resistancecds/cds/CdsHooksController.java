@@ -82,7 +82,9 @@ public class CdsHooksController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(discovery);
     }
 
-    @PostMapping("/{id}")
+    /** JSON only, as CDS Hooks says: other bodies get 415, which also keeps a web page from posting as a form. */
+    @PostMapping(value = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> call(@PathVariable("id") String id, HttpServletRequest http) {
         describe(http, "cds-call", id);
         CdsService service = service(id);
@@ -96,7 +98,8 @@ public class CdsHooksController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.write(response));
     }
 
-    @PostMapping("/{id}/feedback")
+    @PostMapping(value = "/{id}/feedback", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> feedback(@PathVariable("id") String id, HttpServletRequest http) {
         describe(http, "cds-feedback", id);
         service(id);

@@ -134,7 +134,7 @@ public class FhirRestfulServerConfig {
     /** After the size limit, so a body is buffered only once it is known to fit. */
     @Bean
     public FilterRegistrationBean<DuplicateJsonKeyFilter> duplicateJsonKeys(FhirContext fhirContext) {
-        return filter(new DuplicateJsonKeyFilter(fhirContext), 16, FHIR_PATH + "/*");
+        return filter(new DuplicateJsonKeyFilter(fhirContext), 16, FHIR_PATH + "/*", CDS_PATHS);
     }
 
     /** Search syntax HAPI would ignore, refused before it widens a client's result. */

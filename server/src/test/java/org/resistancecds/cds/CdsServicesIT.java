@@ -348,12 +348,12 @@ class CdsServicesIT extends AbstractCdsIT {
     void malformedRequestsAre400WithTheReason() throws Exception {
         Map<String, String> cases = Map.of(
                 "{\"hook\": ", "not valid JSON",
-                "{\"hookInstance\":\"x\",\"context\":{}}", "hook is required",
+                "{\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\",\"context\":{}}", "hook is required",
                 "{\"hook\":\"patient-view\",\"context\":{}}", "hookInstance is required",
-                "{\"hook\":\"patient-view\",\"hookInstance\":\"x\"}", "context is required",
-                "{\"hook\":\"patient-view\",\"hookInstance\":\"x\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":42}}",
+                "{\"hook\":\"patient-view\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\"}", "context is required",
+                "{\"hook\":\"patient-view\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":42}}",
                 "context.patientId must be a string",
-                "{\"hook\":\"order-sign\",\"hookInstance\":\"x\",\"context\":{}}", "this service answers 'patient-view'");
+                "{\"hook\":\"order-sign\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\",\"context\":{}}", "this service answers 'patient-view'");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             assertThat(assertErrorBody(callService(PATIENT_VIEW, c.getKey()), 400)).contains(c.getValue());
         }
@@ -369,6 +369,26 @@ class CdsServicesIT extends AbstractCdsIT {
                 assertThat(assertErrorBody(cdsPost(path, body), 400)).contains("beyond what this service reads as JSON");
             }
         }
+    }
+
+    /** CDS Hooks speaks JSON; HAPI-style leniency here let a web page post a call or feedback as a plain form. */
+    @Test
+    void bodiesThatAreNotJsonAre415AndRepeatedKeys400() throws Exception {
+        String call = request("patient-view", "p1", null, null);
+        String path = "/cds-services/" + PATIENT_VIEW;
+        for (String target : List.of(path, path + "/feedback")) {
+            for (String type : List.of("text/plain", "application/x-www-form-urlencoded")) {
+                HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(baseUrl() + target))
+                        .header("Content-Type", type)
+                        .header("Authorization", "Bearer " + token(target))
+                        .POST(HttpRequest.BodyPublishers.ofString(call))
+                        .build());
+                assertThat(assertErrorBody(refused, 415)).as(target + " as " + type).contains("reads JSON only");
+            }
+        }
+        String twice = call.replace("\"patientId\":\"p1\"", "\"patientId\":\"p1\",\"patientId\":\"p2\"");
+        assertThat(assertErrorBody(callService(PATIENT_VIEW, twice), 400)).contains("Duplicate field 'patientId'");
+        assertThat(engine.callCount()).isZero();
     }
 
     @Test

@@ -29,6 +29,9 @@ public final class HookRequestParser {
     /** Hooks this server answers, with the context fields each one requires beyond userId and patientId. */
     public static final Set<String> HOOKS = Set.of("patient-view", "order-select", "order-sign");
 
+    /** CDS Hooks 2.0: "A universally unique identifier (UUID) for this particular hook call". */
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern USER_REFERENCE =
             Pattern.compile("(Practitioner|PractitionerRole|Patient|RelatedPerson)/[A-Za-z0-9\\-.]{1,64}");
@@ -57,6 +60,10 @@ public final class HookRequestParser {
             throw badRequest("hook is '" + hook + "', but this service answers '" + serviceHook + "'.");
         }
         String hookInstance = requiredText(body, "hookInstance", "hookInstance");
+        if (!UUID_TEXT.matcher(hookInstance).matches()) {
+            throw badRequest("hookInstance must be a UUID (such as 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea'), the "
+                    + "client's id of this call, but was '" + shorten(hookInstance) + "'.");
+        }
         URI fhirServer = fhirServer(body.get("fhirServer"));
         FhirAuthorization authorization = fhirAuthorization(body.get("fhirAuthorization"));
         if (authorization != null && fhirServer == null) {

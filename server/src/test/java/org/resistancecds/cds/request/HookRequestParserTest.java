@@ -52,7 +52,7 @@ class HookRequestParserTest {
     @Test
     void anOperationOutcomeInPrefetchCountsAsMissing() {
         HookRequest request = parse("patient-view", """
-                {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "p1"},
+                {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "p1"},
                  "prefetch": {"observations": {"resourceType": "OperationOutcome",
                      "issue": [{"severity": "error", "code": "processing"}]}}}
                 """);
@@ -64,7 +64,7 @@ class HookRequestParserTest {
     @Test
     void searchBundlesMayHoldIncludesAndOutcomesAndReferToThePatientInAnyForm() {
         HookRequest request = parse("patient-view", """
-                {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "p1"},
+                {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "p1"},
                  "prefetch": {
                    "patient": {"resourceType": "Patient", "id": "p1"},
                    "observations": {"resourceType": "Bundle", "type": "searchset", "entry": [
@@ -91,7 +91,7 @@ class HookRequestParserTest {
     @Test
     void aSelectionNamesADraftOrderByItsOwnIdWhateverItsFullUrl() {
         HookRequest request = parse("order-select", """
-                {"hook": "order-select", "hookInstance": "x",
+                {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                  "context": {"userId": "Practitioner/1", "patientId": "p1",
                    "selections": ["MedicationRequest/draft-1", "MedicationRequest/mr-3"],
                    "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
@@ -114,7 +114,7 @@ class HookRequestParserTest {
                 .extracting(order -> ((MedicationRequest) order).getMedicationCodeableConcept().getText())
                 .containsExactly("pembrolizumab", "docetaxel");
         assertBadRequest("order-select", """
-                {"hook": "order-select", "hookInstance": "x",
+                {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                  "context": {"userId": "Practitioner/1", "patientId": "p1",
                    "selections": ["MedicationRequest/878acb15-4ed3-4256-9f04-67ab98397cdb"],
                    "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
@@ -128,7 +128,7 @@ class HookRequestParserTest {
     @Test
     void orderSelectKeepsSelectionsAndDraftOrders() {
         HookRequest request = parse("order-select", """
-                {"hook": "order-select", "hookInstance": "x",
+                {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                  "context": {"userId": "PractitionerRole/123", "patientId": "p1",
                    "selections": ["MedicationRequest/mr-1"],
                    "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
@@ -146,35 +146,36 @@ class HookRequestParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            no hook              | {"hookInstance": "x", "context": {}}                                         | hook is required
-            hook not a string    | {"hook": 5, "hookInstance": "x", "context": {}}                              | hook must be a string, but was a number
-            other hook           | {"hook": "order-sign", "hookInstance": "x", "context": {}}                   | this service answers 'patient-view'
+            no hook              | {"hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {}}                                         | hook is required
+            hook not a string    | {"hook": 5, "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {}}                              | hook must be a string, but was a number
+            other hook           | {"hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {}}                   | this service answers 'patient-view'
             no hookInstance      | {"hook": "patient-view", "context": {}}                                      | hookInstance is required
-            no context           | {"hook": "patient-view", "hookInstance": "x"}                                | context is required
-            context an array     | {"hook": "patient-view", "hookInstance": "x", "context": []}                 | context must be a JSON object
-            no userId            | {"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "1"}} | context.userId is required
-            userId not reference | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "bob", "patientId": "1"}} | context.userId must be a reference
-            no patientId         | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1"}} | context.patientId is required
-            patientId a number   | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": 12}} | context.patientId must be a string, but was a number
-            patientId reference  | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "Patient/1"}} | context.patientId must be a FHIR logical id
-            encounterId object   | {"hook": "patient-view", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "encounterId": {}}} | context.encounterId must be a string
-            fhirServer number    | {"hook": "patient-view", "hookInstance": "x", "fhirServer": 1, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be a string
-            fhirServer not http  | {"hook": "patient-view", "hookInstance": "x", "fhirServer": "file:///etc", "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be an absolute http(s) base URL
-            token without server | {"hook": "patient-view", "hookInstance": "x", "fhirAuthorization": {"access_token": "a", "token_type": "Bearer"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirAuthorization was sent without fhirServer
-            token type           | {"hook": "patient-view", "hookInstance": "x", "fhirServer": "https://e.org", "fhirAuthorization": {"access_token": "a", "token_type": "MAC"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | token_type must be 'Bearer'
-            prefetch an array    | {"hook": "patient-view", "hookInstance": "x", "prefetch": [], "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch must be a JSON object
-            prefetch a string    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
-            prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
-            other patient        | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Patient", "id": "2"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is Patient/2, but context.patientId is '1'
-            read holds a Bundle  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"patient": {"resourceType": "Bundle", "type": "searchset"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a Patient (the answer to 'Patient/{{context.patientId}}'), but was a Bundle
-            search holds Patient | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Patient", "id": "1"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle (the answer to the search 'Observation?patient={{context.patientId}}'), but was a Patient
-            search holds one     | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/1"}}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle (the answer to the search 'Observation?patient={{context.patientId}}'), but was an Observation
-            search Parameters    | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Parameters"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle
-            match of other type  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/1"}}, "search": {"mode": "match"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] is a Condition, but the search 'Observation?patient={{context.patientId}}' matches Observation resources only
-            unmarked other type  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Parameters"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] is a Parameters
-            other patient's data | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "https://ehr.example.org/fhir/Observation/o2", "resource": {"resourceType": "Observation", "id": "o2", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/2"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] (Observation/o2) is about Patient/2, but context.patientId is '1'
-            other patient by URL | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active", "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "https://ehr.example.org/fhir/Patient/2"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] (MedicationStatement/s1) is about https://ehr.example.org/fhir/Patient/2
-            other Patient entry  | {"hook": "patient-view", "hookInstance": "x", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Patient", "id": "2"}, "search": {"mode": "include"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] is Patient/2, but context.patientId is '1'
+            hookInstance no UUID | {"hook": "patient-view", "hookInstance": "abc", "context": {}}               | hookInstance must be a UUID
+            no context           | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea"}                                | context is required
+            context an array     | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": []}                 | context must be a JSON object
+            no userId            | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"patientId": "1"}} | context.userId is required
+            userId not reference | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "bob", "patientId": "1"}} | context.userId must be a reference
+            no patientId         | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1"}} | context.patientId is required
+            patientId a number   | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": 12}} | context.patientId must be a string, but was a number
+            patientId reference  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "Patient/1"}} | context.patientId must be a FHIR logical id
+            encounterId object   | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1", "encounterId": {}}} | context.encounterId must be a string
+            fhirServer number    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": 1, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be a string
+            fhirServer not http  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": "file:///etc", "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be an absolute http(s) base URL
+            token without server | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirAuthorization": {"access_token": "a", "token_type": "Bearer"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirAuthorization was sent without fhirServer
+            token type           | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": "https://e.org", "fhirAuthorization": {"access_token": "a", "token_type": "MAC"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | token_type must be 'Bearer'
+            prefetch an array    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": [], "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch must be a JSON object
+            prefetch a string    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
+            prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
+            other patient        | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Patient", "id": "2"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is Patient/2, but context.patientId is '1'
+            read holds a Bundle  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Bundle", "type": "searchset"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a Patient (the answer to 'Patient/{{context.patientId}}'), but was a Bundle
+            search holds Patient | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Patient", "id": "1"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle (the answer to the search 'Observation?patient={{context.patientId}}'), but was a Patient
+            search holds one     | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/1"}}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle (the answer to the search 'Observation?patient={{context.patientId}}'), but was an Observation
+            search Parameters    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Parameters"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations must be a Bundle
+            match of other type  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/1"}}, "search": {"mode": "match"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] is a Condition, but the search 'Observation?patient={{context.patientId}}' matches Observation resources only
+            unmarked other type  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Parameters"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] is a Parameters
+            other patient's data | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "https://ehr.example.org/fhir/Observation/o2", "resource": {"resourceType": "Observation", "id": "o2", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/2"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations.entry[0] (Observation/o2) is about Patient/2, but context.patientId is '1'
+            other patient by URL | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active", "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "https://ehr.example.org/fhir/Patient/2"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] (MedicationStatement/s1) is about https://ehr.example.org/fhir/Patient/2
+            other Patient entry  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Patient", "id": "2"}, "search": {"mode": "include"}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] is Patient/2, but context.patientId is '1'
             """)
     void malformedPatientViewCallsAreRefusedWithTheFieldNamed(String name, String body, String message) {
         assertBadRequest("patient-view", body, message);
@@ -182,12 +183,12 @@ class HookRequestParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            no draftOrders          | order-sign   | {"hook": "order-sign", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1"}} | context.draftOrders is required
-            draftOrders not Bundle  | order-sign   | {"hook": "order-sign", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Patient"}}} | context.draftOrders must be a FHIR Bundle
-            no selections           | order-select | {"hook": "order-select", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | context.selections is required
-            selections a string     | order-select | {"hook": "order-select", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "selections": "MedicationRequest/1", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | context.selections must be a non-empty array
-            selection not in drafts | order-select | {"hook": "order-select", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "selections": ["MedicationRequest/9"], "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | is not one of the resources in context.draftOrders
-            order for another patient | order-sign | {"hook": "order-sign", "hookInstance": "x", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "MedicationRequest", "id": "m1", "status": "draft", "intent": "order", "medicationCodeableConcept": {"text": "pembrolizumab"}, "subject": {"reference": "Patient/2"}}}]}}} | context.draftOrders.entry[0] (MedicationRequest/m1) is about Patient/2
+            no draftOrders          | order-sign   | {"hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1"}} | context.draftOrders is required
+            draftOrders not Bundle  | order-sign   | {"hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Patient"}}} | context.draftOrders must be a FHIR Bundle
+            no selections           | order-select | {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | context.selections is required
+            selections a string     | order-select | {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1", "selections": "MedicationRequest/1", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | context.selections must be a non-empty array
+            selection not in drafts | order-select | {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1", "selections": ["MedicationRequest/9"], "draftOrders": {"resourceType": "Bundle", "type": "collection"}}} | is not one of the resources in context.draftOrders
+            order for another patient | order-sign | {"hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "MedicationRequest", "id": "m1", "status": "draft", "intent": "order", "medicationCodeableConcept": {"text": "pembrolizumab"}, "subject": {"reference": "Patient/2"}}}]}}} | context.draftOrders.entry[0] (MedicationRequest/m1) is about Patient/2
             """)
     void malformedOrderCallsAreRefusedWithTheFieldNamed(String name, String hook, String body, String message) {
         assertBadRequest(hook, body, message);
