@@ -56,6 +56,13 @@ public final class FakeEvaluations {
         return new Evaluation(acquiredResistance(), List.of(b2m), List.of(approved, trial), List.of(statusObservation()));
     }
 
+    /** The mechanism of {@link #withMechanism()} with only its investigational strategy. */
+    public static Evaluation withInvestigationalStrategyOnly() {
+        Evaluation both = withMechanism();
+        return new Evaluation(both.status(), both.mechanisms(),
+                both.recommendations().stream().filter(Recommendation::investigational).toList(), both.derivedObservations());
+    }
+
     /** Acquired resistance with no identified mechanism: the monitoring tests are suggested. */
     public static Evaluation withoutMechanism() {
         Recommendation monitoring = new Recommendation(

@@ -197,9 +197,17 @@ public final class CardMapper {
         if (strategies.isEmpty()) {
             return head + ": no matched strategy in the knowledge base";
         }
-        boolean allTrials = strategies.stream().allMatch(Recommendation::investigational);
-        String count = strategies.size() == 1 ? "1 strategy" : strategies.size() + " strategies";
-        return head + ": " + count + (allTrials ? ", clinical trials only" : " to consider");
+        long investigational = strategies.stream().filter(Recommendation::investigational).count();
+        if (investigational == strategies.size()) {
+            return head + ": " + count(strategies.size(), "investigational strategy", "investigational strategies")
+                    + ", clinical trials only";
+        }
+        return head + ": " + count(strategies.size(), "strategy", "strategies") + " to consider"
+                + (investigational > 0 ? " (" + investigational + " investigational)" : "");
+    }
+
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /**

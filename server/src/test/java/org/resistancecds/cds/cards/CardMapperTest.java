@@ -44,6 +44,14 @@ class CardMapperTest {
     }
 
     @Test
+    void aMechanismWithOnlyInvestigationalStrategiesSaysSoInItsSummary() throws Exception {
+        JsonNode mechanism = map("patient-view", FakeEvaluations.withInvestigationalStrategyOnly()).get("cards").get(1);
+
+        assertThat(mechanism.get("summary").asText()).isEqualTo(
+                "Antigen presentation defect (probable): 1 investigational strategy, clinical trials only");
+    }
+
+    @Test
     void patientViewShowsStatusThenOneCardPerMechanismWithItsStrategies() throws Exception {
         JsonNode cards = map("patient-view", FakeEvaluations.withMechanism()).get("cards");
 
@@ -62,7 +70,8 @@ class CardMapperTest {
 
         JsonNode mechanism = cards.get(1);
         assertThat(mechanism.get("summary").asText())
-                .isEqualTo("Antigen presentation defect (probable): 2 strategies to consider");
+                .as("the anti-TIGIT combination is investigational, and the summary says so in that word")
+                .isEqualTo("Antigen presentation defect (probable): 2 strategies to consider (1 investigational)");
         // The approved strategy is urgent: the card carries the strongest indicator of its strategies.
         assertThat(mechanism.get("indicator").asText()).isEqualTo("warning");
         String detail = mechanism.get("detail").asText();
