@@ -166,6 +166,27 @@ class KnowledgeEvaluatorTest {
         assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(nivolumab))).recommendations()).isEmpty();
     }
 
+    /** A drug the service cannot identify is not passed over in silence under acquired resistance. */
+    @Test
+    void aDrugCodedInNeitherRxNormNorAtcIsSaidToBeUnchecked() {
+        MedicationRequest snomed = draft("#snomed");
+        snomed.setMedication(new CodeableConcept(new Coding("http://snomed.info/sct", "716125002", "Pembrolizumab")));
+        MedicationRequest textOnly = draft("#text");
+        textOnly.setMedication(new CodeableConcept().setText("Keytruda (pembrolizumab) 200 mg IV q3w"));
+        MedicationRequest rxnorm = draft("#rxnorm");
+        rxnorm.setMedication(new CodeableConcept(new Coding(Fixtures.RXNORM, "1597876", "nivolumab")));
+
+        for (MedicationRequest unidentified : List.of(snomed, textOnly)) {
+            Recommendation unchecked = recommendation(
+                    ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(unidentified))),
+                    "ordered-drug-not-identified");
+            assertThat(unchecked.priority()).isEqualTo("routine");
+            assertThat(unchecked.investigational()).isFalse();
+        }
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(rxnorm))).recommendations())
+                .as("identified, and not the agent").isEmpty();
+    }
+
     /** The same agent ordered by reference: to a contained Medication, one sent with the orders, one in the record. */
     @Test
     void orderingTheSameAgentWarnsWhenTheOrderRefersToAContainedMedication() {
