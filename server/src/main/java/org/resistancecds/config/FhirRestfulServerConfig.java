@@ -18,7 +18,6 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.Filter;
 import java.util.List;
 import org.resistancecds.conformance.PackageWriter;
-import org.resistancecds.search.SearchHandlingPreference;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -92,7 +91,6 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new NotModifiedAnswers());
         server.registerInterceptor(new PagingKeepsSummary());
         server.registerInterceptor(new TextSummaryRead());
-        server.registerInterceptor(new SearchHandlingPreference(searchParamRegistry));
         server.registerInterceptor(new WriteAnswers());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));

@@ -343,6 +343,37 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(fhirContext.newJsonParser().parseResource(Observation.class, vread.body()).hasValue()).isFalse();
     }
 
+    /** An unstored search has no next page: HAPI cut it silently and gave the cut number as the total. */
+    @Test
+    void aFullUnstoredPageGivesTheTrueTotalAndSaysWhatItLeftOut() throws Exception {
+        String family = "Unstored" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 5; i++) {
+            postJson("/fhir/Patient", "application/fhir+json",
+                    "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}");
+        }
+
+        Bundle cut = unstoredSearch("/fhir/Patient?family=" + family + "&_count=3");
+        Bundle whole = unstoredSearch("/fhir/Patient?family=" + family + "&_count=10");
+
+        assertThat(cut.getLink("next")).isNull();
+        assertThat(cut.getTotal()).as("HAPI said 3").isEqualTo(5);
+        List<Bundle.BundleEntryComponent> outcomes = cut.getEntry().stream()
+                .filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.OUTCOME).toList();
+        assertThat(outcomes).hasSize(1);
+        assertThat(((OperationOutcome) outcomes.get(0).getResource()).getIssueFirstRep().getDiagnostics())
+                .contains("holds 3 of the 5 matches");
+        assertThat(whole.getTotal()).isEqualTo(5);
+        assertThat(whole.getEntry()).hasSize(5)
+                .allMatch(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH);
+    }
+
+    private Bundle unstoredSearch(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Cache-Control", "no-store, max-results=1000").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return fhirContext.newJsonParser().parseResource(Bundle.class, response.body());
+    }
+
     /** Patient/[id] of a new active Patient, at version 1. */
     private String createActivePatient() throws Exception {
         HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",

@@ -1,0 +1,24 @@
+package org.resistancecds.search;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.resistancecds.config.FhirServerPlugin;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What this server adds to HAPI's search: the client's {@code Prefer: handling}, and honest unstored answers. */
+@Configuration
+public class SearchConfig {
+
+    @Bean
+    public FhirServerPlugin searchHandlingPreference(ISearchParamRegistry registry) {
+        SearchHandlingPreference interceptor = new SearchHandlingPreference(registry);
+        return server -> server.registerInterceptor(interceptor);
+    }
+
+    @Bean
+    public FhirServerPlugin unstoredSearchTotal(DaoRegistry daoRegistry, MatchUrlService matchUrlService) {
+        return server -> server.registerInterceptor(new UnstoredSearchTotal(daoRegistry, matchUrlService));
+    }
+}
