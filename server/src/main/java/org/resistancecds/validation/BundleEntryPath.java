@@ -2,7 +2,9 @@ package org.resistancecds.validation;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -16,6 +18,7 @@ import org.hl7.fhir.r4.model.StringType;
 record BundleEntryPath(int index) {
 
     private static final String BUNDLE = BundleEntryPath.class.getName() + ".bundle";
+    private static final String BATCH_OUTCOMES = BundleEntryPath.class.getName() + ".batchOutcomes";
 
     /**
      * Keeps the request's Bundle where the storage hooks can find it: HAPI stores each entry under a sub-request
@@ -38,6 +41,33 @@ record BundleEntryPath(int index) {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Keeps a failed batch entry's full outcome for its response entry: HAPI answers a failed batch entry with its
+     * exception's message alone, dropping the outcome the exception carries (every issue, with its expression).
+     */
+    void keepForBatchResponse(RequestDetails request, OperationOutcome outcome) {
+        if (request.getUserData().get(BUNDLE) instanceof Bundle bundle && bundle.getType() == Bundle.BundleType.BATCH) {
+            @SuppressWarnings("unchecked")
+            Map<Integer, OperationOutcome> outcomes = (Map<Integer, OperationOutcome>)
+                    request.getUserData().computeIfAbsent(BATCH_OUTCOMES, key -> new ConcurrentHashMap<>());
+            outcomes.put(index, outcome);
+        }
+    }
+
+    /** Puts the kept outcomes into the batch response's entries, which answer the request's entries in order. */
+    static void restoreBatchOutcomes(RequestDetails request, Bundle response) {
+        @SuppressWarnings("unchecked")
+        Map<Integer, OperationOutcome> outcomes = (Map<Integer, OperationOutcome>) request.getUserData().get(BATCH_OUTCOMES);
+        if (outcomes == null || response.getType() != Bundle.BundleType.BATCHRESPONSE) {
+            return;
+        }
+        outcomes.forEach((index, outcome) -> {
+            if (index < response.getEntry().size()) {
+                response.getEntry().get(index).getResponse().setOutcome(outcome);
+            }
+        });
     }
 
     String path() {

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.interceptor.model.PrePatchDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.util.ResourceUtil;
 import ca.uhn.fhir.validation.FhirValidator;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -51,6 +53,14 @@ public class WriteValidatingInterceptor {
         }
     }
 
+    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+    public boolean outgoing(RequestDetails request, ResponseDetails response) {
+        if (response.getResponseResource() instanceof Bundle bundle) {
+            BundleEntryPath.restoreBatchOutcomes(request, bundle);
+        }
+        return true;
+    }
+
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void created(IBaseResource resource, RequestDetails request) {
         validate(resource, request);
@@ -73,7 +83,10 @@ public class WriteValidatingInterceptor {
             // The outcome keeps warnings too: they often explain the error.
             OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
             Optional<BundleEntryPath> entry = BundleEntryPath.of(request, resource);
-            entry.ifPresent(e -> e.reroot(outcome, resource.fhirType()));
+            entry.ifPresent(e -> {
+                e.reroot(outcome, resource.fhirType());
+                e.keepForBatchResponse(request, outcome);
+            });
             String subject = entry.map(e -> e.path() + " (" + resource.fhirType() + ")").orElse(resource.fhirType());
             throw new UnprocessableEntityException(
                     subject + " failed validation: " + errors.get(0).getLocationString() + ": "

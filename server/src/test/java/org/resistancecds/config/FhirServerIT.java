@@ -31,6 +31,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.AbstractServerIT;
@@ -503,9 +504,11 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(result.getEntry().get(0).getResponse().getStatus()).startsWith("201");
         assertThat(result.getEntry().get(1).getResponse().getStatus()).startsWith("422");
         OperationOutcome outcome = (OperationOutcome) result.getEntry().get(1).getResponse().getOutcome();
+        // The validator's own issues, re-rooted as in a transaction; HAPI kept only the exception's message.
         assertThat(outcome.getIssue()).anySatisfy(issue -> {
             assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
-            assertThat(issue.getDiagnostics()).startsWith("Bundle.entry[1] (Observation) failed validation: ");
+            assertThat(issue.getDiagnostics()).startsWith("Bundle.entry[1] (Observation): ").contains("Observation.code");
+            assertThat(issue.getExpression()).extracting(StringType::getValue).containsExactly("Bundle.entry[1].resource");
         });
     }
 
