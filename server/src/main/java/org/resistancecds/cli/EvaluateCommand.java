@@ -125,7 +125,8 @@ final class EvaluateCommand {
             err.println("evaluate: the Bundle must hold exactly one Patient, named by its id or its entry's fullUrl, "
                     + "or name the patient with --patient ID; "
                     + (patients.size() == 1 ? "its Patient has neither." : "it holds " + patients.size() + "."));
-            return CommandLine.INVALID;
+            // Several patients or none: the command needs --patient (usage); one without an id: the file is at fault.
+            return patients.size() == 1 ? CommandLine.INVALID : CommandLine.USAGE;
         } else {
             patientId = patients.get(0).getIdElement().getIdPart();
         }

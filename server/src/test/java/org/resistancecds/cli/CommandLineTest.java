@@ -178,8 +178,13 @@ class CommandLineTest {
         Files.writeString(anonymous, "{\"resourceType\":\"Bundle\",\"type\":\"collection\","
                 + "\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"gender\":\"female\"}}]}");
 
-        assertThat(run("evaluate", noPatient.toString()).err()).contains("exactly one Patient", "--patient", "it holds 0.");
-        assertThat(run("evaluate", anonymous.toString()).err()).contains("its Patient has neither.");
+        Run none = run("evaluate", noPatient.toString());
+        Run unnamed = run("evaluate", anonymous.toString());
+
+        assertThat(none.err()).contains("exactly one Patient", "--patient", "it holds 0.");
+        assertThat(none.exitCode()).as("the command needs --patient").isEqualTo(CommandLine.USAGE);
+        assertThat(unnamed.err()).contains("its Patient has neither.");
+        assertThat(unnamed.exitCode()).isEqualTo(CommandLine.INVALID);
     }
 
     /** As the server's $evaluate-resistance with a Bundle and a patient: several patients, or none in the Bundle. */
