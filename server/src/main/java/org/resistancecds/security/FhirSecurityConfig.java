@@ -1,6 +1,7 @@
 package org.resistancecds.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -101,7 +102,8 @@ public class FhirSecurityConfig {
     }
 
     @Bean
-    public FhirServerPlugin fhirSecurityPlugin(FhirSecurityProperties properties) {
+    public FhirServerPlugin fhirSecurityPlugin(FhirSecurityProperties properties,
+            ISearchParamRegistry searchParamRegistry) {
         return server -> {
             server.registerInterceptor(new ErrorSanitizingInterceptor());
             if (properties.enabled()) {
@@ -110,6 +112,9 @@ public class FhirSecurityConfig {
                 server.registerInterceptor(new ConditionalDeleteNarrowing());
                 server.registerInterceptor(new PatientSearchLimit(server.getFhirContext(),
                         new LinkedHashSet<>(properties.sharedReadTypes())));
+                server.registerInterceptor(new ChainedSearchScope(server.getFhirContext(), searchParamRegistry,
+                        new LinkedHashSet<>(properties.sharedReadTypes())));
+                server.registerInterceptor(new PatientWriteLimit());
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }
         };

@@ -127,8 +127,11 @@ class FhirSecurityIT extends AbstractServerIT {
             count A                   | 401 401 401 401 401 200 200 200 403 200 200 200 403
             count A or B              | 401 401 401 401 401 403 403 403 403 200 200 200 403
             count Patients A or B     | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            search A chained          | 401 401 401 401 401 403 403 403 403 200 200 200 403
+            Patient A _has Observation| 401 401 401 401 401 403 403 403 403 200 200 200 403
             create for A              | 401 401 401 401 401 403 403 201 403 403 201 201 403
             create for B              | 401 401 401 401 401 403 403 403 403 403 201 201 403
+            create for B naming A     | 401 401 401 401 401 403 403 403 403 403 201 201 403
             update A                  | 401 401 401 401 401 403 403 200 403 403 200 200 403
             transaction for A         | 401 401 401 401 401 403 403 200 403 403 200 200 403
             everything A              | 401 401 401 401 401 200 200 200 403 200 403 200 403
@@ -224,7 +227,14 @@ class FhirSecurityIT extends AbstractServerIT {
             case "count A" -> send("GET", "/fhir/Observation?patient=" + A + "&_summary=count", null, token);
             case "count A or B" -> send("GET", "/fhir/Observation?patient=" + A + "," + B + "&_summary=count", null, token);
             case "count Patients A or B" -> send("GET", "/fhir/Patient?_id=" + A + "," + B + "&_summary=count", null, token);
+            // A chain or _has searches the types it names, beyond what the search returns for checking.
+            case "search A chained" ->
+                    send("GET", "/fhir/Observation?patient=" + A + "&subject:Patient.gender=female", null, token);
+            case "Patient A _has Observation" ->
+                    send("GET", "/fhir/Patient?_id=" + A + "&_has:Observation:patient:code=8302-2", null, token);
             case "create for A" -> send("POST", "/fhir/Observation", observation(null, A, null), token);
+            // In A's compartment through its performer, and in B's through its subject: B's record is not A's to write.
+            case "create for B naming A" -> send("POST", "/fhir/Observation", observation(null, B, A), token);
             case "create for B" -> send("POST", "/fhir/Observation", observation(null, B, null), token);
             case "update A" -> send("PUT", "/fhir/Observation/sec-obs-a", observation("sec-obs-a", A, null), token);
             case "transaction for A" -> send("POST", "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
@@ -545,6 +555,37 @@ class FhirSecurityIT extends AbstractServerIT {
                 system);
         assertThat(bySystem.statusCode()).as(bySystem.body()).isEqualTo(200);
         assertThat(bySystem.body()).contains(ofB);
+    }
+
+    /** A token that may search one type does not read another through a chain or _has (found by an audit). */
+    @Test
+    void chainsAndHasReadOnlyTypesTheTokenMaySearch() throws Exception {
+        TestIssuer issuer = TestIssuer.get();
+        String patientsOnly = issuer.sign(TestIssuer.claims("user/Patient.rs").build());
+        String observationsOnly = issuer.sign(TestIssuer.claims("user/Observation.rs").build());
+
+        assertStatus(send("GET", "/fhir/Patient?gender=female", null, patientsOnly), 200);
+        assertStatus(send("GET", "/fhir/Patient?_has:Observation:patient:code=8302-2", null, patientsOnly), 403);
+        assertStatus(send("GET", "/fhir/Observation?subject=Patient/" + B, null, observationsOnly), 200);
+        assertStatus(send("GET", "/fhir/Observation?subject=Patient/" + B + "&patient.birthdate=1950", null,
+                observationsOnly), 403);
+        assertStatus(send("GET", "/fhir/Observation?subject:Patient.gender=female", null, TOKENS.get("user Observation")),
+                200);
+    }
+
+    /** A conditional create by a token that may not read answers for the write it made (it answered 403 and stored). */
+    @Test
+    void aConditionalCreateWithoutReadScopeAnswersForWhatItStored() throws Exception {
+        String createOnly = TestIssuer.get().sign(TestIssuer.claims("user/Observation.c").build());
+        String identifier = UUID.randomUUID().toString();
+
+        HttpResponse<String> created = conditionalCreate(withIdentifier(observation(null, A, null), identifier),
+                identifier, createOnly);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        HttpResponse<String> stored = send("GET", "/fhir/Observation?identifier=urn:sec%7C" + identifier
+                + "&_summary=count", null, TOKENS.get("system"));
+        assertThat(new ObjectMapper().readTree(stored.body()).path("total").asInt()).isEqualTo(1);
     }
 
     /**
