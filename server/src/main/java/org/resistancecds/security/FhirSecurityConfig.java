@@ -109,7 +109,7 @@ public class FhirSecurityConfig {
             if (properties.enabled()) {
                 SmartRules rules = new SmartRules(new LinkedHashSet<>(properties.sharedReadTypes()));
                 server.registerInterceptor(new SmartAuthorizationInterceptor(rules));
-                server.registerInterceptor(new ConditionalDeleteNarrowing());
+                server.registerInterceptor(new ConditionalWriteNarrowing());
                 server.registerInterceptor(new PatientSearchLimit(server.getFhirContext(),
                         new LinkedHashSet<>(properties.sharedReadTypes())));
                 server.registerInterceptor(new ChainedSearchScope(server.getFhirContext(), searchParamRegistry,

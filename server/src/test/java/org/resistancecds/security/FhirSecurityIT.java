@@ -573,6 +573,20 @@ class FhirSecurityIT extends AbstractServerIT {
                 200);
     }
 
+    /** Another patient's match does not count: it answered 409 "several matches", which told that B has one too. */
+    @Test
+    void aConditionalCreateMatchingTheTokensAndAnotherPatientsResourceFindsTheTokensOnly() throws Exception {
+        String identifier = UUID.randomUUID().toString();
+        String ofA = storedWithIdentifier("sec-cond-both-a-", A, identifier);
+        storedWithIdentifier("sec-cond-both-b-", B, identifier);
+
+        HttpResponse<String> forA = conditionalCreate(withIdentifier(observation(null, A, null), identifier),
+                identifier, TOKENS.get("patient A cruds"));
+
+        assertThat(forA.statusCode()).as(forA.body()).isEqualTo(200);
+        assertThat(forA.body()).contains(ofA);
+    }
+
     /** A conditional create by a token that may not read answers for the write it made (it answered 403 and stored). */
     @Test
     void aConditionalCreateWithoutReadScopeAnswersForWhatItStored() throws Exception {

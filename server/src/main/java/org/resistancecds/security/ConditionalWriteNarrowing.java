@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -18,24 +19,35 @@ import org.resistancecds.security.SmartScope.Level;
 import org.resistancecds.security.SmartScope.Permission;
 
 /**
- * Confines the search of a conditional delete ({@code DELETE Observation?identifier=...}) made under patient-level
- * delete scopes to the token patient's compartment, with HAPI's narrowing of conditional URLs. HAPI searches a
- * conditional delete's URL without showing the matches to the authorization rules first (as it does for a
- * conditional create or update), and the rules then refused another patient's match with a 403, which told the
- * client that the other patient has such a resource. Narrowed, that match is not found, and the answer is HAPI's own
- * "nothing matched"; the token's own matches are deleted as before.
+ * Confines the search of a conditional write ({@code DELETE Observation?identifier=...}, {@code If-None-Exist},
+ * {@code PUT Observation?identifier=...}) made under patient-level write scopes alone to the token patient's
+ * compartment, with HAPI's narrowing of conditional URLs. HAPI searches a conditional delete's URL without showing
+ * the matches to the authorization rules first, and the rules then refused another patient's match with a 403,
+ * which told the client that the other patient has such a resource. Narrowed, that match is not found, and the
+ * answer is HAPI's own "nothing matched"; the token's own matches are deleted as before.
  */
-final class ConditionalDeleteNarrowing extends SearchNarrowingInterceptor {
+final class ConditionalWriteNarrowing extends SearchNarrowingInterceptor {
 
-    ConditionalDeleteNarrowing() {
+    /** The conditional writes narrowed, with the permission whose patient-level grant alone confines them. */
+    private static final Map<RestOperationTypeEnum, Permission> PERMISSIONS = Map.of(
+            RestOperationTypeEnum.DELETE, Permission.DELETE,
+            RestOperationTypeEnum.CREATE, Permission.CREATE,
+            RestOperationTypeEnum.UPDATE, Permission.UPDATE);
+
+    ConditionalWriteNarrowing() {
         setNarrowConditionalUrls(true);
     }
 
-    /** Conditional deletes only: searches and conditional creates and updates keep their own checks. */
+    /**
+     * Conditional writes only (searches keep their own checks): deletes, and creates and updates too, whose search
+     * HAPI counts before the matches are checked, so one of the token patient's and one of another patient's
+     * answered 409 "several matches" where the token patient's alone answered 200, telling that the other patient
+     * has such a resource.
+     */
     @Override
     public void hookIncomingRequestPostProcessed(
             RequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
-        if (request.getRestOperationType() == RestOperationTypeEnum.DELETE) {
+        if (PERMISSIONS.containsKey(request.getRestOperationType())) {
             super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
         }
     }
@@ -60,10 +72,10 @@ final class ConditionalDeleteNarrowing extends SearchNarrowingInterceptor {
         List<String> types = request.getResourceName() != null
                 ? List.of(request.getResourceName())
                 : request.getResource() instanceof Bundle bundle ? conditionalDeleteTypes(bundle) : List.of();
+        Permission permission = PERMISSIONS.getOrDefault(request.getRestOperationType(), Permission.DELETE);
         if (access == null || access.patient() == null || types.isEmpty() || types.stream().anyMatch(type ->
-                access.allows(Level.USER, type, Permission.DELETE)
-                        || access.allows(Level.SYSTEM, type, Permission.DELETE))) {
-            // No patient to confine to, or a delete scope that reaches every patient: the rules alone decide.
+                access.allows(Level.USER, type, permission) || access.allows(Level.SYSTEM, type, permission))) {
+            // No patient to confine to, or a write scope that reaches every patient: the rules alone decide.
             return null;
         }
         return new AuthorizedList().addCompartment("Patient/" + access.patient());
