@@ -58,8 +58,9 @@ public class UnstoredSearchTotal {
         long matches = bundle.getEntry().stream()
                 .filter(entry -> entry.getSearch().getMode() == Bundle.SearchEntryMode.MATCH)
                 .count();
-        if (matches < pageLimit(request)) {
-            return true; // HAPI held every match: the page was not cut
+        int limit = pageLimit(request);
+        if (matches < limit || limit == 0) {
+            return true; // HAPI held every match, or the client asked for none (_count=0)
         }
         Integer total = count(request);
         if (total == null) {
@@ -71,13 +72,17 @@ public class UnstoredSearchTotal {
             outcome.addIssue()
                     .setSeverity(OperationOutcome.IssueSeverity.WARNING)
                     .setCode(OperationOutcome.IssueType.INCOMPLETE)
-                    .setDiagnostics("This page holds " + matches + " of the " + total + " matches. A search sent with "
-                            + "Cache-Control: no-store is not stored, so it has no next page, and a page holds at "
-                            + "most " + pageLimit(request) + " here. Search without no-store to page through all of "
-                            + "them with next links.");
+                    .setDiagnostics("This page holds " + matches + " of the " + total + " matches: a search sent with "
+                            + "Cache-Control: no-store is not stored, so it has no next page. Ask for a _count that "
+                            + "covers them (a page holds at most " + maxPage(request) + " here), or search without "
+                            + "no-store to page through them with next links.");
             bundle.addEntry().setResource(outcome).getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
         }
         return true;
+    }
+
+    private static int maxPage(RequestDetails request) {
+        return ((RestfulServer) request.getServer()).getPagingProvider().getMaximumPageSize();
     }
 
     /** The page HAPI filled: the client's {@code _count}, or the default, within the server's largest page. */
