@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Observation;
@@ -36,6 +38,8 @@ import org.resistancecds.knowledge.serial.SerialVariantAnalyzer;
 import org.resistancecds.knowledge.serial.VariantDynamics;
 import org.resistancecds.knowledge.serial.VariantSeries;
 import org.resistancecds.knowledge.status.ResistanceClassifier;
+import org.resistancecds.knowledge.terminology.IciAgentTable;
+import org.resistancecds.knowledge.terminology.TerminologySystems;
 
 /**
  * The engine (architecture steps 3 to 6): record, classification, mechanisms, then the PlanDefinitions, whose
@@ -50,8 +54,10 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
     private final PlanEngine plans;
     private final SerialVariantAnalyzer serial;
     private final Set<String> watchGenes;
+    private final IciAgentTable agents;
 
     public KnowledgeEvaluator(KnowledgeBase knowledge) {
+        this.agents = knowledge.agents();
         this.reader = new PatientRecordReader(knowledge.agents(), knowledge.responses(), new VariantReader(knowledge.genes()));
         this.classifier = new ResistanceClassifier(knowledge.criteria());
         this.inferrer = new MechanismInferrer(knowledge.genes(), knowledge.findings(),
@@ -133,18 +139,35 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
      * Medication it contains, or in a Medication sent with the draft orders or in the record. So a condition on
      * the ordered drug need not care which form the EHR chose.
      */
-    private static List<Base> draftMedications(EvaluationRequest request) {
+    private static List<CodeableConcept> draftMedications(EvaluationRequest request) {
         List<Resource> medications = new ArrayList<>(request.draftOrders());
         medications.addAll(request.resources());
         MedicationConcepts concepts = new MedicationConcepts(medications);
         return request.draftOrders().stream()
                 .filter(order -> order instanceof DomainResource)
                 .flatMap(order -> concepts.of((DomainResource) order).stream())
+                .toList();
+    }
+
+    /** The checkpoint each drafted ICI blocks, as its HGNC gene (ConceptMap ici-agent-target), by code or by name. */
+    private List<Base> draftAgentTargets(List<CodeableConcept> drafted) {
+        return drafted.stream()
+                .flatMap(concept -> agents.find(concept).stream())
+                .map(agent -> (Base) new Coding(TerminologySystems.HGNC, agent.targetGene(), agent.targetSymbol()))
+                .toList();
+    }
+
+    /** Drafted drugs the service cannot identify: no RxNorm or ATC code, and no ICI it knows named in the text. */
+    private List<Base> unidentifiedDraftMedications(List<CodeableConcept> drafted) {
+        return drafted.stream()
+                .filter(concept -> concept.getCoding().stream().noneMatch(c ->
+                        TerminologySystems.RXNORM.equals(c.getSystem()) || TerminologySystems.ATC.equals(c.getSystem())))
+                .filter(concept -> agents.find(concept).isEmpty())
                 .map(concept -> (Base) concept)
                 .toList();
     }
 
-    private static ExpressionContext context(EvaluationRequest request, PatientRecord record, MechanismInference inference,
+    private ExpressionContext context(EvaluationRequest request, PatientRecord record, MechanismInference inference,
             Observation status, List<Observation> mechanisms, SerialAnalysis serialAnalysis, List<VariantSeries> watched) {
         Map<String, Resource> byReference = new HashMap<>();
         Patient patient = null;
@@ -174,7 +197,10 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         variables.put("statusCode", List.of(new StringType(status.getValueCodeableConcept().getCodingFirstRep().getCode())));
         variables.put("mechanisms", List.copyOf(mechanisms));
         variables.put("draftOrders", List.copyOf(request.draftOrders()));
-        variables.put("draftMedications", draftMedications(request));
+        List<CodeableConcept> drafted = draftMedications(request);
+        variables.put("draftMedications", List.copyOf(drafted));
+        variables.put("draftAgentTargets", draftAgentTargets(drafted));
+        variables.put("unidentifiedDraftMedications", unidentifiedDraftMedications(drafted));
         variables.put("iciAgents", List.copyOf(agentCodes));
         variables.put("record", List.copyOf(record.usable()));
         // The findings alone (a few dozen resources), so conditions on them need not scan the whole record.

@@ -161,20 +161,30 @@ class KnowledgeEvaluatorTest {
         assertThat(actionIds(evaluation)).containsExactly("continue-same-agent-after-acquired-resistance");
         assertThat(evaluation.recommendations().get(0).priority()).isEqualTo("urgent");
 
+        // Acquired resistance is to PD-(L)1 blockade, the class: switching to another agent alone warns too.
         MedicationRequest nivolumab = atcPembro.copy();
         nivolumab.setMedication(new CodeableConcept(new Coding(Fixtures.RXNORM, "1597876", "nivolumab")));
-        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(nivolumab))).recommendations()).isEmpty();
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(nivolumab)))))
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        MedicationRequest ipilimumab = atcPembro.copy();
+        ipilimumab.setMedication(new CodeableConcept(new Coding(Fixtures.ATC, "L01FX04", "ipilimumab")));
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(ipilimumab))).recommendations())
+                .as("CTLA-4 blockade is not the class resisted").isEmpty();
     }
 
     /** A drug the service cannot identify is not passed over in silence under acquired resistance. */
     @Test
-    void aDrugCodedInNeitherRxNormNorAtcIsSaidToBeUnchecked() {
+    void aDrugTheServiceCannotIdentifyIsSaidToBeUnchecked() {
         MedicationRequest snomed = draft("#snomed");
-        snomed.setMedication(new CodeableConcept(new Coding("http://snomed.info/sct", "716125002", "Pembrolizumab")));
+        snomed.setMedication(new CodeableConcept(new Coding("http://snomed.info/sct", "386906001", "Docetaxel")));
+        MedicationRequest snomedPembro = draft("#snomed-pembro");
+        snomedPembro.setMedication(new CodeableConcept(new Coding("http://snomed.info/sct", "716125002", "Pembrolizumab")));
         MedicationRequest textOnly = draft("#text");
-        textOnly.setMedication(new CodeableConcept().setText("Keytruda (pembrolizumab) 200 mg IV q3w"));
+        textOnly.setMedication(new CodeableConcept().setText("Paclitaxel 175 mg/m2 IV"));
         MedicationRequest rxnorm = draft("#rxnorm");
-        rxnorm.setMedication(new CodeableConcept(new Coding(Fixtures.RXNORM, "1597876", "nivolumab")));
+        rxnorm.setMedication(new CodeableConcept(new Coding(Fixtures.RXNORM, "40048", "carboplatin")));
+        MedicationRequest namedInText = draft("#named");
+        namedInText.setMedication(new CodeableConcept().setText("Keytruda (pembrolizumab) 200 mg IV q3w"));
 
         for (MedicationRequest unidentified : List.of(snomed, textOnly)) {
             Recommendation unchecked = recommendation(
@@ -184,7 +194,13 @@ class KnowledgeEvaluatorTest {
             assertThat(unchecked.investigational()).isFalse();
         }
         assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(rxnorm))).recommendations())
-                .as("identified, and not the agent").isEmpty();
+                .as("identified, and no checkpoint inhibitor").isEmpty();
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(namedInText)))))
+                .as("an ICI named in the text is identified by its ingredient")
+                .containsExactly("continue-same-agent-after-acquired-resistance");
+        assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(snomedPembro)))))
+                .as("and by the display of a code in another system")
+                .containsExactly("continue-same-agent-after-acquired-resistance");
     }
 
     /** The same agent ordered by reference: to a contained Medication, one sent with the orders, one in the record. */
@@ -196,7 +212,7 @@ class KnowledgeEvaluatorTest {
         assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(order)))))
                 .containsExactly("continue-same-agent-after-acquired-resistance");
         MedicationRequest other = draft("#m");
-        other.addContained(medication("m", Fixtures.RXNORM, "1597876"));
+        other.addContained(medication("m", Fixtures.RXNORM, "40048"));
         assertThat(ENGINE.evaluate(Fixtures.request("order-sign", withAr(), List.of(other))).recommendations()).isEmpty();
     }
 
@@ -217,12 +233,12 @@ class KnowledgeEvaluatorTest {
     @Test
     void orderingTheSameAgentWarnsWhenTheOrderRefersToAMedicationInTheRecord() {
         List<Resource> record = withAr(medication("pembro-stored", Fixtures.ATC, "L01FF02"),
-                medication("nivo-stored", Fixtures.RXNORM, "1597876"));
+                medication("carbo-stored", Fixtures.RXNORM, "40048"));
 
         assertThat(actionIds(ENGINE.evaluate(Fixtures.request("order-sign", record,
                 List.of(draft("Medication/pembro-stored"))))))
                 .containsExactly("continue-same-agent-after-acquired-resistance");
-        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/nivo-stored"))))
+        assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/carbo-stored"))))
                 .recommendations()).isEmpty();
         assertThat(ENGINE.evaluate(Fixtures.request("order-sign", record, List.of(draft("Medication/unknown"))))
                 .recommendations()).as("an unresolved reference names no agent").isEmpty();

@@ -38,6 +38,8 @@ public final class ExpressionEngine {
             Map.entry("mechanisms", "Observation"),
             Map.entry("draftOrders", "Resource"),
             Map.entry("draftMedications", "CodeableConcept"),
+            Map.entry("draftAgentTargets", "Coding"),
+            Map.entry("unidentifiedDraftMedications", "CodeableConcept"),
             Map.entry("iciAgents", "Coding"),
             Map.entry("record", "Resource"),
             Map.entry("findings", "Observation"),
