@@ -131,6 +131,18 @@ class KnowledgeEvaluatorTest {
                 .orElseThrow(() -> new AssertionError(actionId + " not in " + actionIds(evaluation)));
     }
 
+    /** The TAM strategy's evidence is for TIM-3+VISTA+ macrophages: an M2-like infiltrate alone does not qualify. */
+    @Test
+    void tamTargetingNeedsTheTim3VistaPopulation() {
+        Evaluation m2 = ENGINE.evaluate(Fixtures.request("patient-view", withAr(finding("m2-tam-infiltration", "H")),
+                List.of()));
+        Evaluation tim3Vista = ENGINE.evaluate(Fixtures.request("patient-view",
+                withAr(finding("tim3-vista-tam-infiltration", "H")), List.of()));
+
+        assertThat(actionIds(m2)).doesNotContain("tim3-vista-tam-targeting");
+        assertThat(actionIds(tim3Vista)).contains("tim3-vista-tam-targeting");
+    }
+
     @Test
     void otherStatusesNeverGetAStrategy() {
         List<Resource> responding = new ArrayList<>(List.of(Fixtures.patient(), Fixtures.pembrolizumab("2024-01-01", null),
