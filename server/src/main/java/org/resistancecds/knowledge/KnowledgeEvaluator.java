@@ -160,8 +160,8 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
     /** Drafted drugs the service cannot identify: no RxNorm or ATC code, and no ICI it knows named in the text. */
     private List<Base> unidentifiedDraftMedications(List<CodeableConcept> drafted) {
         return drafted.stream()
-                .filter(concept -> concept.getCoding().stream().noneMatch(c ->
-                        TerminologySystems.RXNORM.equals(c.getSystem()) || TerminologySystems.ATC.equals(c.getSystem())))
+                .filter(concept -> concept.getCoding().stream().map(Coding::getSystem)
+                        .noneMatch(system -> TerminologySystems.RXNORM.equals(system) || TerminologySystems.ATC.equals(system)))
                 .filter(concept -> agents.find(concept).isEmpty())
                 .map(concept -> (Base) concept)
                 .toList();

@@ -54,7 +54,7 @@ public class PendingReevaluations {
 
     /** Every patient with a row up to {@code lastRow}, in the order of their first row. */
     List<String> patientsUpTo(long lastRow) {
-        return jdbc.queryForList("SELECT PATIENT_ID FROM " + TABLE + " WHERE ID <= ? GROUP BY PATIENT_ID ORDER BY MIN(ID)",
-                String.class, lastRow);
+        return jdbc.queryForList("SELECT PATIENT_ID FROM " + TABLE
+                + " WHERE ID <= ? GROUP BY PATIENT_ID ORDER BY MIN(ID)", String.class, lastRow);
     }
 }

@@ -246,8 +246,8 @@ public class ReevaluationQueue implements AutoCloseable {
                 boolean databaseDown = DatabaseUnreachable.causedBy(e);
                 if (!databaseDown && attempt >= properties.maxAttempts()) {
                     failed.increment();
-                    LOG.error("Re-evaluation of Patient/{} failed after {} attempts (tried again at the next sweep): {}",
-                            patientId, attempt, e.toString(), e);
+                    LOG.error("Re-evaluation of Patient/{} failed after {} attempts (tried again at the next "
+                            + "sweep): {}", patientId, attempt, e.toString(), e);
                     return;
                 }
                 retried.increment();

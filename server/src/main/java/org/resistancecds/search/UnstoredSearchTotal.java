@@ -111,7 +111,8 @@ public class UnstoredSearchTotal {
                 }
             }
         }
-        RuntimeResourceDefinition definition = request.getFhirContext().getResourceDefinition(request.getResourceName());
+        RuntimeResourceDefinition definition =
+                request.getFhirContext().getResourceDefinition(request.getResourceName());
         SearchParameterMap map = matchUrlService.translateMatchUrl(query.toString(), definition);
         map.setSummaryMode(SummaryEnum.COUNT);
         map.setLoadSynchronous(true);

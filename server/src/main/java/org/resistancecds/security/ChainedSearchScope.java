@@ -90,7 +90,9 @@ public final class ChainedSearchScope {
                     type, nameAndType[0], ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
             if (parameter != null) {
                 // A reference parameter without declared targets may reach any type.
-                targets.addAll(parameter.getTargets().isEmpty() ? fhirContext.getResourceTypes() : parameter.getTargets());
+                targets.addAll(parameter.getTargets().isEmpty()
+                        ? fhirContext.getResourceTypes()
+                        : parameter.getTargets());
             }
         }
         return targets;

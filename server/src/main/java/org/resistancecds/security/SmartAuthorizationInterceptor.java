@@ -59,7 +59,8 @@ public class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         Set<IBaseResource> written = written(request);
         for (int i = 0; i < details.size(); i++) {
             IBaseResource match = details.getResource(i);
-            if (match != null && !written.contains(match) && applyRulesAndReturnDecision(RestOperationTypeEnum.READ, request, null, null, match,
+            if (match != null && !written.contains(match) && applyRulesAndReturnDecision(
+                    RestOperationTypeEnum.READ, request, null, null, match,
                     Pointcut.STORAGE_PRESHOW_RESOURCES).getDecision() != PolicyEnum.ALLOW) {
                 throw new ForbiddenOperationException("The token may not read the resource this conditional URL "
                         + "matched");

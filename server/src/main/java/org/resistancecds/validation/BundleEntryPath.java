@@ -59,7 +59,8 @@ record BundleEntryPath(int index) {
     /** Puts the kept outcomes into the batch response's entries, which answer the request's entries in order. */
     static void restoreBatchOutcomes(RequestDetails request, Bundle response) {
         @SuppressWarnings("unchecked")
-        Map<Integer, OperationOutcome> outcomes = (Map<Integer, OperationOutcome>) request.getUserData().get(BATCH_OUTCOMES);
+        Map<Integer, OperationOutcome> outcomes =
+                (Map<Integer, OperationOutcome>) request.getUserData().get(BATCH_OUTCOMES);
         if (outcomes == null || response.getType() != Bundle.BundleType.BATCHRESPONSE) {
             return;
         }

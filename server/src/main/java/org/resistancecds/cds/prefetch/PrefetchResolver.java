@@ -26,8 +26,8 @@ import org.resistancecds.knowledge.record.MedicationConcepts;
 /**
  * Completes a call's prefetch: keeps what the client sent, and fetches every key that is missing, was sent as
  * {@code null} or as an OperationOutcome, or is a search page with more pages behind it. A key sent as {@code null}
- * that cannot be fetched is taken as the client says, as having no data, when it is the only kind missing. Missing data comes
- * from {@code fhirServer} (with {@code fhirAuthorization}), or from this server's repository when no
+ * that cannot be fetched is taken as the client says, as having no data, when it is the only kind missing. Missing
+ * data comes from {@code fhirServer} (with {@code fhirAuthorization}), or from this server's repository when no
  * {@code fhirServer} was given or it is this server, as far as {@link RepositoryAccessPolicy} allows (checked on
  * every call; what the repository answered may come from {@link RepositoryFetchCache}), and only when the patient
  * is on this server. When it cannot be had the call fails with 412.
