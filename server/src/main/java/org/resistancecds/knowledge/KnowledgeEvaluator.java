@@ -161,7 +161,8 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
     private List<Base> unidentifiedDraftMedications(List<CodeableConcept> drafted) {
         return drafted.stream()
                 .filter(concept -> concept.getCoding().stream().map(Coding::getSystem)
-                        .noneMatch(system -> TerminologySystems.RXNORM.equals(system) || TerminologySystems.ATC.equals(system)))
+                        .noneMatch(system -> TerminologySystems.RXNORM.equals(system)
+                                || TerminologySystems.ATC.equals(system)))
                 .filter(concept -> agents.find(concept).isEmpty())
                 .map(concept -> (Base) concept)
                 .toList();
