@@ -95,7 +95,7 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
     }
 
     /**
-     * The order hooks warn when the same anti-PD-(L)1 agent is ordered under acquired resistance (sc-b2m received
+     * The order hooks warn when an anti-PD-(L)1 agent is ordered under acquired resistance (sc-b2m received
      * pembrolizumab), however the draft order codes the drug: in the order, in a contained Medication, in a
      * Medication sent with the draft orders, or in one stored on this server.
      */
@@ -134,25 +134,36 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
         JsonNode cards = callOrderHook(hook, order + extra, 200).get("cards");
 
         assertThat(summaries(cards)).as(form).anySatisfy(summary ->
-                assertThat(summary).contains("anti-PD-(L)1 agent this patient has acquired resistance to"));
+                assertThat(summary).contains("Ordering an anti-PD-(L)1 agent after acquired resistance"));
         JsonNode warning = cards.get(0);
         assertThat(warning.get("indicator").asText()).isEqualTo("warning");
         assertThat(warning.get("detail").asText()).contains("Kluger 2020", "Evidence level: expert consensus")
                 .doesNotContain("approved therapy", "Investigational");
     }
 
+    /** Acquired resistance is to PD-(L)1 blockade, the class: nivolumab after pembrolizumab warns too; carboplatin not. */
     @Test
-    void aDraftOrderForAnotherAgentByReferenceGetsNoWarning() throws Exception {
-        String medication = "nivo-order-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> stored = putJson("/fhir/Medication/" + medication, "{\"resourceType\":\"Medication\","
-                + "\"id\":\"" + medication + "\",\"code\":{\"coding\":[{\"system\":\"http://www.whocc.no/atc\","
-                + "\"code\":\"L01FF01\"}]}}");
+    void anotherAntiPd1AgentByReferenceIsWarnedAboutAndAnotherDrugIsNot() throws Exception {
+        String nivolumab = storedMedication("nivo-order-", "L01FF01");
+        String carboplatin = storedMedication("carbo-order-", "L01XA02");
+
+        JsonNode switched = callOrderHook("order-sign",
+                draftOrder("\"medicationReference\":{\"reference\":\"Medication/" + nivolumab + "\"}"), 200).get("cards");
+        JsonNode chemotherapy = callOrderHook("order-sign",
+                draftOrder("\"medicationReference\":{\"reference\":\"Medication/" + carboplatin + "\"}"), 200).get("cards");
+
+        assertThat(summaries(switched)).anySatisfy(summary ->
+                assertThat(summary).contains("Ordering an anti-PD-(L)1 agent after acquired resistance"));
+        assertThat(summaries(chemotherapy)).noneSatisfy(summary -> assertThat(summary).contains("acquired resistance"));
+    }
+
+    private String storedMedication(String idPrefix, String atc) throws Exception {
+        String id = idPrefix + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> stored = putJson("/fhir/Medication/" + id, "{\"resourceType\":\"Medication\","
+                + "\"id\":\"" + id + "\",\"code\":{\"coding\":[{\"system\":\"http://www.whocc.no/atc\","
+                + "\"code\":\"" + atc + "\"}]}}");
         assertThat(stored.statusCode()).as(stored.body()).isIn(200, 201);
-
-        JsonNode cards = callOrderHook("order-sign",
-                draftOrder("\"medicationReference\":{\"reference\":\"Medication/" + medication + "\"}"), 200).get("cards");
-
-        assertThat(summaries(cards)).noneSatisfy(summary -> assertThat(summary).contains("acquired resistance to"));
+        return id;
     }
 
     /** A referenced Medication that is neither sent nor stored leaves the order unchecked: 412, not silence. */
