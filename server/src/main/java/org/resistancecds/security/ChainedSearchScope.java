@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.resistancecds.security.SmartScope.Level;
 import org.resistancecds.security.SmartScope.Permission;
 
 /**
@@ -42,8 +41,7 @@ public final class ChainedSearchScope {
         }
         for (String parameter : request.getParameters().keySet()) {
             for (String read : typesRead(type, parameter)) {
-                if (!sharedReadTypes.contains(read) && !access.allows(Level.USER, read, Permission.SEARCH)
-                        && !access.allows(Level.SYSTEM, read, Permission.SEARCH)) {
+                if (!sharedReadTypes.contains(read) && !access.allowsAcrossPatients(read, Permission.SEARCH)) {
                     throw new ForbiddenOperationException("The search parameter " + parameter + " searches " + read
                             + " resources, and this token may not search them across patients: chained parameters "
                             + "and _has need a user- or system-level scope to search the types they read (qualify a "

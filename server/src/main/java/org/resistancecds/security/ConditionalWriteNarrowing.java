@@ -15,7 +15,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryRequestComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
-import org.resistancecds.security.SmartScope.Level;
 import org.resistancecds.security.SmartScope.Permission;
 
 /**
@@ -73,8 +72,8 @@ final class ConditionalWriteNarrowing extends SearchNarrowingInterceptor {
                 ? List.of(request.getResourceName())
                 : request.getResource() instanceof Bundle bundle ? conditionalDeleteTypes(bundle) : List.of();
         Permission permission = PERMISSIONS.getOrDefault(request.getRestOperationType(), Permission.DELETE);
-        if (access == null || access.patient() == null || types.isEmpty() || types.stream().anyMatch(type ->
-                access.allows(Level.USER, type, permission) || access.allows(Level.SYSTEM, type, permission))) {
+        if (access == null || access.patient() == null || types.isEmpty()
+                || types.stream().anyMatch(type -> access.allowsAcrossPatients(type, permission))) {
             // No patient to confine to, or a write scope that reaches every patient: the rules alone decide.
             return null;
         }

@@ -46,6 +46,11 @@ public record FhirAccess(String subject, String client, String patient, List<Sma
                 && s.permissions().contains(permission));
     }
 
+    /** True when a user- or system-level scope grants the permission on the type: it reaches every patient. */
+    public boolean allowsAcrossPatients(String type, SmartScope.Permission permission) {
+        return allows(SmartScope.Level.USER, type, permission) || allows(SmartScope.Level.SYSTEM, type, permission);
+    }
+
     /** True when any usable scope (at any level) grants the permission on the type. */
     public boolean allowsAnywhere(String type, SmartScope.Permission permission) {
         for (SmartScope.Level level : SmartScope.Level.values()) {

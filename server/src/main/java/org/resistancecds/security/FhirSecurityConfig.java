@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.Set;
 import org.resistancecds.cds.CdsErrorBody;
 import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
@@ -107,13 +108,13 @@ public class FhirSecurityConfig {
         return server -> {
             server.registerInterceptor(new ErrorSanitizingInterceptor());
             if (properties.enabled()) {
-                SmartRules rules = new SmartRules(new LinkedHashSet<>(properties.sharedReadTypes()));
+                Set<String> sharedReadTypes = new LinkedHashSet<>(properties.sharedReadTypes());
+                SmartRules rules = new SmartRules(sharedReadTypes);
                 server.registerInterceptor(new SmartAuthorizationInterceptor(rules));
                 server.registerInterceptor(new ConditionalWriteNarrowing());
-                server.registerInterceptor(new PatientSearchLimit(server.getFhirContext(),
-                        new LinkedHashSet<>(properties.sharedReadTypes())));
-                server.registerInterceptor(new ChainedSearchScope(server.getFhirContext(), searchParamRegistry,
-                        new LinkedHashSet<>(properties.sharedReadTypes())));
+                server.registerInterceptor(new PatientSearchLimit(server.getFhirContext(), sharedReadTypes));
+                server.registerInterceptor(
+                        new ChainedSearchScope(server.getFhirContext(), searchParamRegistry, sharedReadTypes));
                 server.registerInterceptor(new PatientWriteLimit());
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }

@@ -42,8 +42,7 @@ public final class PatientSearchLimit {
         FhirAccess access = SmartAuthorizationInterceptor.access(request);
         String type = request.getResourceName();
         if (access == null || access.patient() == null || type == null || sharedReadTypes.contains(type)
-                || access.allows(Level.USER, type, Permission.SEARCH)
-                || access.allows(Level.SYSTEM, type, Permission.SEARCH)
+                || access.allowsAcrossPatients(type, Permission.SEARCH)
                 || !access.allows(Level.PATIENT, type, Permission.SEARCH)) {
             // Not a search that only patient-level scopes allow: the authorization rules decide it alone.
             return;

@@ -8,7 +8,6 @@ import ca.uhn.fhir.util.FhirTerser;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.resistancecds.security.SmartScope.Level;
 import org.resistancecds.security.SmartScope.Permission;
 
 /**
@@ -32,8 +31,7 @@ public final class PatientWriteLimit {
     private static void check(IBaseResource resource, RequestDetails request, Permission permission) {
         FhirAccess access = request == null ? null : SmartAuthorizationInterceptor.access(request);
         String type = resource.fhirType();
-        if (access == null || access.patient() == null || access.allows(Level.USER, type, permission)
-                || access.allows(Level.SYSTEM, type, permission)) {
+        if (access == null || access.patient() == null || access.allowsAcrossPatients(type, permission)) {
             return; // no patient to confine to, or a write scope that reaches every patient
         }
         FhirTerser terser = request.getFhirContext().newTerser();
