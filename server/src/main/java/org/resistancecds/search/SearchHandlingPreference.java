@@ -30,15 +30,12 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 public class SearchHandlingPreference {
 
     /**
-     * The {@code _} parameters a type-level search here acts on besides the search parameters in the registry
-     * ({@code _id}, {@code _lastUpdated}, {@code _tag}, {@code _profile}, {@code _security}, {@code _source}).
-     * Left out because this server cannot do them: {@code _text}, {@code _content} (no full-text index),
-     * {@code _filter}, {@code _query}, {@code _contained}, {@code _language}.
+     * The {@code _} parameters a type-level search here acts on besides those that shape its answer and the search
+     * parameters in the registry ({@code _id}, {@code _lastUpdated}, {@code _tag}, {@code _profile},
+     * {@code _security}, {@code _source}). Left out because this server cannot do them: {@code _text},
+     * {@code _content} (no full-text index), {@code _filter}, {@code _query}, {@code _contained}, {@code _language}.
      */
-    private static final Set<String> RESULT_PARAMETERS = Set.of(Constants.PARAM_SORT, Constants.PARAM_COUNT,
-            Constants.PARAM_OFFSET, Constants.PARAM_INCLUDE, Constants.PARAM_REVINCLUDE, Constants.PARAM_SUMMARY,
-            Constants.PARAM_SEARCH_TOTAL_MODE, Constants.PARAM_ELEMENTS, Constants.PARAM_HAS, Constants.PARAM_LIST,
-            Constants.PARAM_FORMAT, Constants.PARAM_PRETTY);
+    private static final Set<String> OTHER_FILTERS = Set.of(Constants.PARAM_HAS, Constants.PARAM_LIST);
 
     private static final String IGNORED = SearchHandlingPreference.class.getName() + ".ignored";
 
@@ -94,7 +91,7 @@ public class SearchHandlingPreference {
     }
 
     private boolean supported(String type, String name) {
-        if (RESULT_PARAMETERS.contains(name)) {
+        if (AnswerParameters.NAMES.contains(name) || OTHER_FILTERS.contains(name)) {
             return true;
         }
         return registry.getActiveSearchParam(type, name, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH)
@@ -102,7 +99,8 @@ public class SearchHandlingPreference {
     }
 
     private String supportedNames(String type) {
-        Set<String> names = new TreeSet<>(RESULT_PARAMETERS);
+        Set<String> names = new TreeSet<>(AnswerParameters.NAMES);
+        names.addAll(OTHER_FILTERS);
         names.addAll(registry.getActiveSearchParams(type, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH)
                 .getSearchParamNames());
         return String.join(", ", names);

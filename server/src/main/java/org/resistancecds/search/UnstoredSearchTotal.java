@@ -18,7 +18,6 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -31,12 +30,6 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * an OperationOutcome entry says how many were left out and how to get them.
  */
 public class UnstoredSearchTotal {
-
-    /** Parameters that shape the answer, not which resources match. */
-    private static final Set<String> NOT_FILTERS = Set.of(Constants.PARAM_COUNT, Constants.PARAM_OFFSET,
-            Constants.PARAM_SORT, Constants.PARAM_INCLUDE, Constants.PARAM_REVINCLUDE, Constants.PARAM_SUMMARY,
-            Constants.PARAM_ELEMENTS, Constants.PARAM_FORMAT, Constants.PARAM_PRETTY,
-            Constants.PARAM_SEARCH_TOTAL_MODE);
 
     private final DaoRegistry daoRegistry;
     private final MatchUrlService matchUrlService;
@@ -104,7 +97,7 @@ public class UnstoredSearchTotal {
     private Integer count(RequestDetails request) {
         StringJoiner query = new StringJoiner("&", request.getResourceName() + "?", "");
         for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
-            if (!NOT_FILTERS.contains(parameter.getKey().split(":", 2)[0])) {
+            if (!AnswerParameters.NAMES.contains(parameter.getKey().split(":", 2)[0])) {
                 for (String value : parameter.getValue()) {
                     query.add(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8) + "="
                             + URLEncoder.encode(value, StandardCharsets.UTF_8));
