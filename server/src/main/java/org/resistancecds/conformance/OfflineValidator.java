@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.resistancecds.validation.SandboxedChecksNoted;
-import org.resistancecds.validation.ValidatorSandbox;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
@@ -43,7 +42,6 @@ public final class OfflineValidator {
     private final VersionCanonicalizer canonicalizer;
 
     private OfflineValidator(FhirContext fhirContext, Collection<? extends IBaseResource> content) {
-        ValidatorSandbox.close();
         this.fhirContext = fhirContext;
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhirContext);
         // Only StructureDefinitions, CodeSystems, ValueSets and SearchParameters are kept; others are ignored.
@@ -55,11 +53,8 @@ public final class OfflineValidator {
                 new InMemoryTerminologyServerValidationSupport(fhirContext),
                 new CommonCodeSystemsTerminologyService(fhirContext),
                 unknownCodeSystemsAsWarnings(fhirContext));
-        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
-        // Same policy as the server: a claimed profile from a guide we do not hold (mCODE, US Core) is a warning.
-        instanceValidator.setErrorForUnknownProfiles(false);
         this.validator = fhirContext.newValidator()
-                .registerValidatorModule(new SandboxedChecksNoted(instanceValidator));
+                .registerValidatorModule(SandboxedChecksNoted.withServerPolicy(new FhirInstanceValidator(chain)));
         this.canonicalizer = new VersionCanonicalizer(fhirContext);
     }
 

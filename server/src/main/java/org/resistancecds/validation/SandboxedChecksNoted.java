@@ -4,6 +4,7 @@ import ca.uhn.fhir.validation.IInstanceValidatorModule;
 import ca.uhn.fhir.validation.IValidationContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -20,8 +21,19 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
 
     private final IInstanceValidatorModule validator;
 
-    public SandboxedChecksNoted(IInstanceValidatorModule validator) {
+    private SandboxedChecksNoted(IInstanceValidatorModule validator) {
         this.validator = validator;
+    }
+
+    /**
+     * The HL7 validator as this server and its offline validator use it: a claimed profile from a guide not held
+     * (mCODE, US Core) is a warning, and the library is kept off files and the network, which is said where it
+     * leaves a check unmade.
+     */
+    public static IInstanceValidatorModule withServerPolicy(FhirInstanceValidator hl7Validator) {
+        hl7Validator.setErrorForUnknownProfiles(false);
+        ValidatorSandbox.close();
+        return new SandboxedChecksNoted(hl7Validator);
     }
 
     @Override

@@ -41,9 +41,7 @@ public class ValidationConfig {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (INSTANCE_VALIDATOR.equals(name) && bean instanceof FhirInstanceValidator hl7Validator) {
-                    hl7Validator.setErrorForUnknownProfiles(false);
-                    ValidatorSandbox.close();
-                    return new SandboxedChecksNoted(hl7Validator);
+                    return SandboxedChecksNoted.withServerPolicy(hl7Validator);
                 }
                 return bean;
             }
