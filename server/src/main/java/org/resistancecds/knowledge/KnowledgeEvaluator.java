@@ -58,7 +58,7 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
 
     public KnowledgeEvaluator(KnowledgeBase knowledge) {
         this.agents = knowledge.agents();
-        this.reader = new PatientRecordReader(knowledge.agents(), knowledge.responses(), new VariantReader(knowledge.genes()));
+        this.reader = new PatientRecordReader(agents, knowledge.responses(), new VariantReader(knowledge.genes()));
         this.classifier = new ResistanceClassifier(knowledge.criteria());
         this.inferrer = new MechanismInferrer(knowledge.genes(), knowledge.findings(),
                 new VariantInterpreter(knowledge.variantEffects()), knowledge.dynamics());

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -142,8 +143,7 @@ public final class FhirServerReader {
 
     private static CdsHooksException failure(String key, String query, String why) {
         return CdsHooksException.preconditionFailed(
-                "The request holds no data for prefetch " + key + ", and it could not be read from fhirServer ('"
-                        + query + "'): "
-                        + why + ".");
+                PrefetchTemplate.notSent(List.of(key)) + ", and it could not be read from fhirServer ('" + query
+                        + "'): " + why + ".");
     }
 }

@@ -36,7 +36,7 @@ public final class PrefetchTemplate {
         return out.toString();
     }
 
-    /** "prefetch a was not sent" or "prefetch a, b were not sent", to open a 412's reason. */
+    /** "The request holds no data for prefetch a, b", to open a 412's reason. */
     public static String notSent(Collection<String> keys) {
         return "The request holds no data for prefetch " + String.join(", ", keys);
     }

@@ -57,8 +57,7 @@ public final class PrefetchCheck {
             String entryWhere = where + ".entry[" + i + "]";
             if (!type.equals(entry.fhirType()) && isMatch(entries.get(i), includes)) {
                 throw refusal.apply(entryWhere + " is " + withArticle(entry.fhirType()) + ", but the search '"
-                        + template
-                        + "' matches " + type + " resources only.");
+                        + template + "' matches " + type + " resources only.");
             }
             requireSamePatient(entryWhere, entry, patientId, refusal);
         }
