@@ -86,6 +86,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new CapabilityAdditions());
         server.registerInterceptor(new IfMatchVersionCheck());
         server.registerInterceptor(new UnsupportedBodyFormat());
+        server.registerInterceptor(new AcceptableFormat());
         server.registerInterceptor(new PatchEtag());
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new NotModifiedAnswers());

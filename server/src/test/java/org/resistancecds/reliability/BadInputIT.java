@@ -216,6 +216,10 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("TRACE (refused by Spring Security's firewall)", "TRACE /fhir/Patient", 405),
                 Arguments.of("double slash in the path (Spring Security's firewall)", "GET /fhir//Patient/x", 400),
                 Arguments.of("Accept: Turtle only", "GET /fhir/metadata\r\nAccept: application/fhir+turtle", 406),
+                Arguments.of("Accept: an image only", "GET /fhir/metadata\r\nAccept: image/png", 406),
+                Arguments.of("Accept: JSON refused (q=0)", "GET /fhir/metadata\r\nAccept: text/plain, application/json;q=0",
+                        406),
+                Arguments.of("Accept: an image, on a write", "POST /fhir/Patient\r\nAccept: image/png", 406),
                 Arguments.of("If-Match on a conditional delete", "DELETE /fhir/Patient?family=x\r\nIf-Match: W/\"1\"", 400),
                 Arguments.of("a search modifier FHIR does not define", "GET /fhir/Patient?name:foo=x", 400),
                 Arguments.of("a negative _count", "GET /fhir/Patient?_count=-1", 400),
@@ -234,6 +238,30 @@ class BadInputIT extends AbstractServerIT {
         String answer = rawExchange("GET /fhir/metadata\r\nAccept: text/turtle, application/fhir+json;q=0.5");
 
         assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"CapabilityStatement\"");
+    }
+
+    /** HAPI answered JSON to any Accept, after storing a POST; Binary keeps answering in its own content type. */
+    @Test
+    void aWriteAskedForInAFormatTheServerCannotWriteStoresNothingAndBinaryKeepsItsOwnType() throws Exception {
+        String family = "Unacceptable" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient"))
+                .header("Content-Type", JSON).header("Accept", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String binary = postJson("/fhir/Binary", JSON,
+                "{\"resourceType\":\"Binary\",\"contentType\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}")
+                .headers().firstValue("Location").orElseThrow();
+        HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(binary)).header("Accept", "image/png")
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(refused.statusCode()).isEqualTo(406);
+        assertThat(refused.body()).contains("\"resourceType\":\"OperationOutcome\"", "image/png");
+        assertThat(fhirClient().search().forResource(Patient.class).where(Patient.FAMILY.matchesExactly().value(family))
+                .returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type").orElse("")).startsWith("image/png");
+        assertThat(image.body()).startsWith(0x89, 'P', 'N', 'G');
     }
 
     /** HAPI answered 500 on an ifMatch that names no version, deleted on a stale one, and answered 409 on a stale PUT. */
