@@ -35,7 +35,6 @@ final class DerivedObservations {
     /** What R4 allows in Observation.derivedFrom; other evidence (medication exposure) goes to supportingInfo. */
     private static final Set<String> DERIVED_FROM_TYPES = Set.of(
             "Observation", "DocumentReference", "ImagingStudy", "Media", "QuestionnaireResponse", "MolecularSequence");
-    static final String SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo";
 
     /**
      * @param typeOf the resource type behind an evidence reference (needed for {@code urn:uuid:} references)
@@ -123,7 +122,7 @@ final class DerivedObservations {
         if (type != null && DERIVED_FROM_TYPES.contains(type)) {
             observation.addDerivedFrom(new Reference(ref));
         } else {
-            observation.addExtension(SUPPORTING_INFO, new Reference(ref));
+            observation.addExtension(KnowledgeCodes.SUPPORTING_INFO, new Reference(ref));
         }
     }
 

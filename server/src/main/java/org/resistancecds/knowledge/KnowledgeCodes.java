@@ -15,6 +15,8 @@ public final class KnowledgeCodes {
     public static final String STATUS_SYSTEM = BASE + "/CodeSystem/acquired-resistance-status";
     public static final String EVIDENCE_LEVEL_SYSTEM = BASE + "/CodeSystem/evidence-level";
     public static final String CONFIDENCE_SYSTEM = BASE + "/CodeSystem/mechanism-confidence";
+    /** Where an assessment cites evidence that R4's Observation.derivedFrom cannot name (medication exposure). */
+    public static final String SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo";
     public static final String RESPONSE_SYSTEM = BASE + "/CodeSystem/response-category";
     public static final String BIOMARKER_SYSTEM = BASE + "/CodeSystem/resistance-biomarker";
     public static final String STRATEGY_SYSTEM = BASE + "/CodeSystem/resistance-strategy";

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,11 +43,14 @@ public class ImportedDataTrigger implements AutoCloseable {
     private final ReevaluationQueue queue;
     private final IJobCoordinator jobs;
     private final PendingReevaluations pending;
+    private final ChangedPatients changedPatients;
     /** Per import job this node worked on: its patients whose data committed, with the first commit's time. */
     private final Map<String, Map<String, Instant>> patientsByJob = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker;
 
-    public ImportedDataTrigger(ReevaluationQueue queue, IJobCoordinator jobs, PendingReevaluations pending) {
+    public ImportedDataTrigger(ReevaluationQueue queue, IJobCoordinator jobs, PendingReevaluations pending,
+            ChangedPatients changedPatients) {
+        this.changedPatients = changedPatients;
         this.queue = queue;
         this.jobs = jobs;
         this.pending = pending;
@@ -76,20 +80,23 @@ public class ImportedDataTrigger implements AutoCloseable {
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource) {
-        onWrite(resource);
+        if (CHUNK_OF_JOB.get() != null) {
+            onWrite(changedPatients.of(resource));
+        }
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
     public void updated(IBaseResource oldResource, IBaseResource newResource) {
-        onWrite(newResource);
+        if (CHUNK_OF_JOB.get() != null) {
+            onWrite(changedPatients.of(oldResource, newResource));
+        }
     }
 
-    private void onWrite(IBaseResource resource) {
+    private void onWrite(Set<String> patients) {
         String job = CHUNK_OF_JOB.get();
         if (job != null) {
-            ReevaluationTrigger.patientOf(resource)
-                    .ifPresent(patient -> TransactionPatients.add(
-                            this, patient, pending, committed -> noteCommitted(job, committed)));
+            patients.forEach(patient -> TransactionPatients.add(
+                    this, patient, pending, committed -> noteCommitted(job, committed)));
         }
     }
 

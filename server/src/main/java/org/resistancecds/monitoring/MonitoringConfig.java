@@ -38,8 +38,9 @@ public class MonitoringConfig {
     }
 
     @Bean
-    public FhirServerPlugin reevaluationOnWrite(ReevaluationQueue queue, PendingReevaluations pending) {
-        ReevaluationTrigger trigger = new ReevaluationTrigger(queue, pending);
+    public FhirServerPlugin reevaluationOnWrite(ReevaluationQueue queue, PendingReevaluations pending,
+            DaoRegistry daoRegistry) {
+        ReevaluationTrigger trigger = new ReevaluationTrigger(queue, pending, new ChangedPatients(daoRegistry));
         return server -> {
             server.registerInterceptor(trigger);
             server.registerInterceptor(new CitedInputDeletes());
@@ -49,8 +50,8 @@ public class MonitoringConfig {
     /** With the storage layer's interceptors: $import writes through a Batch2 job, not the REST server. */
     @Bean(destroyMethod = "close")
     public ImportedDataTrigger reevaluationOnImport(ReevaluationQueue queue, IJobCoordinator jobs,
-            PendingReevaluations pending, IInterceptorService storageInterceptors) {
-        ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, pending);
+            PendingReevaluations pending, IInterceptorService storageInterceptors, DaoRegistry daoRegistry) {
+        ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, pending, new ChangedPatients(daoRegistry));
         storageInterceptors.registerInterceptor(trigger);
         return trigger;
     }

@@ -41,9 +41,12 @@ import org.resistancecds.operations.PatientDataLoader;
  * Re-evaluates one stored patient and, when the status or a mechanism changed against what is stored, writes in
  * one transaction: the new status and mechanism Observations (new versions of the same ids, so the history keeps
  * the old ones), mechanisms no longer supported marked {@code cancelled} with a note, and one Communication for the
- * care team. Idempotent: the same data give the same state, and an unchanged state writes nothing. The writes name
- * the versions they replace (If-Match) and the Communication is created only if none has its identifier (patient,
- * replaced version, new state), so a repeated or concurrent run cannot write a change twice.
+ * care team. When only the results the assessments cite changed (a result added, corrected or deleted without
+ * changing the verdict), the assessments are rewritten citing the current ones, without a Communication: the
+ * care team's view did not change, but a reader following a citation must not land on a deleted result or miss
+ * the new one. Idempotent: the same data give the same state and citations, and then nothing is written. The writes
+ * name the versions they replace (If-Match) and the Communication is created only if none has its identifier
+ * (patient, replaced version, new state), so a repeated or concurrent run cannot write a change twice.
  */
 public class PatientReevaluator {
 
@@ -54,6 +57,8 @@ public class PatientReevaluator {
     /** What one run did. */
     public enum Outcome {
         CHANGED,
+        /** The same status and mechanisms, citing other results: assessments rewritten, no Communication. */
+        CITATIONS_UPDATED,
         UNCHANGED,
         NO_PATIENT
     }
@@ -86,40 +91,48 @@ public class PatientReevaluator {
 
         AssessmentState before = storedState(storedStatus, stored.values());
         AssessmentState after = new AssessmentState(evaluation.status().code(), mechanismsOf(evaluation));
-        if (before.equals(after)) {
-            return Outcome.UNCHANGED;
-        }
+        Set<String> inRecord = new HashSet<>();
+        data.forEach(resource -> inRecord.add(resource.getIdElement().toUnqualifiedVersionless().getValue()));
+        boolean changed = !before.equals(after);
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Observation observation : evaluation.derivedObservations()) {
             Observation previous = observation == status ? storedStatus : stored.remove(observation.getIdPart());
-            put(transaction, observation, previous);
+            if (changed || previous == null || !Citations.of(previous).equals(Citations.of(observation))) {
+                put(transaction, observation, previous);
+            }
         }
-        Set<String> inRecord = new HashSet<>();
-        data.forEach(resource -> inRecord.add(resource.getIdElement().toUnqualifiedVersionless().getValue()));
         for (Observation withdrawn : stored.values()) {
-            if (withdrawn.getStatus() == Observation.ObservationStatus.CANCELLED) {
+            boolean alreadyWithdrawn = withdrawn.getStatus() == Observation.ObservationStatus.CANCELLED;
+            if (alreadyWithdrawn && inRecord.containsAll(Citations.of(withdrawn))) {
                 continue;
             }
             Observation copy = withdrawn.copy();
-            copy.setStatus(Observation.ObservationStatus.CANCELLED);
             // Results deleted since are no longer cited (a reader following them got 410); those still in the
             // record stay, as what the withdrawn finding had rested on. The previous version keeps them all.
-            copy.getDerivedFrom().removeIf(cited -> !inRecord.contains(cited.getReference()));
-            copy.addNote(new Annotation().setTimeElement(new DateTimeType(Date.from(now)))
-                    .setText("Withdrawn by re-evaluation: the data no longer support this mechanism."));
+            Citations.keepOnly(copy, inRecord);
+            if (!alreadyWithdrawn) {
+                copy.setStatus(Observation.ObservationStatus.CANCELLED);
+                copy.addNote(new Annotation().setTimeElement(new DateTimeType(Date.from(now)))
+                        .setText("Withdrawn by re-evaluation: the data no longer support this mechanism."));
+            }
             put(transaction, copy, withdrawn);
         }
-        Patient patient = (Patient) data.get(0);
-        transaction.addEntry()
-                .setResource(communication(patient, status, before, after, storedStatus, evaluation, now))
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.POST)
-                .setUrl("Communication")
-                .setIfNoneExist("identifier=" + COMMUNICATION_SYSTEM + "|" + identifier(patientId, storedStatus, after));
+        if (transaction.getEntry().isEmpty()) {
+            return Outcome.UNCHANGED;
+        }
+        if (changed) {
+            Patient patient = (Patient) data.get(0);
+            transaction.addEntry()
+                    .setResource(communication(patient, status, before, after, storedStatus, evaluation, now))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Communication")
+                    .setIfNoneExist("identifier=" + COMMUNICATION_SYSTEM + "|" + identifier(patientId, storedStatus, after));
+        }
         @SuppressWarnings("unchecked")
         IFhirSystemDao<Bundle, ?> system = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
         system.transaction(request, transaction);
-        return Outcome.CHANGED;
+        return changed ? Outcome.CHANGED : Outcome.CITATIONS_UPDATED;
     }
 
     /** PUT by id; If-Match the version read, so a concurrent writer makes this run fail and retry. */

@@ -56,6 +56,7 @@ public class ReevaluationQueue implements AutoCloseable {
     private final Counter merged;
     private final Counter rejected;
     private final Counter changed;
+    private final Counter citationsUpdated;
     private final Counter unchanged;
     private final Counter noPatient;
     private final Counter retried;
@@ -73,6 +74,7 @@ public class ReevaluationQueue implements AutoCloseable {
         this.merged = requests(registry, "merged");
         this.rejected = requests(registry, "rejected");
         this.changed = runs(registry, "changed");
+        this.citationsUpdated = runs(registry, "citations-updated");
         this.unchanged = runs(registry, "unchanged");
         this.noPatient = runs(registry, "no-patient");
         this.retried = runs(registry, "retried");
@@ -229,6 +231,10 @@ public class ReevaluationQueue implements AutoCloseable {
                     case CHANGED -> {
                         changed.increment();
                         LOG.info("Re-evaluated Patient/{}: assessment changed, new Observations and a Communication stored", patientId);
+                    }
+                    case CITATIONS_UPDATED -> {
+                        citationsUpdated.increment();
+                        LOG.info("Re-evaluated Patient/{}: same assessment, its citations of the record updated", patientId);
                     }
                     case UNCHANGED -> {
                         unchanged.increment();

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.jobs.imprt.BulkImportAppCtx;
 import ca.uhn.fhir.batch2.model.JobInstance;
@@ -38,7 +39,8 @@ class ImportedDataTriggerTest {
             return stored;
         });
 
-        try (ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, mock(PendingReevaluations.class))) {
+        try (ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, mock(PendingReevaluations.class),
+                new ChangedPatients(mock(DaoRegistry.class)))) {
             // Two chunks, as two files would give: p1's medication, then p1's results and one of p2.
             trigger.aroundChunk(running).wrapCall(() ->
                     trigger.created(MonitoringData.pembrolizumab("p1", "p1-ms", "2023-01-10")));
@@ -65,7 +67,8 @@ class ImportedDataTriggerTest {
     /** REST writes are ReevaluationTrigger's; writes of other Batch2 jobs trigger nothing. */
     @Test
     void writesOutsideAnImportChunkAreLeftAlone() throws Exception {
-        try (ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, mock(PendingReevaluations.class))) {
+        try (ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, mock(PendingReevaluations.class),
+                new ChangedPatients(mock(DaoRegistry.class)))) {
             trigger.created(MonitoringData.response("p1", "p1-r1", "2023-04-01", "PR"));
             trigger.aroundChunk(job("reindex-1", "REINDEX")).wrapCall(() ->
                     trigger.created(MonitoringData.response("p2", "p2-r1", "2023-04-01", "PR")));

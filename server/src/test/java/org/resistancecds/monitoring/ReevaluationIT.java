@@ -22,6 +22,11 @@ import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Observation;
+import java.util.stream.IntStream;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.bulk.BulkJobs;
@@ -223,6 +228,81 @@ class ReevaluationIT extends AbstractMonitoringIT {
                 .extracting(Reference::getReference).doesNotContain("Observation/" + patient + "-b2m");
     }
 
+    /** A corrected subject moves the result: the chart it left is assessed again too (it kept citing the result). */
+    @Test
+    void aResultMovedToAnotherChartIsReassessedOnBoth() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        String other = newPatient();
+        storeProgressionWithAB2mVariant(client, patient);
+        client.transaction().withBundle(MonitoringData.respondingCourse(other)).execute();
+        awaitStatus(client, other, "responding");
+
+        Observation moved = b2mVariant(patient);
+        moved.setSubject(new Reference("Patient/" + other));
+        client.update().resource(moved).execute();
+
+        awaitUntil(BOUND, "mechanism withdrawn on the chart the result left", () -> mechanisms(client, patient).stream()
+                .allMatch(m -> m.getStatus() == Observation.ObservationStatus.CANCELLED));
+        assertThat(mechanisms(client, patient).get(0).getDerivedFrom()).extracting(Reference::getReference)
+                .as("now another patient's result").doesNotContain("Observation/" + patient + "-b2m");
+    }
+
+    /**
+     * A result added or deleted that leaves the verdict as it was: the assessment cites what the record now holds
+     * (it had cited a deleted result, or missed the new one), and the care team gets no message, since nothing
+     * changed for them.
+     */
+    @Test
+    void aResultThatLeavesTheVerdictAsItWasIsCitedOrDroppedWithoutAMessage() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        storeProgressionWithAB2mVariant(client, patient);
+        awaitQuiet(BOUND);
+        int messages = communications(client, patient).size();
+        String first = "Observation/" + patient + "-b2m";
+        String second = "Observation/" + patient + "-b2m-second";
+
+        client.update().resource(MonitoringData.ctdna(patient, patient + "-b2m-second", "2024-04-22", "HGNC:914", "B2M",
+                "p.Gln20Ter", 3.0)).execute();
+        awaitUntil(BOUND, "second result cited", () -> cites(mechanisms(client, patient).get(0), second));
+        assertThat(cites(mechanisms(client, patient).get(0), first)).isTrue();
+
+        client.delete().resourceById("Observation", patient + "-b2m").execute();
+        awaitUntil(BOUND, "deleted result no longer cited", () -> !cites(mechanisms(client, patient).get(0), first));
+        awaitQuiet(BOUND);
+
+        Observation mechanism = mechanisms(client, patient).get(0);
+        assertThat(mechanism.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
+        assertThat(mechanism.getDerivedFrom()).extracting(Reference::getReference).containsExactly(second);
+        assertThat(communications(client, patient)).hasSize(messages);
+    }
+
+    private static boolean cites(Observation assessment, String reference) {
+        return assessment.getDerivedFrom().stream().anyMatch(cited -> reference.equals(cited.getReference()));
+    }
+
+    /** The engine reads the Medication a statement names: recoding the drug changes the patient's exposure. */
+    @Test
+    void aRecodedMedicationReassessesThePatientsWhoseStatementsNameIt() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        Medication drug = new Medication();
+        drug.setId(patient + "-drug");
+        drug.setCode(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "1547545", "pembrolizumab")));
+        MedicationStatement statement = MonitoringData.pembrolizumab(patient, patient + "-ms", "2023-01-10");
+        statement.setMedication(new Reference("Medication/" + drug.getIdPart()));
+        client.transaction().withBundle(MonitoringData.transaction(MonitoringData.patient(patient), drug, statement,
+                MonitoringData.response(patient, patient + "-r1", "2023-04-01", "PR"),
+                MonitoringData.response(patient, patient + "-r2", "2023-07-01", "PR"))).execute();
+        awaitStatus(client, patient, "responding");
+
+        drug.setCode(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "40048", "carboplatin")));
+        client.update().resource(drug).execute();
+
+        awaitStatus(client, patient, "not-exposed");
+    }
+
     /**
      * $import stores through HAPI's Batch2 job, not REST: its patients are queued once each when the job has ended,
      * here though their data came in three files (chunks committed apart); a REST write is still queued once.
@@ -286,8 +366,11 @@ class ReevaluationIT extends AbstractMonitoringIT {
         awaitQuiet(BOUND);
 
         assertThat(communications(client, patient)).hasSize(before + 1);
-        assertThat(mechanisms(client, patient)).singleElement()
-                .satisfies(m -> assertThat(m.getMeta().getVersionId()).isEqualTo("1"));
+        // Runs that found the same state only brought the citations up to date: all eight results, once each.
+        assertThat(mechanisms(client, patient)).singleElement().satisfies(m -> assertThat(m.getDerivedFrom())
+                .extracting(Reference::getReference)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 8).mapToObj(i -> "Observation/" + patient + "-b2m-" + i)
+                        .toList()));
     }
 
     @Test

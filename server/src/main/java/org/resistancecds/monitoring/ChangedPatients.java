@@ -1,0 +1,109 @@
+package org.resistancecds.monitoring;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Specimen;
+import org.resistancecds.knowledge.KnowledgeCodes;
+
+/**
+ * The patients whose assessment a write can change: what the engine reads of a patient (its Observations, our own
+ * assessments aside, Specimens, medication statements, administrations and orders), and, for a Medication, the
+ * patients whose medication resources name it (a drug recoded from pembrolizumab to carboplatin changes their
+ * exposure). Only patients of this server: a subject on another server is not ours to assess.
+ */
+class ChangedPatients {
+
+    private static final List<String> MEDICATION_USES =
+            List.of("MedicationStatement", "MedicationAdministration", "MedicationRequest");
+
+    private final DaoRegistry daoRegistry;
+
+    ChangedPatients(DaoRegistry daoRegistry) {
+        this.daoRegistry = daoRegistry;
+    }
+
+    /** For a create or delete. */
+    Set<String> of(IBaseResource resource) {
+        Set<String> patients = new LinkedHashSet<>();
+        patientOf(resource).ifPresent(patients::add);
+        if (resource instanceof Medication medication && medication.getIdElement().hasIdPart()) {
+            patients.addAll(usersOf(medication.getIdElement()));
+        }
+        return patients;
+    }
+
+    /** For an update: a result moved to another chart changes both patients' assessments. */
+    Set<String> of(IBaseResource before, IBaseResource after) {
+        Set<String> patients = new LinkedHashSet<>();
+        if (before != null) {
+            patientOf(before).ifPresent(patients::add);
+        }
+        patients.addAll(of(after));
+        return patients;
+    }
+
+    private Set<String> usersOf(IIdType medication) {
+        Set<String> patients = new LinkedHashSet<>();
+        String reference = "Medication/" + medication.getIdPart();
+        for (String type : MEDICATION_USES) {
+            SearchParameterMap search = SearchParameterMap.newSynchronous("medication", new ReferenceParam(reference));
+            for (Object use : daoRegistry.getResourceDao(type).searchForResources(search, new SystemRequestDetails())) {
+                patientOf((IBaseResource) use).ifPresent(patients::add);
+            }
+        }
+        return patients;
+    }
+
+    /** The patient the resource is about; empty for anything else, our own results included. */
+    static Optional<String> patientOf(IBaseResource resource) {
+        Reference subject;
+        if (resource instanceof Observation observation) {
+            if (isDerivedByUs(observation)) {
+                return Optional.empty();
+            }
+            subject = observation.getSubject();
+        } else if (resource instanceof MedicationStatement statement) {
+            subject = statement.getSubject();
+        } else if (resource instanceof MedicationAdministration administration) {
+            subject = administration.getSubject();
+        } else if (resource instanceof MedicationRequest request) {
+            subject = request.getSubject();
+        } else if (resource instanceof Specimen specimen) {
+            subject = specimen.getSubject();
+        } else {
+            return Optional.empty();
+        }
+        IIdType patient = subject.getReferenceElement();
+        if (!subject.hasReference() || !"Patient".equals(patient.getResourceType()) || !patient.hasIdPart()
+                || patient.hasBaseUrl()) {
+            return Optional.empty();
+        }
+        return Optional.of(patient.getIdPart());
+    }
+
+    private static boolean isDerivedByUs(Observation observation) {
+        for (Coding coding : observation.getCode().getCoding()) {
+            if (KnowledgeCodes.BIOMARKER_SYSTEM.equals(coding.getSystem())
+                    && (KnowledgeCodes.STATUS_ASSESSMENT_CODE.equals(coding.getCode())
+                            || KnowledgeCodes.MECHANISM_ASSESSMENT_CODE.equals(coding.getCode()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
