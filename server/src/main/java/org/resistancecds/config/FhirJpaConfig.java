@@ -1,9 +1,6 @@
 package org.resistancecds.config;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
-import ca.uhn.fhir.broker.api.IBrokerClient;
-import ca.uhn.fhir.broker.api.IChannelNamer;
-import ca.uhn.fhir.broker.impl.LinkedBlockingBrokerClient;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.IDaoRegistry;
@@ -33,11 +30,8 @@ import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.search.IStaleSearchDeletingSvc;
 import ca.uhn.fhir.jpa.search.StaleSearchDeletingSvcImpl;
-import ca.uhn.fhir.jpa.subscription.channel.impl.LinkedBlockingChannelFactory;
-import ca.uhn.fhir.jpa.subscription.channel.impl.RetryPolicyProvider;
 import ca.uhn.fhir.jpa.util.ResourceCountCache;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
-import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.EntityManagerFactory;
@@ -93,11 +87,6 @@ public class FhirJpaConfig {
     @Bean
     public PartitionSettings partitionSettings() {
         return new PartitionSettings();
-    }
-
-    @Bean
-    public SubscriptionSettings subscriptionSettings() {
-        return new SubscriptionSettings();
     }
 
     /**
@@ -248,22 +237,5 @@ public class FhirJpaConfig {
     @Bean(name = "myResourceCountsCache")
     public ResourceCountCache resourceCountsCache(IFhirSystemDao<?, ?> systemDao) {
         return ResourceCountCacheUtil.newResourceCountCache(systemDao);
-    }
-
-    /** Batch jobs (reindex, export) talk through a broker; in-process queues suffice for this server. */
-    @Bean
-    public IChannelNamer channelNamer() {
-        return (name, settings) -> name;
-    }
-
-    @Bean
-    public LinkedBlockingChannelFactory linkedBlockingChannelFactory(IChannelNamer channelNamer) {
-        return new LinkedBlockingChannelFactory(channelNamer, new RetryPolicyProvider());
-    }
-
-    @Bean
-    public IBrokerClient brokerClient(IChannelNamer channelNamer) {
-        // Its channel factory is injected by HAPI's @Autowired setter.
-        return new LinkedBlockingBrokerClient(channelNamer);
     }
 }

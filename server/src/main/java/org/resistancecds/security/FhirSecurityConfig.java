@@ -116,6 +116,7 @@ public class FhirSecurityConfig {
                 server.registerInterceptor(
                         new ChainedSearchScope(server.getFhirContext(), searchParamRegistry, sharedReadTypes));
                 server.registerInterceptor(new PatientWriteLimit());
+                server.registerInterceptor(new SubscriptionScope());
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }
         };

@@ -1,6 +1,7 @@
 package org.resistancecds.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -22,6 +23,13 @@ import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Observation;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import com.sun.net.httpserver.HttpServer;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Subscription;
 import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -301,6 +309,59 @@ class ReevaluationIT extends AbstractMonitoringIT {
         client.update().resource(drug).execute();
 
         awaitStatus(client, patient, "not-exposed");
+    }
+
+    /**
+     * The care team's system subscribes to the alerts instead of polling: a rest-hook Subscription is activated and
+     * the Communication a re-evaluation stores is sent to its endpoint.
+     */
+    @Test
+    void aRestHookSubscriptionReceivesTheCommunicationOfAChange() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.createContext("/alerts", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        Subscription subscription = new Subscription();
+        subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        subscription.setReason("Resistance alerts");
+        subscription.setCriteria("Communication?category=alert&subject=Patient/" + patient);
+        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)
+                .setEndpoint("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/alerts")
+                .setPayload("application/fhir+json");
+        IIdType id = client.create().resource(subscription).execute().getId().toUnqualifiedVersionless();
+        try {
+            awaitUntil(BOUND, "subscription active", () -> client.read().resource(Subscription.class).withId(id)
+                    .execute().getStatus() == Subscription.SubscriptionStatus.ACTIVE);
+
+            client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+
+            awaitUntil(BOUND, "the alert delivered", () -> !received.isEmpty());
+            assertThat(received).singleElement().satisfies(delivery -> assertThat(delivery)
+                    .startsWith("PUT /alerts/Communication/")
+                    .contains("\"resourceType\":\"Communication\"", "Patient/" + patient, "Now: responding"));
+        } finally {
+            client.delete().resourceById(id).execute();
+            endpoint.stop(0);
+        }
+    }
+
+    @Test
+    void aSubscriptionThisServerCannotDeliverIsRefused() {
+        Subscription websocket = new Subscription();
+        websocket.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+        websocket.setReason("alerts");
+        websocket.setCriteria("Communication?category=alert");
+        websocket.getChannel().setType(Subscription.SubscriptionChannelType.WEBSOCKET);
+
+        assertThatThrownBy(() -> fhirClient().create().resource(websocket).execute())
+                .isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("rest-hook subscriptions only");
     }
 
     /**

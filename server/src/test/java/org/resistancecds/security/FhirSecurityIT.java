@@ -146,6 +146,7 @@ class FhirSecurityIT extends AbstractServerIT {
             patch A                   | 401 401 401 401 401 403 403 403 403 403 200 200 403
             patch B's into A          | 401 401 401 401 401 403 403 403 403 403 200 200 403
             conditional delete B's    | 401 401 401 401 401 403 403 200 403 403 200 200 403
+            subscribe to Observations | 401 401 401 401 401 403 403 403 403 403 403 201 403
             export system             | 401 401 401 401 401 403 403 403 403 403 403 202 403
             export Patient            | 401 401 401 401 401 403 403 403 403 403 403 202 403
             import                    | 401 401 401 401 401 403 403 403 403 403 403 403 403
@@ -232,6 +233,7 @@ class FhirSecurityIT extends AbstractServerIT {
                     send("GET", "/fhir/Observation?patient=" + A + "&subject:Patient.gender=female", null, token);
             case "Patient A _has Observation" ->
                     send("GET", "/fhir/Patient?_id=" + A + "&_has:Observation:patient:code=8302-2", null, token);
+            case "subscribe to Observations" -> send("POST", "/fhir/Subscription", subscription("Observation"), token);
             case "create for A" -> send("POST", "/fhir/Observation", observation(null, A, null), token);
             // In A's compartment through its performer, and in B's through its subject: B's record is not A's to write.
             case "create for B naming A" -> send("POST", "/fhir/Observation", observation(null, B, A), token);
@@ -357,6 +359,19 @@ class FhirSecurityIT extends AbstractServerIT {
                 assertThat(log).doesNotContain(token);
             }
         }
+    }
+
+    /** A Subscription is a standing search across patients: the token must be able to search the criteria's type. */
+    @Test
+    void aSubscriptionNeedsReadAndSearchAcrossPatientsOnItsCriteriaType() throws Exception {
+        String subscriber = TestIssuer.get().sign(TestIssuer.claims("system/Subscription.cu system/Patient.rs").build());
+
+        HttpResponse<String> observations = send("POST", "/fhir/Subscription", subscription("Observation"), subscriber);
+        HttpResponse<String> patients = send("POST", "/fhir/Subscription", subscription("Patient"), subscriber);
+
+        assertThat(observations.statusCode()).as(observations.body()).isEqualTo(403);
+        assertThat(observations.body()).contains("read and search scopes on Observation");
+        assertThat(patients.statusCode()).as(patients.body()).isEqualTo(201);
     }
 
     @Test
@@ -786,6 +801,13 @@ class FhirSecurityIT extends AbstractServerIT {
     private static String patient(String id) {
         return "{\"resourceType\":\"Patient\"" + (id == null ? "" : ",\"id\":\"" + id + "\"")
                 + ",\"name\":[{\"family\":\"Test\",\"given\":[\"" + id + "\"]}],\"gender\":\"female\"}";
+    }
+
+    /** A rest-hook Subscription on the type, for a code nothing here has: created, never delivered. */
+    private static String subscription(String type) {
+        return "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"test\",\"criteria\":\""
+                + type + "?_id=never-stored\",\"channel\":{\"type\":\"rest-hook\",\"endpoint\":"
+                + "\"http://127.0.0.1:9/hook\",\"payload\":\"application/fhir+json\"}}";
     }
 
     private static String observation(String id, String subject, String performer) {

@@ -1,0 +1,43 @@
+package org.resistancecds.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Subscription;
+import org.resistancecds.security.SmartScope.Permission;
+
+/**
+ * A rest-hook Subscription sends every matching resource of every patient to its endpoint, so it is a search across
+ * patients that keeps running: writing one needs read and search scopes on the criteria's type at user or system
+ * level. A token that could not search those resources itself (a patient-level token, or one without the type)
+ * would otherwise receive them all.
+ */
+public final class SubscriptionScope {
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void created(IBaseResource resource, RequestDetails request) {
+        check(resource, request);
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+        check(resource, request);
+    }
+
+    private static void check(IBaseResource resource, RequestDetails request) {
+        FhirAccess access = request == null ? null : SmartAuthorizationInterceptor.access(request);
+        if (access == null || !(resource instanceof Subscription subscription)) {
+            return;
+        }
+        String criteria = subscription.getCriteria() == null ? "" : subscription.getCriteria();
+        String type = criteria.split("[?/]", 2)[0];
+        if (type.isEmpty() || !access.allowsAcrossPatients(type, Permission.READ)
+                || !access.allowsAcrossPatients(type, Permission.SEARCH)) {
+            throw new ForbiddenOperationException("A Subscription sends every matching " + (type.isEmpty() ? "resource" : type)
+                    + " of every patient to its endpoint; it needs user- or system-level read and search scopes on "
+                    + (type.isEmpty() ? "the criteria's type" : type) + ", which this token does not have.");
+        }
+    }
+}
