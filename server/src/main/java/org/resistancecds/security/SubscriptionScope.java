@@ -4,6 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.util.HapiExtensions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Subscription;
 import org.resistancecds.security.SmartScope.Permission;
@@ -12,7 +13,8 @@ import org.resistancecds.security.SmartScope.Permission;
  * A rest-hook Subscription sends every matching resource of every patient to its endpoint, so it is a search across
  * patients that keeps running: writing one needs read and search scopes on the criteria's type at user or system
  * level. A token that could not search those resources itself (a patient-level token, or one without the type)
- * would otherwise receive them all.
+ * would otherwise receive them all. HAPI's payload-search-criteria extension, which sends the results of another
+ * search instead of the matched resource, is refused: its search could read any type.
  */
 public final class SubscriptionScope {
 
@@ -30,6 +32,10 @@ public final class SubscriptionScope {
         FhirAccess access = request == null ? null : SmartAuthorizationInterceptor.access(request);
         if (access == null || !(resource instanceof Subscription subscription)) {
             return;
+        }
+        if (subscription.hasExtension(HapiExtensions.EXT_SUBSCRIPTION_PAYLOAD_SEARCH_CRITERIA)) {
+            throw new ForbiddenOperationException("With access control on, a Subscription sends the matched resource "
+                    + "only; the payload-search-criteria extension is not accepted.");
         }
         String criteria = subscription.getCriteria() == null ? "" : subscription.getCriteria();
         String type = criteria.split("[?/]", 2)[0];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.util.HapiExtensions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -369,9 +370,14 @@ class FhirSecurityIT extends AbstractServerIT {
         HttpResponse<String> observations = send("POST", "/fhir/Subscription", subscription("Observation"), subscriber);
         HttpResponse<String> patients = send("POST", "/fhir/Subscription", subscription("Patient"), subscriber);
 
+        HttpResponse<String> otherPayload = send("POST", "/fhir/Subscription", subscription("Patient").replaceFirst(
+                "\\{", "{\"extension\":[{\"url\":\"" + HapiExtensions.EXT_SUBSCRIPTION_PAYLOAD_SEARCH_CRITERIA
+                        + "\",\"valueString\":\"Observation?_id=sec-obs-a\"}],"), subscriber);
+
         assertThat(observations.statusCode()).as(observations.body()).isEqualTo(403);
         assertThat(observations.body()).contains("read and search scopes on Observation");
         assertThat(patients.statusCode()).as(patients.body()).isEqualTo(201);
+        assertThat(otherPayload.statusCode()).as(otherPayload.body()).isEqualTo(403);
     }
 
     @Test
