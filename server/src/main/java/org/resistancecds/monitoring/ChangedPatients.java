@@ -37,23 +37,31 @@ class ChangedPatients {
         this.daoRegistry = daoRegistry;
     }
 
-    /** For a create or delete. */
-    Set<String> of(IBaseResource resource) {
+    /**
+     * For a create: only the resource's own patient. A Medication just created is named by nothing stored before
+     * (references are checked on write), and what names it in the same transaction triggers for itself.
+     */
+    Set<String> ofCreated(IBaseResource resource) {
+        return patientOf(resource).map(Set::of).orElse(Set.of());
+    }
+
+    /** For an update: a result moved to another chart changes both patients' assessments. */
+    Set<String> ofUpdated(IBaseResource before, IBaseResource after) {
+        Set<String> patients = new LinkedHashSet<>();
+        if (before != null) {
+            patientOf(before).ifPresent(patients::add);
+        }
+        patients.addAll(ofDeleted(after));
+        return patients;
+    }
+
+    /** For a delete, and the new version of an update: the patient, or those whose medications name the drug. */
+    Set<String> ofDeleted(IBaseResource resource) {
         Set<String> patients = new LinkedHashSet<>();
         patientOf(resource).ifPresent(patients::add);
         if (resource instanceof Medication medication && medication.getIdElement().hasIdPart()) {
             patients.addAll(usersOf(medication.getIdElement()));
         }
-        return patients;
-    }
-
-    /** For an update: a result moved to another chart changes both patients' assessments. */
-    Set<String> of(IBaseResource before, IBaseResource after) {
-        Set<String> patients = new LinkedHashSet<>();
-        if (before != null) {
-            patientOf(before).ifPresent(patients::add);
-        }
-        patients.addAll(of(after));
         return patients;
     }
 

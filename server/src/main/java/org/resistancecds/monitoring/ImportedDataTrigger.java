@@ -80,24 +80,23 @@ public class ImportedDataTrigger implements AutoCloseable {
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource) {
-        if (CHUNK_OF_JOB.get() != null) {
-            onWrite(changedPatients.of(resource));
+        String job = CHUNK_OF_JOB.get();
+        if (job != null) {
+            note(job, changedPatients.ofCreated(resource));
         }
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
     public void updated(IBaseResource oldResource, IBaseResource newResource) {
-        if (CHUNK_OF_JOB.get() != null) {
-            onWrite(changedPatients.of(oldResource, newResource));
+        String job = CHUNK_OF_JOB.get();
+        if (job != null) {
+            note(job, changedPatients.ofUpdated(oldResource, newResource));
         }
     }
 
-    private void onWrite(Set<String> patients) {
-        String job = CHUNK_OF_JOB.get();
-        if (job != null) {
-            patients.forEach(patient -> TransactionPatients.add(
-                    this, patient, pending, committed -> noteCommitted(job, committed)));
-        }
+    private void note(String job, Set<String> patients) {
+        patients.forEach(patient -> TransactionPatients.add(
+                this, patient, pending, committed -> noteCommitted(job, committed)));
     }
 
     /** Atomic against the job's removal by the check: a patient noted after it starts a new entry, not a lost one. */

@@ -27,17 +27,17 @@ public class ReevaluationTrigger {
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource) {
-        onWrite(changedPatients.of(resource));
+        onWrite(changedPatients.ofCreated(resource));
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
     public void updated(IBaseResource oldResource, IBaseResource newResource) {
-        onWrite(changedPatients.of(oldResource, newResource));
+        onWrite(changedPatients.ofUpdated(oldResource, newResource));
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
     public void deleted(IBaseResource resource) {
-        onWrite(changedPatients.of(resource));
+        onWrite(changedPatients.ofDeleted(resource));
     }
 
     private void onWrite(Set<String> patients) {
