@@ -41,7 +41,7 @@ final class DerivedObservations {
      */
     static Observation status(String patientId, StatusVerdict verdict, DateTimeType effective, Function<String, String> typeOf,
             String latestAssessment) {
-        Observation observation = base(stableId("resistance-status-" + patientId), KnowledgeCodes.STATUS_PROFILE,
+        Observation observation = base(stableId(KnowledgeCodes.STATUS_ID_PREFIX + patientId), KnowledgeCodes.STATUS_PROFILE,
                 KnowledgeCodes.STATUS_ASSESSMENT_CODE, "Acquired-resistance status assessment", patientId, effective);
         observation.setValue(concept(KnowledgeCodes.STATUS_SYSTEM, verdict.code(), verdict.display()));
         observation.getMethod().setText("SITC Immunotherapy Resistance Taskforce (Kluger 2020) and NSCLC consensus "
@@ -69,7 +69,7 @@ final class DerivedObservations {
 
     private static Observation mechanism(String patientId, MechanismFinding finding, List<Contribution> support,
             DateTimeType effective, Function<String, String> typeOf) {
-        Observation observation = base(stableId("resistance-mechanism-" + patientId + "-" + finding.code()),
+        Observation observation = base(stableId(KnowledgeCodes.MECHANISM_ID_PREFIX + patientId + "-" + finding.code()),
                 KnowledgeCodes.MECHANISM_PROFILE, KnowledgeCodes.MECHANISM_ASSESSMENT_CODE,
                 "Resistance mechanism assessment", patientId, effective);
         observation.setValue(concept(KnowledgeCodes.MECHANISM_SYSTEM, finding.code(), finding.display()));

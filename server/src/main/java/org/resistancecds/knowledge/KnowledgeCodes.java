@@ -77,5 +77,14 @@ public final class KnowledgeCodes {
      */
     public static final Set<String> NOT_INVESTIGATIONAL_LEVELS = Set.of(EVIDENCE_APPROVED, EVIDENCE_CONSENSUS);
 
+    /** Id prefixes of the assessments the engine derives (kept even when a long id is shortened). */
+    public static final String STATUS_ID_PREFIX = "resistance-status-";
+    public static final String MECHANISM_ID_PREFIX = "resistance-mechanism-";
+
     private KnowledgeCodes() {}
+
+    /** Whether an Observation id is one the engine gives its derived assessments. */
+    public static boolean isDerivedAssessmentId(String id) {
+        return id != null && (id.startsWith(STATUS_ID_PREFIX) || id.startsWith(MECHANISM_ID_PREFIX));
+    }
 }

@@ -51,12 +51,25 @@ class ChangedPatients {
         if (before != null) {
             patientOf(before).ifPresent(patients::add);
         }
-        patients.addAll(ofDeleted(after));
+        patients.addAll(ofChanged(after));
         return patients;
     }
 
-    /** For a delete, and the new version of an update: the patient, or those whose medications name the drug. */
+    /**
+     * For a delete: as for an update, and for one of the assessments the server maintains, its patient, whose
+     * assessment is then stored again (a client may delete it, but not replace it).
+     */
     Set<String> ofDeleted(IBaseResource resource) {
+        Set<String> patients = ofChanged(resource);
+        if (resource instanceof Observation observation
+                && KnowledgeCodes.isDerivedAssessmentId(observation.getIdElement().getIdPart())) {
+            localPatient(observation.getSubject()).ifPresent(patients::add);
+        }
+        return patients;
+    }
+
+    /** The patient of a changed resource, or those whose medications name a changed drug. */
+    private Set<String> ofChanged(IBaseResource resource) {
         Set<String> patients = new LinkedHashSet<>();
         patientOf(resource).ifPresent(patients::add);
         if (resource instanceof Medication medication && medication.getIdElement().hasIdPart()) {
@@ -96,6 +109,10 @@ class ChangedPatients {
         } else {
             return Optional.empty();
         }
+        return localPatient(subject);
+    }
+
+    private static Optional<String> localPatient(Reference subject) {
         IIdType patient = subject.getReferenceElement();
         if (!subject.hasReference() || !"Patient".equals(patient.getResourceType()) || !patient.hasIdPart()
                 || patient.hasBaseUrl()) {

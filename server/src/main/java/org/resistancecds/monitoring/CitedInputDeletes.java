@@ -3,6 +3,7 @@ package org.resistancecds.monitoring;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.model.DeleteConflictList;
+import org.resistancecds.knowledge.KnowledgeCodes;
 
 /**
  * Lets a clinician delete a result that one of our derived assessments cites in {@code derivedFrom} (a result filed
@@ -17,11 +18,6 @@ public class CitedInputDeletes {
     @Hook(Pointcut.STORAGE_PRESTORAGE_DELETE_CONFLICTS)
     public void allowDeletingCitedInputs(DeleteConflictList conflicts) {
         conflicts.removeIf(conflict -> CITING_PATH.equals(conflict.getSourcePath())
-                && isDerivedAssessment(conflict.getSourceId().getIdPart()));
-    }
-
-    /** Our assessments' ids (DerivedObservations.stableId keeps the prefix even when it shortens an id). */
-    private static boolean isDerivedAssessment(String id) {
-        return id != null && (id.startsWith("resistance-status-") || id.startsWith("resistance-mechanism-"));
+                && KnowledgeCodes.isDerivedAssessmentId(conflict.getSourceId().getIdPart()));
     }
 }

@@ -6,9 +6,11 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.resistancecds.assessment.AssessmentRecorder;
 import org.resistancecds.config.FhirServerPlugin;
 import org.resistancecds.config.SchemaInitLock;
 import org.resistancecds.knowledge.ResistanceEvaluator;
+import org.resistancecds.operations.PatientDataLoader;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +21,9 @@ import org.springframework.context.annotation.Configuration;
 public class MonitoringConfig {
 
     @Bean
-    public PatientReevaluator patientReevaluator(ResistanceEvaluator evaluator, DaoRegistry daoRegistry) {
-        return new PatientReevaluator(evaluator, daoRegistry, Clock.systemUTC());
+    public PatientReevaluator patientReevaluator(ResistanceEvaluator evaluator, DaoRegistry daoRegistry,
+            AssessmentRecorder recorder) {
+        return new PatientReevaluator(evaluator, new PatientDataLoader(daoRegistry), recorder, Clock.systemUTC());
     }
 
     /** Created under the schema lock, so nodes starting together on one database do not race to create it. */

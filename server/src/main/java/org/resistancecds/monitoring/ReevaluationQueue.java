@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.resistancecds.assessment.AssessmentRecorder;
 import org.resistancecds.storage.DatabaseUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public class ReevaluationQueue implements AutoCloseable {
     private final Counter rejected;
     private final Counter changed;
     private final Counter citationsUpdated;
+    private final Counter restored;
     private final Counter unchanged;
     private final Counter noPatient;
     private final Counter retried;
@@ -75,6 +78,7 @@ public class ReevaluationQueue implements AutoCloseable {
         this.rejected = requests(registry, "rejected");
         this.changed = runs(registry, "changed");
         this.citationsUpdated = runs(registry, "citations-updated");
+        this.restored = runs(registry, "restored");
         this.unchanged = runs(registry, "unchanged");
         this.noPatient = runs(registry, "no-patient");
         this.retried = runs(registry, "retried");
@@ -223,11 +227,16 @@ public class ReevaluationQueue implements AutoCloseable {
                 // Rows seen before the evaluation reads: their writes are read, so these rows may go afterwards.
                 // A failed evaluation leaves them, so a patient given up on here is tried again at the next sweep.
                 List<Long> rows = pendingRows.rowsOf(patientId);
-                PatientReevaluator.Outcome outcome = reevaluator.reevaluate(patientId);
+                Optional<AssessmentRecorder.Outcome> outcome = reevaluator.reevaluate(patientId);
                 removeQuietly(patientId, rows);
                 duration.record(Duration.ofNanos(System.nanoTime() - start));
                 lag.record(Duration.between(since, Instant.now()));
-                switch (outcome) {
+                if (outcome.isEmpty()) {
+                    noPatient.increment();
+                    LOG.debug("Re-evaluation skipped: Patient/{} is not stored", patientId);
+                    return;
+                }
+                switch (outcome.get()) {
                     case CHANGED -> {
                         changed.increment();
                         LOG.info("Re-evaluated Patient/{}: assessment changed, new Observations and a Communication stored", patientId);
@@ -236,13 +245,13 @@ public class ReevaluationQueue implements AutoCloseable {
                         citationsUpdated.increment();
                         LOG.info("Re-evaluated Patient/{}: same assessment, its citations of the record updated", patientId);
                     }
+                    case RESTORED -> {
+                        restored.increment();
+                        LOG.info("Re-evaluated Patient/{}: its deleted status assessment stored again", patientId);
+                    }
                     case UNCHANGED -> {
                         unchanged.increment();
                         LOG.debug("Re-evaluated Patient/{}: unchanged", patientId);
-                    }
-                    case NO_PATIENT -> {
-                        noPatient.increment();
-                        LOG.debug("Re-evaluation skipped: Patient/{} is not stored", patientId);
                     }
                 }
                 return;

@@ -1,7 +1,5 @@
 package org.resistancecds.operations;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
@@ -19,10 +17,10 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
+import org.resistancecds.assessment.AssessmentRecorder;
 import org.resistancecds.knowledge.Evaluation;
 import org.resistancecds.knowledge.EvaluationRequest;
 import org.resistancecds.knowledge.KnowledgeException;
@@ -31,7 +29,8 @@ import org.resistancecds.knowledge.ResistanceEvaluator;
 /**
  * {@code $evaluate-resistance}: the engine as a FHIR operation. On a stored patient
  * ({@code POST [base]/Patient/[id]/$evaluate-resistance}) it reads the patient's data from this server and can
- * store the derived Observations ({@code persist=true}); at the system level
+ * record the result as the patient's current assessment ({@code persist=true}, through the same
+ * {@link AssessmentRecorder} as the background re-evaluation, Communication included); at the system level
  * ({@code POST [base]/$evaluate-resistance}) it evaluates a Bundle given in the request and stores nothing.
  */
 public class EvaluateResistanceProvider {
@@ -46,12 +45,13 @@ public class EvaluateResistanceProvider {
 
     private final ResistanceEvaluator evaluator;
     private final PatientDataLoader loader;
-    private final DaoRegistry daoRegistry;
+    private final AssessmentRecorder recorder;
 
-    public EvaluateResistanceProvider(ResistanceEvaluator evaluator, DaoRegistry daoRegistry) {
+    public EvaluateResistanceProvider(ResistanceEvaluator evaluator, PatientDataLoader loader,
+            AssessmentRecorder recorder) {
         this.evaluator = evaluator;
-        this.loader = new PatientDataLoader(daoRegistry);
-        this.daoRegistry = daoRegistry;
+        this.loader = loader;
+        this.recorder = recorder;
     }
 
     @Operation(name = "$evaluate-resistance", type = Patient.class, idempotent = false, canonicalUrl = CANONICAL)
@@ -60,13 +60,19 @@ public class EvaluateResistanceProvider {
             @OperationParam(name = "asOf", min = 0, max = 1) DateTimeType asOf,
             @OperationParam(name = "persist", min = 0, max = 1) BooleanType persist,
             RequestDetails request) {
+        SingleValuedParameters.require(request, "asOf", "persist");
+        boolean store = persist != null && persist.booleanValue();
+        if (store && asOf != null && asOf.hasValue()) {
+            // A past date's verdict stored as the current one would replace what the data say today.
+            throw new InvalidRequestException("persist=true records the patient's current assessment, evaluated now: "
+                    + "leave out asOf, or evaluate as of a date without persist.");
+        }
         List<Resource> resources = loader.load(patientId, request);
         String id = patientId.getIdPart();
         DateTimeType when = when(asOf);
         Evaluation evaluation = evaluate(id, resources, when);
-        boolean store = persist != null && persist.booleanValue();
         if (store) {
-            store(evaluation.derivedObservations(), request);
+            recorder.record(resources, evaluation, when.getValue().toInstant(), request);
         }
         return GuidanceBundle.of(evaluation, id, when, store ? request.getFhirServerBase() : null);
     }
@@ -78,6 +84,7 @@ public class EvaluateResistanceProvider {
             @OperationParam(name = "asOf", min = 0, max = 1) DateTimeType asOf,
             @OperationParam(name = "persist", min = 0, max = 1) BooleanType persist,
             RequestDetails request) {
+        SingleValuedParameters.require(request, "bundle", "patient", "asOf", "persist");
         if (bundle == null) {
             throw new InvalidRequestException("Parameter 'bundle' is required: a Bundle of the patient's resources.");
         }
@@ -100,22 +107,6 @@ public class EvaluateResistanceProvider {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }
-    }
-
-    /** Stores the derived Observations in one transaction, updating those of an earlier evaluation (stable ids). */
-    private void store(List<Observation> observations, RequestDetails request) {
-        Bundle transaction = new Bundle();
-        transaction.setType(Bundle.BundleType.TRANSACTION);
-        for (Observation observation : observations) {
-            transaction.addEntry()
-                    .setResource(observation)
-                    .getRequest()
-                    .setMethod(Bundle.HTTPVerb.PUT)
-                    .setUrl("Observation/" + observation.getIdPart());
-        }
-        @SuppressWarnings("unchecked")
-        IFhirSystemDao<Bundle, ?> system = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
-        system.transaction(request, transaction);
     }
 
     private static DateTimeType when(DateTimeType asOf) {

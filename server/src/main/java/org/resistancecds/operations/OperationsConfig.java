@@ -1,6 +1,7 @@
 package org.resistancecds.operations;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.resistancecds.assessment.AssessmentRecorder;
 import org.resistancecds.config.FhirServerPlugin;
 import org.resistancecds.knowledge.KnowledgeBase;
 import org.resistancecds.knowledge.ResistanceEvaluator;
@@ -13,8 +14,9 @@ import org.springframework.context.annotation.Configuration;
 public class OperationsConfig {
 
     @Bean
-    public EvaluateResistanceProvider evaluateResistanceProvider(ResistanceEvaluator evaluator, DaoRegistry daoRegistry) {
-        return new EvaluateResistanceProvider(evaluator, daoRegistry);
+    public EvaluateResistanceProvider evaluateResistanceProvider(ResistanceEvaluator evaluator, DaoRegistry daoRegistry,
+            AssessmentRecorder recorder) {
+        return new EvaluateResistanceProvider(evaluator, new PatientDataLoader(daoRegistry), recorder);
     }
 
     @Bean

@@ -117,6 +117,7 @@ public class FhirSecurityConfig {
                         new ChainedSearchScope(server.getFhirContext(), searchParamRegistry, sharedReadTypes));
                 server.registerInterceptor(new PatientWriteLimit());
                 server.registerInterceptor(new SubscriptionScope());
+                server.registerInterceptor(new PersistScope());
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }
         };

@@ -36,4 +36,21 @@ class ChangedPatientsTest {
 
         assertThat(ChangedPatients.patientOf(assessment)).isEmpty();
     }
+
+    /** The server maintains its assessments: one a client deleted is stored again by its patient's re-evaluation. */
+    @Test
+    void aDeletedAssessmentOfOursReassessesItsPatientAndAnUpdatedOneNoOne() {
+        Observation assessment = MonitoringData.response("p4", KnowledgeCodes.STATUS_ID_PREFIX + "p4", "2024-01-01", "PD");
+        assessment.getCode().getCodingFirstRep().setSystem(KnowledgeCodes.BIOMARKER_SYSTEM)
+                .setCode(KnowledgeCodes.STATUS_ASSESSMENT_CODE);
+        ChangedPatients changed = new ChangedPatients(null);
+
+        assertThat(changed.ofDeleted(assessment)).containsExactly("p4");
+        assertThat(changed.ofUpdated(assessment, assessment)).isEmpty();
+        assertThat(changed.ofCreated(assessment)).isEmpty();
+
+        // A client's own assessment under another id is its own to delete.
+        assessment.setId("own-assessment");
+        assertThat(changed.ofDeleted(assessment)).isEmpty();
+    }
 }

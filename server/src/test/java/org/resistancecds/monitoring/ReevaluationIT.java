@@ -8,6 +8,8 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -71,7 +73,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
         try {
             Observation status = client.read().resource(Observation.class).withId("resistance-status-" + patient).execute();
             return status.getValueCodeableConcept().getCodingFirstRep().getCode();
-        } catch (ResourceNotFoundException e) {
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
             return null;
         }
     }
@@ -144,6 +146,41 @@ class ReevaluationIT extends AbstractMonitoringIT {
         assertThat(client.read().resource(Observation.class).withId("resistance-status-" + patient)
                 .execute().getMeta().getVersionId())
                 .isEqualTo("2");
+    }
+
+    /**
+     * The assessments are the server's: a client's PUT of one, alone or in a transaction, is refused with 405; a
+     * client's DELETE stands only until the re-evaluation it queues stores the same verdict again, with no message.
+     */
+    @Test
+    void theAssessmentsAreTheServersToWriteAndADeletedOneIsStoredAgain() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        awaitStatus(client, patient, "responding");
+        awaitQuiet(BOUND);
+        String statusId = "resistance-status-" + patient;
+        Observation forged = client.read().resource(Observation.class).withId(statusId).execute();
+        forged.getValueCodeableConcept().getCodingFirstRep().setCode("acquired-resistance");
+        forged.setId(statusId);
+
+        HttpResponse<String> put = putJson("/fhir/Observation/" + statusId,
+                fhirContext.newJsonParser().encodeResourceToString(forged));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(405);
+        assertThat(put.body()).contains("derives and maintains");
+        assertThatThrownBy(() -> client.transaction().withBundle(MonitoringData.transaction(forged)).execute())
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(405));
+        assertThat(storedStatus(client, patient)).isEqualTo("responding");
+
+        double restoredBefore = metric("resistance.reevaluation.runs?tag=result:restored", "COUNT");
+        client.delete().resourceById("Observation", statusId).execute();
+        awaitStatus(client, patient, "responding");
+        awaitQuiet(BOUND);
+        // Version 1 stored, 2 the delete, 3 stored again; the care team was told of the first assessment only.
+        assertThat(client.read().resource(Observation.class).withId(statusId).execute().getMeta().getVersionId())
+                .isEqualTo("3");
+        assertThat(communications(client, patient)).hasSize(1);
+        assertThat(metric("resistance.reevaluation.runs?tag=result:restored", "COUNT") - restoredBefore).isEqualTo(1);
     }
 
     @Test

@@ -15,8 +15,10 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.resistancecds.assessment.AssessmentRecorder;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 class ReevaluationQueueTest {
@@ -33,7 +35,7 @@ class ReevaluationQueueTest {
         RuntimeException databaseDown = new CannotCreateTransactionException("Could not open JPA EntityManager",
                 new SQLTransientConnectionException("pool - Connection is not available, request timed out"));
         when(reevaluator.reevaluate("p1")).thenThrow(databaseDown, databaseDown, databaseDown, databaseDown, databaseDown)
-                .thenReturn(PatientReevaluator.Outcome.CHANGED);
+                .thenReturn(Optional.of(AssessmentRecorder.Outcome.CHANGED));
 
         try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
             queue.submit("p1", Instant.now());
@@ -62,7 +64,7 @@ class ReevaluationQueueTest {
     @Test
     void theRowsSeenBeforeAnEvaluationAreRemovedAfterIt() throws Exception {
         when(pending.rowsOf("p3")).thenReturn(List.of(7L, 9L));
-        when(reevaluator.reevaluate("p3")).thenReturn(PatientReevaluator.Outcome.UNCHANGED);
+        when(reevaluator.reevaluate("p3")).thenReturn(Optional.of(AssessmentRecorder.Outcome.UNCHANGED));
 
         try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
             queue.submit("p3", Instant.now());
@@ -79,7 +81,7 @@ class ReevaluationQueueTest {
     void patientsAnEarlierRunLeftPendingAreQueuedWhenReady() throws Exception {
         when(pending.lastRow()).thenReturn(12L);
         when(pending.patientsUpTo(12L)).thenReturn(List.of("p4", "p5"));
-        when(reevaluator.reevaluate(any())).thenReturn(PatientReevaluator.Outcome.CHANGED);
+        when(reevaluator.reevaluate(any())).thenReturn(Optional.of(AssessmentRecorder.Outcome.CHANGED));
 
         try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
             queue.queueLeftOver();
@@ -96,7 +98,7 @@ class ReevaluationQueueTest {
         // Ready with rows up to 5 and nothing left over; by the sweep, rows up to 9, and p6's older row is still there.
         when(pending.lastRow()).thenReturn(5L, 9L);
         when(pending.patientsUpTo(5L)).thenReturn(List.of(), List.of("p6"));
-        when(reevaluator.reevaluate("p6")).thenReturn(PatientReevaluator.Outcome.UNCHANGED);
+        when(reevaluator.reevaluate("p6")).thenReturn(Optional.of(AssessmentRecorder.Outcome.UNCHANGED));
 
         try (ReevaluationQueue queue = new ReevaluationQueue(reevaluator, pending, THREE_QUICK_ATTEMPTS, registry)) {
             queue.queueLeftOver();

@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.GuidanceResponse;
 import org.hl7.fhir.r4.model.Observation;
@@ -94,19 +95,37 @@ class EvaluateResistanceIT extends AbstractServerIT {
         // Not asked to persist: nothing stored.
         assertThat(searchAssessments(client, "sc-jak").getEntry()).isEmpty();
 
-        for (String day : List.of("2024-10-01", "2024-10-01", "2024-11-01")) {
-            Parameters persist = asOf(day);
+        // persist=true records the current assessment: a past date's verdict is not stored as today's.
+        Parameters pastPersisted = asOf("2024-10-01");
+        pastPersisted.addParameter().setName("persist").setValue(new BooleanType(true));
+        assertThatThrownBy(() -> client.operation().onInstance("Patient/sc-jak").named("$evaluate-resistance")
+                        .withParameters(pastPersisted).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("persist=true records the patient's current assessment");
+        assertThat(searchAssessments(client, "sc-jak").getEntry()).isEmpty();
+
+        for (int call = 0; call < 2; call++) {
+            Parameters persist = new Parameters();
             persist.addParameter().setName("persist").setValue(new BooleanType(true));
-            client.operation().onInstance("Patient/sc-jak").named("$evaluate-resistance")
+            Bundle persisted = client.operation().onInstance("Patient/sc-jak").named("$evaluate-resistance")
                     .withParameters(persist).returnResourceType(Bundle.class).execute();
+            assertThat(persisted.getEntryFirstRep().getFullUrl()).endsWith("/Observation/resistance-status-sc-jak");
         }
+        // Recorded as the background re-evaluation records: the first call stored the assessments and told the care
+        // team; the second found the same verdict on the same data and wrote nothing.
         Bundle stored = searchAssessments(client, "sc-jak");
-        // Stable ids: a repeated evaluation changes nothing, a later one updates; none duplicates.
         assertThat(entries(stored, Observation.class)).extracting(EvaluateResistanceIT::codeOf)
                 .containsExactly("ifn-gamma-signaling-alteration");
-        assertThat(entries(stored, Observation.class).get(0).getMeta().getVersionId()).isEqualTo("2");
+        assertThat(entries(stored, Observation.class).get(0).getMeta().getVersionId()).isEqualTo("1");
         Observation status = client.read().resource(Observation.class).withId("resistance-status-sc-jak").execute();
         assertThat(codeOf(status)).isEqualTo("acquired-resistance");
+        assertThat(status.getMeta().getVersionId()).isEqualTo("1");
+        Bundle communications = client.search().forResource(Communication.class)
+                .where(Communication.SUBJECT.hasId("Patient/sc-jak")).returnBundle(Bundle.class).execute();
+        assertThat(entries(communications, Communication.class)).singleElement().satisfies(c -> {
+            assertThat(c.getReasonCodeFirstRep().getCodingFirstRep().getCode()).isEqualTo("acquired-resistance");
+            assertThat(c.getPriority()).isEqualTo(Communication.CommunicationPriority.URGENT);
+        });
     }
 
     private Bundle searchAssessments(IGenericClient client, String patient) {
@@ -219,6 +238,15 @@ class EvaluateResistanceIT extends AbstractServerIT {
                         .withParameters(ambiguous).returnResourceType(Bundle.class).execute())
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'patient' parameter");
+
+        // HAPI would take the first of two dates and drop the second without a word.
+        Parameters twoDates = asOf("2024-10-01");
+        twoDates.addParameter().setName("asOf").setValue(new DateTimeType("2025-10-01"));
+        twoDates.addParameter().setName("bundle").setResource(scenario("empty-record"));
+        assertThatThrownBy(() -> client.operation().onServer().named("$evaluate-resistance")
+                        .withParameters(twoDates).returnResourceType(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'asOf' may be given at most once; it was given 2 times");
 
         Parameters persistGiven = new Parameters();
         persistGiven.addParameter().setName("bundle").setResource(scenario("empty-record"));

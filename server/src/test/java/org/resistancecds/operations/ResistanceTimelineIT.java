@@ -67,12 +67,15 @@ class ResistanceTimelineIT extends AbstractServerIT {
     }
 
     @Test
-    void anUnknownPatientIs404AndABadDateIs400() throws Exception {
+    void anUnknownPatientIs404AndABadOrRepeatedDateIs400() throws Exception {
         HttpResponse<String> unknown = get("/fhir/Patient/no-such-patient/$resistance-timeline");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(fhirContext.newJsonParser().parseResource(OperationOutcome.class, unknown.body()).getIssue()).isNotEmpty();
         store("serial-ctdna-notch1-emerging");
         assertThat(get("/fhir/Patient/sc-ser-notch1/$resistance-timeline?asOf=not-a-date").statusCode()).isEqualTo(400);
+        HttpResponse<String> twoDates = get("/fhir/Patient/sc-ser-notch1/$resistance-timeline?asOf=2024-01-01&asOf=2024-10-01");
+        assertThat(twoDates.statusCode()).isEqualTo(400);
+        assertThat(twoDates.body()).contains("'asOf' may be given at most once");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.resistancecds.monitoring;
+package org.resistancecds.assessment;
 
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,4 +1,4 @@
-package org.resistancecds.monitoring;
+package org.resistancecds.assessment;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,33 @@
+package org.resistancecds.operations;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.hl7.fhir.r4.model.Parameters;
+
+/**
+ * Refuses a repeated parameter that our OperationDefinitions allow once (max 1). HAPI would pass on its first
+ * value and drop the others without a word: two {@code asOf} dates would answer for the first one only.
+ */
+final class SingleValuedParameters {
+
+    private SingleValuedParameters() {}
+
+    static void require(RequestDetails request, String... names) {
+        for (String name : names) {
+            int given = count(request, name);
+            if (given > 1) {
+                throw new InvalidRequestException("Parameter '" + name + "' may be given at most once; it was given "
+                        + given + " times.");
+            }
+        }
+    }
+
+    /** In the query of a GET, in the Parameters body of a POST (HAPI reads a POST's parameters from its body). */
+    private static int count(RequestDetails request, String name) {
+        if (request.getResource() instanceof Parameters parameters) {
+            return (int) parameters.getParameter().stream().filter(p -> name.equals(p.getName())).count();
+        }
+        String[] values = request.getParameters().get(name);
+        return values == null ? 0 : values.length;
+    }
+}
