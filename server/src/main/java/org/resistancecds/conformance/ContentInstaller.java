@@ -40,6 +40,7 @@ public class ContentInstaller implements ApplicationRunner {
     private static final int MAX_ATTEMPTS = 5;
 
     private final ContentReader reader;
+    private final FhirContext fhirContext;
     private final IFhirSystemDao<Bundle, Meta> systemDao;
     private final DaoRegistry daoRegistry;
     private final ContentProperties properties;
@@ -52,6 +53,7 @@ public class ContentInstaller implements ApplicationRunner {
             IFhirSystemDao<Bundle, Meta> systemDao,
             ContentProperties properties) {
         this.reader = new ContentReader(fhirContext);
+        this.fhirContext = fhirContext;
         this.systemDao = systemDao;
         this.daoRegistry = daoRegistry;
         this.properties = properties;
@@ -65,6 +67,7 @@ public class ContentInstaller implements ApplicationRunner {
         for (String folder : properties.folders()) {
             files.addAll(reader.read(folder));
         }
+        files = PackagedSnapshots.fromClasspath(fhirContext).applyTo(files);
         List<ContentFile> examples = properties.loadExamples() ? exampleFiles() : List.of();
         Map<String, Integer> countsByType = new TreeMap<>();
         int changed = 0;

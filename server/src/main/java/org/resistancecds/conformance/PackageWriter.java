@@ -34,6 +34,8 @@ public final class PackageWriter {
     public static final List<String> FOLDERS = List.of("terminology", "profiles", "knowledge");
 
     private static final String FHIR_VERSION = "4.0.1";
+    private static final String GENOMICS_REPORTING = "hl7.fhir.uv.genomics-reporting";
+    private static final String GENOMICS_REPORTING_VERSION = "2.0.0";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final FhirContext fhirContext;
@@ -132,7 +134,10 @@ public final class PackageWriter {
                 "Profiles, terminology and knowledge for acquired resistance to PD-1/PD-L1 inhibitors in NSCLC.");
         manifest.put("type", "fhir.ig");
         manifest.putArray("fhirVersions").add(FHIR_VERSION);
-        manifest.putObject("dependencies").put("hl7.fhir.r4.core", FHIR_VERSION);
+        // Genomics Reporting 2.0.0 (the shape mCODE STU4 builds on) holds the code of the molecular-consequence
+        // component slice, which the variant profile names.
+        manifest.putObject("dependencies").put("hl7.fhir.r4.core", FHIR_VERSION)
+                .put(GENOMICS_REPORTING, GENOMICS_REPORTING_VERSION);
         manifest.put("author", "Resistance CDS Server project");
         try {
             return JSON.writeValueAsBytes(manifest);

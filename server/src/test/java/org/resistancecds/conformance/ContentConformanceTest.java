@@ -235,6 +235,26 @@ class ContentConformanceTest {
         assertThat(checked).isGreaterThanOrEqualTo(8);
     }
 
+    /** In R4 a property of type code names a concept of the same CodeSystem; the HL7 validator checks that. */
+    @Test
+    void codePropertiesNameCodesOfTheirOwnCodeSystem() {
+        for (ContentFile file : READER.read("terminology")) {
+            if (!(file.resource() instanceof CodeSystem system)) {
+                continue;
+            }
+            Set<String> codes = flatten(system.getConcept()).stream()
+                    .map(CodeSystem.ConceptDefinitionComponent::getCode).collect(Collectors.toSet());
+            Set<String> codeProperties = system.getProperty().stream()
+                    .filter(p -> p.getType() == CodeSystem.PropertyType.CODE)
+                    .map(CodeSystem.PropertyComponent::getCode).collect(Collectors.toSet());
+            for (CodeSystem.ConceptDefinitionComponent concept : flatten(system.getConcept())) {
+                concept.getProperty().stream().filter(p -> codeProperties.contains(p.getCode())).forEach(p ->
+                        assertThat(codes).as(file.location() + " " + concept.getCode() + " " + p.getCode())
+                                .contains(p.getValue().primitiveValue()));
+            }
+        }
+    }
+
     @Test
     void strategiesCarryAKnownEvidenceLevelAndMethodsAnAvailability() {
         CodeSystem strategies = codeSystem("resistance-strategy");
@@ -413,7 +433,7 @@ class ContentConformanceTest {
     private static String property(CodeSystem.ConceptDefinitionComponent concept, String code) {
         return concept.getProperty().stream()
                 .filter(p -> p.getCode().equals(code))
-                .map(p -> p.getValue().primitiveValue())
+                .map(p -> p.getValue() instanceof Coding coding ? coding.getCode() : p.getValue().primitiveValue())
                 .findFirst()
                 .orElse(null);
     }

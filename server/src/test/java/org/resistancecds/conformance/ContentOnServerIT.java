@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -84,7 +85,8 @@ class ContentOnServerIT extends AbstractServerIT {
     @Test
     void everyPackagedProfileValidatesAndCanBeStoredAsItIs() {
         IGenericClient client = fhirClient();
-        List<ContentFile> profiles = new ContentReader(fhirContext).read("profiles");
+        List<ContentFile> profiles = PackagedSnapshots.fromClasspath(fhirContext)
+                .applyTo(new ContentReader(fhirContext).read("profiles"));
         assertThat(profiles).hasSizeGreaterThan(10);
 
         for (ContentFile profile : profiles) {
@@ -102,5 +104,24 @@ class ContentOnServerIT extends AbstractServerIT {
         assertThat(outcome.getIssue()).as("what the validator could not check is said")
                 .anyMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.WARNING
                         && i.getDiagnostics().startsWith("Not checked: "));
+    }
+
+    /**
+     * A client or validator that fetches a profile from the server gets it with its snapshot, as in the package:
+     * the server stored the differentials alone, and a validator that does not generate snapshots could not use them.
+     */
+    @Test
+    void storedProfilesCarryTheSnapshotsOfThePackage() {
+        IGenericClient client = fhirClient();
+        for (ContentFile source : new ContentReader(fhirContext).read("profiles")) {
+            StructureDefinition differential = (StructureDefinition) source.resource();
+            Bundle found = client.search().forResource(StructureDefinition.class)
+                    .where(StructureDefinition.URL.matches().value(differential.getUrl()))
+                    .returnBundle(Bundle.class).execute();
+            StructureDefinition stored = (StructureDefinition) found.getEntryFirstRep().getResource();
+            assertThat(stored.getSnapshot().getElement()).as(source.location())
+                    .hasSizeGreaterThan(differential.getDifferential().getElement().size());
+            assertThat(stored.getDifferential().equalsDeep(differential.getDifferential())).as(source.location()).isTrue();
+        }
     }
 }

@@ -50,7 +50,7 @@ class PackageWriterTest {
         assertThat(npm.version()).isEqualTo("0.1.0");
         assertThat(npm.canonical()).isEqualTo("https://resistance-cds.org/fhir");
         assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
-        assertThat(npm.dependencies()).containsExactly("hl7.fhir.r4.core#4.0.1");
+        assertThat(npm.dependencies()).containsExactly("hl7.fhir.r4.core#4.0.1", "hl7.fhir.uv.genomics-reporting#2.0.0");
         assertThat(npm.type()).isEqualTo("fhir.ig");
     }
 
