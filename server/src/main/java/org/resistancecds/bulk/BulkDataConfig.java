@@ -5,6 +5,7 @@ import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.batch2.jobs.imprt.BulkDataImportProvider;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.time.Duration;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Value;
@@ -20,6 +21,14 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration
 public class BulkDataConfig {
+
+    /** With the storage layer's interceptors, whose hooks see the import job's chunks and writes. */
+    @Bean
+    public ImportChunks importChunks(IInterceptorService storageInterceptors) {
+        ImportChunks chunks = new ImportChunks();
+        storageInterceptors.registerInterceptor(chunks);
+        return chunks;
+    }
 
     @Bean
     public FhirServerPlugin bulkDataPlugin(

@@ -1,10 +1,7 @@
 package org.resistancecds.monitoring;
 
 import ca.uhn.fhir.batch2.api.IJobCoordinator;
-import ca.uhn.fhir.batch2.jobs.imprt.BulkImportAppCtx;
-import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.IBaseInterceptorBroadcaster.IInterceptorFilterHook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Duration;
@@ -16,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.resistancecds.bulk.ImportChunks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The import stores through HAPI's Batch2 job with a system request, which {@link ReevaluationTrigger}, on the
  * REST server only, never sees. This one is registered with the storage layer's interceptors but notes a write only
- * while a chunk of an import job runs on the thread, so REST writes stay {@link ReevaluationTrigger}'s (never queued
- * twice) and other internal writes trigger nothing. The job's chunks (a file each, or 800 of its lines) run in
+ * while a chunk of an import job runs on the thread ({@link ImportChunks}), so REST writes stay
+ * {@link ReevaluationTrigger}'s (never queued twice) and other internal writes trigger nothing. The job's chunks (a file each, or 800 of its lines) run in
  * parallel and commit separately; queuing per chunk assessed a patient on part of its data, storing an assessment
  * and a Communication that the next chunk replaced. The job's end is polled rather than hooked because on several
  * nodes it may come on another node than the chunks.
@@ -36,9 +34,6 @@ public class ImportedDataTrigger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImportedDataTrigger.class);
     /** How soon an ended import is seen; a check reads one job row per import in progress, nothing otherwise. */
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
-
-    /** The import job whose chunk runs on this thread. */
-    private static final ThreadLocal<String> CHUNK_OF_JOB = new ThreadLocal<>();
 
     private final ReevaluationQueue queue;
     private final IJobCoordinator jobs;
@@ -63,35 +58,14 @@ public class ImportedDataTrigger implements AutoCloseable {
         checker.scheduleWithFixedDelay(this::queueEndedImports, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    @Hook(Pointcut.BATCH2_CHUNK_PROCESS_FILTER)
-    public IInterceptorFilterHook aroundChunk(JobInstance job) {
-        if (!BulkImportAppCtx.JOB_BULK_IMPORT_PULL.equals(job.getJobDefinitionId())) {
-            return Runnable::run;
-        }
-        return chunk -> {
-            CHUNK_OF_JOB.set(job.getInstanceId());
-            try {
-                chunk.run();
-            } finally {
-                CHUNK_OF_JOB.remove();
-            }
-        };
-    }
-
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource) {
-        String job = CHUNK_OF_JOB.get();
-        if (job != null) {
-            note(job, changedPatients.ofCreated(resource));
-        }
+        ImportChunks.currentJob().ifPresent(job -> note(job, changedPatients.ofCreated(resource)));
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
     public void updated(IBaseResource oldResource, IBaseResource newResource) {
-        String job = CHUNK_OF_JOB.get();
-        if (job != null) {
-            note(job, changedPatients.ofUpdated(oldResource, newResource));
-        }
+        ImportChunks.currentJob().ifPresent(job -> note(job, changedPatients.ofUpdated(oldResource, newResource)));
     }
 
     private void note(String job, Set<String> patients) {

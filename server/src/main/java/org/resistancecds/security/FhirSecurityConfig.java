@@ -118,6 +118,7 @@ public class FhirSecurityConfig {
                 server.registerInterceptor(new PatientWriteLimit());
                 server.registerInterceptor(new SubscriptionScope());
                 server.registerInterceptor(new PersistScope());
+                server.registerInterceptor(new ExportFileScope());
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }
         };

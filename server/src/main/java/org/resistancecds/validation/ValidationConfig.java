@@ -1,6 +1,7 @@
 package org.resistancecds.validation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.validation.FhirValidator;
@@ -89,8 +90,10 @@ public class ValidationConfig {
     }
 
     @Bean
-    public FhirServerPlugin writeValidation(FhirValidator validator, ValidationProperties properties) {
+    public FhirServerPlugin writeValidation(FhirValidator validator, ValidationProperties properties,
+            IInterceptorService storageInterceptors) {
         WriteValidatingInterceptor interceptor = new WriteValidatingInterceptor(validator, properties);
+        storageInterceptors.registerInterceptor(new ImportedResourceValidation(interceptor));
         return server -> server.registerInterceptor(interceptor);
     }
 }

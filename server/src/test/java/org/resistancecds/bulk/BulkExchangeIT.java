@@ -211,6 +211,23 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(JSON.readTree(get("/fhir/Patient/import-2").body()).get("birthDate").asText()).isEqualTo("1957-09-30");
     }
 
+    /** An import is validated as REST writes are: the invalid example is refused with its error, and not stored. */
+    @Test
+    void ndjsonImportRefusesAResourceThatFailsValidation() throws Exception {
+        String invalid;
+        try (var in = getClass().getResourceAsStream(
+                "/content/examples/invalid/Observation-mechanism-without-confidence.json")) {
+            invalid = JSON.readTree(in).toString();
+        }
+        String id = JSON.readTree(invalid).get("id").asText();
+
+        HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), Map.of("Observation", invalid + "\n"));
+
+        assertThat(done.statusCode()).as(done.body()).isNotEqualTo(200);
+        assertThat(done.body()).contains("failed validation");
+        assertThat(get("/fhir/Observation/" + id).statusCode()).isEqualTo(404);
+    }
+
     private HttpResponse<String> kickOff(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Accept", "application/fhir+json")

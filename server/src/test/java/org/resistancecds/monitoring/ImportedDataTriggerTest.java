@@ -16,11 +16,13 @@ import ca.uhn.fhir.batch2.model.StatusEnum;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.resistancecds.bulk.ImportChunks;
 
 class ImportedDataTriggerTest {
 
     private final ReevaluationQueue queue = mock(ReevaluationQueue.class);
     private final IJobCoordinator jobs = mock(IJobCoordinator.class);
+    private final ImportChunks chunks = new ImportChunks();
 
     private static JobInstance job(String id, String definition) {
         JobInstance job = new JobInstance();
@@ -42,9 +44,9 @@ class ImportedDataTriggerTest {
         try (ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, mock(PendingReevaluations.class),
                 new ChangedPatients(mock(DaoRegistry.class)))) {
             // Two chunks, as two files would give: p1's medication, then p1's results and one of p2.
-            trigger.aroundChunk(running).wrapCall(() ->
+            chunks.aroundChunk(running).wrapCall(() ->
                     trigger.created(MonitoringData.pembrolizumab("p1", "p1-ms", "2023-01-10")));
-            trigger.aroundChunk(running).wrapCall(() -> {
+            chunks.aroundChunk(running).wrapCall(() -> {
                 trigger.created(MonitoringData.response("p1", "p1-r1", "2023-04-01", "PR"));
                 trigger.updated(null, MonitoringData.response("p1", "p1-r2", "2023-07-01", "PD"));
                 trigger.created(MonitoringData.response("p2", "p2-r1", "2023-07-01", "PD"));
@@ -70,7 +72,7 @@ class ImportedDataTriggerTest {
         try (ImportedDataTrigger trigger = new ImportedDataTrigger(queue, jobs, mock(PendingReevaluations.class),
                 new ChangedPatients(mock(DaoRegistry.class)))) {
             trigger.created(MonitoringData.response("p1", "p1-r1", "2023-04-01", "PR"));
-            trigger.aroundChunk(job("reindex-1", "REINDEX")).wrapCall(() ->
+            chunks.aroundChunk(job("reindex-1", "REINDEX")).wrapCall(() ->
                     trigger.created(MonitoringData.response("p2", "p2-r1", "2023-04-01", "PR")));
 
             trigger.queueEndedImports();

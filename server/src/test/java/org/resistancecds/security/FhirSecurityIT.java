@@ -745,6 +745,16 @@ class FhirSecurityIT extends AbstractServerIT {
                     .setHeader("Accept", "application/fhir+ndjson").GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
             assertThat(ndjson.body()).contains("\"resourceType\":\"Observation\"").doesNotContain("\"resourceType\":\"Patient\"");
+            // A file holds every patient's Observations: a Binary scope alone, or one for another type, opens none.
+            for (String scopes : List.of("system/Binary.rs", "system/Patient.rs system/Binary.rs")) {
+                String other = TestIssuer.get().sign(TestIssuer.claims(scopes).build());
+                HttpResponse<String> refused = http.send(request(file.path("url").asText(), other).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as(scopes + " " + refused.body()).isEqualTo(403);
+                HttpResponse<String> listed = http.send(request(baseUrl() + "/fhir/Binary?_count=50", other).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(listed.statusCode()).as(scopes + " " + listed.body()).isEqualTo(403);
+            }
         }
     }
 

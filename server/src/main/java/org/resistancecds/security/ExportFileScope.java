@@ -1,0 +1,44 @@
+package org.resistancecds.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.model.util.JpaConstants;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Extension;
+import org.resistancecds.security.SmartScope.Level;
+import org.resistancecds.security.SmartScope.Permission;
+
+/**
+ * A Bulk Data export file is a Binary holding every exported resource of one type, of every patient. A scope on
+ * Binary alone must not open them: reading one (by id, or in a Binary search) also needs the system-level read
+ * scope that exporting its type needs. HAPI marks each file with the type it holds.
+ */
+public final class ExportFileScope {
+
+    @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
+    public void check(RequestDetails request, IPreResourceShowDetails details) {
+        FhirAccess access = request == null ? null : SmartAuthorizationInterceptor.access(request);
+        if (access == null) {
+            return;
+        }
+        for (int i = 0; i < details.size(); i++) {
+            String type = exportedType(details.getResource(i));
+            if (type != null && !access.allows(Level.SYSTEM, type, Permission.READ)) {
+                throw new ForbiddenOperationException("This Binary is a Bulk Data export file of " + type
+                        + " resources of every patient: reading it needs a system-level read scope on " + type + ".");
+            }
+        }
+    }
+
+    private static String exportedType(IBaseResource resource) {
+        if (!(resource instanceof Binary binary)) {
+            return null;
+        }
+        Extension type = binary.getMeta().getExtensionByUrl(JpaConstants.BULK_META_EXTENSION_RESOURCE_TYPE);
+        return type != null && type.getValue() != null ? type.getValue().primitiveValue() : null;
+    }
+}
