@@ -6,6 +6,7 @@ import ca.uhn.fhir.batch2.jobs.imprt.BulkDataImportProvider;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import java.time.Duration;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,6 +37,7 @@ public class BulkDataConfig {
             BulkDataImportProvider bulkImport,
             IJobMaintenanceService maintenance,
             FhirContext fhirContext,
+            MatchUrlService matchUrls,
             @Value("${resistance.bulk.maintenance-interval:5s}") Duration maintenanceInterval) {
         // A job moves from one step to the next in a maintenance pass; HAPI's default of one pass a minute makes
         // a small export take minutes. A pass is a few indexed queries, cheap at a few seconds' interval.
@@ -45,6 +47,7 @@ public class BulkDataConfig {
         return server -> {
             server.registerProvider(export);
             server.registerProvider(bulkImport);
+            server.registerInterceptor(new TypeFilterCheck(fhirContext, matchUrls));
             server.registerInterceptor(new PatientExportSince(fhirContext));
             server.registerInterceptor(new PollStatusJobId(fhirContext));
         };

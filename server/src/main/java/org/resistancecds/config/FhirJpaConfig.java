@@ -75,6 +75,11 @@ public class FhirJpaConfig {
         settings.setEnforceReferentialIntegrityOnDelete(true);
         settings.setDefaultSearchParamsCanBeOverridden(true);
         settings.setDeferIndexingForCodesystemsOfSize(10_000);
+        // Ids this server assigns are UUIDs, so a client may assign any id, numbers included: an export of a server
+        // that assigned numeric ids (this one before, or HAPI's default) imports whole. With numeric server ids HAPI
+        // refused numeric client ids (HAPI-0960), and an export-import round trip lost the Communications.
+        settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
+        settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
         // HAPI answers a search repeated within a minute from its earlier result, so a search right after a write
         // misses it (a clinician's new result, feedback just sent). Every search runs anew here.
         settings.setReuseCachedSearchResultsForMillis(null);

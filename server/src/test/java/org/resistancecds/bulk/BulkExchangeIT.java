@@ -127,6 +127,16 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(unknownJob.body()).doesNotContain("_jobId=<id>");
     }
 
+    /** HAPI exported every Observation for the first and failed the job with a 500 poll for the second. */
+    @Test
+    void aTypeFilterThatIsNoSearchIsRefusedAtKickOff() throws Exception {
+        for (String filter : List.of("garbage", "Observation%3Fbogusparam%3Dx", "Nothing%3Fcode%3Dx")) {
+            HttpResponse<String> refused = kickOff("/fhir/$export?_type=Observation&_typeFilter=" + filter);
+            assertThat(refused.statusCode()).as(filter + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("OperationOutcome", "_typeFilter").doesNotContain("Exception");
+        }
+    }
+
     /** More patients than a search page holds: HAPI's own synchronous searches in the export must not be capped. */
     @Test
     void patientExportOfMorePatientsThanAPageExportsThemAll() throws Exception {
@@ -209,6 +219,26 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(get("/fhir/Patient/import-1").statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(get("/fhir/Patient/import-2").body()).get("birthDate").asText()).isEqualTo("1957-09-30");
+    }
+
+    /**
+     * An export of a server that assigned numeric ids (HAPI's default, and this server's before) imports whole: the
+     * Communications re-evaluation had stored were refused with HAPI-0960, and a round trip lost them.
+     */
+    @Test
+    void ndjsonImportKeepsNumericIdsAndServerIdsAreNotNumbers() throws Exception {
+        String numeric = "9" + (System.nanoTime() % 1_000_000_000L);
+        String ndjson = "{\"resourceType\":\"Basic\",\"id\":\"" + numeric
+                + "\",\"code\":{\"text\":\"exported from a server with numeric ids\"}}\n";
+
+        HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), Map.of("Basic", ndjson));
+
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(get("/fhir/Basic/" + numeric).statusCode()).isEqualTo(200);
+        HttpResponse<String> created = postJson("/fhir/Basic", "application/fhir+json",
+                "{\"resourceType\":\"Basic\",\"code\":{\"text\":\"server-assigned id\"}}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("id").asText()).doesNotMatch("[0-9]+");
     }
 
     /** An import is validated as REST writes are: the invalid example is refused with its error, and not stored. */
