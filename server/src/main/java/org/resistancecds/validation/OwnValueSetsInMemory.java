@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.ConceptValidationOptions;
 import ca.uhn.fhir.context.support.LookupCodeRequest;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
+import ca.uhn.fhir.context.support.ValueSetExpansionOptions;
 import jakarta.annotation.Nonnull;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -65,6 +66,17 @@ public class OwnValueSetsInMemory extends InMemoryTerminologyServerValidationSup
 
     @Override
     public LookupCodeResult lookupCode(ValidationSupportContext context, @Nonnull LookupCodeRequest request) {
+        return null;
+    }
+
+    /**
+     * {@code $expand} stays with HAPI's stored expansion: being first in the chain, this class answered it with a
+     * bare in-memory expansion that ignored {@code filter}, {@code count} and {@code offset} and carried no url,
+     * status or timestamp (not a valid ValueSet).
+     */
+    @Override
+    public ValueSetExpansionOutcome expandValueSet(ValidationSupportContext context,
+            ValueSetExpansionOptions options, @Nonnull IBaseResource valueSet) {
         return null;
     }
 

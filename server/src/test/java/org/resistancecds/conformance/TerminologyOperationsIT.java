@@ -106,6 +106,32 @@ class TerminologyOperationsIT extends AbstractServerIT {
                 .containsKey("collagen-barrier-disruption");
     }
 
+    /** An expansion is a whole ValueSet, pages with count and offset, and filters by text. */
+    @Test
+    void expandsIntoAValidValueSetThatPagesAndFilters() throws Exception {
+        String url = encode(BASE + "ValueSet/resistance-biomarker");
+        ValueSet all = expand("resistance-biomarker");
+        assertThat(all.getUrl()).isEqualTo(BASE + "ValueSet/resistance-biomarker");
+        assertThat(all.getStatus()).isNotNull();
+        assertThat(all.getExpansion().hasTimestamp()).isTrue();
+        int total = all.getExpansion().getContains().size();
+        assertThat(total).isGreaterThan(10);
+
+        HttpResponse<String> page = get("/fhir/ValueSet/$expand?url=" + url + "&count=5&offset=5");
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        ValueSet second = (ValueSet) parse(page.body());
+        assertThat(second.getExpansion().getContains()).hasSize(5);
+        assertThat(second.getExpansion().getOffset()).isEqualTo(5);
+        assertThat(second.getExpansion().getContains()).extracting(ValueSet.ValueSetExpansionContainsComponent::getCode)
+                .containsExactlyElementsOf(all.getExpansion().getContains().stream().skip(5).limit(5)
+                        .map(ValueSet.ValueSetExpansionContainsComponent::getCode).toList());
+
+        HttpResponse<String> filtered = get("/fhir/ValueSet/$expand?url=" + url + "&filter=hypoxia");
+        assertThat(filtered.statusCode()).as(filtered.body()).isEqualTo(200);
+        assertThat(contains((ValueSet) parse(filtered.body())).values())
+                .isNotEmpty().allMatch(display -> display.toLowerCase().contains("hypoxia"));
+    }
+
     // ---- $validate-code
 
     @Test
