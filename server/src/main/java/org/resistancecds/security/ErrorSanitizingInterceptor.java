@@ -35,6 +35,13 @@ public class ErrorSanitizingInterceptor {
         if (failure instanceof DataFormatException unreadable) {
             return new InvalidRequestException(unreadable.getMessage());
         }
+        // So is a number that is none (ValueSet/$expand?count=abc): the R4 integer and decimal types fail on it
+        // with an IllegalArgumentException, not a DataFormatException.
+        if (failure instanceof IllegalArgumentException && failure.getCause() instanceof NumberFormatException notANumber
+                && failure.getStackTrace().length > 0
+                && failure.getStackTrace()[0].getClassName().startsWith("org.hl7.fhir.r4.model.")) {
+            return new InvalidRequestException("A parameter that must be a number is not one: " + notANumber.getMessage());
+        }
         String incident = UUID.randomUUID().toString();
         if (DatabaseUnreachable.causedBy(failure)) {
             log.error("FHIR request {} {} failed with 503: the database is unreachable (incident {})",
