@@ -9,8 +9,10 @@ REPO="$(cd "$HERE/../.." && pwd)"
 
 # --fail-with-body: exit non-zero on an HTTP error but still print the OperationOutcome the server sent.
 curl_json() {
-  curl --silent --show-error --fail-with-body -H 'Accept: application/json' "$@"
+  local status=0
+  curl --silent --show-error --fail-with-body -H 'Accept: application/json' "$@" || status=$?
   echo
+  return "$status"
 }
 
 CDS_AUTH=()

@@ -8,8 +8,10 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import java.time.Duration;
+import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,6 +24,13 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration
 public class BulkDataConfig {
+
+    @Bean
+    public FilterRegistrationBean<PollRetryAfter> pollRetryAfter(
+            @Value("${resistance.bulk.maintenance-interval:5s}") Duration maintenanceInterval) {
+        return FhirRestfulServerConfig.filter(
+                new PollRetryAfter(maintenanceInterval), 20, FhirRestfulServerConfig.FHIR_PATH + "/*");
+    }
 
     /** With the storage layer's interceptors, whose hooks see the import job's chunks and writes. */
     @Bean

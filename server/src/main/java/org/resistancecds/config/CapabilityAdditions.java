@@ -6,10 +6,12 @@ import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.resistancecds.conformance.PackageWriter;
 
 /**
  * Declares what the server does that HAPI's generated CapabilityStatement leaves unsaid: batch Bundles (answered
- * entry by entry) and update-as-create (a PUT to a new client-chosen id creates the resource).
+ * entry by entry), update-as-create (a PUT to a new client-chosen id creates the resource), and who it is: name,
+ * title, version and publisher (HAPI wrote "RestServer" and "Not provided").
  */
 public class CapabilityAdditions {
 
@@ -18,6 +20,10 @@ public class CapabilityAdditions {
         if (!(statement instanceof CapabilityStatement capabilities)) {
             return;
         }
+        capabilities.setName("ResistanceCdsServer");
+        capabilities.setTitle(FhirRestfulServerConfig.SERVER_NAME);
+        capabilities.setVersion(PackageWriter.VERSION);
+        capabilities.setPublisher("Resistance CDS Server project");
         for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
             boolean batch = rest.getInteraction().stream().anyMatch(i -> i.getCode() == SystemRestfulInteraction.BATCH);
             if (!batch) {

@@ -127,6 +127,21 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(unknownJob.body()).doesNotContain("_jobId=<id>");
     }
 
+    /** HAPI said 120 seconds to every poll; a job here advances once per maintenance pass (1 s in these tests). */
+    @Test
+    void aPollWhileTheJobRunsSaysToRetryAfterOneMaintenancePass() throws Exception {
+        HttpResponse<String> kickOff = kickOff("/fhir/$export?_type=Patient");
+        assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+        String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+
+        HttpResponse<String> poll = http.send(HttpRequest.newBuilder(URI.create(status)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(202);
+        assertThat(poll.headers().allValues("Retry-After")).containsExactly("1");
+        assertThat(BulkJobs.awaitDone(http, status).statusCode()).isEqualTo(200);
+    }
+
     /** HAPI exported every Observation for the first and failed the job with a 500 poll for the second. */
     @Test
     void aTypeFilterThatIsNoSearchIsRefusedAtKickOff() throws Exception {

@@ -54,6 +54,10 @@ class FhirServerIT extends AbstractServerIT {
                 fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
 
         assertThat(capabilities.getFhirVersion().toCode()).isEqualTo("4.0.1");
+        assertThat(capabilities.getName()).isEqualTo("ResistanceCdsServer");
+        assertThat(capabilities.getTitle()).isEqualTo("Resistance CDS Server");
+        assertThat(capabilities.getPublisher()).isEqualTo("Resistance CDS Server project");
+        assertThat(capabilities.getVersion()).isEqualTo("0.1.0");
         assertThat(capabilities.getRestFirstRep().getResource())
                 .extracting(CapabilityStatement.CapabilityStatementRestResourceComponent::getType)
                 .contains("Patient", "Observation", "PlanDefinition", "CodeSystem");

@@ -62,6 +62,7 @@ class HttpExamplesIT extends AbstractOpenServerIT {
         Result invalid = run("validate.sh", "../examples/invalid/Observation-variant-gene-not-in-value-set.json");
         assertThat(invalid.out()).contains("None of the codings provided are in the value set");
         assertThat(severities(invalid.json())).contains("error");
+        assertThat(invalid.exitCode()).as("a pipeline can gate on it").isEqualTo(1);
     }
 
     @Test
