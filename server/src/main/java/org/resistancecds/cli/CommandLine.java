@@ -1,9 +1,12 @@
 package org.resistancecds.cli;
 
+import ca.uhn.fhir.context.FhirVersionEnum;
+import ca.uhn.fhir.util.VersionUtil;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.resistancecds.conformance.PackageWriter;
 
 /**
  * Commands run from the server jar without starting the web server:
@@ -25,6 +28,8 @@ public final class CommandLine {
      * server options and {@code --help} started a server on port 8080 and created ./data.
      */
     private static final Set<String> HELP_FLAGS = Set.of("--help", "-help", "-h", "-?");
+    /** The same for "version": {@code --version} started a server too. */
+    private static final Set<String> VERSION_FLAGS = Set.of("--version", "-version", "-V");
 
     private CommandLine() {}
 
@@ -33,7 +38,8 @@ public final class CommandLine {
      * and create ./data); the web server's arguments are options ({@code --server.port=9090}).
      */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && (!args[0].startsWith("-") || HELP_FLAGS.contains(args[0]));
+        return args.length > 0
+                && (!args[0].startsWith("-") || HELP_FLAGS.contains(args[0]) || VERSION_FLAGS.contains(args[0]));
     }
 
     /** The jar's entry for commands: quiet logging, run, exit with the command's code. */
@@ -45,13 +51,18 @@ public final class CommandLine {
     /** Runs the command and returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        String command = HELP_FLAGS.contains(args[0]) ? "help" : args[0];
+        String command = HELP_FLAGS.contains(args[0]) ? "help" : VERSION_FLAGS.contains(args[0]) ? "version" : args[0];
         return switch (command) {
             case "validate" -> new ValidateCommand(out, err).run(rest);
             case "evaluate" -> new EvaluateCommand(out, err).run(rest);
             case "compact-h2" -> new CompactH2Command(out, err).run(rest);
             case "help" -> {
                 out.println(usage());
+                yield OK;
+            }
+            case "version" -> {
+                out.println("resistance-cds-server " + PackageWriter.VERSION + " (FHIR "
+                        + FhirVersionEnum.R4.getFhirVersionString() + ", HAPI FHIR " + VersionUtil.getVersion() + ")");
                 yield OK;
             }
             default -> {
@@ -81,6 +92,7 @@ public final class CommandLine {
                   compact-h2 [DATABASE]     shrink a stopped server's H2 file (default ./data/resistance-cds, the
                                             file without .mv.db) with H2's SHUTDOWN COMPACT; refused while the
                                             server has it open; prints the sizes before and after as JSON
+                  version, --version        the server's version, and the FHIR and HAPI FHIR versions it runs
                   help, --help, -h          this text
 
                 Exit codes: 0 valid / evaluated / compacted, 1 invalid resource, 2 usage error, unreadable file or

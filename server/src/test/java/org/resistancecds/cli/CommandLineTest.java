@@ -72,6 +72,20 @@ class CommandLineTest {
         }
     }
 
+    /** --version also started a server on port 8080 and created ./data. */
+    @Test
+    void versionFlagsPrintTheVersionsInsteadOfStartingAServer() {
+        for (String flag : new String[] {"--version", "-version", "-V", "version"}) {
+            assertThat(CommandLine.isCommand(new String[] {flag})).as(flag).isTrue();
+
+            Run run = run(flag);
+
+            assertThat(run.exitCode()).as(flag).isEqualTo(CommandLine.OK);
+            assertThat(run.out()).as(flag).contains("resistance-cds-server 0.1.0", "FHIR 4.0.1", "HAPI FHIR 8.8.0");
+        }
+        assertThat(CommandLine.isCommand(new String[] {"--server.port=9090"})).isFalse();
+    }
+
     @Test
     void validateReportsEachFileAndFailsWhenOneIsInvalid(@TempDir Path temp) throws Exception {
         Path valid = EXAMPLES.resolve("valid/Observation-jak1-tissue-ar-01.json");
