@@ -51,6 +51,12 @@ public class StoredCodeSystemLookup implements IValidationSupport {
         if (codeSystem.isEmpty()) {
             return null;
         }
+        // $lookup's version arrives as system|version: another version than the one held is not found (404),
+        // where HAPI answered 200 with an empty display.
+        String version = request.getSystem().contains("|") ? request.getSystem().substring(request.getSystem().indexOf('|') + 1) : null;
+        if (version != null && !version.equals(codeSystem.get().getVersion())) {
+            return LookupCodeResult.notFound(request.getSystem(), request.getCode());
+        }
         return find(codeSystem.get().getConcept(), null, request.getCode())
                 .map(found -> describe(codeSystem.get(), found, request))
                 .orElseGet(() -> LookupCodeResult.notFound(request.getSystem(), request.getCode()));
@@ -60,7 +66,8 @@ public class StoredCodeSystemLookup implements IValidationSupport {
         if (system == null || !system.startsWith(OUR_CODE_SYSTEMS)) {
             return Optional.empty();
         }
-        return context.getRootValidationSupport().fetchCodeSystem(system) instanceof CodeSystem found
+        String url = system.contains("|") ? system.substring(0, system.indexOf('|')) : system;
+        return context.getRootValidationSupport().fetchCodeSystem(url) instanceof CodeSystem found
                 ? Optional.of(found)
                 : Optional.empty();
     }

@@ -182,6 +182,18 @@ class TerminologyOperationsIT extends AbstractServerIT {
         assertThat(properties(result)).containsEntry("clinical-availability", "medium");
     }
 
+    /** HAPI answered 200 with an empty display for a version the server does not hold. */
+    @Test
+    void looksUpByVersionAndAnUnheldVersionIsNotFound() throws Exception {
+        String system = encode(BASE + "CodeSystem/diagnostic-method");
+        HttpResponse<String> held = get("/fhir/CodeSystem/$lookup?system=" + system + "&code=tissue-ngs&version=0.1.0");
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
+        assertThat(string((Parameters) parse(held.body()), "version")).isEqualTo("0.1.0");
+
+        HttpResponse<String> other = get("/fhir/CodeSystem/$lookup?system=" + system + "&code=tissue-ngs&version=9.9");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(404);
+    }
+
     @Test
     void looksUpAStrategyWithItsEvidenceLevel() {
         Parameters result = lookup(BASE + "CodeSystem/resistance-strategy", "ici-plus-parp14-inhibitor");
