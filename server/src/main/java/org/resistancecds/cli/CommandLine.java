@@ -55,7 +55,7 @@ public final class CommandLine {
         return switch (command) {
             case "validate" -> new ValidateCommand(out, err).run(rest);
             case "evaluate" -> new EvaluateCommand(out, err).run(rest);
-            case "compact-h2" -> new CompactH2Command(out, err).run(rest);
+            case "compact-h2" -> new CompactH2Command(out, err, System::getenv).run(rest);
             case "help" -> {
                 out.println(usage());
                 yield OK;
@@ -91,7 +91,9 @@ public final class CommandLine {
                                             when the Bundle holds several Patients or none
                   compact-h2 [DATABASE]     shrink a stopped server's H2 file (default ./data/resistance-cds, the
                                             file without .mv.db) with H2's SHUTDOWN COMPACT; refused while the
-                                            server has it open; prints the sizes before and after as JSON
+                                            server has it open; prints the sizes before and after as JSON;
+                                            credentials from SPRING_DATASOURCE_USERNAME and _PASSWORD, as
+                                            the server's (default sa, no password)
                   version, --version        the server's version, and the FHIR and HAPI FHIR versions it runs
                   help, --help, -h          this text
 

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,30 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.json().get("file").asText()).endsWith(database + ".mv.db");
+    }
+
+    /** A database with a password is compacted with the server's credentials, read from its environment variables. */
+    @Test
+    void compactH2UsesTheServersCredentialsFromTheEnvironment(@TempDir Path temp) throws Exception {
+        String database = temp.resolve("locked").toString();
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:" + database, "owner", "s3cret");
+                Statement statement = connection.createStatement()) {
+            statement.execute("create table t(id int primary key)");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> noCredentials = Map.of();
+        Map<String, String> serverCredentials = Map.of(CompactH2Command.USERNAME_VARIABLE, "owner",
+                CompactH2Command.PASSWORD_VARIABLE, "s3cret");
+
+        int refused = new CompactH2Command(new PrintStream(out), new PrintStream(err), noCredentials::get)
+                .run(List.of(database));
+        int compacted = new CompactH2Command(new PrintStream(out), new PrintStream(err), serverCredentials::get)
+                .run(List.of(database));
+
+        assertThat(refused).isEqualTo(CommandLine.USAGE);
+        assertThat(err.toString()).contains("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+        assertThat(compacted).as(err.toString()).isEqualTo(CommandLine.OK);
     }
 
     @Test
