@@ -2,6 +2,7 @@ package org.resistancecds.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.validation.FhirValidator;
@@ -79,6 +80,12 @@ public class ValidationConfig {
     @Bean
     public FhirServerPlugin lookupInUnheldCodeSystem(FhirContext fhirContext, JpaValidationSupportChain chain) {
         LookupInUnheldCodeSystem interceptor = new LookupInUnheldCodeSystem(fhirContext, chain);
+        return server -> server.registerInterceptor(interceptor);
+    }
+
+    @Bean
+    public FhirServerPlugin translateWithUnknownMap(FhirContext fhirContext, DaoRegistry daoRegistry) {
+        TranslateWithUnknownMap interceptor = new TranslateWithUnknownMap(fhirContext, daoRegistry);
         return server -> server.registerInterceptor(interceptor);
     }
 

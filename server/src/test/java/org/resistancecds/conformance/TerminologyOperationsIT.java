@@ -1,8 +1,10 @@
 package org.resistancecds.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -273,6 +275,16 @@ class TerminologyOperationsIT extends AbstractServerIT {
 
         assertThat(bool(result, "result")).isFalse();
         assertThat(matches(result)).isEmpty();
+    }
+
+    /** HAPI answered 200 with result=false, as if the map had no entry for the code. */
+    @Test
+    void translationWithAMapTheServerDoesNotHoldIsNotFound() throws Exception {
+        assertThatThrownBy(() -> translate("no-such-map", "metabolic-reprogramming"))
+                .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("holds no ConceptMap");
+        HttpResponse<String> byGet = get("/fhir/ConceptMap/$translate?url=" + encode(BASE + "ConceptMap/no-such-map")
+                + "&system=" + encode(MECHANISM) + "&code=metabolic-reprogramming");
+        assertThat(byGet.statusCode()).as(byGet.body()).isEqualTo(404);
     }
 
     // ---------------------------------------------------------------------------------------------------
