@@ -10,12 +10,15 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Annotation;
@@ -85,8 +88,19 @@ public class AssessmentRecorder {
         Observation status = evaluation.derivedObservations().get(0);
         Map<String, Observation> stored = storedMechanisms(patientId, request);
         StoredStatus storedStatus = storedStatus(status.getIdPart(), request);
+        // Mechanisms a client deleted count as they were before the delete: they are stored again, and only a real
+        // change of the verdict tells the care team.
+        List<Observation> deletedMechanisms = new ArrayList<>();
+        for (Observation mechanism : evaluation.derivedObservations()) {
+            if (mechanism != status && !stored.containsKey(mechanism.getIdPart())) {
+                lastVersionBeforeDelete(new IdType("Observation", mechanism.getIdPart()), request)
+                        .ifPresent(deletedMechanisms::add);
+            }
+        }
+        List<Observation> storedBefore = new ArrayList<>(stored.values());
+        storedBefore.addAll(deletedMechanisms);
 
-        AssessmentState before = storedState(storedStatus.content(), stored.values());
+        AssessmentState before = storedState(storedStatus.content(), storedBefore);
         AssessmentState after = new AssessmentState(evaluation.status().code(), mechanismsOf(evaluation));
         Set<String> inRecord = new HashSet<>();
         data.forEach(resource -> inRecord.add(resource.getIdElement().toUnqualifiedVersionless().getValue()));
@@ -143,7 +157,7 @@ public class AssessmentRecorder {
         if (changed) {
             return Outcome.CHANGED;
         }
-        return storedStatus.deleted() ? Outcome.RESTORED : Outcome.CITATIONS_UPDATED;
+        return storedStatus.deleted() || !deletedMechanisms.isEmpty() ? Outcome.RESTORED : Outcome.CITATIONS_UPDATED;
     }
 
     /** PUT by id; If-Match the version read (when there is one), so a concurrent writer makes this run fail and retry. */
@@ -197,19 +211,25 @@ public class AssessmentRecorder {
         }
         Map<String, String> current = new HashMap<>();
         for (Observation mechanism : mechanisms) {
-            if (mechanism.getStatus() == Observation.ObservationStatus.CANCELLED) {
+            String code = codeOf(mechanism);
+            if (mechanism.getStatus() == Observation.ObservationStatus.CANCELLED || code == null) {
                 continue;
             }
-            String code = mechanism.getValueCodeableConcept().getCodingFirstRep().getCode();
             String confidence = mechanism.getComponent().stream()
                     .filter(c -> c.getCode().getCoding().stream()
                             .anyMatch(k -> KnowledgeCodes.CONFIDENCE_COMPONENT_CODE.equals(k.getCode())))
-                    .map(c -> c.getValueCodeableConcept().getCodingFirstRep().getCode())
+                    .map(c -> c.getValue() instanceof CodeableConcept value ? value.getCodingFirstRep().getCode() : null)
+                    .filter(Objects::nonNull)
                     .findFirst()
-                    .orElse(null);
+                    .orElse("unknown");
             current.put(code, confidence);
         }
-        return new AssessmentState(status.getValueCodeableConcept().getCodingFirstRep().getCode(), current);
+        return new AssessmentState(codeOf(status), current);
+    }
+
+    /** The value's code; null when the value is not a coded concept (a version written by hand). */
+    private static String codeOf(Observation assessment) {
+        return assessment.getValue() instanceof CodeableConcept value ? value.getCodingFirstRep().getCode() : null;
     }
 
     /**
@@ -225,15 +245,29 @@ public class AssessmentRecorder {
         } catch (ResourceNotFoundException e) {
             return StoredStatus.NONE;
         } catch (ResourceGoneException e) {
-            Observation deleted = dao.read(idType, request, true);
-            long version = deleted.getIdElement().getVersionIdPartAsLong();
-            Observation last = null;
+            String version = dao.read(idType, request, true).getIdElement().getVersionIdPart();
+            return new StoredStatus(lastVersionBeforeDelete(idType, request).orElse(null), version, true);
+        }
+    }
+
+    /** The version before the delete of a deleted Observation; empty when it is not deleted or never existed. */
+    private Optional<Observation> lastVersionBeforeDelete(IdType id, RequestDetails request) {
+        IFhirResourceDao<Observation> dao = daoRegistry.getResourceDao(Observation.class);
+        try {
+            dao.read(id, request);
+            return Optional.empty();
+        } catch (ResourceNotFoundException never) {
+            return Optional.empty();
+        } catch (ResourceGoneException deleted) {
+            long version = dao.read(id, request, true).getIdElement().getVersionIdPartAsLong();
             try {
-                last = version > 1 ? dao.read(idType.withVersion(Long.toString(version - 1)), request) : null;
-            } catch (ResourceNotFoundException | ResourceGoneException notThere) {
-                // Expunged history: judged as if nothing had been stored.
+                return version > 1
+                        ? Optional.of(dao.read(id.withVersion(Long.toString(version - 1)), request))
+                        : Optional.empty();
+            } catch (ResourceNotFoundException | ResourceGoneException expunged) {
+                // History expunged: judged as if nothing had been stored.
+                return Optional.empty();
             }
-            return new StoredStatus(last, Long.toString(version), true);
         }
     }
 
@@ -244,7 +278,10 @@ public class AssessmentRecorder {
         Map<String, Observation> stored = new LinkedHashMap<>();
         for (IBaseResource found : daoRegistry.getResourceDao(Observation.class).searchForResources(search, request)) {
             Observation observation = (Observation) found;
-            stored.put(observation.getIdElement().getIdPart(), observation);
+            // Our mechanisms only: a client may store an assessment of its own with the same code, under its own id.
+            if (observation.getIdElement().getIdPart().startsWith(KnowledgeCodes.MECHANISM_ID_PREFIX)) {
+                stored.put(observation.getIdElement().getIdPart(), observation);
+            }
         }
         return stored;
     }

@@ -26,7 +26,8 @@ public class PollRetryAfter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String uri = request.getRequestURI();
+        // The raw URI: a client may send the operation's "$" percent-encoded.
+        String uri = request.getRequestURI().replace("%24", "$");
         return !uri.endsWith("$export-poll-status") && !uri.endsWith("$import-poll-status");
     }
 

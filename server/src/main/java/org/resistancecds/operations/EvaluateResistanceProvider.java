@@ -6,6 +6,8 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -42,6 +44,7 @@ public class EvaluateResistanceProvider {
      */
     public static final List<String> SEARCHED_TYPES = PatientDataLoader.TYPES;
     private static final String CANONICAL = GuidanceBundle.MODULE;
+    private static final int MAX_PERSIST_ATTEMPTS = 3;
 
     private final ResistanceEvaluator evaluator;
     private final PatientDataLoader loader;
@@ -67,14 +70,25 @@ public class EvaluateResistanceProvider {
             throw new InvalidRequestException("persist=true records the patient's current assessment, evaluated now: "
                     + "leave out asOf, or evaluate as of a date without persist.");
         }
-        List<Resource> resources = loader.load(patientId, request);
         String id = patientId.getIdPart();
-        DateTimeType when = when(asOf);
-        Evaluation evaluation = evaluate(id, resources, when);
-        if (store) {
-            recorder.record(resources, evaluation, when.getValue().toInstant(), request);
+        for (int attempt = 1; ; attempt++) {
+            List<Resource> resources = loader.load(patientId, request);
+            DateTimeType when = when(asOf);
+            Evaluation evaluation = evaluate(id, resources, when);
+            if (!store) {
+                return GuidanceBundle.of(evaluation, id, when, null);
+            }
+            try {
+                recorder.record(resources, evaluation, when.getValue().toInstant(), request);
+                return GuidanceBundle.of(evaluation, id, when, request.getFhirServerBase());
+            } catch (PreconditionFailedException | ResourceVersionConflictException concurrent) {
+                // The background re-evaluation (or another call) recorded between this read and this write: read
+                // again and record against what it stored.
+                if (attempt == MAX_PERSIST_ATTEMPTS) {
+                    throw concurrent;
+                }
+            }
         }
-        return GuidanceBundle.of(evaluation, id, when, store ? request.getFhirServerBase() : null);
     }
 
     @Operation(name = "$evaluate-resistance", idempotent = false, canonicalUrl = CANONICAL)

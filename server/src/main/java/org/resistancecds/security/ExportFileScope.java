@@ -15,7 +15,8 @@ import org.resistancecds.security.SmartScope.Permission;
 /**
  * A Bulk Data export file is a Binary holding every exported resource of one type, of every patient. A scope on
  * Binary alone must not open them: reading one (by id, or in a Binary search) also needs the system-level read
- * scope that exporting its type needs. HAPI marks each file with the type it holds.
+ * scope that exporting its type needs. HAPI marks each file with the type it holds; since that mark is a meta
+ * extension a client could patch away, a client may not change an export file at all.
  */
 public final class ExportFileScope {
 
@@ -34,7 +35,15 @@ public final class ExportFileScope {
         }
     }
 
-    private static String exportedType(IBaseResource resource) {
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+        if (request != null && SmartAuthorizationInterceptor.access(request) != null && exportedType(previous) != null) {
+            throw new ForbiddenOperationException("This Binary is a Bulk Data export file: the export job writes it, "
+                    + "clients may read it (with the scopes its type needs) or delete it, not change it.");
+        }
+    }
+
+    static String exportedType(IBaseResource resource) {
         if (!(resource instanceof Binary binary)) {
             return null;
         }

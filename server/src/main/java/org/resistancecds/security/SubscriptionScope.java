@@ -39,6 +39,12 @@ public final class SubscriptionScope {
         }
         String criteria = subscription.getCriteria() == null ? "" : subscription.getCriteria();
         String type = criteria.split("[?/]", 2)[0];
+        if ("Binary".equals(type)) {
+            // Bulk Data export files are Binaries holding every patient's data of a type; a delivery is not a read
+            // that ExportFileScope sees.
+            throw new ForbiddenOperationException("With access control on, a Subscription may not name Binary: export "
+                    + "files would be delivered without the scopes reading them needs.");
+        }
         if (type.isEmpty() || !access.allowsAcrossPatients(type, Permission.READ)
                 || !access.allowsAcrossPatients(type, Permission.SEARCH)) {
             throw new ForbiddenOperationException("A Subscription sends every matching " + (type.isEmpty() ? "resource" : type)

@@ -183,6 +183,75 @@ class ReevaluationIT extends AbstractMonitoringIT {
         assertThat(metric("resistance.reevaluation.runs?tag=result:restored", "COUNT") - restoredBefore).isEqualTo(1);
     }
 
+    /**
+     * A client's own mechanism assessment (another id) is left alone, and a mechanism of ours a client deleted is
+     * stored again without telling the care team of a change that did not happen.
+     */
+    @Test
+    void aDeletedMechanismIsStoredAgainQuietlyAndAClientsOwnAssessmentIsLeftAlone() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        storeProgressionWithAB2mVariant(client, patient);
+        awaitQuiet(BOUND);
+        Observation own = MonitoringData.response(patient, patient + "-own-mechanism", "2024-05-01", "PD");
+        own.getCode().getCodingFirstRep().setSystem(KnowledgeCodes.BIOMARKER_SYSTEM)
+                .setCode(KnowledgeCodes.MECHANISM_ASSESSMENT_CODE);
+        own.setValue(new org.hl7.fhir.r4.model.StringType("a pathologist's note, not a coded mechanism"));
+        own.getMeta().getProfile().clear();
+        client.update().resource(own).execute();
+        int messages = communications(client, patient).size();
+        String mechanism = mechanisms(client, patient).stream()
+                .filter(m -> m.getIdElement().getIdPart().startsWith(KnowledgeCodes.MECHANISM_ID_PREFIX))
+                .findFirst().orElseThrow().getIdElement().getIdPart();
+
+        client.delete().resourceById("Observation", mechanism).execute();
+        awaitUntil(BOUND, "mechanism stored again", () -> {
+            try {
+                return client.read().resource(Observation.class).withId(mechanism).execute() != null;
+            } catch (ResourceGoneException e) {
+                return false;
+            }
+        });
+        awaitQuiet(BOUND);
+
+        assertThat(communications(client, patient)).hasSize(messages);
+        Observation ownNow = client.read().resource(Observation.class).withId(patient + "-own-mechanism").execute();
+        assertThat(ownNow.getMeta().getVersionId()).isEqualTo("1");
+        assertThat(ownNow.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
+    }
+
+    /**
+     * persist=true records through the same code as the background run, which starts as soon as the data commit: calls
+     * racing it and each other all answer 200 (a run that lost the race reads again), and the change is told once.
+     */
+    @Test
+    void persistCallsRacingTheBackgroundRunAllSucceedAndTellTheChangeOnce() throws Exception {
+        IGenericClient client = fhirClient();
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        awaitStatus(client, patient, "responding");
+        awaitQuiet(BOUND);
+
+        client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(() -> postJson("/fhir/Patient/" + patient + "/$evaluate-resistance", "application/fhir+json",
+                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"persist\",\"valueBoolean\":true}]}")
+                    .statusCode());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> call : callers.invokeAll(calls)) {
+            statuses.add(call.get());
+        }
+        callers.shutdown();
+        awaitQuiet(BOUND);
+
+        assertThat(statuses).containsOnly(200);
+        assertThat(storedStatus(client, patient)).isEqualTo("acquired-resistance");
+        assertThat(communications(client, patient)).hasSize(2);
+    }
+
     @Test
     void aWriteIsPendingInTheDatabaseUntilItsReevaluationHasRun() throws Exception {
         IGenericClient client = fhirClient();

@@ -378,6 +378,11 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(observations.body()).contains("read and search scopes on Observation");
         assertThat(patients.statusCode()).as(patients.body()).isEqualTo(201);
         assertThat(otherPayload.statusCode()).as(otherPayload.body()).isEqualTo(403);
+
+        // Export files are Binaries: delivered, they would bypass the scopes reading them needs.
+        String binaries = TestIssuer.get().sign(TestIssuer.claims("system/Subscription.cu system/Binary.rs").build());
+        HttpResponse<String> exportFiles = send("POST", "/fhir/Subscription", subscription("Binary"), binaries);
+        assertThat(exportFiles.statusCode()).as(exportFiles.body()).isEqualTo(403);
     }
 
     @Test
@@ -755,6 +760,19 @@ class FhirSecurityIT extends AbstractServerIT {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(listed.statusCode()).as(scopes + " " + listed.body()).isEqualTo(403);
             }
+            // Nor may a client patch away the mark that says what the file holds.
+            String binaryWriter = TestIssuer.get().sign(TestIssuer.claims("system/Binary.rus").build());
+            HttpResponse<String> unmarked = patch(file.path("url").asText().replaceFirst("^.*?/fhir", "/fhir"),
+                    "[{\"op\":\"remove\",\"path\":\"/meta/extension\"}]", binaryWriter);
+            assertThat(unmarked.statusCode()).as(unmarked.body()).isEqualTo(403);
+            // The same patch of a Binary that is no export file goes through with that token.
+            HttpResponse<String> plain = send("PUT", "/fhir/Binary/sec-plain-binary", "{\"resourceType\":\"Binary\","
+                    + "\"id\":\"sec-plain-binary\",\"meta\":{\"extension\":[{\"url\":\"urn:sec\",\"valueString\":\"x\"}]},"
+                    + "\"contentType\":\"text/plain\",\"data\":\"aGk=\"}", TOKENS.get("system"));
+            assertThat(plain.statusCode()).as(plain.body()).isIn(200, 201);
+            HttpResponse<String> plainPatched = patch("/fhir/Binary/sec-plain-binary",
+                    "[{\"op\":\"remove\",\"path\":\"/meta/extension\"}]", binaryWriter);
+            assertThat(plainPatched.statusCode()).as(plainPatched.body()).isEqualTo(200);
         }
     }
 
