@@ -46,8 +46,9 @@ import org.resistancecds.knowledge.MechanismFinding;
  * supported marked {@code cancelled} with a note, and one Communication for the care team. When only the results
  * the assessments cite changed (a result added, corrected or deleted without changing the verdict), the assessments
  * are rewritten citing the current ones, without a Communication: the care team's view did not change, but a
- * reader following a citation must not land on a deleted result or miss the new one. A status a client deleted is
- * stored again, judged against its last version. Idempotent: the same data give the same state and citations, and
+ * reader following a citation must not land on a deleted result or miss the new one. An assessment a client deleted
+ * is stored again, judged against its last version. Only the ids this class writes count as the stored assessment:
+ * a client's own mechanism assessment under another id is neither counted nor withdrawn. Idempotent: the same data give the same state and citations, and
  * then nothing is written. The writes name the versions they replace (If-Match) and the Communication is created
  * only if none has its identifier (patient, replaced version, new state), so a repeated or concurrent run cannot
  * write a change twice.
