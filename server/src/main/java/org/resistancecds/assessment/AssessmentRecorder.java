@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Annotation;
@@ -88,14 +87,16 @@ public class AssessmentRecorder {
         String patientId = patient.getIdElement().getIdPart();
         Observation status = evaluation.derivedObservations().get(0);
         Map<String, Observation> stored = storedMechanisms(patientId, request);
-        StoredStatus storedStatus = storedStatus(status.getIdPart(), request);
+        StoredAssessment storedStatus = stored(status.getIdPart(), request);
         // Mechanisms a client deleted count as they were before the delete: they are stored again, and only a real
         // change of the verdict tells the care team.
         List<Observation> deletedMechanisms = new ArrayList<>();
         for (Observation mechanism : evaluation.derivedObservations()) {
             if (mechanism != status && !stored.containsKey(mechanism.getIdPart())) {
-                lastVersionBeforeDelete(new IdType("Observation", mechanism.getIdPart()), request)
-                        .ifPresent(deletedMechanisms::add);
+                StoredAssessment deleted = stored(mechanism.getIdPart(), request);
+                if (deleted.deleted() && deleted.content() != null) {
+                    deletedMechanisms.add(deleted.content());
+                }
             }
         }
         List<Observation> storedBefore = new ArrayList<>(stored.values());
@@ -234,41 +235,26 @@ public class AssessmentRecorder {
     }
 
     /**
-     * The stored status. A deleted one is judged by its last version before the delete, and its version is the
+     * An assessment as stored. A deleted one is judged by its last version before the delete, and its version is the
      * delete's, so the Communication of a change made after it has an identifier of its own.
      */
-    private StoredStatus storedStatus(String id, RequestDetails request) {
+    private StoredAssessment stored(String id, RequestDetails request) {
         IFhirResourceDao<Observation> dao = daoRegistry.getResourceDao(Observation.class);
         IdType idType = new IdType("Observation", id);
         try {
             Observation current = dao.read(idType, request);
-            return new StoredStatus(current, current.getIdElement().getVersionIdPart(), false);
+            return new StoredAssessment(current, current.getIdElement().getVersionIdPart(), false);
         } catch (ResourceNotFoundException e) {
-            return StoredStatus.NONE;
+            return StoredAssessment.NONE;
         } catch (ResourceGoneException e) {
-            String version = dao.read(idType, request, true).getIdElement().getVersionIdPart();
-            return new StoredStatus(lastVersionBeforeDelete(idType, request).orElse(null), version, true);
-        }
-    }
-
-    /** The version before the delete of a deleted Observation; empty when it is not deleted or never existed. */
-    private Optional<Observation> lastVersionBeforeDelete(IdType id, RequestDetails request) {
-        IFhirResourceDao<Observation> dao = daoRegistry.getResourceDao(Observation.class);
-        try {
-            dao.read(id, request);
-            return Optional.empty();
-        } catch (ResourceNotFoundException never) {
-            return Optional.empty();
-        } catch (ResourceGoneException deleted) {
-            long version = dao.read(id, request, true).getIdElement().getVersionIdPartAsLong();
+            long version = dao.read(idType, request, true).getIdElement().getVersionIdPartAsLong();
+            Observation last = null;
             try {
-                return version > 1
-                        ? Optional.of(dao.read(id.withVersion(Long.toString(version - 1)), request))
-                        : Optional.empty();
+                last = version > 1 ? dao.read(idType.withVersion(Long.toString(version - 1)), request) : null;
             } catch (ResourceNotFoundException | ResourceGoneException expunged) {
                 // History expunged: judged as if nothing had been stored.
-                return Optional.empty();
             }
+            return new StoredAssessment(last, Long.toString(version), true);
         }
     }
 
@@ -288,14 +274,14 @@ public class AssessmentRecorder {
     }
 
     /**
-     * @param content the stored status, or its last version before a delete; null when there is none
+     * @param content the stored assessment, or its last version before a delete; null when there is none
      * @param version the current version ("0" when none was ever stored), a delete's when deleted
      */
-    private record StoredStatus(Observation content, String version, boolean deleted) {
+    private record StoredAssessment(Observation content, String version, boolean deleted) {
 
-        static final StoredStatus NONE = new StoredStatus(null, "0", false);
+        static final StoredAssessment NONE = new StoredAssessment(null, "0", false);
 
-        /** Nothing stored, or deleted: the status must be written whatever the comparison says. */
+        /** Nothing stored, or deleted: it must be written whatever the comparison says. */
         boolean mustWrite() {
             return content == null || deleted;
         }

@@ -10,9 +10,10 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.Parameters;
 
 /**
- * The Parameters body of an operation call, read before HAPI binds it, for interceptors that must check an input
- * HAPI's own provider assumes. Empty for a GET, no body, or a body that is not Parameters in FHIR JSON or XML
- * (HAPI's own parse then says what is wrong with it).
+ * The Parameters body of an operation call, for interceptors that must check an input HAPI's own provider assumes:
+ * the one HAPI parsed when it has (from {@code SERVER_INCOMING_REQUEST_PRE_HANDLED} on), else read from the body.
+ * Empty for a GET, no body, or a body that is not Parameters in FHIR JSON or XML (HAPI's own parse then says what
+ * is wrong with it).
  */
 public final class OperationBody {
 
@@ -21,6 +22,9 @@ public final class OperationBody {
     public static Optional<Parameters> parameters(RequestDetails request, FhirContext context) {
         if (request.getRequestType() != RequestTypeEnum.POST) {
             return Optional.empty();
+        }
+        if (request.getResource() instanceof Parameters parsed) {
+            return Optional.of(parsed);
         }
         byte[] body = request.loadRequestContents();
         EncodingEnum encoding = EncodingEnum.forContentType(request.getHeader("Content-Type"));

@@ -43,7 +43,7 @@ public final class ExportFileScope {
         }
     }
 
-    static String exportedType(IBaseResource resource) {
+    private static String exportedType(IBaseResource resource) {
         if (!(resource instanceof Binary binary)) {
             return null;
         }

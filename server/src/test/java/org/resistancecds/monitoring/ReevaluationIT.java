@@ -106,6 +106,20 @@ class ReevaluationIT extends AbstractMonitoringIT {
         return MonitoringData.ctdna(patient, patient + "-b2m", "2024-04-20", "HGNC:914", "B2M", "p.Gln12Ter", 4.0);
     }
 
+    /** Runs the tasks at the same time, one thread each, and answers their results in order. */
+    private static <T> List<T> atOnce(List<Callable<T>> tasks) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> done : threads.invokeAll(tasks)) {
+                results.add(done.get());
+            }
+            return results;
+        } finally {
+            threads.shutdown();
+        }
+    }
+
     private void awaitStatus(IGenericClient client, String patient, String status) throws InterruptedException {
         awaitUntil(BOUND, "Patient/" + patient + " assessed as " + status, () -> status.equals(storedStatus(client, patient)));
     }
@@ -233,18 +247,13 @@ class ReevaluationIT extends AbstractMonitoringIT {
         awaitQuiet(BOUND);
 
         client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
-        ExecutorService callers = Executors.newFixedThreadPool(4);
         List<Callable<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             calls.add(() -> postJson("/fhir/Patient/" + patient + "/$evaluate-resistance", "application/fhir+json",
                     "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"persist\",\"valueBoolean\":true}]}")
                     .statusCode());
         }
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Integer> call : callers.invokeAll(calls)) {
-            statuses.add(call.get());
-        }
-        callers.shutdown();
+        List<Integer> statuses = atOnce(calls);
         awaitQuiet(BOUND);
 
         assertThat(statuses).containsOnly(200);
@@ -517,7 +526,6 @@ class ReevaluationIT extends AbstractMonitoringIT {
 
         // Eight clients each report a different truncating B2M change at once: any of them alone makes the same
         // new state (antigen presentation, probable), so exactly one more Communication is right.
-        ExecutorService clients = Executors.newFixedThreadPool(8);
         List<Callable<Object>> writes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String id = patient + "-b2m-" + i;
@@ -525,10 +533,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
             writes.add(() -> fhirClient().update().resource(
                     MonitoringData.ctdna(patient, id, "2024-04-20", "HGNC:914", "B2M", change, 3.0)).execute());
         }
-        for (Future<Object> done : clients.invokeAll(writes)) {
-            done.get();
-        }
-        clients.shutdown();
+        atOnce(writes);
         awaitUntil(BOUND, "mechanism stored", () -> !mechanisms(client, patient).isEmpty());
         awaitQuiet(BOUND);
 
@@ -549,7 +554,6 @@ class ReevaluationIT extends AbstractMonitoringIT {
         awaitQuiet(BOUND);
         // As if several nodes (or a redelivery) evaluated the same new data at the same time.
         client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
-        ExecutorService nodes = Executors.newFixedThreadPool(4);
         List<Callable<Object>> runs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             runs.add(() -> {
@@ -561,11 +565,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
                 }
             });
         }
-        List<Object> outcomes = new ArrayList<>();
-        for (Future<Object> done : nodes.invokeAll(runs)) {
-            outcomes.add(done.get());
-        }
-        nodes.shutdown();
+        List<Object> outcomes = atOnce(runs);
         awaitQuiet(BOUND);
 
         assertThat(storedStatus(client, patient)).isEqualTo("acquired-resistance");
