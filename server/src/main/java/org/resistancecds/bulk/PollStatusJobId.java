@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.provider.ProviderConstants;
+import java.util.Optional;
 import java.util.Set;
 import org.resistancecds.config.OperationBody;
 
@@ -30,17 +31,19 @@ public class PollStatusJobId {
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void requireJobId(RequestDetails request) {
         String operation = request.getOperation();
-        if (operation == null || !POLL_OPERATIONS.contains(operation) || namesAJob(request)) {
+        if (operation == null || !POLL_OPERATIONS.contains(operation) || named(request, context).isPresent()) {
             return;
         }
         throw new InvalidRequestException(operation + " needs the id of the job to report on, as " + JOB_ID
                 + "=<id>: the kick-off's answer gives the whole status URL in its Content-Location header");
     }
 
-    private boolean namesAJob(RequestDetails request) {
-        return OperationBody.queryValue(request, JOB_ID).isPresent()
-                || OperationBody.parameters(request, context).map(body -> body.getParameter().stream()
-                        .anyMatch(p -> JOB_ID.equals(p.getName()) && p.getValue() != null && !p.getValue().isEmpty()))
-                        .orElse(false);
+    /** The job a poll names, in the query or in a Parameters body. */
+    public static Optional<String> named(RequestDetails request, FhirContext context) {
+        return OperationBody.queryValue(request, JOB_ID).or(() -> OperationBody.parameters(request, context)
+                .flatMap(body -> body.getParameter().stream()
+                        .filter(p -> JOB_ID.equals(p.getName()) && p.getValue() != null && !p.getValue().isEmpty())
+                        .map(p -> p.getValue().primitiveValue())
+                        .findFirst()));
     }
 }

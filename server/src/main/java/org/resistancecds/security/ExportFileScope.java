@@ -16,7 +16,8 @@ import org.resistancecds.security.SmartScope.Permission;
  * A Bulk Data export file is a Binary holding every exported resource of one type, of every patient. A scope on
  * Binary alone must not open them: reading one (by id, or in a Binary search) also needs the system-level read
  * scope that exporting its type needs. HAPI marks each file with the type it holds; since that mark is a meta
- * extension a client could patch away, a client may not change an export file at all.
+ * extension a client could patch away, a client may not change an export file at all. A file is also only for the
+ * client whose export wrote it ({@link ExportJobOwner}).
  */
 public final class ExportFileScope {
 
@@ -27,10 +28,18 @@ public final class ExportFileScope {
             return;
         }
         for (int i = 0; i < details.size(); i++) {
-            String type = exportedType(details.getResource(i));
-            if (type != null && !access.allows(Level.SYSTEM, type, Permission.READ)) {
+            IBaseResource resource = details.getResource(i);
+            String type = exportedType(resource);
+            if (type == null) {
+                continue;
+            }
+            if (!access.allows(Level.SYSTEM, type, Permission.READ)) {
                 throw new ForbiddenOperationException("This Binary is a Bulk Data export file of " + type
                         + " resources of every patient: reading it needs a system-level read scope on " + type + ".");
+            }
+            if (ExportJobOwner.belongsToAnotherClient((Binary) resource, access)) {
+                throw new ForbiddenOperationException("This Binary is a file of another client's Bulk Data export: "
+                        + "only the client that started the export may read it.");
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.resistancecds.security;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,7 +105,7 @@ public class FhirSecurityConfig {
 
     @Bean
     public FhirServerPlugin fhirSecurityPlugin(FhirSecurityProperties properties,
-            ISearchParamRegistry searchParamRegistry) {
+            ISearchParamRegistry searchParamRegistry, IJobCoordinator jobs) {
         return server -> {
             server.registerInterceptor(new ErrorSanitizingInterceptor());
             if (properties.enabled()) {
@@ -119,6 +120,7 @@ public class FhirSecurityConfig {
                 server.registerInterceptor(new SubscriptionScope());
                 server.registerInterceptor(new PersistScope());
                 server.registerInterceptor(new ExportFileScope());
+                server.registerInterceptor(new ExportJobOwner(jobs, server.getFhirContext()));
                 server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             }
         };

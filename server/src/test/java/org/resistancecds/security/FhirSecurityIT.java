@@ -776,6 +776,52 @@ class FhirSecurityIT extends AbstractServerIT {
         }
     }
 
+    /** An export is its kick-off client's: another client can neither poll it, cancel it nor read its files. */
+    @Test
+    void anExportIsTheStartingClients() throws Exception {
+        String scopes = "system/Observation.rs system/Binary.r";
+        String owner = TestIssuer.get().sign(TestIssuer.claims(scopes).build());
+        String sameClient = TestIssuer.get().sign(TestIssuer.claims(scopes).build());
+        String otherClient = TestIssuer.get().sign(TestIssuer.claims(scopes).claim("client_id", "other-app").build());
+        HttpResponse<String> kickOff = exportKickOff("/fhir/$export?_type=Observation", owner);
+        assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+        String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+
+        HttpResponse<String> foreignPoll = http.send(request(status, otherClient).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignPoll.statusCode()).as(foreignPoll.body()).isEqualTo(404);
+        assertThat(foreignPoll.body()).contains("was started by this client").doesNotContain("output");
+        HttpResponse<String> foreignCancel = http.send(request(status, otherClient).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignCancel.statusCode()).as(foreignCancel.body()).isEqualTo(404);
+        HttpResponse<String> unknown = http.send(request(status.replaceFirst("_jobId=[^&]+", "_jobId=no-such-job"),
+                otherClient).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).as("an unknown job answers alike").isEqualTo(404);
+
+        // The same client under another subject (a second token) follows its job to the end: it was not cancelled.
+        HttpResponse<String> poll = null;
+        for (int i = 0; i < 120; i++) {
+            poll = http.send(request(status, sameClient).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (poll.statusCode() != 202) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
+        JsonNode output = JSON.readTree(poll.body()).path("output");
+        assertThat(output).isNotEmpty();
+        for (JsonNode file : output) {
+            String url = file.path("url").asText();
+            HttpResponse<String> own = http.send(request(url, owner).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            assertThat(own.body()).contains("bulk-export-client", "client/test-app");
+            HttpResponse<String> foreign = http.send(request(url, otherClient).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
+            assertThat(foreign.body()).contains("another client's Bulk Data export");
+        }
+    }
+
     private HttpResponse<String> exportKickOff(String path, String token) throws Exception {
         return http.send(request(baseUrl() + path, token).header("Prefer", "respond-async").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
