@@ -163,8 +163,8 @@ class ReevaluationIT extends AbstractMonitoringIT {
     }
 
     /**
-     * The assessments are the server's: a client's PUT of one, alone or in a transaction, is refused with 405; a
-     * client's DELETE stands only until the re-evaluation it queues stores the same verdict again, with no message.
+     * The assessments are the server's: a client's PUT of one, alone or in a transaction, or a change of its tags is
+     * refused with 405; a client's DELETE stands only until the re-evaluation it queues stores the same verdict again, with no message.
      */
     @Test
     void theAssessmentsAreTheServersToWriteAndADeletedOneIsStoredAgain() throws Exception {
@@ -185,6 +185,14 @@ class ReevaluationIT extends AbstractMonitoringIT {
         assertThatThrownBy(() -> client.transaction().withBundle(MonitoringData.transaction(forged)).execute())
                 .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode()).isEqualTo(405));
         assertThat(storedStatus(client, patient)).isEqualTo("responding");
+        for (String operation : List.of("$meta-add", "$meta-delete")) {
+            HttpResponse<String> meta = postJson("/fhir/Observation/" + statusId + "/" + operation,
+                    "application/fhir+json", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\","
+                            + "\"valueMeta\":{\"tag\":[{\"system\":\"urn:forged\",\"code\":\"reviewed\"}]}}]}");
+            assertThat(meta.statusCode()).as(operation + " " + meta.body()).isEqualTo(405);
+        }
+        assertThat(client.read().resource(Observation.class).withId(statusId).execute().getMeta().getTag())
+                .noneMatch(tag -> "urn:forged".equals(tag.getSystem()));
 
         double restoredBefore = metric("resistance.reevaluation.runs?tag=result:restored", "COUNT");
         client.delete().resourceById("Observation", statusId).execute();
