@@ -10,6 +10,8 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
@@ -17,13 +19,53 @@ import org.hl7.fhir.instance.model.api.IIdType;
  * {@code If-Match} naming a version that is no longer current is answered 412 Precondition Failed, as FHIR's RESTful
  * API says, on update, patch and delete. HAPI answered 409 on update and patch, and did not check delete at all: a
  * client that deletes the version it saw must not remove a newer one someone else wrote. Only the resource the
- * request names is checked; resources a cascading delete removes with it are not. A conflict between writers
- * without a precondition stays a 409.
+ * request names is checked; resources a cascading delete removes with it are not. HAPI also ignored If-Match on a
+ * conditional update or patch and on a PUT that creates: the version is checked against the resource the condition
+ * matched, and a write that would create answers 412, since no version of it exists. A conflict between writers
+ * without a precondition stays a 409; with one, the writer that lost the race gets 412 too.
  */
 public class IfMatchVersionCheck {
 
     /** HAPI's codes for an update (989) and a patch (974) of a version that is not the current one (may be wrapped). */
     private static final List<String> HAPI_STALE_VERSION = List.of("HAPI-0989: ", "HAPI-0974: ");
+    /** HAPI's code for two writers storing the same new version at once: the loser's If-Match no longer held. */
+    private static final String HAPI_CONCURRENT_VERSION = "HAPI-0823: ";
+    private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.UPDATE,
+            RestOperationTypeEnum.PATCH);
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    public void checkUpdate(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+        expectedVersion(request).ifPresent(expected -> {
+            IIdType stored = previous.getIdElement();
+            if (!expected.equals(stored.getVersionIdPart())) {
+                throw new PreconditionFailedException("If-Match names version " + expected + " of "
+                        + stored.toUnqualifiedVersionless().getValue() + ", but the current version is "
+                        + stored.getVersionIdPart() + ": nothing was changed. Read it again and base the change on "
+                        + "its current version.");
+            }
+        });
+    }
+
+    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    public void checkCreate(IBaseResource created, RequestDetails request) {
+        expectedVersion(request).ifPresent(expected -> {
+            throw new PreconditionFailedException("If-Match names version " + expected + ", but no resource "
+                    + "matches the request: nothing was created. Send the write without If-Match to create it.");
+        });
+    }
+
+    /** If-Match of a single update or patch (a transaction's entries carry theirs in request.ifMatch). */
+    private static Optional<String> expectedVersion(RequestDetails request) {
+        if (request == null || !WRITES.contains(request.getRestOperationType())) {
+            return Optional.empty();
+        }
+        String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
+        if (ifMatch == null) {
+            return Optional.empty();
+        }
+        return Optional.of(ConditionalHeaders.parseVersion(ifMatch)
+                .orElseThrow(() -> new InvalidRequestException(ConditionalHeaders.malformed(ifMatch))));
+    }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
     public void checkVersion(IBaseResource current, RequestDetails request) {
@@ -50,9 +92,11 @@ public class IfMatchVersionCheck {
     }
 
     @Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = -10)
-    public BaseServerResponseException staleVersion(Throwable failure) {
+    public BaseServerResponseException staleVersion(Throwable failure, RequestDetails request) {
         if (failure instanceof ResourceVersionConflictException conflict && conflict.getMessage() != null
-                && HAPI_STALE_VERSION.stream().anyMatch(conflict.getMessage()::contains)) {
+                && (HAPI_STALE_VERSION.stream().anyMatch(conflict.getMessage()::contains)
+                        || conflict.getMessage().contains(HAPI_CONCURRENT_VERSION)
+                                && request != null && request.getHeader(Constants.HEADER_IF_MATCH) != null)) {
             return new PreconditionFailedException(conflict.getMessage()
                     + ". Read the resource again and base the change on its current version.");
         }

@@ -19,6 +19,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
@@ -296,6 +299,57 @@ class BadInputIT extends AbstractServerIT {
         assertThat(get("/fhir/Patient/" + id).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * If-Match on a conditional update or patch is checked against the matched resource, and one on a write that
+     * would create is a 412 (no version of it exists); HAPI ignored If-Match on all three and wrote. The same for
+     * transaction entries.
+     */
+    @Test
+    void conditionalAndCreatingWritesHonourIfMatch() throws Exception {
+        String mrn = "im-" + System.nanoTime();
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem("urn:example:mrn").setValue(mrn);
+        patient.addName().setFamily("First");
+        String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
+        String match = "Patient?identifier=urn:example:mrn%7C" + mrn;
+        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\""
+                + mrn + "\"}],\"name\":[{\"family\":\"%s\"}]}";
+
+        assertThat(put("/fhir/" + match, body.formatted("Second"), "W/\"1\"").statusCode()).isEqualTo(200);
+        HttpResponse<String> stalePut = put("/fhir/" + match, body.formatted("Stale"), "W/\"1\"");
+        HttpResponse<String> stalePatch = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/" + match))
+                        .header("Content-Type", "application/json-patch+json").header("If-Match", "W/\"1\"")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                                "[{\"op\":\"add\",\"path\":\"/gender\",\"value\":\"male\"}]"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        String unknownId = "im-new-" + System.nanoTime();
+        HttpResponse<String> creatingPut = put("/fhir/Patient/" + unknownId,
+                "{\"resourceType\":\"Patient\",\"id\":\"" + unknownId + "\"}", "W/\"3\"");
+        String entryBody = body.formatted("InTransaction");
+        HttpResponse<String> staleEntry = postJson("/fhir", JSON, transaction("{\"resource\":" + entryBody
+                + ",\"request\":{\"method\":\"PUT\",\"url\":\"" + match + "\",\"ifMatch\":\"W/\\\"1\\\"\"}}"));
+        HttpResponse<String> creatingEntry = postJson("/fhir", JSON, transaction("{\"resource\":{\"resourceType\":"
+                + "\"Patient\",\"id\":\"" + unknownId + "\"},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/"
+                + unknownId + "\",\"ifMatch\":\"W/\\\"1\\\"\"}}"));
+        HttpResponse<String> currentEntry = postJson("/fhir", JSON, transaction("{\"resource\":" + entryBody
+                + ",\"request\":{\"method\":\"PUT\",\"url\":\"" + match + "\",\"ifMatch\":\"W/\\\"2\\\"\"}}"));
+
+        assertThat(stalePut.statusCode()).as(stalePut.body()).isEqualTo(412);
+        assertThat(stalePut.body()).contains("current version is 2");
+        assertThat(stalePatch.statusCode()).as(stalePatch.body()).isEqualTo(412);
+        assertThat(creatingPut.statusCode()).as(creatingPut.body()).isEqualTo(412);
+        assertThat(get("/fhir/Patient/" + unknownId).statusCode()).isEqualTo(404);
+        assertThat(staleEntry.statusCode()).as(staleEntry.body()).isEqualTo(412);
+        assertThat(creatingEntry.statusCode()).as(creatingEntry.body()).isEqualTo(412);
+        assertThat(get("/fhir/Patient/" + unknownId).statusCode()).isEqualTo(404);
+        assertThat(currentEntry.statusCode()).as(currentEntry.body()).isEqualTo(200);
+        Patient stored = fhirClient().read().resource(Patient.class).withId(id).execute();
+        assertThat(stored.getNameFirstRep().getFamily()).isEqualTo("InTransaction");
+        assertThat(stored.hasGender()).isFalse();
+        assertThat(stored.getMeta().getVersionId()).isEqualTo("3");
+    }
+
     /** The modifiers FHIR defines, a resource type as modifier and chains still search. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Patient?name:exact=Nobody", "Observation?subject:Patient=x",
@@ -508,6 +562,28 @@ class BadInputIT extends AbstractServerIT {
         assertThat(second.statusCode()).as(second.body()).isEqualTo(412);
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
                 .isEqualTo("Second");
+    }
+
+    /** Writers racing with the same If-Match: one wins, every other gets 412 (HAPI answered the commit's loser 409). */
+    @Test
+    void writersRacingWithOneIfMatchGet412() throws Exception {
+        String id = fhirClient().create().resource(new Patient()).execute().getId().getIdPart();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> writes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"W" + i + "\"}]}";
+                writes.add(pool.submit(() -> put("/fhir/Patient/" + id, body, "W/\"1\"")));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> write : writes) {
+                statuses.add(write.get().statusCode());
+            }
+            assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
+            assertThat(statuses).filteredOn(status -> status != 200).containsOnly(412);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
