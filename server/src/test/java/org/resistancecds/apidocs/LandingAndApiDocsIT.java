@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -100,6 +102,27 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
         assertThat(paths.has("/Patient/{id}")).isTrue();
         assertThat(paths.has("/Observation/$validate")).isTrue();
         assertThat(paths.has("/metadata")).isTrue();
+    }
+
+    /** HAPI kept the statement one request built for a minute: that request's Host became every caller's address. */
+    @Test
+    void oneRequestsHostHeaderDoesNotBecomeEveryonesAddress() throws Exception {
+        String foreign;
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            // HTTP/1.0: the body comes whole, not in chunks that could split the address.
+            socket.getOutputStream().write(("GET /fhir/metadata HTTP/1.0\r\nHost: elsewhere.example.org\r\n"
+                    + "Accept: application/fhir+json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            foreign = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(foreign).matches("(?s)HTTP/1\\.[01] 200 .*").contains("http://elsewhere.example.org/fhir");
+
+        for (String path : List.of("/fhir/metadata", "/fhir/api-docs", "/fhir/swagger-ui/")) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.body()).as(path).doesNotContain("elsewhere.example.org")
+                    .contains("localhost:" + port + "/fhir");
+        }
     }
 
     @Test
