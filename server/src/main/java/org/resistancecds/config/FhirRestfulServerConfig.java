@@ -98,6 +98,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry, matchUrls));
+        server.registerInterceptor(new TransactionEntryCheck());
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

@@ -270,6 +270,51 @@ class BadInputIT extends AbstractServerIT {
         assertThat(image.body()).startsWith(0x89, 'P', 'N', 'G');
     }
 
+    /**
+     * Entries get the checks the same request gets alone: HAPI stored a Patient sent to Observation, stored a body
+     * naming one id under the URL's other id, and ran two entries changing one resource in an order of its own.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entriesAtOddsWithTheirUrl")
+    void anEntryAtOddsWithItsUrlIsA400AndNothingIsStored(String what, String entries, String reason) throws Exception {
+        String keep = "te-keep-" + System.nanoTime();
+        String kept = "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + keep + "\"},\"request\":"
+                + "{\"method\":\"PUT\",\"url\":\"Patient/" + keep + "\"}}";
+        String id = "te-" + System.nanoTime();
+        String odd = entries.replace("ID", id);
+
+        HttpResponse<String> transaction = postJson("/fhir", JSON, transaction(kept, odd));
+
+        assertThat(transaction.statusCode()).as(what + ": " + transaction.body()).isEqualTo(400);
+        assertThat(transaction.body()).as(what).contains(reason);
+        assertThat(get("/fhir/Patient/" + keep).statusCode()).as("all or nothing").isEqualTo(404);
+        assertThat(get("/fhir/Patient?identifier=" + id).body()).as(what).contains("\"total\":0");
+        assertThat(get("/fhir/Patient?_id=" + id + ",other-" + id).body()).as(what).contains("\"total\":0");
+
+        // In a batch the odd entry fails alone (two entries on one resource are no fault there: each stands alone).
+        HttpResponse<String> batch = postJson("/fhir", JSON,
+                "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[" + kept + "," + odd + "]}");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(get("/fhir/Patient/" + keep).statusCode()).isEqualTo(200);
+        if (!reason.contains("one entry only")) {
+            assertThat(batch.body()).as(what).contains(reason);
+        }
+    }
+
+    static Stream<Arguments> entriesAtOddsWithTheirUrl() {
+        return Stream.of(
+                Arguments.of("a Patient posted to Observation", "{\"resource\":{\"resourceType\":\"Patient\","
+                        + "\"identifier\":[{\"value\":\"ID\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}",
+                        "the URL names Observation, but the resource is a Patient"),
+                Arguments.of("a PUT whose body names another id", "{\"resource\":{\"resourceType\":\"Patient\","
+                        + "\"id\":\"other-ID\"},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/ID\"}}",
+                        "but the URL names"),
+                Arguments.of("one resource changed by two entries", "{\"resource\":{\"resourceType\":\"Patient\","
+                        + "\"id\":\"ID\"},\"request\":{\"method\":\"PUT\",\"url\":\"Patient/ID\"}},"
+                        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/ID\"}}",
+                        "A transaction may change a resource in one entry only"));
+    }
+
     /** HAPI answered 500 on an ifMatch that names no version, deleted on a stale one, and answered 409 on a stale PUT. */
     @Test
     void transactionAndBatchEntriesHonourIfMatch() throws Exception {

@@ -1,0 +1,70 @@
+package org.resistancecds.config;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.HashMap;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Transaction and batch entries get the checks the same request gets on its own, which HAPI skipped inside a
+ * Bundle: a POST or PUT whose resource is not of the type its URL names (HAPI stored it under its own type), and
+ * a PUT whose resource names another id than its URL (HAPI stored it under the URL's id) are 400. A transaction
+ * that writes one resource in two entries is 400 too, as FHIR's transaction rules require (HAPI ran both, in an
+ * order the client cannot rely on). Batch entries are checked one by one, in the one-entry transactions HAPI runs.
+ */
+public class TransactionEntryCheck {
+
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+    public void check(IBaseBundle bundle) {
+        if (!(bundle instanceof Bundle transaction) || transaction.getType() != Bundle.BundleType.TRANSACTION) {
+            return;
+        }
+        Map<String, String> written = new HashMap<>();
+        for (BundleEntryComponent entry : transaction.getEntry()) {
+            HTTPVerb method = entry.getRequest().getMethod();
+            String url = entry.getRequest().getUrl();
+            if (method == null || url == null || url.isBlank()) {
+                continue;
+            }
+            String name = "entry " + method.toCode() + " " + url;
+            if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() != null) {
+                checkResource(name, method, url, entry.getResource());
+            }
+            if (method != HTTPVerb.GET && method != HTTPVerb.HEAD && method != HTTPVerb.POST && !url.contains("?")) {
+                IdType target = new IdType(url).toUnqualifiedVersionless();
+                String earlier = written.putIfAbsent(target.getValue(), name);
+                if (earlier != null) {
+                    throw new InvalidRequestException(name + ": this transaction already changes " + target.getValue()
+                            + " in its " + earlier + ". A transaction may change a resource in one entry only.");
+                }
+            }
+        }
+    }
+
+    private static void checkResource(String name, HTTPVerb method, String url, Resource resource) {
+        String urlType = url.split("[/?]", 2)[0];
+        if (!urlType.equals(resource.fhirType())) {
+            throw new InvalidRequestException(name + ": the URL names " + urlType + ", but the resource is a "
+                    + resource.fhirType() + ".");
+        }
+        if (method != HTTPVerb.PUT || url.contains("?")) {
+            return;
+        }
+        IdType urlId = new IdType(url);
+        IdType bodyId = resource.getIdElement();
+        // An id taken from a urn:uuid fullUrl is a placeholder, not the client naming another resource.
+        if (urlId.hasIdPart() && bodyId.hasIdPart() && !bodyId.isUrn()
+                && !bodyId.getIdPart().equals(urlId.getIdPart())) {
+            throw new InvalidRequestException(name + ": the resource's id is '" + bodyId.getIdPart()
+                    + "', but the URL names " + urlId.getIdPart() + ". Give the same id in both, or leave it out of "
+                    + "the resource.");
+        }
+    }
+}
