@@ -18,7 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses (400) search syntax HAPI would quietly ignore, so that a client never reads a wider result as the answer
  * to its narrower question: a modifier FHIR does not define ({@code name:foo=x} was searched as {@code name=x};
  * FHIR R4 says a server SHALL reject an unsupported modifier), and {@code _summary}, {@code _total} or
- * {@code _count} values FHIR does not define ({@code _count=-1} answered an empty page), and a {@code _since} that
+ * {@code _count} values FHIR does not define ({@code _count=-1} answered an empty page), a negative {@code _offset}
+ * (a 500), a {@code :missing} value other than true or false (searched as false), and a {@code _since} that
  * is no date ({@code $everything} and {@code _history} ignored it and answered everything).
  */
 public class SearchSyntaxFilter extends OncePerRequestFilter {
@@ -28,6 +29,7 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
             "below", "in", "not-in", "of-type", "identifier", "iterate", "recurse");
     private static final Set<String> SUMMARY = Set.of("true", "false", "text", "data", "count");
     private static final Set<String> TOTAL = Set.of("none", "estimate", "accurate");
+    private static final Set<String> MISSING = Set.of("true", "false");
 
     private final FhirContext fhirContext;
 
@@ -56,10 +58,10 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
             case "_total" -> {
                 return allIn(values, TOTAL) ? null : "_total must be one of " + TOTAL + ".";
             }
-            case "_count" -> {
+            case "_count", "_offset" -> {
                 for (String value : values) {
                     if (!value.matches("\\d{1,9}")) {
-                        return "_count must be a whole number of 0 or more, but was '" + value + "'.";
+                        return name + " must be a whole number of 0 or more, but was '" + value + "'.";
                     }
                 }
                 return null;
@@ -73,6 +75,9 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
                 return null;
             }
             default -> {
+                if (name.endsWith(":missing") && !allIn(values, MISSING)) {
+                    return name + " must be true or false.";
+                }
                 return modifierFault(name);
             }
         }

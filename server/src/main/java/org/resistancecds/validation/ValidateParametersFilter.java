@@ -66,7 +66,10 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
         }
         JsonNode resource = null;
         Map<String, String> parameters = new LinkedHashMap<>();
-        if (root != null && "Parameters".equals(root.path("resourceType").asText())) {
+        // Parameters sent to Parameters/$validate is the resource to validate, not the call's parameters.
+        boolean parametersForm = root != null && "Parameters".equals(root.path("resourceType").asText())
+                && !"Parameters".equals(urlType(request));
+        if (parametersForm) {
             for (JsonNode parameter : root.path("parameter")) {
                 switch (parameter.path("name").asText()) {
                     case "resource" -> resource = parameter.get("resource");
@@ -75,6 +78,11 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
                     default -> { }
                 }
             }
+        }
+        if (parametersForm && resource == null) {
+            // No resource (mode=delete validates the stored one's deletion): the parameters alone, as URL parameters.
+            chain.doFilter(new PlainValidateRequest(request, new byte[0], parameters), response);
+            return;
         }
         JsonNode validated = resource != null ? resource : root;
         String urlType = urlType(request);
@@ -113,11 +121,15 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
     /** The resource as the body, the operation's other parameters added to the URL's. */
     private static final class PlainValidateRequest extends BufferedBodyRequest {
 
+        private static final String CONTENT_TYPE = "Content-Type";
+
         private final Map<String, String[]> parameterMap;
         private final String queryString;
+        private final boolean noBody;
 
         PlainValidateRequest(HttpServletRequest request, byte[] resource, Map<String, String> added) {
             super(request, resource);
+            this.noBody = resource.length == 0;
             Map<String, String[]> merged = new LinkedHashMap<>(request.getParameterMap());
             StringBuilder query = new StringBuilder(request.getQueryString() == null ? "" : request.getQueryString());
             added.forEach((name, value) -> {
@@ -132,6 +144,22 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
         @Override
         public String getQueryString() {
             return queryString;
+        }
+
+        /** Without a body, no Content-Type either: HAPI would try to parse the empty body. */
+        @Override
+        public String getContentType() {
+            return noBody ? null : super.getContentType();
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return noBody && CONTENT_TYPE.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return noBody && CONTENT_TYPE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
         }
 
         @Override

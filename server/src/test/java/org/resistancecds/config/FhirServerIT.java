@@ -638,6 +638,18 @@ class FhirServerIT extends AbstractServerIT {
         }
     }
 
+    /** The Parameters form with no resource (mode=delete asks whether the stored one may be deleted) was a 400. */
+    @Test
+    void validateWithParametersNamingOnlyTheModeAnswersAsTheUrlFormDoes() throws Exception {
+        String id = fhirClient().create().resource(new org.hl7.fhir.r4.model.Patient()).execute().getId().getIdPart();
+
+        HttpResponse<String> parametersForm = postJson("/fhir/Patient/" + id + "/$validate", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"mode\",\"valueCode\":\"delete\"}]}");
+
+        assertThat(parametersForm.statusCode()).as(parametersForm.body()).isEqualTo(200);
+        assertThat(parametersForm.body()).contains("OperationOutcome", "Ok to delete").doesNotContain("\"error\"");
+    }
+
     @Test
     void conformanceContentIsInstalledAtStart() {
         CodeSystem mechanisms = fhirClient().read().resource(CodeSystem.class).withId("resistance-mechanism").execute();
