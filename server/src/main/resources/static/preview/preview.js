@@ -119,12 +119,17 @@ async function searchPatients(event) {
     list.replaceChildren(element('li', { className: 'muted' }, 'No stored patient matches.'));
     return;
   }
-  list.replaceChildren(...[...patients.values()].map((p) => {
+  const items = [...patients.values()].map((p) => {
     const button = element('button', { type: 'button', 'data-patient-id': p.id },
       `${patientName(p)} (id ${p.id}${p.birthDate ? ', born ' + p.birthDate : ''})`);
     button.addEventListener('click', () => choosePatient(p.id, patientName(p), null));
     return element('li', {}, button);
-  }));
+  });
+  // The first page only: say so, rather than let it pass for every stored patient.
+  if ((results[0].body.link || []).some((l) => l.relation === 'next')) {
+    items.push(element('li', { className: 'muted more' }, 'More patients are stored: narrow the search by name or id.'));
+  }
+  list.replaceChildren(...items);
 }
 
 function choosePatient(id, label, prefetch) {
@@ -133,7 +138,7 @@ function choosePatient(id, label, prefetch) {
   byId('patient-selected').textContent = `Patient: ${label} (id ${id})` + (prefetch ? ', data sent as prefetch' : ', data read from this server');
   // The timeline reads stored data only, so it is offered for stored patients.
   const timeline = byId('timeline-link');
-  timeline.hidden = Boolean(prefetch);
+  byId('timeline-line').hidden = Boolean(prefetch);
   timeline.href = `/timeline/index.html?patient=${encodeURIComponent(id)}`;
   byId('call-service').disabled = false;
   byId('draft-orders').value = '';
@@ -234,7 +239,8 @@ function renderCard(service, card) {
   }
   const outcome = element('p', { className: 'outcome' });
   (card.suggestions || []).forEach((suggestion) => {
-    const accept = element('button', { type: 'button', className: 'accept' }, 'Accept');
+    const accept = element('button', { type: 'button', className: 'accept',
+      'aria-label': 'Accept: ' + (suggestion.label || 'suggestion') }, 'Accept');
     accept.addEventListener('click', () => accepted(service, card, suggestion, node, outcome));
     node.append(element('div', { className: 'suggestion' }, accept, suggestion.label || ''));
   });
@@ -254,7 +260,8 @@ function overrideControls(service, card, node, outcome) {
   const select = element('select', { className: 'override-reason', 'aria-label': 'Override reason' },
     element('option', { value: '' }, '(no reason)'),
     ...reasons.map((r, i) => element('option', { value: String(i) }, r.display || r.code)));
-  const comment = element('input', { type: 'text', className: 'override-comment', placeholder: 'Comment (optional)' });
+  const comment = element('input', { type: 'text', className: 'override-comment', placeholder: 'Comment (optional)',
+    'aria-label': 'Override comment (optional)' });
   const button = element('button', { type: 'button', className: 'override-button' }, 'Override');
   button.addEventListener('click', async () => {
     const entry = { card: card.uuid, outcome: 'overridden', outcomeTimestamp: new Date().toISOString() };

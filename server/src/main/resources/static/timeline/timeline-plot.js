@@ -124,6 +124,21 @@
     return Math.round(x * 10) / 10;
   }
 
+  /** An axis value with the decimals its step needs: 0.25 and 3.75, not 0.3 and 3.8. */
+  function tickLabel(value) {
+    return String(Math.round(value * 100) / 100);
+  }
+
+  /** Months between date ticks: the smallest of 3, 6, 12, 24 that leaves room for each label (about 48 px). */
+  function tickStep(spanMs, widthPx) {
+    var months = spanMs / (30.44 * DAY);
+    var steps = [3, 6, 12, 24];
+    for (var i = 0; i < steps.length; i++) {
+      if (months / steps[i] * 48 <= widthPx) { return steps[i]; }
+    }
+    return Math.ceil(months * 48 / widthPx / 12) * 12;
+  }
+
   /** A tidy upper bound for the allele-frequency axis. */
   function niceMax(max) {
     var steps = [1, 2, 5, 10, 20, 25, 50, 100];
@@ -137,18 +152,22 @@
     var model = parse(parameters);
     var width = (options && options.width) || 960;
     var left = 70, right = 260, top = 24;
-    var therapyRow = 26, responseRow = 34, plotHeight = 240, statusRow = 80;
+    var therapyRow = 26, responseRow = 46, plotHeight = 240, statusRow = 80;
     var plotTop = top + therapyRow * Math.max(1, model.therapies.length) + responseRow;
     var plotBottom = plotTop + plotHeight;
     var height = plotBottom + statusRow + Math.max(0, model.statuses.length - 4) * 12;
     var x0 = left, x1 = width - right;
 
-    var dates = [model.asOf];
+    var dates = [];
     model.therapies.forEach(function (t) { dates.push(t.start, t.end); });
     model.responses.forEach(function (r) { dates.push(r.date); });
     model.variants.forEach(function (v) { v.samples.forEach(function (s) { dates.push(s.date); }); });
     model.statuses.forEach(function (s) { dates.push(s.date); });
     dates = dates.filter(function (d) { return !isNaN(d); });
+    // The axis reaches the as-of date unless the data ended long before it, which would squeeze the data to one side.
+    var lastData = dates.length ? Math.max.apply(null, dates) : NaN;
+    var asOfOnAxis = !dates.length || model.asOf - lastData <= 180 * DAY;
+    if (asOfOnAxis && !isNaN(model.asOf)) { dates.push(model.asOf); }
     var min = Math.min.apply(null, dates), max = Math.max.apply(null, dates);
     var pad = Math.max(14 * DAY, (max - min) * 0.03);
     min -= pad; max += pad;
@@ -173,7 +192,11 @@
       svg.push(el('rect', { x: x(t.start), y: laneY + 4, width: Math.max(2, x(t.end) - x(t.start)), height: therapyRow - 8,
         fill: colour, 'fill-opacity': 0.8, rx: 3, 'class': 'therapy' },
         el('title', {}, escape(t.agent + ': ' + iso(t.start) + ' to ' + (t.ongoing ? 'ongoing' : iso(t.end))))));
-      svg.push(el('text', { x: x(t.start) + 4, y: laneY + therapyRow / 2 + 4, 'font-size': 11, fill: '#ffffff' }, escape(t.agent)));
+      // The name inside its bar when it fits (about 6 px per character), else beside it in dark text.
+      var barWidth = Math.max(2, x(t.end) - x(t.start));
+      var inside = barWidth >= t.agent.length * 6 + 8;
+      svg.push(el('text', { x: inside ? x(t.start) + 4 : x(t.start) + barWidth + 4, y: laneY + therapyRow / 2 + 4,
+        'font-size': 11, fill: inside ? '#ffffff' : '#333333', 'class': 'therapy-label' }, escape(t.agent)));
     });
     if (model.firstDose) {
       svg.push(el('line', { x1: x(model.firstDose), x2: x(model.firstDose), y1: plotTop, y2: plotBottom, stroke: '#4393c3',
@@ -183,13 +206,20 @@
     // Response markers in their own row.
     var responseY = plotTop - responseRow / 2;
     svg.push(el('text', { x: 8, y: responseY + 4, 'font-size': 11, fill: '#333' }, 'Response'));
+    var responseRowEnds = [];
     model.responses.forEach(function (r) {
       var colour = RESPONSE_COLOURS[r.category] || '#999999';
       var cx = x(r.date);
       svg.push(el('path', { d: 'M' + cx + ' ' + (responseY - 7) + ' L' + (cx + 7) + ' ' + responseY + ' L' + cx + ' ' + (responseY + 7)
         + ' L' + (cx - 7) + ' ' + responseY + ' Z', fill: colour, stroke: '#333', 'stroke-width': 0.5, 'class': 'response' },
         el('title', {}, escape(r.category + ' on ' + iso(r.date)))));
-      svg.push(el('text', { x: cx, y: responseY - 10, 'font-size': 10, 'text-anchor': 'middle', fill: '#333' }, escape(r.category)));
+      // Two label rows, so that assessments days apart do not print over each other.
+      var half = r.category.length * 3 + 2;
+      var row = responseRowEnds[0] === undefined || responseRowEnds[0] < cx - half ? 0
+        : (responseRowEnds[1] === undefined || responseRowEnds[1] < cx - half ? 1 : 0);
+      responseRowEnds[row] = cx + half;
+      svg.push(el('text', { x: cx, y: responseY - 10 - row * 11, 'font-size': 10, 'text-anchor': 'middle', fill: '#333',
+        'class': 'response-label' }, escape(r.category)));
     });
 
     // Allele-frequency axes.
@@ -198,19 +228,26 @@
     for (var k = 0; k <= 4; k++) {
       var tick = vafMax * k / 4;
       svg.push(el('line', { x1: x0 - 4, x2: x1, y1: y(tick), y2: y(tick), stroke: k === 0 ? '#333' : '#e0e0e0' }));
-      svg.push(el('text', { x: x0 - 6, y: y(tick) + 4, 'font-size': 10, 'text-anchor': 'end' }, escape(String(round(tick)))));
+      svg.push(el('text', { x: x0 - 6, y: y(tick) + 4, 'font-size': 10, 'text-anchor': 'end' }, escape(tickLabel(tick))));
     }
     svg.push(el('text', { x: 14, y: (plotTop + plotBottom) / 2, 'font-size': 11,
       transform: 'rotate(-90 14 ' + ((plotTop + plotBottom) / 2) + ')', 'text-anchor': 'middle' }, 'VAF (%)'));
-    var firstYear = new Date(min).getUTCFullYear(), lastYear = new Date(max).getUTCFullYear();
-    for (var year = firstYear; year <= lastYear; year++) {
-      for (var month = 0; month < 12; month += 3) {
-        var tickDate = Date.UTC(year, month, 1);
-        if (tickDate < min || tickDate > max) { continue; }
-        svg.push(el('line', { x1: x(tickDate), x2: x(tickDate), y1: plotBottom, y2: plotBottom + 4, stroke: '#333' }));
-        svg.push(el('text', { x: x(tickDate), y: plotBottom + 15, 'font-size': 10, 'text-anchor': 'middle' },
-            escape(year + '-' + (month < 9 ? '0' : '') + (month + 1))));
-      }
+    var step = tickStep(max - min, x1 - x0);
+    var first = new Date(min), last = new Date(max);
+    for (var m = first.getUTCFullYear() * 12; m <= last.getUTCFullYear() * 12 + 11; m++) {
+      if (m % step !== 0) { continue; }
+      var year = Math.floor(m / 12), month = m % 12;
+      var tickDate = Date.UTC(year, month, 1);
+      if (tickDate < min || tickDate > max) { continue; }
+      svg.push(el('line', { x1: x(tickDate), x2: x(tickDate), y1: plotBottom, y2: plotBottom + 4, stroke: '#333' }));
+      svg.push(el('text', { x: x(tickDate), y: plotBottom + 15, 'font-size': 10, 'text-anchor': 'middle', 'class': 'date-tick' },
+          escape(year + '-' + (month < 9 ? '0' : '') + (month + 1))));
+    }
+    if (!asOfOnAxis) {
+      svg.push(el('text', { x: x1 + 16, y: plotBottom - 16, 'font-size': 10, fill: '#555', 'class': 'axis-note' },
+          escape('Axis ends after the last result,')));
+      svg.push(el('text', { x: x1 + 16, y: plotBottom - 4, 'font-size': 10, fill: '#555', 'class': 'axis-note' },
+          escape(iso(lastData) + '; nothing after it to ' + iso(model.asOf) + '.')));
     }
 
     // One line per variant: detected samples at their VAF, negative samples at 0 (hollow).

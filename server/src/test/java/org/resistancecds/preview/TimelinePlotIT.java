@@ -34,6 +34,24 @@ class TimelinePlotIT extends AbstractBrowserIT {
         assertThat(plot.findElements(By.cssSelector(".vaf-point"))).hasSizeGreaterThanOrEqualTo(2);
         assertThat(plot.findElements(By.cssSelector(".status-change"))).isNotEmpty();
         assertThat(plot.getText()).containsIgnoringCase("emergent");
+        // Labels never print over each other: date ticks are thinned to fit, close responses take a second row.
+        List<Double> ticks = plot.findElements(By.cssSelector(".date-tick")).stream()
+                .map(tick -> Double.parseDouble(tick.getAttribute("x"))).toList();
+        assertThat(ticks).hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 1; i < ticks.size(); i++) {
+            assertThat(ticks.get(i) - ticks.get(i - 1)).isGreaterThanOrEqualTo(40);
+        }
+        List<WebElement> responses = plot.findElements(By.cssSelector(".response-label"));
+        for (int i = 0; i < responses.size(); i++) {
+            for (int j = i + 1; j < responses.size(); j++) {
+                WebElement a = responses.get(i), b = responses.get(j);
+                if (a.getAttribute("y").equals(b.getAttribute("y"))) {
+                    assertThat(Math.abs(Double.parseDouble(a.getAttribute("x")) - Double.parseDouble(b.getAttribute("x"))))
+                            .as("labels in one row").isGreaterThan(a.getText().length() * 3 + b.getText().length() * 3 + 4);
+                }
+            }
+        }
+        assertThat(browser.driver().findElement(By.id("status")).getText()).contains("1 therapy period,", "1 variant,");
         browser.screenshot(Path.of("target", "screenshots", "timeline-emergent-jak1.png"));
     }
 
