@@ -3,6 +3,7 @@ package org.resistancecds.config;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.List;
@@ -12,8 +13,9 @@ import org.springframework.http.MediaType;
 /**
  * A request whose {@code Accept} admits none of the formats the server writes is answered 406 Not Acceptable before
  * anything runs, as FHIR's HTTP page advises; HAPI answered it in JSON (an {@code image/png} client got JSON it had
- * not asked for, and a POST was stored first). {@code _format} overrides {@code Accept} and is left to HAPI, as is
- * {@code Binary}, which is served in its own content type. An {@code Accept} that does not parse is left to HAPI too.
+ * not asked for, and a POST was stored first). {@code _format} overrides {@code Accept}: one that names neither
+ * JSON nor XML is a 406 too (Turtle is refused apart). {@code Binary} is served in its own content type. An
+ * {@code Accept} that does not parse is left to HAPI.
  */
 public class AcceptableFormat {
 
@@ -26,9 +28,16 @@ public class AcceptableFormat {
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void refuseUnwritableFormat(RequestDetails request) {
+        if ("Binary".equals(request.getResourceName())) {
+            return;
+        }
+        String[] format = request.getParameters().get(Constants.PARAM_FORMAT);
+        if (format != null) {
+            refuseUnwritableFormatParameter(format);
+            return;
+        }
         List<String> accept = request.getHeaders(Constants.HEADER_ACCEPT);
-        if (accept == null || accept.isEmpty() || request.getParameters().containsKey(Constants.PARAM_FORMAT)
-                || "Binary".equals(request.getResourceName())) {
+        if (accept == null || accept.isEmpty()) {
             return;
         }
         List<MediaType> asked;
@@ -44,6 +53,18 @@ public class AcceptableFormat {
             throw new UnclassifiedServerFailureException(406, "This server answers in FHIR JSON or XML; the Accept "
                     + "header admits neither (" + String.join(", ", accept) + "). Ask for application/fhir+json or "
                     + "application/fhir+xml.");
+        }
+    }
+
+    /** HAPI answered JSON to a _format it does not write ({@code html}, {@code pdf}, {@code foo}). */
+    private static void refuseUnwritableFormatParameter(String[] values) {
+        for (String value : values) {
+            // An unencoded '+' (_format=application/fhir+json) arrives as a space.
+            EncodingEnum encoding = EncodingEnum.forContentType(value.replace(' ', '+'));
+            if (encoding != EncodingEnum.JSON && encoding != EncodingEnum.XML && encoding != EncodingEnum.RDF) {
+                throw new UnclassifiedServerFailureException(406, "This server answers in FHIR JSON or XML; _format="
+                        + value + " is neither. Use _format=json or _format=xml.");
+            }
         }
     }
 }

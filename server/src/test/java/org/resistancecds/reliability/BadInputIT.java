@@ -170,6 +170,16 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer).as(what).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("\tat ", "timestamp");
     }
 
+    /** Every name FHIR gives the formats, as _format, answers; an unencoded '+' arrives as a space. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"json", "xml", "application/fhir+json", "application/fhir%2Bxml", "application/json",
+            "text/xml"})
+    void formatsNamedByFormatParameterAreAnswered(String format) throws Exception {
+        String answer = rawExchange("GET /fhir/Patient?_count=1&_format=" + format);
+
+        assertThat(answer).as(format).startsWith("HTTP/1.1 200");
+    }
+
     /** The server's own refusals, before HAPI, answered JSON to a client that asked for XML. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"GET /fhir/Patient?name:foo=x&_format=xml",
@@ -215,6 +225,8 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("If-Match weak without quotes", "DELETE /fhir/Patient/x\r\nIf-Match: W/1", 400),
                 Arguments.of("query that is no percent-encoding", "GET /fhir/Patient?name=%zz", 400),
                 Arguments.of("_format=ttl", "GET /fhir/metadata?_format=ttl", 406),
+                Arguments.of("_format neither JSON nor XML (HAPI: JSON)", "GET /fhir/metadata?_format=pdf", 406),
+                Arguments.of("_format=html (no HTML view; HAPI: JSON)", "GET /fhir/Patient?_format=html", 406),
                 Arguments.of("an HTTP method FHIR does not use", "PROPFIND /fhir/Patient", 405),
                 Arguments.of("TRACE (refused by Spring Security's firewall)", "TRACE /fhir/Patient", 405),
                 Arguments.of("double slash in the path (Spring Security's firewall)", "GET /fhir//Patient/x", 400),
