@@ -5,24 +5,31 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
 
 /**
  * The errors Spring answers itself, outside HAPI's servlet and the CDS controller's own handler: no endpoint at the
  * path (404), a method the endpoint does not take (405, its {@code Allow} header kept), a format it cannot write
  * (406). They get the same OperationOutcome body as every other error of this server, in place of Spring's own
- * error document (which came labelled with whatever type the client had asked for).
+ * error document (which came labelled with whatever type the client had asked for). A browser (it asks for HTML)
+ * that follows a dead link to a page outside the APIs gets a page saying so, with links to the server's pages.
  */
 @RestController
 public class OperationOutcomeErrorController implements ErrorController {
 
     private final FhirContext fhirContext;
+    private final ITemplateEngine templates;
 
-    public OperationOutcomeErrorController(FhirContext fhirContext) {
+    public OperationOutcomeErrorController(FhirContext fhirContext, ITemplateEngine templates) {
         this.fhirContext = fhirContext;
+        this.templates = templates;
     }
 
     @RequestMapping("${server.error.path:/error}")
@@ -31,6 +38,12 @@ public class OperationOutcomeErrorController implements ErrorController {
         int status = code instanceof Integer value ? value : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? "this path" : uri.toString();
+        if (status == HttpServletResponse.SC_NOT_FOUND && isBrowserPage(request, path)) {
+            response.setStatus(status);
+            response.setContentType("text/html;charset=UTF-8");
+            response.getWriter().write(templates.process("error/not-found", new Context(Locale.ENGLISH, Map.of("path", path))));
+            return;
+        }
         CdsErrorBody.write(request, response, fhirContext, status, switch (status) {
             case 404 -> "Nothing is served at " + path + ". The FHIR API is at /fhir, the CDS services at /cds-services.";
             case 405 -> "The endpoint at " + path + " does not take " + request.getMethod()
@@ -41,5 +54,11 @@ public class OperationOutcomeErrorController implements ErrorController {
                     ? "The server failed while answering; the server log has the details."
                     : "The request to " + path + " was refused (" + status + ").";
         });
+    }
+
+    private static boolean isBrowserPage(HttpServletRequest request, String path) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("text/html") && !path.startsWith(FhirRestfulServerConfig.FHIR_PATH)
+                && !path.startsWith("/cds-services");
     }
 }

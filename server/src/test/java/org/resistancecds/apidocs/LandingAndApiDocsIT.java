@@ -125,6 +125,27 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
         }
     }
 
+    /** A browser following a dead link gets a page with a way on; API clients keep their OperationOutcome. */
+    @Test
+    void aDeadLinkInABrowserIsAPageAndForAnApiClientAnOperationOutcome() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : List.of("/no-such-page", "/preview/no-such-file.html", "/knowledge/a/b")) {
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + path + "?q=%3Cb%3E"))
+                    .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(path).isEqualTo(404);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("text/html");
+            assertThat(page.body()).as(path).contains("<h1>Not found</h1>", path, "href=\"/knowledge/\"");
+
+            HttpResponse<String> api = get(path);
+            assertThat(api.statusCode()).as(path).isEqualTo(404);
+            assertThat(api.body()).as(path).contains("\"resourceType\":\"OperationOutcome\"");
+        }
+        HttpResponse<String> fhir = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/NoSuchType/1"))
+                .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(fhir.body()).as("the FHIR API answers as FHIR").doesNotContain("<h1>Not found</h1>");
+    }
+
     @Test
     void swaggerUiIsServedFromTheJar() throws Exception {
         HttpResponse<String> ui = get("/fhir/swagger-ui/");
