@@ -35,6 +35,12 @@ public class IfMatchVersionCheck {
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
     public void checkUpdate(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+        // HTTP's create-only precondition (RFC 9110 13.1.2): the write may not replace what exists.
+        if (request != null && request.getRestOperationType() == RestOperationTypeEnum.UPDATE
+                && "*".equals(request.getHeader(Constants.HEADER_IF_NONE_MATCH))) {
+            throw new PreconditionFailedException("If-None-Match: * asks to create only, but "
+                    + previous.getIdElement().toUnqualifiedVersionless().getValue() + " exists: nothing was changed.");
+        }
         expectedVersion(request).ifPresent(expected -> {
             IIdType stored = previous.getIdElement();
             if (!expected.equals(stored.getVersionIdPart())) {

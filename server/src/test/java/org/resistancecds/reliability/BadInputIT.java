@@ -624,6 +624,21 @@ class BadInputIT extends AbstractServerIT {
                 .isEqualTo("Second");
     }
 
+    /** RFC 9110's create-only precondition: HAPI replaced the existing resource regardless. */
+    @Test
+    void putWithIfNoneMatchStarCreatesButDoesNotReplace() throws Exception {
+        String id = "inm-" + System.nanoTime();
+        String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"%s\"}]}";
+
+        HttpResponse<String> created = putWithHeader("/fhir/Patient/" + id, body.formatted("First"), "If-None-Match", "*");
+        HttpResponse<String> replaced = putWithHeader("/fhir/Patient/" + id, body.formatted("Second"), "If-None-Match", "*");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(412);
+        assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
+                .isEqualTo("First");
+    }
+
     /** Writers racing with the same If-Match: one wins, every other gets 412 (HAPI answered the commit's loser 409). */
     @Test
     void writersRacingWithOneIfMatchGet412() throws Exception {
@@ -741,9 +756,13 @@ class BadInputIT extends AbstractServerIT {
     }
 
     private HttpResponse<String> put(String path, String body, String ifMatch) throws Exception {
+        return putWithHeader(path, body, "If-Match", ifMatch);
+    }
+
+    private HttpResponse<String> putWithHeader(String path, String body, String header, String value) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                         .header("Content-Type", JSON)
-                        .header("If-Match", ifMatch)
+                        .header(header, value)
                         .PUT(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
