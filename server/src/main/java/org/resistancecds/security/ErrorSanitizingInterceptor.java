@@ -4,13 +4,18 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.resistancecds.storage.DatabaseUnreachable;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,5 +65,38 @@ public class ErrorSanitizingInterceptor {
                 "The server failed while answering this request. Incident " + incident
                         + " is in the server log with the details.");
         return generic;
+    }
+
+    /**
+     * A batch entry, or a read of a transaction (HAPI runs those after the writes), that failed with a server fault
+     * carries HAPI's exception text in its outcome, class names included: it gets the same incident treatment.
+     */
+    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+    public boolean sanitizeEntries(RequestDetails request, ResponseDetails response) {
+        if (!(response.getResponseResource() instanceof Bundle bundle)
+                || bundle.getType() != Bundle.BundleType.BATCHRESPONSE
+                        && bundle.getType() != Bundle.BundleType.TRANSACTIONRESPONSE) {
+            return true;
+        }
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            Bundle.BundleEntryResponseComponent entry = bundle.getEntry().get(i).getResponse();
+            if (entry.getStatus() == null || !entry.getStatus().startsWith("5") || entry.getStatus().startsWith("501")) {
+                continue;
+            }
+            String incident = UUID.randomUUID().toString();
+            String detail = entry.getOutcome() instanceof OperationOutcome outcome
+                    ? outcome.getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                            .filter(Objects::nonNull).collect(Collectors.joining("; "))
+                    : "";
+            log.error("FHIR request {} {}: entry {} failed with {} (incident {}): {}", request.getRequestType(),
+                    request.getRequestPath(), i, entry.getStatus(), incident, detail);
+            OperationOutcome generic = new OperationOutcome();
+            generic.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.EXCEPTION)
+                    .setDiagnostics("The server failed while answering this entry. Incident " + incident
+                            + " is in the server log with the details.");
+            entry.setOutcome(generic);
+        }
+        return true;
     }
 }

@@ -624,6 +624,19 @@ class BadInputIT extends AbstractServerIT {
                 .isEqualTo("Second");
     }
 
+    /** A batch entry's server fault carried HAPI's exception text, Spring's class names included. */
+    @Test
+    void aBatchEntryThatFailsInTheServerNamesAnIncidentNotItsInternals() throws Exception {
+        HttpResponse<String> batch = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\",\"type\":\"batch\","
+                + "\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_offset=-1\"}}]}");
+
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        Bundle answer = fhirContext.newJsonParser().parseResource(Bundle.class, batch.body());
+        Bundle.BundleEntryResponseComponent entry = answer.getEntryFirstRep().getResponse();
+        assertThat(entry.getStatus()).startsWith("500");
+        assertThat(batch.body()).contains("Incident").doesNotContain("org.springframework", "Exception");
+    }
+
     /** RFC 9110's create-only precondition: HAPI replaced the existing resource regardless. */
     @Test
     void putWithIfNoneMatchStarCreatesButDoesNotReplace() throws Exception {
