@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Resource;
  * Makes a patch that cannot be applied a 400 that says why, not a 500: a FHIRPath Patch whose path does not parse
  * or whose value does not fit the element, an XML Patch that is no XML or selects nothing, a FHIRPath Patch body
  * that is no Parameters resource. HAPI let those fail deep in its patch code, where they became server faults.
+ * A patch that changes the id is a 400 too (HAPI dropped the change and answered 200).
  * The patch is first applied to a copy of the stored resource, outside HAPI's transaction, where any failure
  * can only be the patch's.
  */
@@ -36,12 +37,16 @@ public class PatchDryRun {
             return;
         }
         Resource copy = stored.copy();
+        IBaseResource patched;
         try {
-            switch (patch.getPatchType()) {
+            patched = switch (patch.getPatchType()) {
                 case JSON_PATCH -> JsonPatchUtils.apply(fhirContext, copy, patch.getPatchBody());
                 case XML_PATCH -> XmlPatchUtils.apply(fhirContext, copy, patch.getPatchBody());
-                default -> new FhirPatch(fhirContext).apply(copy, patch.getFhirPatchBody());
-            }
+                default -> {
+                    new FhirPatch(fhirContext).apply(copy, patch.getFhirPatchBody());
+                    yield copy;
+                }
+            };
         } catch (BaseServerResponseException answer) {
             if (answer.getStatusCode() < 500) {
                 throw answer;
@@ -49,6 +54,13 @@ public class PatchDryRun {
             throw cannotApply(answer);
         } catch (RuntimeException failure) {
             throw cannotApply(failure);
+        }
+        // HAPI kept the URL's id and answered 200, so the client believed a change that was dropped.
+        String id = stored.getIdElement().getIdPart();
+        String patchedId = patched.getIdElement().getIdPart();
+        if (patchedId != null && !patchedId.equals(id)) {
+            throw new InvalidRequestException("The patch changes the resource's id from " + id + " to " + patchedId
+                    + "; an id cannot change. To store the resource under another id, PUT it there.");
         }
     }
 

@@ -733,7 +733,9 @@ class BadInputIT extends AbstractServerIT {
                         "Parameters"),
                 Arguments.of("XML Patch that selects nothing", "application/xml-patch+xml",
                         "<diff><remove sel=\"/Patient/nothing\"/></diff>", "cannot be applied"),
-                Arguments.of("XML Patch that is no XML", "application/xml-patch+xml", "not xml", "cannot be applied"));
+                Arguments.of("XML Patch that is no XML", "application/xml-patch+xml", "not xml", "cannot be applied"),
+                Arguments.of("JSON Patch that changes the id (HAPI: 200, change dropped)", "application/json-patch+json",
+                        "[{\"op\":\"replace\",\"path\":\"/id\",\"value\":\"another-id\"}]", "an id cannot change"));
     }
 
     /** HAPI failed each of these deep in its patch code, as a server fault (500); nothing is stored. */
