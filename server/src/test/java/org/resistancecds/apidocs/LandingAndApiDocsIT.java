@@ -210,6 +210,8 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
                 HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/gzip");
+        assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
         byte[] tar = new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes();
         String names = new String(tar, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(names).contains("package/package.json", "package/StructureDefinition-resistance-variant.json");
