@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
@@ -59,8 +60,11 @@ public class AcceptableFormat {
     /** HAPI answered JSON to a _format it does not write ({@code html}, {@code pdf}, {@code foo}). */
     private static void refuseUnwritableFormatParameter(String[] values) {
         for (String value : values) {
-            // An unencoded '+' (_format=application/fhir+json) arrives as a space.
-            EncodingEnum encoding = EncodingEnum.forContentType(value.replace(' ', '+'));
+            if (value.isBlank()) {
+                continue;
+            }
+            // An unencoded '+' (_format=application/fhir+json) arrives as a space; HAPI reads JSON as json.
+            EncodingEnum encoding = EncodingEnum.forContentType(value.trim().replace(' ', '+').toLowerCase(Locale.ROOT));
             if (encoding != EncodingEnum.JSON && encoding != EncodingEnum.XML && encoding != EncodingEnum.RDF) {
                 throw new UnclassifiedServerFailureException(406, "This server answers in FHIR JSON or XML; _format="
                         + value + " is neither. Use _format=json or _format=xml.");

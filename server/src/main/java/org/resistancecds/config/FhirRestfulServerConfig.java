@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
@@ -56,7 +55,6 @@ public class FhirRestfulServerConfig {
             ISearchParamRegistry searchParamRegistry,
             IValidationSupport validationSupport,
             DaoRegistry daoRegistry,
-            MatchUrlService matchUrls,
             FhirServerProperties properties,
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
@@ -97,7 +95,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new WriteAnswers());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
-        server.registerInterceptor(new TransactionIfMatchCheck(daoRegistry, matchUrls));
+        server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new TransactionEntryCheck());
         plugins.forEach(plugin -> plugin.register(server));
         return server;

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * {@code If-Match} naming a version that is no longer current is answered 412 Precondition Failed, as FHIR's RESTful
@@ -28,12 +31,14 @@ public class IfMatchVersionCheck {
 
     /** HAPI's codes for an update (989) and a patch (974) of a version that is not the current one (may be wrapped). */
     private static final List<String> HAPI_STALE_VERSION = List.of("HAPI-0989: ", "HAPI-0974: ");
+    /** After the authorization hooks (order 0): a 412 must not tell of a resource the caller may not see. */
+    private static final int AFTER_AUTHORIZATION = 1000;
     /** HAPI's code for two writers storing the same new version at once: the loser's If-Match no longer held. */
     private static final String HAPI_CONCURRENT_VERSION = "HAPI-0823: ";
     private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.UPDATE,
             RestOperationTypeEnum.PATCH);
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_AUTHORIZATION)
     public void checkUpdate(IBaseResource previous, IBaseResource updated, RequestDetails request) {
         // HTTP's create-only precondition (RFC 9110 13.1.2): the write may not replace what exists.
         if (request != null && request.getRestOperationType() == RestOperationTypeEnum.UPDATE
@@ -52,7 +57,7 @@ public class IfMatchVersionCheck {
         });
     }
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_AUTHORIZATION)
     public void checkCreate(IBaseResource created, RequestDetails request) {
         expectedVersion(request).ifPresent(expected -> {
             throw new PreconditionFailedException("If-Match names version " + expected + ", but no resource "
@@ -73,7 +78,7 @@ public class IfMatchVersionCheck {
                 .orElseThrow(() -> new InvalidRequestException(ConditionalHeaders.malformed(ifMatch))));
     }
 
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = AFTER_AUTHORIZATION)
     public void checkVersion(IBaseResource current, RequestDetails request) {
         if (request == null || request.getRestOperationType() != RestOperationTypeEnum.DELETE) {
             return;
@@ -95,6 +100,24 @@ public class IfMatchVersionCheck {
                     + stored.toUnqualifiedVersionless().getValue() + ", but the current version is "
                     + stored.getVersionIdPart() + ": nothing was deleted. Read it again before deleting.");
         }
+    }
+
+    /** A batch entry's stale version: HAPI answers it inside the batch, where the hook above does not see it. */
+    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+    public boolean staleVersionEntries(ResponseDetails response) {
+        if (response.getResponseResource() instanceof Bundle bundle
+                && bundle.getType() == Bundle.BundleType.BATCHRESPONSE) {
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                Bundle.BundleEntryResponseComponent answer = entry.getResponse();
+                if (answer.getStatus() != null && answer.getStatus().startsWith("409")
+                        && answer.getOutcome() instanceof OperationOutcome outcome
+                        && outcome.getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                                .anyMatch(text -> text != null && HAPI_STALE_VERSION.stream().anyMatch(text::contains))) {
+                    answer.setStatus("412 Precondition Failed");
+                }
+            }
+        }
+        return true;
     }
 
     @Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = -10)

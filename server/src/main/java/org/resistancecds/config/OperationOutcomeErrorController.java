@@ -58,7 +58,12 @@ public class OperationOutcomeErrorController implements ErrorController {
 
     private static boolean isBrowserPage(HttpServletRequest request, String path) {
         String accept = request.getHeader("Accept");
-        return accept != null && accept.contains("text/html") && !path.startsWith(FhirRestfulServerConfig.FHIR_PATH)
-                && !path.startsWith("/cds-services");
+        String servletPath = path.substring(Math.min(path.length(), request.getContextPath().length()));
+        return accept != null && accept.contains("text/html")
+                && !isUnder(servletPath, FhirRestfulServerConfig.FHIR_PATH) && !isUnder(servletPath, "/cds-services");
+    }
+
+    private static boolean isUnder(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 }

@@ -29,11 +29,11 @@ public class TransactionEntryCheck {
         Map<String, String> written = new HashMap<>();
         for (BundleEntryComponent entry : transaction.getEntry()) {
             HTTPVerb method = entry.getRequest().getMethod();
-            String url = entry.getRequest().getUrl();
-            if (method == null || url == null || url.isBlank()) {
+            String url = EntryUrls.relative(entry.getRequest().getUrl());
+            if (method == null || url == null) {
                 continue;
             }
-            String name = "entry " + method.toCode() + " " + url;
+            String name = "entry " + method.toCode() + " " + entry.getRequest().getUrl();
             if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() != null) {
                 checkResource(name, method, url, entry.getResource());
             }
@@ -62,9 +62,9 @@ public class TransactionEntryCheck {
         // An id taken from a urn:uuid fullUrl is a placeholder, not the client naming another resource.
         if (urlId.hasIdPart() && bodyId.hasIdPart() && !bodyId.isUrn()
                 && !bodyId.getIdPart().equals(urlId.getIdPart())) {
-            throw new InvalidRequestException(name + ": the resource's id is '" + bodyId.getIdPart()
-                    + "', but the URL names " + urlId.getIdPart() + ". Give the same id in both, or leave it out of "
-                    + "the resource.");
+            throw new InvalidRequestException(name + ": the resource's id (or, without one, its fullUrl's) is '"
+                    + bodyId.getIdPart() + "', but the URL names " + urlId.getIdPart() + ". Give the same id in both, "
+                    + "or leave it out of the resource.");
         }
     }
 }

@@ -2,16 +2,12 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import java.util.List;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -21,88 +17,114 @@ import org.hl7.fhir.r4.model.IdType;
 /**
  * {@code request.ifMatch} in transaction and batch entries, as {@link MalformedRequestFilter} and
  * {@link IfMatchVersionCheck} treat the header on single requests: a value that names no version is a 400 (HAPI
- * answered 500), and an entry whose version is stale is a 412 (HAPI answered 409 for PUT and PATCH, and deleted
- * regardless). A conditional PUT or PATCH is checked against the resource its URL matches, and a PUT or PATCH that
- * matches none is a 412 (HAPI ignored ifMatch there and wrote). HAPI runs each batch entry as a transaction of one, so a refused batch entry fails alone.
+ * answered 500), and an entry whose version is not the current one is a 412 (HAPI answered 409 for PUT and PATCH,
+ * deleted regardless, and ignored ifMatch on a conditional PUT). A PUT or PATCH that would create (nothing at its id,
+ * a conditional URL matching nothing) is a 412 too: no version of it exists. The versions are compared where HAPI
+ * stores each entry, after the token's rules have allowed it, so a 412 tells nothing of data the caller may not
+ * see; a conditional URL is matched by HAPI, within the caller's reach. HAPI runs each batch entry as a
+ * transaction of one, so a refused batch entry fails alone.
  */
 public class TransactionIfMatchCheck {
 
-    private final DaoRegistry daoRegistry;
-    private final MatchUrlService matchUrls;
+    /** After the authorization hooks (order 0) on the same pointcuts. */
+    private static final int AFTER_AUTHORIZATION = 1000;
+    private static final String EXPECTED = TransactionIfMatchCheck.class.getName() + ".expected";
 
-    public TransactionIfMatchCheck(DaoRegistry daoRegistry, MatchUrlService matchUrls) {
-        this.daoRegistry = daoRegistry;
-        this.matchUrls = matchUrls;
-    }
+    /** The versions a transaction's entries expect: by the id their URL names, and by the resource a conditional PUT sends. */
+    private record Expected(Map<String, Expectation> byId, Map<IBaseResource, Expectation> byResource) {}
+
+    private record Expectation(String entryName, String version) {}
 
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
-    public void check(IBaseBundle bundle) {
+    public void readExpectations(IBaseBundle bundle, RequestDetails request) {
         // A batch is checked entry by entry, in the one-entry transactions HAPI runs for it.
         if (!(bundle instanceof Bundle transaction) || transaction.getType() != Bundle.BundleType.TRANSACTION) {
             return;
         }
+        Expected expected = new Expected(new HashMap<>(), new IdentityHashMap<>());
         for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
-            BundleEntryRequestComponent request = entry.getRequest();
-            if (!request.hasIfMatch()) {
+            BundleEntryRequestComponent entryRequest = entry.getRequest();
+            Bundle.HTTPVerb method = entryRequest.getMethod();
+            if (!entryRequest.hasIfMatch()) {
                 continue;
             }
-            String entryName = "entry " + request.getMethod().toCode() + " " + request.getUrl();
-            String version = ConditionalHeaders.parseVersion(request.getIfMatch())
+            String entryName = "entry " + (method == null ? "" : method.toCode() + " ") + entryRequest.getUrl();
+            String version = ConditionalHeaders.parseVersion(entryRequest.getIfMatch())
                     .orElseThrow(() -> new InvalidRequestException(
-                            entryName + ": " + ConditionalHeaders.malformed(request.getIfMatch())));
-            Bundle.HTTPVerb method = request.getMethod();
-            if (method == Bundle.HTTPVerb.DELETE || method == Bundle.HTTPVerb.PUT || method == Bundle.HTTPVerb.PATCH) {
-                checkVersion(entryName, method == Bundle.HTTPVerb.DELETE, request.getUrl(), version);
+                            entryName + ": " + ConditionalHeaders.malformed(entryRequest.getIfMatch())));
+            if (method != Bundle.HTTPVerb.DELETE && method != Bundle.HTTPVerb.PUT && method != Bundle.HTTPVerb.PATCH) {
+                continue;
+            }
+            String url = EntryUrls.relative(entryRequest.getUrl());
+            if (url == null) {
+                continue;
+            }
+            Expectation expectation = new Expectation(entryName, version);
+            if (url.contains("?")) {
+                if (method == Bundle.HTTPVerb.DELETE) {
+                    throw new InvalidRequestException(
+                            entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
+                }
+                // HAPI stores a conditional PUT's own resource object; a conditional PATCH's result is a new one.
+                if (method == Bundle.HTTPVerb.PUT && entry.getResource() != null) {
+                    expected.byResource().put(entry.getResource(), expectation);
+                }
+                continue;
+            }
+            IdType id = new IdType(url);
+            if (id.hasResourceType() && id.hasIdPart()) {
+                expected.byId().put(key(id), expectation);
             }
         }
+        request.getUserData().put(EXPECTED, expected);
     }
 
-    private void checkVersion(String entryName, boolean delete, String url, String version) {
-        if (url == null) {
-            return;
-        }
-        if (url.contains("?") && delete) {
-            throw new InvalidRequestException(entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
-        }
-        String type = url.split("[/?]", 2)[0];
-        if (!daoRegistry.isResourceTypeSupported(type)) {
-            return;
-        }
-        Optional<IBaseResource> current = url.contains("?") ? matched(type, url) : stored(url);
-        if (current.isEmpty()) {
-            if (!delete) {
-                throw new PreconditionFailedException(entryName + ": ifMatch names version " + version
-                        + ", but no resource matches: nothing was created.");
-            }
-            return;
-        }
-        String currentVersion = current.get().getIdElement().getVersionIdPart();
-        if (!version.equals(currentVersion)) {
-            throw new PreconditionFailedException(entryName + ": ifMatch names version " + version
-                    + ", but the current version is " + currentVersion + ": nothing was "
-                    + (delete ? "deleted" : "changed") + ".");
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_AUTHORIZATION)
+    public void updating(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+        Expectation expectation = expectation(request, updated, previous);
+        String current = previous.getIdElement().getVersionIdPart();
+        if (expectation != null && !expectation.version().equals(current)) {
+            throw new PreconditionFailedException(expectation.entryName() + ": ifMatch names version "
+                    + expectation.version() + ", but the current version is " + current + ": nothing was changed.");
         }
     }
 
-    private Optional<IBaseResource> stored(String url) {
-        IdType id = new IdType(url);
-        if (!id.hasIdPart()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(daoRegistry.getResourceDao(id.getResourceType())
-                    .read(id.toUnqualifiedVersionless(), new SystemRequestDetails()));
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
-            return Optional.empty();
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_AUTHORIZATION)
+    public void creating(IBaseResource created, RequestDetails request) {
+        Expectation expectation = expectation(request, created, created);
+        if (expectation != null) {
+            throw new PreconditionFailedException(expectation.entryName() + ": ifMatch names version "
+                    + expectation.version() + ", but no resource matches: nothing was created.");
         }
     }
 
-    /** The one resource a conditional entry's URL matches; none when it matches none (several: HAPI's 412). */
-    private Optional<IBaseResource> matched(String type, String url) {
-        SearchParameterMap map = matchUrls.translateMatchUrl(url.substring(url.indexOf('?') + 1),
-                daoRegistry.getFhirContext().getResourceDefinition(type));
-        map.setLoadSynchronousUpTo(2);
-        List<IBaseResource> found = daoRegistry.getResourceDao(type).searchForResources(map, new SystemRequestDetails());
-        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED, order = AFTER_AUTHORIZATION)
+    public void deleting(IBaseResource current, RequestDetails request) {
+        Expectation expectation = expectation(request, null, current);
+        String version = current.getIdElement().getVersionIdPart();
+        if (expectation != null && !expectation.version().equals(version)) {
+            throw new PreconditionFailedException(expectation.entryName() + ": ifMatch names version "
+                    + expectation.version() + ", but the current version is " + version + ": nothing was deleted.");
+        }
+    }
+
+    /** Other writes of the same request (a retried transaction, a write after it) are not held to these. */
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSED)
+    public void forgetExpectations(RequestDetails request) {
+        if (request != null) {
+            request.getUserData().remove(EXPECTED);
+        }
+    }
+
+    private static Expectation expectation(RequestDetails request, IBaseResource sent, IBaseResource stored) {
+        if (request == null || !(request.getUserData().get(EXPECTED) instanceof Expected expected)) {
+            return null;
+        }
+        Expectation bySent = sent == null ? null : expected.byResource().get(sent);
+        return bySent != null ? bySent : expected.byId().get(key(stored.getIdElement()));
+    }
+
+    private static String key(org.hl7.fhir.instance.model.api.IIdType id) {
+        return id.getResourceType() + "/" + id.getIdPart();
     }
 }

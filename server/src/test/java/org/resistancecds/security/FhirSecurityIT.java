@@ -683,6 +683,36 @@ class FhirSecurityIT extends AbstractServerIT {
         assertStatus(send("GET", "/fhir/Observation/" + ofB, null, system), 200);
     }
 
+    /**
+     * A conditional PUT entry's ifMatch is compared after the token's rules, so it never tells another patient's
+     * version (found in review: the match was read as the system first, and the 412 named its version). That such
+     * an entry matching another patient's resource is refused (403) is the rules' answer to every conditional
+     * write entry of a Bundle that is not narrowed (docs/security.md).
+     */
+    @Test
+    void conditionalPutEntryWithIfMatchDoesNotTellAnotherPatientsVersion() throws Exception {
+        String patientA = TOKENS.get("patient A cruds");
+        String identifier = UUID.randomUUID().toString();
+        String ofB = storedWithIdentifier("sec-txim-b-", B, identifier);
+
+        HttpResponse<String> matchesB = send("POST", "/fhir", conditionalPutTransaction(identifier), patientA);
+        HttpResponse<String> matchesNothing =
+                send("POST", "/fhir", conditionalPutTransaction(UUID.randomUUID().toString()), patientA);
+
+        assertThat(matchesB.statusCode()).as(matchesB.body()).isEqualTo(403);
+        assertThat(matchesB.body()).doesNotContain(ofB).doesNotContain("version");
+        assertThat(matchesNothing.statusCode()).as(matchesNothing.body()).isEqualTo(412);
+        assertThat(matchesNothing.body()).contains("no resource matches");
+        HttpResponse<String> stored = send("GET", "/fhir/Observation/" + ofB, null, TOKENS.get("system"));
+        assertThat(stored.body()).contains("\"versionId\":\"1\"");
+    }
+
+    private String conditionalPutTransaction(String identifier) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + withIdentifier(observation(null, A, null), identifier) + ",\"request\":{\"method\":\"PUT\","
+                + "\"url\":\"Observation?identifier=urn:sec%7C" + identifier + "\",\"ifMatch\":\"W/\\\"7\\\"\"}}]}";
+    }
+
     /** Stores, as the system, an Observation of the patient with the identifier urn:sec|identifier; its id. */
     private String storedWithIdentifier(String idPrefix, String patient, String identifier) throws Exception {
         String id = idPrefix + UUID.randomUUID();
