@@ -12,10 +12,10 @@ import org.resistancecds.knowledge.KnowledgeCodes;
 /**
  * REST-server interceptor: the assessments the engine derives ({@code Observation/resistance-status-*},
  * {@code resistance-mechanism-*}) are written by {@link AssessmentRecorder} only. A client's create or update of
- * one of those ids (PUT, PATCH, a transaction entry, {@code $meta-add}, {@code $meta-delete}) gets 405: it would stand as the patient's assessment, with no
- * Communication, until the next re-evaluation overwrote it. A DELETE stays allowed, so a patient's record can be
- * deleted whole; while the patient exists, the re-evaluation it queues stores the assessment again. Clients may
- * still store assessments of their own under other ids.
+ * one of those ids (PUT, PATCH, a transaction entry, {@code $meta-add}, {@code $meta-delete}) gets 405: it would
+ * stand as the patient's assessment, with no Communication, until the next re-evaluation overwrote it. A DELETE
+ * stays allowed, so a patient's record can be deleted whole; while the patient exists, the re-evaluation it queues
+ * stores the assessment again. Clients may still store assessments of their own under other ids.
  */
 public class ServerMaintainedAssessments {
 

@@ -64,7 +64,8 @@ public class AcceptableFormat {
                 continue;
             }
             // An unencoded '+' (_format=application/fhir+json) arrives as a space; HAPI reads JSON as json.
-            EncodingEnum encoding = EncodingEnum.forContentType(value.trim().replace(' ', '+').toLowerCase(Locale.ROOT));
+            String name = value.trim().replace(' ', '+').toLowerCase(Locale.ROOT);
+            EncodingEnum encoding = EncodingEnum.forContentType(name);
             if (encoding != EncodingEnum.JSON && encoding != EncodingEnum.XML && encoding != EncodingEnum.RDF) {
                 throw new UnclassifiedServerFailureException(406, "This server answers in FHIR JSON or XML; _format="
                         + value + " is neither. Use _format=json or _format=xml.");

@@ -29,10 +29,10 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  */
 public class IfMatchVersionCheck {
 
+    /** After the authorization hooks (order 0): a 412 must not tell of a resource the caller may not see. */
+    static final int AFTER_AUTHORIZATION = 1000;
     /** HAPI's codes for an update (989) and a patch (974) of a version that is not the current one (may be wrapped). */
     private static final List<String> HAPI_STALE_VERSION = List.of("HAPI-0989: ", "HAPI-0974: ");
-    /** After the authorization hooks (order 0): a 412 must not tell of a resource the caller may not see. */
-    private static final int AFTER_AUTHORIZATION = 1000;
     /** HAPI's code for two writers storing the same new version at once: the loser's If-Match no longer held. */
     private static final String HAPI_CONCURRENT_VERSION = "HAPI-0823: ";
     private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.UPDATE,
@@ -110,14 +110,17 @@ public class IfMatchVersionCheck {
             for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
                 Bundle.BundleEntryResponseComponent answer = entry.getResponse();
                 if (answer.getStatus() != null && answer.getStatus().startsWith("409")
-                        && answer.getOutcome() instanceof OperationOutcome outcome
-                        && outcome.getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
-                                .anyMatch(text -> text != null && HAPI_STALE_VERSION.stream().anyMatch(text::contains))) {
+                        && answer.getOutcome() instanceof OperationOutcome outcome && isStaleVersion(outcome)) {
                     answer.setStatus("412 Precondition Failed");
                 }
             }
         }
         return true;
+    }
+
+    private static boolean isStaleVersion(OperationOutcome outcome) {
+        return outcome.getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .anyMatch(text -> text != null && HAPI_STALE_VERSION.stream().anyMatch(text::contains));
     }
 
     @Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = -10)

@@ -41,7 +41,8 @@ public class OperationOutcomeErrorController implements ErrorController {
         if (status == HttpServletResponse.SC_NOT_FOUND && isBrowserPage(request, path)) {
             response.setStatus(status);
             response.setContentType("text/html;charset=UTF-8");
-            response.getWriter().write(templates.process("error/not-found", new Context(Locale.ENGLISH, Map.of("path", path))));
+            Context page = new Context(Locale.ENGLISH, Map.of("path", path));
+            response.getWriter().write(templates.process("error/not-found", page));
             return;
         }
         CdsErrorBody.write(request, response, fhirContext, status, switch (status) {

@@ -26,11 +26,10 @@ import org.hl7.fhir.r4.model.IdType;
  */
 public class TransactionIfMatchCheck {
 
-    /** After the authorization hooks (order 0) on the same pointcuts. */
-    private static final int AFTER_AUTHORIZATION = 1000;
+    private static final int AFTER_AUTHORIZATION = IfMatchVersionCheck.AFTER_AUTHORIZATION;
     private static final String EXPECTED = TransactionIfMatchCheck.class.getName() + ".expected";
 
-    /** The versions a transaction's entries expect: by the id their URL names, and by the resource a conditional PUT sends. */
+    /** The versions a transaction's entries expect: by the id their URL names, by a conditional PUT's resource. */
     private record Expected(Map<String, Expectation> byId, Map<IBaseResource, Expectation> byResource) {}
 
     private record Expectation(String entryName, String version) {}
@@ -38,7 +37,8 @@ public class TransactionIfMatchCheck {
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
     public void readExpectations(IBaseBundle bundle, RequestDetails request) {
         // A batch is checked entry by entry, in the one-entry transactions HAPI runs for it.
-        if (!(bundle instanceof Bundle transaction) || transaction.getType() != Bundle.BundleType.TRANSACTION) {
+        if (request == null || !(bundle instanceof Bundle transaction)
+                || transaction.getType() != Bundle.BundleType.TRANSACTION) {
             return;
         }
         Expected expected = new Expected(new HashMap<>(), new IdentityHashMap<>());

@@ -80,7 +80,7 @@ public class ErrorSanitizingInterceptor {
         }
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Bundle.BundleEntryResponseComponent entry = bundle.getEntry().get(i).getResponse();
-            // 501 (not done here) and 503 (database unreachable, retry) are the server's own answers, meant for the client.
+            // 501 (not done here) and 503 (database unreachable, retry) are answers meant for the client.
             if (entry.getStatus() == null || !entry.getStatus().startsWith("5") || entry.getStatus().startsWith("501")
                     || entry.getStatus().startsWith("503")) {
                 continue;

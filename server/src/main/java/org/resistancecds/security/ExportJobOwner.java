@@ -65,7 +65,8 @@ public final class ExportJobOwner {
     /** True when the file was written for a client other than the caller's. */
     static boolean belongsToAnotherClient(Binary file, FhirAccess caller) {
         Identifier owner = file.getSecurityContext().getIdentifier();
-        return CLIENT_SYSTEM.equals(owner.getSystem()) && !Optional.ofNullable(owner.getValue()).equals(clientOf(caller));
+        return CLIENT_SYSTEM.equals(owner.getSystem())
+                && !Optional.ofNullable(owner.getValue()).equals(clientOf(caller));
     }
 
     private Object exporter(String jobId) {

@@ -159,7 +159,9 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return noBody && CONTENT_TYPE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            return noBody && CONTENT_TYPE.equalsIgnoreCase(name)
+                    ? Collections.emptyEnumeration()
+                    : super.getHeaders(name);
         }
 
         @Override

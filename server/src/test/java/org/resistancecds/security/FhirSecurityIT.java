@@ -762,16 +762,7 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
 
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
-        HttpResponse<String> poll = null;
-        for (int i = 0; i < 120; i++) {
-            poll = http.send(request(status, observations).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (poll.statusCode() != 202) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
-        JsonNode output = JSON.readTree(poll.body()).path("output");
+        JsonNode output = finishedExport(status, observations).path("output");
         assertThat(output).isNotEmpty();
         for (JsonNode file : output) {
             assertThat(file.path("type").asText()).isEqualTo("Observation");
@@ -829,16 +820,7 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(unknown.statusCode()).as("an unknown job answers alike").isEqualTo(404);
 
         // The same client under another subject (a second token) follows its job to the end: it was not cancelled.
-        HttpResponse<String> poll = null;
-        for (int i = 0; i < 120; i++) {
-            poll = http.send(request(status, sameClient).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (poll.statusCode() != 202) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
-        JsonNode output = JSON.readTree(poll.body()).path("output");
+        JsonNode output = finishedExport(status, sameClient).path("output");
         assertThat(output).isNotEmpty();
         for (JsonNode file : output) {
             String url = file.path("url").asText();
@@ -850,6 +832,20 @@ class FhirSecurityIT extends AbstractServerIT {
             assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
             assertThat(foreign.body()).contains("another client's Bulk Data export");
         }
+    }
+
+    /** Polls the export's status until the job is done; its manifest. */
+    private JsonNode finishedExport(String status, String token) throws Exception {
+        HttpResponse<String> poll = null;
+        for (int i = 0; i < 120; i++) {
+            poll = http.send(request(status, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (poll.statusCode() != 202) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
+        return JSON.readTree(poll.body());
     }
 
     private HttpResponse<String> exportKickOff(String path, String token) throws Exception {
