@@ -134,8 +134,12 @@ public class H2FileSync implements InitializingBean, DisposableBean {
         }
     }
 
+    /** Waits for a sync under way: it may hold a connection that would otherwise outlive the data source's close. */
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
         scheduler.shutdownNow();
+        if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+            log.warn("The H2 file sync did not stop within 5 s");
+        }
     }
 }

@@ -127,6 +127,10 @@ class H2FileSyncTest {
         } finally {
             sync.destroy();
         }
+        // Closed for sure before the size is read and the directory deleted: a sync may have opened it again.
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN");
+        }
         return Files.size(temp.resolve(name + ".mv.db"));
     }
 
