@@ -40,10 +40,6 @@ public class PollStatusJobId {
 
     /** The job a poll names, in the query or in a Parameters body. */
     public static Optional<String> named(RequestDetails request, FhirContext context) {
-        return OperationBody.queryValue(request, JOB_ID).or(() -> OperationBody.parameters(request, context)
-                .flatMap(body -> body.getParameter().stream()
-                        .filter(p -> JOB_ID.equals(p.getName()) && p.getValue() != null && !p.getValue().isEmpty())
-                        .map(p -> p.getValue().primitiveValue())
-                        .findFirst()));
+        return OperationBody.value(request, context, JOB_ID);
     }
 }

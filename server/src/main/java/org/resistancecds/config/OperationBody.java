@@ -39,6 +39,18 @@ public final class OperationBody {
         }
     }
 
+    /**
+     * A named input of the call: its first value in the query when not blank, else the first parameter of that name
+     * in the Parameters body that has a value.
+     */
+    public static Optional<String> value(RequestDetails request, FhirContext context, String name) {
+        return queryValue(request, name).or(() -> parameters(request, context).flatMap(body -> body.getParameter()
+                .stream()
+                .filter(p -> name.equals(p.getName()) && p.getValue() != null && !p.getValue().isEmpty())
+                .map(p -> p.getValue().primitiveValue())
+                .findFirst()));
+    }
+
     /** A query parameter's first value, when it is not blank. */
     public static Optional<String> queryValue(RequestDetails request, String name) {
         String[] values = request.getParameters().get(name);

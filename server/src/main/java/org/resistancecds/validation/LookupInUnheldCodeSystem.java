@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Parameters;
 import org.resistancecds.config.OperationBody;
 
 /**
@@ -51,24 +50,13 @@ public class LookupInUnheldCodeSystem {
                 .anyMatch(module -> module.isCodeSystemSupported(lookup, system));
     }
 
+    /** {@code system}, else the system of {@code coding} (the other form $lookup takes). */
     private Optional<String> system(RequestDetails request) {
-        Optional<String> inQuery = OperationBody.queryValue(request, "system");
-        if (inQuery.isPresent()) {
-            return inQuery;
-        }
-        return OperationBody.parameters(request, context).flatMap(LookupInUnheldCodeSystem::system);
-    }
-
-    private static Optional<String> system(Parameters body) {
-        for (Parameters.ParametersParameterComponent parameter : body.getParameter()) {
-            if ("system".equals(parameter.getName()) && parameter.getValue() != null) {
-                return Optional.ofNullable(parameter.getValue().primitiveValue());
-            }
-            if ("coding".equals(parameter.getName()) && parameter.getValue() instanceof Coding coding
-                    && coding.hasSystem()) {
-                return Optional.of(coding.getSystem());
-            }
-        }
-        return Optional.empty();
+        return OperationBody.value(request, context, "system").or(() -> OperationBody.parameters(request, context)
+                .flatMap(body -> body.getParameter().stream()
+                        .filter(p -> "coding".equals(p.getName()) && p.getValue() instanceof Coding coding
+                                && coding.hasSystem())
+                        .map(p -> ((Coding) p.getValue()).getSystem())
+                        .findFirst()));
     }
 }

@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.Parameters;
 import org.resistancecds.config.OperationBody;
 
 /**
@@ -34,8 +33,7 @@ public class TranslateWithUnknownMap {
                 || request.getId() != null) {
             return;
         }
-        Optional<String> url = OperationBody.queryValue(request, "url")
-                .or(() -> OperationBody.parameters(request, context).flatMap(TranslateWithUnknownMap::url));
+        Optional<String> url = OperationBody.value(request, context, "url");
         if (url.isEmpty() || held(url.get())) {
             return;
         }
@@ -48,12 +46,5 @@ public class TranslateWithUnknownMap {
         SearchParameterMap search = SearchParameterMap.newSynchronous("url", new UriParam(canonical));
         search.setLoadSynchronousUpTo(1);
         return !daoRegistry.getResourceDao("ConceptMap").searchForResources(search, new SystemRequestDetails()).isEmpty();
-    }
-
-    private static Optional<String> url(Parameters body) {
-        return body.getParameter().stream()
-                .filter(p -> "url".equals(p.getName()) && p.getValue() != null)
-                .map(p -> p.getValue().primitiveValue())
-                .findFirst();
     }
 }

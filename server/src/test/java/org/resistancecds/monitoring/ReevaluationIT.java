@@ -93,6 +93,15 @@ class ReevaluationIT extends AbstractMonitoringIT {
         return found.getEntry().stream().map(e -> (Observation) e.getResource()).toList();
     }
 
+    /** A new patient responding to PD-1 blockade, its status stored and the re-evaluation queue quiet. */
+    private String respondingPatient(IGenericClient client) throws Exception {
+        String patient = newPatient();
+        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
+        awaitStatus(client, patient, "responding");
+        awaitQuiet(BOUND);
+        return patient;
+    }
+
     /** Acquired resistance with a B2M variant in ctDNA, waited for until its mechanism assessment is stored. */
     private void storeProgressionWithAB2mVariant(IGenericClient client, String patient) throws InterruptedException {
         client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
@@ -169,10 +178,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
     @Test
     void theAssessmentsAreTheServersToWriteAndADeletedOneIsStoredAgain() throws Exception {
         IGenericClient client = fhirClient();
-        String patient = newPatient();
-        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
-        awaitStatus(client, patient, "responding");
-        awaitQuiet(BOUND);
+        String patient = respondingPatient(client);
         String statusId = "resistance-status-" + patient;
         Observation forged = client.read().resource(Observation.class).withId(statusId).execute();
         forged.getValueCodeableConcept().getCodingFirstRep().setCode("acquired-resistance");
@@ -249,10 +255,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
     @Test
     void persistCallsRacingTheBackgroundRunAllSucceedAndTellTheChangeOnce() throws Exception {
         IGenericClient client = fhirClient();
-        String patient = newPatient();
-        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
-        awaitStatus(client, patient, "responding");
-        awaitQuiet(BOUND);
+        String patient = respondingPatient(client);
 
         client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
         List<Callable<Integer>> calls = new ArrayList<>();
@@ -556,10 +559,7 @@ class ReevaluationIT extends AbstractMonitoringIT {
     @Test
     void concurrentRunsOnOneChangeWriteItOnce() throws Exception {
         IGenericClient client = fhirClient();
-        String patient = newPatient();
-        client.transaction().withBundle(MonitoringData.respondingCourse(patient)).execute();
-        awaitStatus(client, patient, "responding");
-        awaitQuiet(BOUND);
+        String patient = respondingPatient(client);
         // As if several nodes (or a redelivery) evaluated the same new data at the same time.
         client.transaction().withBundle(MonitoringData.confirmedProgression(patient)).execute();
         List<Callable<Object>> runs = new ArrayList<>();

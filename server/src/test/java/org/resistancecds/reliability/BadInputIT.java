@@ -384,10 +384,7 @@ class BadInputIT extends AbstractServerIT {
     @Test
     void conditionalAndCreatingWritesHonourIfMatch() throws Exception {
         String mrn = "im-" + System.nanoTime();
-        Patient patient = new Patient();
-        patient.addIdentifier().setSystem("urn:example:mrn").setValue(mrn);
-        patient.addName().setFamily("First");
-        String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
+        String id = storedWithMrn(mrn, "First");
         String match = "Patient?identifier=urn:example:mrn%7C" + mrn;
         String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:example:mrn\",\"value\":\""
                 + mrn + "\"}],\"name\":[{\"family\":\"%s\"}]}";
@@ -713,10 +710,7 @@ class BadInputIT extends AbstractServerIT {
     @Test
     void conditionalUpdateWithAnotherIdInTheBodyIsRefused() throws Exception {
         String mrn = "cu-" + System.nanoTime();
-        Patient patient = new Patient();
-        patient.addIdentifier().setSystem("urn:example:mrn").setValue(mrn);
-        patient.addName().setFamily("Kept");
-        String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
+        String id = storedWithMrn(mrn, "Kept");
         String path = "/fhir/Patient?identifier=urn:example:mrn%7C" + mrn;
 
         HttpResponse<String> mismatch = putConditional(path, "{\"resourceType\":\"Patient\",\"id\":\"other-" + id
@@ -772,6 +766,14 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer.body()).as(what).contains("OperationOutcome", reason).doesNotContain("Incident");
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getMeta().getVersionId())
                 .isEqualTo("1");
+    }
+
+    /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
+    private String storedWithMrn(String mrn, String family) {
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem("urn:example:mrn").setValue(mrn);
+        patient.addName().setFamily(family);
+        return fhirClient().create().resource(patient).execute().getId().getIdPart();
     }
 
     private HttpResponse<String> putConditional(String path, String body) throws Exception {
