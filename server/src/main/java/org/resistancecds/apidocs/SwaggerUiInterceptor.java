@@ -13,7 +13,8 @@ import java.io.IOException;
 /**
  * HAPI's OpenAPI interceptor, with the answers a browser expects at the edges of its Swagger UI: a file the UI does
  * not have is a 404 (HAPI answered 500 and logged the stack of its failed classpath look-up), and
- * {@code /fhir/swagger-ui} without the slash leads to the UI (HAPI took it for a resource type).
+ * {@code /fhir/swagger-ui} without the slash leads to the UI (HAPI took it for a resource type), and the UI's
+ * page says it is UTF-8.
  */
 final class SwaggerUiInterceptor extends OpenApiInterceptor {
 
@@ -24,6 +25,8 @@ final class SwaggerUiInterceptor extends OpenApiInterceptor {
     @Override
     protected boolean handleResourceRequest(
             HttpServletResponse response, ServletRequestDetails request, String path) throws IOException {
+        // HAPI sets "text/html" without a charset, which Tomcat sends as ISO-8859-1; the page is UTF-8.
+        response.setCharacterEncoding("UTF-8");
         try {
             return super.handleResourceRequest(response, request, path);
         } catch (InternalErrorException e) {

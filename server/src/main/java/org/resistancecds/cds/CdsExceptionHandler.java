@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -36,6 +37,14 @@ public class CdsExceptionHandler {
         }
         log.debug("CDS call refused ({}): {}", e.status(), e.getMessage());
         return CdsErrorBody.of(fhirContext, e.status(), e.getMessage());
+    }
+
+    /** A known service asked with another method than POST (an unknown one is 404 before this). */
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    public ResponseEntity<byte[]> methodNotAllowed(HttpRequestMethodNotSupportedException e) {
+        return CdsErrorBody.withStatus(405).header(HttpHeaders.ALLOW, "POST")
+                .body(CdsErrorBody.json(fhirContext, 405, "A CDS service takes POST only, not " + e.getMethod()
+                        + "; GET " + CdsHooksController.BASE + " lists the services."));
     }
 
     @ExceptionHandler(Exception.class)

@@ -24,10 +24,12 @@ import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -115,6 +117,18 @@ public class CdsHooksController {
             receipt.add(item);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.write(Map.of("feedback", receipt)));
+    }
+
+    /**
+     * Only POST reaches a service, but a client that gets a service id wrong should hear 404 whatever its method,
+     * not Spring's 405, which would suggest the service exists.
+     */
+    @RequestMapping(value = {"/{id}", "/{id}/feedback"},
+            method = {RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE})
+    public ResponseEntity<byte[]> notPost(@PathVariable("id") String id, HttpServletRequest http)
+            throws HttpRequestMethodNotSupportedException {
+        service(id);
+        throw new HttpRequestMethodNotSupportedException(http.getMethod(), List.of("POST"));
     }
 
     /** What the audit record says this call was, and which CDS client made it. */

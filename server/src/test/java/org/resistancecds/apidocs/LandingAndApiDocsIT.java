@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -146,11 +148,25 @@ class LandingAndApiDocsIT extends AbstractOpenServerIT {
         assertThat(fhir.body()).as("the FHIR API answers as FHIR").doesNotContain("<h1>Not found</h1>");
     }
 
+    /** Browsers ask every site for /favicon.ico; a JSON 404 there filled their consoles with errors. */
+    @Test
+    void theSiteHasAnIcon() throws Exception {
+        HttpResponse<byte[]> icon = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/favicon.ico"))
+                .header("Accept", "image/avif,image/webp,image/*,*/*;q=0.8").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(icon.statusCode()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type").orElse("")).startsWith("image/");
+        // An ICO header: reserved 0, type 1 (icon).
+        assertThat(Arrays.copyOf(icon.body(), 4)).containsExactly(0, 0, 1, 0);
+    }
+
     @Test
     void swaggerUiIsServedFromTheJar() throws Exception {
         HttpResponse<String> ui = get("/fhir/swagger-ui/");
         assertThat(ui.statusCode()).isEqualTo(200);
         assertThat(ui.body()).contains("swagger-ui");
+        assertThat(ui.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type.toLowerCase(Locale.ROOT).replace(" ", "")).isEqualTo("text/html;charset=utf-8"));
 
         HttpResponse<String> cdsUi = get("/apidocs/cds-hooks.html");
         assertThat(cdsUi.statusCode()).isEqualTo(200);

@@ -415,10 +415,23 @@ class CdsServicesIT extends AbstractCdsIT {
     /** Spring's own refusals on the CDS paths are plain JSON too, as the services' own errors are. */
     @Test
     void errorsSpringAnswersOnTheCdsPathsArePlainJson() throws Exception {
-        assertErrorBody(cdsGet("/cds-services/" + PATIENT_VIEW), 405);
+        HttpResponse<String> get = cdsGet("/cds-services/" + PATIENT_VIEW);
+        assertThat(assertErrorBody(get, 405)).contains("POST only");
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertErrorBody(cdsGet("/cds-services/" + PATIENT_VIEW + "/feedback"), 405);
         assertErrorBody(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/cds-services"))
                 .header("Authorization", "Bearer " + token("/cds-services"))
                 .header("Accept", "application/xml").GET().build()), 406);
+    }
+
+    /** Whatever the method, a service id the server lacks is 404: a 405 would suggest the service exists. */
+    @Test
+    void anUnknownServiceIsNotFoundWhateverTheMethod() throws Exception {
+        assertThat(assertErrorBody(cdsGet("/cds-services/no-such-service"), 404)).contains("no-such-service");
+        assertErrorBody(cdsGet("/cds-services/no-such-service/feedback"), 404);
+        assertErrorBody(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/cds-services/no-such-service"))
+                .header("Authorization", "Bearer " + token("/cds-services/no-such-service"))
+                .DELETE().build()), 404);
     }
 
     @Test
