@@ -83,6 +83,9 @@ public class FhirJpaConfig {
         // HAPI answers a search repeated within a minute from its earlier result, so a search right after a write
         // misses it (a clinician's new result, feedback just sent). Every search runs anew here.
         settings.setReuseCachedSearchResultsForMillis(null);
+        // FHIR defines :contains on string and uri parameters (a clinician's name:contains=...); HAPI answered 405.
+        // It matches with LIKE '%...%' over the normalised string index, a scan of that parameter's rows.
+        settings.setAllowContainsSearches(true);
         // fetchSizeDefaultMaximum is left unset on purpose: HAPI caps its own synchronous searches (bulk export,
         // $everything) at that value and then cannot tell their size, which failed bulk export once a type held
         // more than a page of resources. Client paging is limited by the paging provider (FhirRestfulServerConfig).

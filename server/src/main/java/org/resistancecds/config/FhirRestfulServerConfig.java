@@ -96,7 +96,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck());
-        server.registerInterceptor(new TransactionEntryCheck());
+        server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }
@@ -133,8 +133,8 @@ public class FhirRestfulServerConfig {
 
     /** After the size limit, so a body is buffered only once it is known to fit. */
     @Bean
-    public FilterRegistrationBean<DuplicateJsonKeyFilter> duplicateJsonKeys(FhirContext fhirContext) {
-        return filter(new DuplicateJsonKeyFilter(fhirContext), 16, FHIR_PATH + "/*", CDS_PATHS);
+    public FilterRegistrationBean<LossyJsonBodyFilter> lossyJsonBodies(FhirContext fhirContext) {
+        return filter(new LossyJsonBodyFilter(fhirContext), 16, FHIR_PATH + "/*", CDS_PATHS);
     }
 
     /** Search syntax HAPI would ignore, refused before it widens a client's result. */
@@ -150,8 +150,8 @@ public class FhirRestfulServerConfig {
     }
 
     @Bean
-    public FilterRegistrationBean<UnstoredBundleLocation> unstoredBundleLocation() {
-        return filter(new UnstoredBundleLocation(), 20, FHIR_PATH + "/*");
+    public FilterRegistrationBean<MisleadingLocation> misleadingLocation() {
+        return filter(new MisleadingLocation(), 20, FHIR_PATH + "/*");
     }
 
     /** Innermost filter, next to the servlet: the wrappers of the filters before it see each write as usual. */

@@ -1,118 +1,33 @@
 package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
-import java.util.Set;
-import org.apache.commons.lang3.StringUtils;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/**
- * Refuses (400) search syntax HAPI would quietly ignore, so that a client never reads a wider result as the answer
- * to its narrower question: a modifier FHIR does not define ({@code name:foo=x} was searched as {@code name=x};
- * FHIR R4 says a server SHALL reject an unsupported modifier), and {@code _summary}, {@code _total} or
- * {@code _count} values FHIR does not define ({@code _count=-1} answered an empty page), a negative {@code _offset}
- * (a 500), a {@code :missing} value other than true or false (searched as false), and a {@code _since} that
- * is no date ({@code $everything} and {@code _history} ignored it and answered everything).
- */
+/** Refuses (400) a request whose search parameters break {@link SearchSyntax}, before HAPI widens its result. */
 public class SearchSyntaxFilter extends OncePerRequestFilter {
 
-    /** Every search modifier FHIR R4 defines; a resource type is a modifier too ({@code subject:Patient}). */
-    private static final Set<String> MODIFIERS = Set.of("missing", "exact", "contains", "text", "not", "above",
-            "below", "in", "not-in", "of-type", "identifier", "iterate", "recurse");
-    private static final Set<String> SUMMARY = Set.of("true", "false", "text", "data", "count");
-    private static final Set<String> TOTAL = Set.of("none", "estimate", "accurate");
-    private static final Set<String> MISSING = Set.of("true", "false");
-
     private final FhirContext fhirContext;
+    private final SearchSyntax syntax;
 
     public SearchSyntaxFilter(FhirContext fhirContext) {
         this.fhirContext = fhirContext;
+        this.syntax = new SearchSyntax(fhirContext);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
-            String fault = fault(parameter.getKey(), parameter.getValue());
-            if (fault != null) {
-                CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
-                return;
-            }
+        String fault = syntax.fault(request.getParameterMap());
+        if (fault != null) {
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
+            return;
         }
         chain.doFilter(request, response);
-    }
-
-    private String fault(String name, String[] values) {
-        switch (name) {
-            case "_summary" -> {
-                return allIn(values, SUMMARY) ? null : "_summary must be one of " + SUMMARY + ".";
-            }
-            case "_total" -> {
-                return allIn(values, TOTAL) ? null : "_total must be one of " + TOTAL + ".";
-            }
-            case "_count", "_offset" -> {
-                for (String value : values) {
-                    if (!value.matches("\\d{1,9}")) {
-                        return name + " must be a whole number of 0 or more, but was '" + value + "'.";
-                    }
-                }
-                return null;
-            }
-            case "_since" -> {
-                for (String value : values) {
-                    if (!isDateTime(value)) {
-                        return "_since must be a FHIR instant such as 2026-01-01T00:00:00Z, but was '" + value + "'.";
-                    }
-                }
-                return null;
-            }
-            default -> {
-                if (name.endsWith(":missing") && !allIn(values, MISSING)) {
-                    return name + " must be true or false.";
-                }
-                return modifierFault(name);
-            }
-        }
-    }
-
-    private static boolean isDateTime(String value) {
-        try {
-            return new DateTimeType(value).getValue() != null;
-        } catch (DataFormatException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** {@code name:modifier}, {@code ref:Type.chain}; {@code _has}, {@code _include} and friends carry no modifier. */
-    private String modifierFault(String name) {
-        int colon = name.indexOf(':');
-        if (colon < 0 || name.startsWith("_has") || name.startsWith("_include") || name.startsWith("_revinclude")) {
-            return null;
-        }
-        String rest = name.substring(colon + 1);
-        int end = StringUtils.indexOfAny(rest, '.', ':');
-        String modifier = end < 0 ? rest : rest.substring(0, end);
-        if (MODIFIERS.contains(modifier) || fhirContext.getResourceTypes().contains(modifier)) {
-            return null;
-        }
-        return "Unknown search modifier ':" + modifier + "' on '" + name.substring(0, colon) + "'. FHIR defines "
-                + MODIFIERS + " and resource types (subject:Patient); an unknown one is refused rather than ignored.";
-    }
-
-    private static boolean allIn(String[] values, Set<String> allowed) {
-        for (String value : values) {
-            if (!allowed.contains(value)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,8 +1,10 @@
 package org.resistancecds.config;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.UrlUtil;
 import java.util.HashMap;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
@@ -14,12 +16,19 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Transaction and batch entries get the checks the same request gets on its own, which HAPI skipped inside a
- * Bundle: a POST or PUT whose resource is not of the type its URL names (HAPI stored it under its own type), and
- * a PUT whose resource names another id than its URL (HAPI stored it under the URL's id) are 400. A transaction
- * that writes one resource in two entries is 400 too, as FHIR's transaction rules require (HAPI ran both, in an
- * order the client cannot rely on). Batch entries are checked one by one, in the one-entry transactions HAPI runs.
+ * Bundle: a read whose search breaks {@link SearchSyntax}, a POST or PUT whose resource is not of the type its URL
+ * names (HAPI stored it under its own type), and a PUT whose resource names another id than its URL (HAPI stored it
+ * under the URL's id) are 400. A transaction that writes one resource in two entries is 400 too, as FHIR's
+ * transaction rules require (HAPI ran both, in an order the client cannot rely on). Batch entries are checked one
+ * by one, in the one-entry transactions HAPI runs.
  */
 public class TransactionEntryCheck {
+
+    private final SearchSyntax searchSyntax;
+
+    public TransactionEntryCheck(FhirContext fhirContext) {
+        this.searchSyntax = new SearchSyntax(fhirContext);
+    }
 
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
     public void check(IBaseBundle bundle) {
@@ -34,6 +43,9 @@ public class TransactionEntryCheck {
                 continue;
             }
             String name = "entry " + method.toCode() + " " + entry.getRequest().getUrl();
+            if (method == HTTPVerb.GET || method == HTTPVerb.HEAD) {
+                checkSearch(name, url);
+            }
             if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() != null) {
                 checkResource(name, method, url, entry.getResource());
             }
@@ -45,6 +57,17 @@ public class TransactionEntryCheck {
                             + " in its " + earlier + ". A transaction may change a resource in one entry only.");
                 }
             }
+        }
+    }
+
+    private void checkSearch(String name, String url) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return;
+        }
+        String fault = searchSyntax.fault(UrlUtil.parseQueryString(url.substring(query + 1)));
+        if (fault != null) {
+            throw new InvalidRequestException(name + ": " + fault);
         }
     }
 

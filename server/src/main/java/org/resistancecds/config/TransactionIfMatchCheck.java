@@ -21,8 +21,8 @@ import org.hl7.fhir.r4.model.IdType;
  * deleted regardless, and ignored ifMatch on a conditional PUT). A PUT or PATCH that would create (nothing at its id,
  * a conditional URL matching nothing) is a 412 too: no version of it exists. The versions are compared where HAPI
  * stores each entry, after the token's rules have allowed it, so a 412 tells nothing of data the caller may not
- * see; a conditional URL is matched by HAPI, within the caller's reach. HAPI runs each batch entry as a
- * transaction of one, so a refused batch entry fails alone.
+ * see; a conditional URL is matched by HAPI, within the caller's reach. ifMatch on a conditional PATCH entry is
+ * refused (400). HAPI runs each batch entry as a transaction of one, so a refused batch entry fails alone.
  */
 public class TransactionIfMatchCheck {
 
@@ -65,8 +65,15 @@ public class TransactionIfMatchCheck {
                     throw new InvalidRequestException(
                             entryName + ": ifMatch" + ConditionalHeaders.NOT_WITH_CONDITIONAL_DELETE);
                 }
-                // HAPI stores a conditional PUT's own resource object; a conditional PATCH's result is a new one.
-                if (method == Bundle.HTTPVerb.PUT && entry.getResource() != null) {
+                // A conditional PATCH's result is a new object, which no hook can tie to its entry before storage:
+                // refused, rather than the precondition silently dropped.
+                if (method == Bundle.HTTPVerb.PATCH) {
+                    throw new InvalidRequestException(entryName + ": ifMatch is not supported on a conditional "
+                            + "PATCH entry. Send the PATCH to the resource's id (Type/id) with ifMatch, or use a "
+                            + "conditional PUT.");
+                }
+                // HAPI stores a conditional PUT's own resource object, so the version is checked when that is.
+                if (entry.getResource() != null) {
                     expected.byResource().put(entry.getResource(), expectation);
                 }
                 continue;

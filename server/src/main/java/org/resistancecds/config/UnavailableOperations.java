@@ -24,9 +24,11 @@ public class UnavailableOperations {
             "lastn", "Observation/$lastn needs an Elasticsearch index, which this server does not run; search "
                     + "Observation?patient=...&code=...&_sort=-date&_count=N for the latest results of a code.",
             "subsumes", "CodeSystem/$subsumes needs a full-text index of the code systems, which this server does not "
-                    + "run; CodeSystem/$lookup and ValueSet/$expand answer from the stored code systems.");
+                    + "run; CodeSystem/$lookup and ValueSet/$expand answer from the stored code systems.",
+            "reindex-terminology", "$reindex-terminology rebuilds a full-text index of the code systems, which this "
+                    + "server does not run (HAPI answered 200 with success=false).");
 
-    private static final Set<String> NOT_OFFERED = Set.of("lastn", "subsumes", "expunge");
+    private static final Set<String> NOT_OFFERED = Set.of("lastn", "subsumes", "reindex-terminology", "expunge");
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void refuse(RequestDetails request) {

@@ -7,7 +7,10 @@ import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** What this server adds to HAPI's search: the client's {@code Prefer: handling}, and honest unstored answers. */
+/**
+ * What this server adds to HAPI's search: the client's {@code Prefer: handling}, honest unstored answers, and a 400
+ * for a ValueSet the search names but the server lacks.
+ */
 @Configuration
 public class SearchConfig {
 
@@ -20,5 +23,10 @@ public class SearchConfig {
     @Bean
     public FhirServerPlugin unstoredSearchTotal(DaoRegistry daoRegistry, MatchUrlService matchUrlService) {
         return server -> server.registerInterceptor(new UnstoredSearchTotal(daoRegistry, matchUrlService));
+    }
+
+    @Bean
+    public FhirServerPlugin unknownValueSetInSearch() {
+        return server -> server.registerInterceptor(new UnknownValueSetInSearch());
     }
 }

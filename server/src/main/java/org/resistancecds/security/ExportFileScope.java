@@ -3,9 +3,12 @@ package org.resistancecds.security;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.model.util.JpaConstants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.EnumSet;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Extension;
@@ -14,12 +17,18 @@ import org.resistancecds.security.SmartScope.Permission;
 
 /**
  * A Bulk Data export file is a Binary holding every exported resource of one type, of every patient. A scope on
- * Binary alone must not open them: reading one (by id, or in a Binary search) also needs the system-level read
- * scope that exporting its type needs. HAPI marks each file with the type it holds; since that mark is a meta
- * extension a client could patch away, a client may not change an export file at all. A file is also only for the
- * client whose export wrote it ({@link ExportJobOwner}).
+ * Binary alone must not open them: reading one by id also needs the system-level read scope that exporting its type
+ * needs, a search of Binaries leaves out the files the caller may not read, and a history holding one is refused.
+ * HAPI marks each file with the type it holds; since that mark is a meta extension a client could patch away, a
+ * client may not change an export file at all. A file is also only for the client whose export wrote it
+ * ({@link ExportJobOwner}).
  */
 public final class ExportFileScope {
+
+    private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(RestOperationTypeEnum.SEARCH_TYPE,
+            RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE);
+    private static final Set<RestOperationTypeEnum> HISTORIES = EnumSet.of(RestOperationTypeEnum.HISTORY_TYPE,
+            RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_SYSTEM);
 
     @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
     public void check(RequestDetails request, IPreResourceShowDetails details) {
@@ -33,16 +42,33 @@ public final class ExportFileScope {
             if (type == null) {
                 continue;
             }
-            if (!access.allows(Level.SYSTEM, type, Permission.READ)) {
-                throw new ForbiddenOperationException("This Binary is a Bulk Data export file of " + type
-                        + " resources of every patient: reading it needs a system-level read scope on " + type + ".");
+            String refusal = refusal((Binary) resource, type, access);
+            if (refusal == null) {
+                continue;
             }
-            if (ExportJobOwner.belongsToAnotherClient((Binary) resource, access)) {
-                throw new ForbiddenOperationException("This Binary is a file of another client's Bulk Data export: "
-                        + "only the client that started the export may read it.");
+            // A search leaves the file out and shows the caller's other Binaries. A read is refused, and so is a
+            // history: HAPI's history answer fails on a resource left out.
+            if (SEARCHES.contains(request.getRestOperationType())) {
+                details.setResource(i, null);
+                continue;
             }
+            throw new ForbiddenOperationException(refusal + (HISTORIES.contains(request.getRestOperationType())
+                    ? " A history that holds one is refused whole; a search of Binary leaves such files out." : ""));
         }
     }
+
+    private static String refusal(Binary file, String type, FhirAccess access) {
+        if (!access.allows(Level.SYSTEM, type, Permission.READ)) {
+            return "This Binary is a Bulk Data export file of " + type + " resources of every patient: reading it "
+                    + "needs a system-level read scope on " + type + ".";
+        }
+        if (ExportJobOwner.belongsToAnotherClient(file, access)) {
+            return "This Binary is a file of another client's Bulk Data export: only the client that started the "
+                    + "export may read it.";
+        }
+        return null;
+    }
+
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
     public void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {

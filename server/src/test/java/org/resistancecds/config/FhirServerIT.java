@@ -105,13 +105,18 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(answers.get(0).body()).doesNotContain("HAPI FHIR Server");
     }
 
-    /** $lastn would answer with every patient's Observations, $subsumes with a 500: both need indexes not run here. */
+    /**
+     * $lastn would answer with every patient's Observations, $subsumes with a 500, $reindex-terminology with a 200
+     * saying it failed: all need indexes not run here.
+     */
     @Test
     void operationsThisServerCannotPerformAreRefusedAndNotOffered() throws Exception {
         HttpResponse<String> lastn = get("/fhir/Observation/$lastn?patient=Patient/p1&max=1");
         HttpResponse<String> subsumes = get("/fhir/CodeSystem/$subsumes?system="
                 + "https://resistance-cds.org/fhir/CodeSystem/resistance-mechanism&codeA=tumor-intrinsic"
                 + "&codeB=antigen-presentation-defect");
+        HttpResponse<String> reindexTerminology = postJson("/fhir/$reindex-terminology", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\"}");
         CapabilityStatement capabilities =
                 fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
         List<String> offered = capabilities.getRestFirstRep().getResource().stream()
@@ -124,9 +129,10 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(subsumes.statusCode()).isEqualTo(501);
         assertThat(subsumes.body()).contains("OperationOutcome", "$lookup");
         assertThat(offered).isNotEmpty().doesNotContain("lastn", "subsumes", "expunge");
+        assertThat(reindexTerminology.statusCode()).as(reindexTerminology.body()).isEqualTo(501);
         assertThat(capabilities.getRestFirstRep().getOperation())
                 .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
-                .doesNotContain("expunge");
+                .doesNotContain("expunge", "reindex-terminology");
     }
 
     /** Batch and update-as-create work (BadInputIT, FhirServerIT); HAPI's statement did not say so. */
@@ -239,7 +245,10 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(anyVersion.headers().firstValue("ETag")).contains("W/\"1\"");
     }
 
-    /** An update that creates names the new resource in Location; transaction entries give weak ETags. */
+    /**
+     * An update that creates names the new resource in Location; transaction entries give weak ETags; answers that
+     * name no stored resource (a transaction's, a history's, a delete's) carry no Location.
+     */
     @Test
     void writesAnswerWithLocationAndWeakEtags() throws Exception {
         String id = "put-" + UUID.randomUUID().toString().substring(0, 8);
@@ -261,6 +270,11 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(transaction.headers().firstValue("Content-Location")).isEmpty();
         assertThat(get("/fhir/Patient/" + id + "/_history").headers().firstValue("Content-Location")).isEmpty();
         assertThat(created.headers().firstValue("Content-Location")).as("a stored resource keeps it").isPresent();
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient/" + id))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(deleted.headers().firstValue("Content-Location")).as("HAPI named the version before the delete")
+                .isEmpty();
     }
 
     /** HAPI's paging links dropped _summary: page two came back in full. */

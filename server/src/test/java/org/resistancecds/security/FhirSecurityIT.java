@@ -777,9 +777,6 @@ class FhirSecurityIT extends AbstractServerIT {
                 HttpResponse<String> refused = http.send(request(file.path("url").asText(), other).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(refused.statusCode()).as(scopes + " " + refused.body()).isEqualTo(403);
-                HttpResponse<String> listed = http.send(request(baseUrl() + "/fhir/Binary?_count=50", other).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(listed.statusCode()).as(scopes + " " + listed.body()).isEqualTo(403);
             }
             // Nor may a client patch away the mark that says what the file holds.
             String binaryWriter = TestIssuer.get().sign(TestIssuer.claims("system/Binary.rus").build());
@@ -794,6 +791,20 @@ class FhirSecurityIT extends AbstractServerIT {
             HttpResponse<String> plainPatched = patch("/fhir/Binary/sec-plain-binary",
                     "[{\"op\":\"remove\",\"path\":\"/meta/extension\"}]", binaryWriter);
             assertThat(plainPatched.statusCode()).as(plainPatched.body()).isEqualTo(200);
+            // A search of Binaries leaves the files out and lists the others (it was refused whole); a history is.
+            String fileId = file.path("url").asText().replaceFirst("^.*/Binary/", "").replaceFirst("[/?].*$", "");
+            HttpResponse<String> listed = http.send(request(baseUrl() + "/fhir/Binary?_sort=-_lastUpdated&_count=50",
+                    binaryWriter).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+            assertThat(listed.body()).contains("sec-plain-binary").doesNotContain(fileId);
+            HttpResponse<String> history = http.send(request(baseUrl() + "/fhir/Binary/_history?_count=50",
+                    binaryWriter).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(history.statusCode()).as(history.body()).isEqualTo(403);
+            String exporterSearching = TestIssuer.get().sign(
+                    TestIssuer.claims("system/Observation.rs system/Binary.rs").build());
+            HttpResponse<String> ownListing = http.send(request(baseUrl() + "/fhir/Binary?_sort=-_lastUpdated&_count=50",
+                    exporterSearching).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ownListing.body()).as("the exporting client lists its file").contains(fileId);
         }
     }
 
