@@ -2,10 +2,15 @@ package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import jakarta.persistence.EntityManagerFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.resistancecds.config.FhirServerPlugin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
 /**
  * Compiles the knowledge files once at start (a broken file stops start-up) and then follows the stored copy,
@@ -25,8 +30,14 @@ public class KnowledgeConfig {
     }
 
     @Bean
-    public FhirServerPlugin knowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry) {
-        KnowledgeWriteCheck check = new KnowledgeWriteCheck(fhirContext, daoRegistry);
+    public FhirServerPlugin knowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry,
+            EntityManagerFactory entityManagerFactory, DataSource dataSource) throws SQLException {
+        boolean postgres;
+        try (Connection connection = dataSource.getConnection()) {
+            postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+        }
+        KnowledgeWriteCheck check = new KnowledgeWriteCheck(fhirContext, daoRegistry,
+                new KnowledgeWriteLock(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), postgres));
         return server -> server.registerInterceptor(check);
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.resistancecds.knowledge.serial.SerialCriteria;
@@ -31,7 +32,7 @@ import org.resistancecds.knowledge.terminology.VariantEffectTable;
 /**
  * Reads the knowledge from the classpath ({@code content/terminology}, {@code content/knowledge}) and compiles it
  * into a {@link KnowledgeBase}. Anything missing, malformed or inconsistent fails here, at start, with a message
- * naming the resource.
+ * naming the resource. Retired resources are left out, as if withdrawn.
  */
 public final class KnowledgeLoader {
 
@@ -53,6 +54,11 @@ public final class KnowledgeLoader {
         List<PlanDefinition> plans = new ArrayList<>();
         Map<String, ActivityTemplate> activities = new HashMap<>();
         for (IBaseResource resource : resources) {
+            // Retired is how FHIR withdraws knowledge: it is kept for the record and no longer applied.
+            if (resource instanceof MetadataResource canonical
+                    && canonical.getStatus() == Enumerations.PublicationStatus.RETIRED) {
+                continue;
+            }
             if (resource instanceof MetadataResource canonical && canonical.hasUrl()) {
                 if (byUrl.put(canonical.getUrl(), canonical) != null) {
                     throw new KnowledgeException("Two resources share the canonical URL " + canonical.getUrl());
@@ -103,7 +109,8 @@ public final class KnowledgeLoader {
     private static <T extends MetadataResource> T find(Map<String, MetadataResource> byUrl, String url, Class<T> type) {
         MetadataResource resource = byUrl.get(url);
         if (!type.isInstance(resource)) {
-            throw new KnowledgeException("Knowledge resource " + url + " (" + type.getSimpleName() + ") is missing");
+            throw new KnowledgeException("Knowledge resource " + url + " (" + type.getSimpleName() + ") is missing "
+                    + "(or retired)");
         }
         return type.cast(resource);
     }

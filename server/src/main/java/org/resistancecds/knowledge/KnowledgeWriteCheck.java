@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses (422) a client's write or delete of a knowledge resource after which the stored knowledge would not
@@ -24,17 +27,26 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * installer is not checked (its files were compiled at start). The entries of a transaction Bundle are checked
  * together when the Bundle has been processed, still inside its database transaction, so resources that need
  * each other (a PlanDefinition and the new ActivityDefinition it suggests) may arrive, or leave, together.
+ * Knowledge writes take turns from their check to their commit ({@link KnowledgeWriteLock}). Knowledge that
+ * compiles is also run over the packaged scenario records, and refused when the engine fails on one of them.
  */
 public class KnowledgeWriteCheck {
 
+    private static final Logger log = LoggerFactory.getLogger(KnowledgeWriteCheck.class);
     private static final String PENDING = KnowledgeWriteCheck.class.getName() + ".pending";
+    private static final String REFUSED = "With this change the knowledge would not compile, so it was not made (the "
+            + "engine would have kept its previous knowledge): ";
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
+    private final KnowledgeWriteLock lock;
+    /** Read at the first knowledge write, not at start. */
+    private List<PackagedScenario> scenarios;
 
-    public KnowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry) {
+    KnowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry, KnowledgeWriteLock lock) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
+        this.lock = lock;
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -81,6 +93,8 @@ public class KnowledgeWriteCheck {
 
     /** Compiles the stored knowledge with each key's resource replaced by the given one (null: removed). */
     private void check(Map<String, IBaseResource> changes) {
+        // Read after the turn is ours, so a change another writer committed meanwhile is part of what is compiled.
+        lock.holdUntilTransactionEnds();
         List<IBaseResource> knowledge = new ArrayList<>();
         for (IBaseResource resource : StoredKnowledge.read(daoRegistry)) {
             if (!changes.containsKey(key(resource))) {
@@ -88,12 +102,46 @@ public class KnowledgeWriteCheck {
             }
         }
         changes.values().stream().filter(Objects::nonNull).forEach(knowledge::add);
+        KnowledgeBase compiled;
         try {
-            KnowledgeLoader.load(fhirContext, knowledge);
+            compiled = KnowledgeLoader.load(fhirContext, knowledge);
+        } catch (KnowledgeException e) {
+            throw new UnprocessableEntityException(REFUSED + e.getMessage());
         } catch (RuntimeException e) {
-            throw new UnprocessableEntityException("With this change the knowledge would not compile, so it was "
-                    + "not made (the engine would have kept its previous knowledge): " + e.getMessage());
+            // A case the compiler does not word for the client: refused all the same, the details kept in the log.
+            String incident = UUID.randomUUID().toString();
+            log.error("Knowledge write refused: the compiler failed on it (incident {})", incident, e);
+            throw new UnprocessableEntityException(REFUSED + "the compiler failed on it (incident " + incident
+                    + " in the server log). Try the change with the evaluate command.");
         }
+        tryOnTheScenarios(compiled);
+    }
+
+    /**
+     * Knowledge that compiles can still fail on some records ({@code %mechanisms.single()} for a patient with two
+     * mechanisms): every CDS call and evaluation for such a patient would then fail. So the compiled knowledge is
+     * run over the packaged scenario records (copies: an evaluation must not see what another left behind) and a
+     * change under which one of them fails is refused. What the engine recommends may change; only failures count.
+     */
+    private void tryOnTheScenarios(KnowledgeBase compiled) {
+        KnowledgeEvaluator evaluator = new KnowledgeEvaluator(compiled);
+        for (PackagedScenario scenario : scenarios()) {
+            PackagedScenario copy = new PackagedScenario(scenario.name(), scenario.bundle().copy(), scenario.expected());
+            try {
+                evaluator.evaluate(copy.request(fhirContext));
+            } catch (RuntimeException e) {
+                throw new UnprocessableEntityException("With this change the knowledge compiles, but the engine fails "
+                        + "on the packaged scenario " + scenario.name() + " (examples/scenarios/" + scenario.name()
+                        + ".bundle.json), so it was not made: " + e.getMessage());
+            }
+        }
+    }
+
+    private synchronized List<PackagedScenario> scenarios() {
+        if (scenarios == null) {
+            scenarios = PackagedScenario.load(fhirContext);
+        }
+        return scenarios;
     }
 
     /** Type and id; a resource not yet given an id is its own key. */

@@ -1,6 +1,7 @@
 package org.resistancecds.knowledge;
 
 import java.util.List;
+import java.util.Locale;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -29,6 +30,32 @@ public record Recommendation(
         List<String> mechanisms,
         List<Citation> citations,
         List<Suggestion> suggestions) {
+
+    /**
+     * What every investigational action is, a test as much as a therapy (a ctDNA panel is on the market; using it to
+     * find resistance mechanisms is what is not yet standard); where to offer it is for the action's own text.
+     */
+    public static final String NOT_STANDARD_CARE =
+            "not standard of care for acquired resistance; the evidence for this use is still emerging.";
+
+    /** The title, with "(investigational)" added when the action is and the title does not say so. */
+    public String labelledTitle() {
+        String text = title == null ? "Recommendation" : title;
+        return investigational && !saysInvestigational(text) ? text + " (investigational)" : text;
+    }
+
+    /** Whether the description still needs the investigational note (it is investigational and says nothing of it). */
+    public boolean needsInvestigationalNote() {
+        return investigational && (description == null || !saysInvestigational(description));
+    }
+
+    /**
+     * Whether a text already says the option is investigational. Naming a trial is not enough: "Referral for a
+     * clinical trial" reads like a routine referral, so it gets the word too.
+     */
+    public static boolean saysInvestigational(String text) {
+        return text.toLowerCase(Locale.ROOT).contains("investigational");
+    }
 
     /** A reference in the review, with its DOI when one is verified. */
     public record Citation(String label, String citation, String doi) {}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -18,9 +19,10 @@ import org.resistancecds.knowledge.KnowledgeCodes;
  * before their members) the text, the evidence level and the citations.
  *
  * @param id the page's id (the last segment of the canonical URL)
+ * @param retired whether the plan is retired, so kept for the record and not applied
  * @param actions every action, flattened; a group heads the actions under it
  */
-record PlanPage(String id, String title, String description, String canonical, String version,
+record PlanPage(String id, String title, String description, String canonical, String version, boolean retired,
         List<ActionSection> actions) {
 
     /**
@@ -55,7 +57,8 @@ record PlanPage(String id, String title, String description, String canonical, S
         List<ActionSection> sections = new ArrayList<>();
         addActions(plan.getAction(), catalogueEntries, sections);
         String title = plan.hasTitle() ? plan.getTitle() : plan.hasName() ? plan.getName() : id;
-        return new PlanPage(id, title, plan.getDescription(), plan.getUrl(), plan.getVersion(), sections);
+        return new PlanPage(id, title, plan.getDescription(), plan.getUrl(), plan.getVersion(),
+                plan.getStatus() == Enumerations.PublicationStatus.RETIRED, sections);
     }
 
     private static void addActions(List<PlanDefinitionActionComponent> actions, Map<String, String> catalogueEntries,

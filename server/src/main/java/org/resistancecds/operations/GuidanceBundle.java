@@ -32,6 +32,7 @@ import org.resistancecds.knowledge.record.References;
 final class GuidanceBundle {
 
     static final String MODULE = KnowledgeCodes.BASE + "/OperationDefinition/evaluate-resistance";
+    private static final String INVESTIGATIONAL = "Investigational: " + Recommendation.NOT_STANDARD_CARE;
 
     private GuidanceBundle() {}
 
@@ -64,8 +65,11 @@ final class GuidanceBundle {
         for (Recommendation recommendation : evaluation.recommendations()) {
             RequestGroup.RequestGroupActionComponent action = group.addAction();
             action.setId(recommendation.actionId());
-            action.setTitle(recommendation.title());
-            action.setDescription(recommendation.description());
+            // Investigational actions say so, as their cards do: a client may show only the title or the text.
+            action.setTitle(recommendation.labelledTitle());
+            action.setDescription(recommendation.needsInvestigationalNote()
+                    ? INVESTIGATIONAL + (recommendation.description() == null ? "" : "\n\n" + recommendation.description())
+                    : recommendation.description());
             action.setPriority(RequestGroup.RequestPriority.fromCode(recommendation.priority()));
             action.addExtension(new Extension(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION, new CodeableConcept(
                     new Coding(KnowledgeCodes.EVIDENCE_LEVEL_SYSTEM, recommendation.evidenceLevel(), null))));
@@ -85,10 +89,17 @@ final class GuidanceBundle {
                 if (proposed instanceof ServiceRequest request) {
                     request.getReasonReference().forEach(ref -> ref.setReference(
                             fullUrls.getOrDefault(ref.getReference(), ref.getReference())));
+                    if (recommendation.investigational()) {
+                        request.addNote().setText(INVESTIGATIONAL);
+                    }
                 }
                 String fullUrl = urn();
                 bundle.addEntry().setFullUrl(fullUrl).setResource(proposed);
-                action.setResource(new Reference(fullUrl).setDisplay(suggestion.label()));
+                String label = suggestion.label();
+                if (label != null && recommendation.investigational() && !Recommendation.saysInvestigational(label)) {
+                    label = "Investigational: " + label;
+                }
+                action.setResource(new Reference(fullUrl).setDisplay(label));
             }
         }
         String groupUrl = urn();

@@ -6,7 +6,8 @@ import org.hl7.fhir.r4.model.Parameters;
 
 /**
  * Refuses a repeated parameter that our OperationDefinitions allow once (max 1). HAPI would pass on its first
- * value and drop the others without a word: two {@code asOf} dates would answer for the first one only.
+ * value and drop the others without a word: two {@code asOf} dates would answer for the first one only. A
+ * parameter in the URL of a request with a Parameters body is refused too: HAPI reads the body only.
  */
 final class SingleValuedParameters {
 
@@ -14,6 +15,12 @@ final class SingleValuedParameters {
 
     static void require(RequestDetails request, String... names) {
         for (String name : names) {
+            String[] inUrl = request.getParameters().get(name);
+            if (request.getResource() instanceof Parameters && inUrl != null && inUrl.length > 0) {
+                // HAPI reads a POST's parameters from its body alone: the URL's value would be dropped unseen.
+                throw new InvalidRequestException("Parameter '" + name + "' is in the URL of a request with a "
+                        + "Parameters body, which alone is read: put it in the body (or send no body).");
+            }
             int given = count(request, name);
             if (given > 1) {
                 throw new InvalidRequestException("Parameter '" + name + "' may be given at most once; it was given "

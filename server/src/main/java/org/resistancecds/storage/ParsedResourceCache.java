@@ -28,8 +28,8 @@ import org.hl7.fhir.r4.model.DomainResource;
  * HAPI's loader of search results (matches and includes), keeping the parsed form of each stored resource version
  * so the next search that finds it copies it instead of parsing its JSON again.
  *
- * <p>Every search still runs its SQL and loads the current rows; only the parse is saved. A resource version's
- * stored text never changes, so the key is the resource's database id and version. Tags are the one part of a
+ * <p>Every search still runs its SQL and loads the current rows; only the parse is saved. A stored version row's
+ * text never changes, so the key is the resource's database id, its version and the version row's id. Tags are the one part of a
  * loaded resource that can change without a new version ({@code $meta-add} with HAPI's default non-versioned
  * tags): a hit is given the tags of the current load, as HAPI's loader gives them to a freshly parsed resource,
  * and a version kept without tags, profiles or security labels is kept apart from the same version once it has
@@ -39,7 +39,13 @@ import org.hl7.fhir.r4.model.DomainResource;
  */
 public final class ParsedResourceCache extends BatchResourceLoader {
 
-    private record Key(long pid, Integer partition, long version, boolean tagged) {}
+    /**
+     * The version row's own database id is part of the key: a version number can be written twice. A transaction that
+     * is rolled back after a search inside it loaded its new version (HAPI's transaction hooks search so) leaves that
+     * parse behind under the version number the next committed write reuses, while the row id comes from a sequence
+     * and is never given out again.
+     */
+    private record Key(long pid, Integer partition, long version, long versionRow, boolean tagged) {}
 
     private record Kept(DomainResource resource, int textLength) {}
 
@@ -116,7 +122,7 @@ public final class ParsedResourceCache extends BatchResourceLoader {
 
     private static Key key(ResourceHistoryTable row, boolean tagged) {
         JpaPid pid = row.getPersistentId();
-        return new Key(pid.getId(), pid.getPartitionId(), row.getVersion(), tagged);
+        return new Key(pid.getId(), pid.getPartitionId(), row.getVersion(), row.getId().getId(), tagged);
     }
 
     /** What HAPI's loader makes of a freshly parsed resource, done to a copy of the kept one. */

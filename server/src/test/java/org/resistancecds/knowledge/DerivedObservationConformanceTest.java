@@ -33,13 +33,13 @@ class DerivedObservationConformanceTest {
         validator = OfflineValidator.fromClasspath(FHIR);
     }
 
-    static Stream<Arguments> scenarios() throws Exception {
+    static Stream<Arguments> scenarios() {
         return ScenarioTest.scenarios();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void derivedObservationsConformToTheirProfiles(ScenarioTest.Scenario scenario) {
+    void derivedObservationsConformToTheirProfiles(PackagedScenario scenario) {
         Evaluation evaluation = ENGINE.evaluate(ScenarioTest.toRequest(scenario));
         for (Observation observation : evaluation.derivedObservations()) {
             List<String> errors = validator.validate(observation).getMessages().stream()

@@ -7,7 +7,11 @@ import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.ActivityDefinition;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.RelatedArtifact;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.conformance.ContentFile;
@@ -67,6 +71,55 @@ class KnowledgeLoaderTest {
         assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
                 .isInstanceOf(KnowledgeException.class)
                 .hasMessageContaining("acquired-resistance-strategies#acquired-resistance");
+    }
+
+    /** Retired is FHIR's way to withdraw a PlanDefinition: it was still applied. */
+    @Test
+    void aRetiredPlanDefinitionIsNotApplied() {
+        List<IBaseResource> resources = shippedResources();
+        String strategies = KnowledgeCodes.BASE + "/PlanDefinition/acquired-resistance-strategies";
+        resources.stream().filter(r -> r instanceof PlanDefinition p && p.getUrl().equals(strategies))
+                .forEach(r -> ((PlanDefinition) r).setStatus(Enumerations.PublicationStatus.RETIRED));
+
+        KnowledgeBase knowledge = KnowledgeLoader.load(FHIR, resources);
+
+        assertThat(knowledge.plans()).extracting(p -> p.url()).doesNotContain(strategies)
+                .contains(KnowledgeCodes.BASE + "/PlanDefinition/resistance-monitoring");
+    }
+
+    /** A retired ActivityDefinition is withdrawn too, so a plan still suggesting it does not load. */
+    @Test
+    void aRetiredActivityDefinitionAPlanUsesStopsLoading() {
+        List<IBaseResource> resources = shippedResources();
+        resources.stream().filter(r -> r instanceof ActivityDefinition a && a.getUrl().endsWith("/ctdna-resistance-panel"))
+                .forEach(r -> ((ActivityDefinition) r).setStatus(Enumerations.PublicationStatus.RETIRED));
+
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("ctdna-resistance-panel");
+    }
+
+    /** A threshold without a unit failed with a Java message; one of none or less turned verdicts. */
+    @Test
+    void aCriteriaDurationWithoutUnitOrAboveZeroStopsLoading() {
+        List<IBaseResource> noUnit = shippedResources();
+        exposure(noUnit).setCode(null);
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, noUnit)).isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("acquired-minimum-exposure needs a UCUM unit code");
+
+        List<IBaseResource> negative = shippedResources();
+        exposure(negative).setValue(-30);
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, negative)).isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("acquired-minimum-exposure must be a duration above 0");
+    }
+
+    /** The acquired-resistance minimum exposure of the criteria Library among the resources. */
+    private static Quantity exposure(List<IBaseResource> resources) {
+        Library criteria = (Library) resources.stream()
+                .filter(r -> r instanceof Library l && l.getUrl().equals(KnowledgeCodes.CRITERIA_LIBRARY))
+                .findFirst().orElseThrow();
+        return (Quantity) criteria.getParameter().stream().filter(p -> p.getName().equals("acquired-minimum-exposure"))
+                .findFirst().orElseThrow().getExtensionFirstRep().getValue();
     }
 
     @Test

@@ -6,13 +6,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CanonicalType;
-import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Expression;
 import org.hl7.fhir.r4.model.PlanDefinition;
-import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionComponent;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.AbstractOpenServerIT;
@@ -56,6 +54,24 @@ class KnowledgeWriteCheckIT extends AbstractOpenServerIT {
         assertThat(refused.body()).contains("must give one boolean", "%statusCode");
     }
 
+    /**
+     * A condition that compiles but fails on some records (single() of a patient's two mechanisms) was stored, and
+     * every evaluation and CDS call for such a patient then failed with a 500.
+     */
+    @Test
+    void aConditionThatFailsOnAPackagedScenarioIsRefused() throws Exception {
+        HttpResponse<String> before = get(STRATEGIES);
+        String failing = before.body().replaceFirst("\"%statusCode = 'acquired-resistance'\"",
+                "\"%statusCode = 'acquired-resistance' and %mechanisms.single().exists()\"");
+        assertThat(failing).isNotEqualTo(before.body());
+
+        HttpResponse<String> refused = putJson(STRATEGIES, failing);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("the engine fails on the packaged scenario", "single()");
+        assertThat(get(STRATEGIES).headers().firstValue("ETag")).isEqualTo(before.headers().firstValue("ETag"));
+    }
+
     @Test
     void aTransactionMayAddAPlanDefinitionWithTheActivityDefinitionItUsesAndRemoveBoth() throws Exception {
         ActivityDefinition activity = newActivity();
@@ -92,33 +108,69 @@ class KnowledgeWriteCheckIT extends AbstractOpenServerIT {
         assertThat(get("/fhir/PlanDefinition/write-check-alone").statusCode()).isEqualTo(404);
     }
 
-    /** A copy of a packaged ActivityDefinition under a new id and URL. */
-    private ActivityDefinition newActivity() throws Exception {
-        ActivityDefinition activity = fhirContext.newJsonParser().parseResource(ActivityDefinition.class,
-                get("/fhir/ActivityDefinition/ctdna-resistance-panel").body());
-        activity.setId("write-check-panel");
-        activity.setUrl(KnowledgeCodes.BASE + "/ActivityDefinition/write-check-panel");
-        activity.setMeta(null);
-        return activity;
+    /**
+     * A transaction refused after its entries were written, and then rolled back, leaves nothing behind: the write
+     * check's search inside it had parsed the refused version, and searches, the engine and the knowledge pages
+     * were then given that parse for the next committed version, which has the same number.
+     */
+    @Test
+    void aRefusedTransactionLeavesNothingForLaterSearches() throws Exception {
+        ActivityDefinition activity = newActivity("write-check-phantom-panel");
+        PlanDefinition plan = newPlanUsing(activity, "write-check-phantom");
+        assertThat(post(bundle(Bundle.BundleType.TRANSACTION, plan, activity)).statusCode()).isEqualTo(200);
+        PlanDefinition needsMissingActivity = newPlanUsing(newActivity("write-check-missing"), "write-check-unmet");
+
+        plan.setTitle("Refused title");
+        HttpResponse<String> refused = post(bundle(Bundle.BundleType.TRANSACTION, plan, needsMissingActivity));
+        plan.setTitle("Committed title");
+        HttpResponse<String> committed = putJson("/fhir/PlanDefinition/write-check-phantom",
+                fhirContext.newJsonParser().encodeResourceToString(plan));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+        Bundle found = fhirContext.newJsonParser().parseResource(Bundle.class,
+                get("/fhir/PlanDefinition?url=" + plan.getUrl()).body());
+        assertThat(found.getEntry()).singleElement().satisfies(entry ->
+                assertThat(((PlanDefinition) entry.getResource()).getTitle()).isEqualTo("Committed title"));
+
+        Bundle remove = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (String url : List.of("ActivityDefinition/write-check-phantom-panel", "PlanDefinition/write-check-phantom")) {
+            remove.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(url);
+        }
+        assertThat(post(remove).statusCode()).isEqualTo(200);
     }
 
-    /** A PlanDefinition of one packaged recommendation, suggesting the activity, whose condition is never true. */
-    private PlanDefinition newPlanUsing(ActivityDefinition activity) throws Exception {
-        PlanDefinition monitoring = fhirContext.newJsonParser().parseResource(PlanDefinition.class,
-                get("/fhir/PlanDefinition/resistance-monitoring").body());
-        PlanDefinitionActionComponent step = firstLeaf(monitoring.getAction());
-        step.setTrigger(monitoring.getActionFirstRep().getTrigger());
-        step.getCondition().clear();
-        step.addCondition().setKind(PlanDefinition.ActionConditionKind.APPLICABILITY)
-                .setExpression(new Expression().setLanguage("text/fhirpath").setExpression("false"));
-        step.setDefinition(new CanonicalType(activity.getUrl()));
-        PlanDefinition plan = new PlanDefinition();
-        plan.setId("write-check");
-        plan.setUrl(KnowledgeCodes.BASE + "/PlanDefinition/write-check");
-        plan.setStatus(Enumerations.PublicationStatus.DRAFT);
-        plan.setTitle("Write check");
-        plan.addAction(step);
-        return plan;
+    /**
+     * A PlanDefinition that suggests an ActivityDefinition, written while another client deletes that
+     * ActivityDefinition: each check used to see only its own change, so both were stored, the knowledge no longer
+     * compiled, and every later knowledge write was refused. Now they take turns and the second is refused.
+     */
+    @Test
+    void twoWritersAtOnceCannotTogetherBreakTheKnowledge() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                TestKnowledge.deleteWhilePlanning(fhirClient(), pool, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private ActivityDefinition newActivity() {
+        return newActivity("write-check-panel");
+    }
+
+    private ActivityDefinition newActivity(String id) {
+        return TestKnowledge.newActivity(fhirClient(), id);
+    }
+
+    private PlanDefinition newPlanUsing(ActivityDefinition activity) {
+        return newPlanUsing(activity, "write-check");
+    }
+
+    private PlanDefinition newPlanUsing(ActivityDefinition activity, String id) {
+        return TestKnowledge.newPlanUsing(fhirClient(), activity, id);
     }
 
     private static Bundle bundle(Bundle.BundleType type, Resource... resources) {
@@ -134,10 +186,6 @@ class KnowledgeWriteCheckIT extends AbstractOpenServerIT {
         return postJson("/fhir", "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(bundle));
     }
 
-    private static PlanDefinitionActionComponent firstLeaf(List<PlanDefinitionActionComponent> actions) {
-        PlanDefinitionActionComponent action = actions.get(0);
-        return action.hasAction() ? firstLeaf(action.getAction()) : action.copy();
-    }
 
     @Test
     void deletingAnActivityDefinitionAPlanDefinitionUsesIsRefused() throws Exception {

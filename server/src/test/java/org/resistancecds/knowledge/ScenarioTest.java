@@ -4,23 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Golden scenarios: each {@code examples/scenarios/<name>.bundle.json} (a transaction Bundle of one patient's
@@ -30,37 +21,17 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 class ScenarioTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ResistanceEvaluator ENGINE = new KnowledgeEvaluator(Fixtures.knowledge());
 
-    /** One scenario as stored on disk. */
-    public record Scenario(String name, Bundle bundle, JsonNode expected) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<Arguments> scenarios() throws IOException {
-        PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
-        org.springframework.core.io.Resource[] files =
-                resolver.getResources("classpath*:content/examples/scenarios/*.expected.json");
-        assertThat(files).as("scenario files on the classpath").isNotEmpty();
-        List<Arguments> arguments = new ArrayList<>();
-        for (org.springframework.core.io.Resource file : files) {
-            String name = file.getFilename().replace(".expected.json", "");
-            org.springframework.core.io.Resource bundleFile = file.createRelative(name + ".bundle.json");
-            try (InputStream expected = file.getInputStream(); InputStream bundle = bundleFile.getInputStream()) {
-                arguments.add(Arguments.of(new Scenario(name, FHIR.newJsonParser().parseResource(Bundle.class, bundle),
-                        JSON.readTree(expected))));
-            }
-        }
-        return arguments.stream();
+    static Stream<Arguments> scenarios() {
+        List<PackagedScenario> scenarios = PackagedScenario.load(FHIR);
+        assertThat(scenarios).as("scenario files on the classpath").isNotEmpty();
+        return scenarios.stream().map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void scenarioGivesTheExpectedEvaluation(Scenario scenario) {
+    void scenarioGivesTheExpectedEvaluation(PackagedScenario scenario) {
         Evaluation evaluation = ENGINE.evaluate(toRequest(scenario));
         JsonNode expected = scenario.expected().get("expected");
 
@@ -84,16 +55,7 @@ class ScenarioTest {
         evaluation.mechanisms().forEach(m -> assertThat(m.evidence()).isNotEmpty());
     }
 
-    static EvaluationRequest toRequest(Scenario scenario) {
-        JsonNode request = scenario.expected().get("request");
-        List<Resource> resources = scenario.bundle().getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
-        List<Resource> draftOrders = new ArrayList<>();
-        if (request.has("draftOrders")) {
-            request.get("draftOrders").forEach(order ->
-                    draftOrders.add((Resource) FHIR.newJsonParser().parseResource(order.toString())));
-        }
-        Instant asOf = LocalDate.parse(request.get("asOf").asText()).atStartOfDay().toInstant(ZoneOffset.UTC);
-        return new EvaluationRequest(request.get("patient").asText(), request.get("trigger").asText(), resources,
-                draftOrders, asOf);
+    static EvaluationRequest toRequest(PackagedScenario scenario) {
+        return scenario.request(FHIR);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,17 @@ class PlanPageTest {
         assertThat(tigit.citations().get(0).doiUrl()).isEqualTo("https://doi.org/10.1186/s12943-023-01800-3");
         assertThat(tigit.citations().get(0).catalogueEntry()).startsWith("Review reference [");
         assertThat(tigit.citations().get(1).doiUrl()).isNull();
+    }
+
+    /** A retired plan is shown for the record, said not to be applied (the page did not tell). */
+    @Test
+    void aRetiredPlanSaysSo() throws Exception {
+        PlanDefinition plan = read(PlanDefinition.class, "PlanDefinition-resistance-monitoring.json");
+        assertThat(PlanPage.of("resistance-monitoring", plan, null).retired()).isFalse();
+
+        plan.setStatus(Enumerations.PublicationStatus.RETIRED);
+
+        assertThat(PlanPage.of("resistance-monitoring", plan, null).retired()).isTrue();
     }
 
     @Test

@@ -83,10 +83,15 @@ class EvaluateResistanceIT extends AbstractServerIT {
         assertThat(parp14.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION).getValue().castToCodeableConcept(
                         parp14.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION).getValue())
                 .getCodingFirstRep().getCode()).isEqualTo("preclinical");
+        // A preclinical strategy says it is investigational wherever a client may show it, as its card does.
+        assertThat(parp14.getTitle()).containsIgnoringCase("investigational");
+        assertThat(parp14.getDescription()).containsIgnoringCase("investigational");
+        assertThat(parp14.getResource().getDisplay()).containsIgnoringCase("investigational");
         String referralUrl = parp14.getResource().getReference();
         assertThat(result.getEntry()).anySatisfy(e -> {
             assertThat(e.getFullUrl()).isEqualTo(referralUrl);
-            assertThat(e.getResource()).isInstanceOf(ServiceRequest.class);
+            assertThat(e.getResource()).isInstanceOfSatisfying(ServiceRequest.class, referral -> assertThat(
+                    referral.getNote()).anySatisfy(note -> assertThat(note.getText()).startsWith("Investigational:")));
         });
         GuidanceResponse guidance = entries(result, GuidanceResponse.class).get(0);
         assertThat(guidance.getStatus()).isEqualTo(GuidanceResponse.GuidanceResponseStatus.SUCCESS);
@@ -255,6 +260,12 @@ class EvaluateResistanceIT extends AbstractServerIT {
                         .withParameters(persistGiven).returnResourceType(Bundle.class).execute())
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("persist=true needs stored data");
+
+        // HAPI reads the body alone: the URL's date was dropped and the body's used, without a word.
+        HttpResponse<String> urlAndBody = postJson("/fhir/Patient/no-such-patient/$evaluate-resistance?asOf=2023-01-01",
+                "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(asOf("2024-10-01")));
+        assertThat(urlAndBody.statusCode()).isEqualTo(400);
+        assertThat(urlAndBody.body()).contains("'asOf' is in the URL of a request with a Parameters body");
 
         HttpResponse<String> notParameters = postJson("/fhir/$evaluate-resistance", "application/fhir+json", "{\"resourceType\":");
         assertThat(notParameters.statusCode()).isEqualTo(400);

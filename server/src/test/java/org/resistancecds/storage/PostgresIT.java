@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.StandaloneServer;
+import org.resistancecds.knowledge.TestKnowledge;
 
 /** The {@code postgres} profile on a real PostgreSQL, started from the embedded Maven artifact. */
 class PostgresIT {
@@ -84,5 +87,21 @@ class PostgresIT {
                 .where(Observation.IDENTIFIER.exactly().systemAndIdentifier("urn:test:obs", mrn))
                 .returnBundle(Bundle.class).execute();
         assertThat(stored.getEntry()).isEmpty();
+    }
+
+    /**
+     * Knowledge writers take turns on PostgreSQL too (a transaction-scoped advisory lock): a delete of an
+     * ActivityDefinition and a PlanDefinition suggesting it, at the same moment, cannot both be stored.
+     */
+    @Test
+    void twoKnowledgeWritersAtOnceCannotTogetherBreakTheKnowledge() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                TestKnowledge.deleteWhilePlanning(server.fhirClient(), pool, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

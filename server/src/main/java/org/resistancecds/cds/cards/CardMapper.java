@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Coding;
@@ -155,10 +154,7 @@ public final class CardMapper {
     }
 
     private CdsServiceResponseCardJson recommendationCard(String hook, String patientId, Recommendation r) {
-        String title = r.title() == null ? "Recommendation" : r.title();
-        if (r.investigational() && !saysInvestigational(title)) {
-            title = title + " (investigational)";
-        }
+        String title = r.labelledTitle();
         StringBuilder md = new StringBuilder();
         appendRecommendationBody(md, r);
         if (r.mechanisms() != null && !r.mechanisms().isEmpty()) {
@@ -182,7 +178,7 @@ public final class CardMapper {
 
     private static void appendRecommendationBody(StringBuilder md, Recommendation r) {
         // Knowledge that already says so in its own words (and says where to offer it) is not told twice.
-        if (r.investigational() && (r.description() == null || !saysInvestigational(r.description()))) {
+        if (r.needsInvestigationalNote()) {
             md.append(CardText.INVESTIGATIONAL).append("\n\n");
         }
         if (r.description() != null && !r.description().isBlank()) {
@@ -251,7 +247,7 @@ public final class CardMapper {
         for (Recommendation.Suggestion suggestion : r.suggestions()) {
             String uuid = CardIds.of(card.getUuid(), r.planDefinition(), r.actionId(), String.valueOf(index++));
             String label = suggestion.label() == null ? r.title() : suggestion.label();
-            if (r.investigational() && !saysInvestigational(label)) {
+            if (r.investigational() && !Recommendation.saysInvestigational(label)) {
                 label = "Investigational: " + label;
             }
             CdsServiceResponseSuggestionJson json = new CdsServiceResponseSuggestionJson()
@@ -281,14 +277,6 @@ public final class CardMapper {
             request.setSubject(new Reference("Patient/" + patientId));
         }
         return copy;
-    }
-
-    /**
-     * Whether a label already says the option is investigational. Naming a trial is not enough: "Referral for a
-     * clinical trial" reads like a routine referral, so it gets the word too.
-     */
-    private static boolean saysInvestigational(String text) {
-        return text.toLowerCase(Locale.ROOT).contains("investigational");
     }
 
     static CdsServiceIndicatorEnum indicator(String priority) {

@@ -1,6 +1,7 @@
 package org.resistancecds.cds.cards;
 
 import java.util.List;
+import org.resistancecds.knowledge.Recommendation;
 import org.resistancecds.knowledge.Recommendation.Citation;
 
 /** Wording shared by the cards: summaries within the 140-character limit, evidence and citations in Markdown. */
@@ -9,13 +10,8 @@ final class CardText {
     /** CDS Hooks: "summary ... SHOULD be under 140 characters". */
     static final int SUMMARY_LIMIT = 140;
 
-    /**
-     * True of every investigational action, a test as much as a therapy (a ctDNA panel is on the market; using it to
-     * find resistance mechanisms is what is not yet standard); where to offer it is for the action's own text.
-     */
-    static final String INVESTIGATIONAL =
-            "**Investigational:** not standard of care for acquired resistance; the evidence for this use is still "
-                    + "emerging.";
+    /** The note on an investigational action whose own text does not say so. */
+    static final String INVESTIGATIONAL = "**Investigational:** " + Recommendation.NOT_STANDARD_CARE;
 
     private CardText() {}
 

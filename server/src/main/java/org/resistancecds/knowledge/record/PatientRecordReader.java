@@ -107,6 +107,10 @@ public final class PatientRecordReader {
         }
 
         private void addObservation(Observation observation) {
+            if (isDerivedByUs(observation)) {
+                // Our own earlier assessments must not feed back into a new one, and are no patient data to note.
+                return;
+            }
             String ref = References.of(observation);
             String status = observation.hasStatus() ? observation.getStatus().toCode() : "unknown";
             if (RecordCodes.VOID_OBSERVATION.contains(status)) {
@@ -119,10 +123,6 @@ public final class PatientRecordReader {
             LocalDate date = observationDate(observation);
             if (date != null && date.isAfter(asOf)) {
                 notes.add(ref + " not counted: dated after the evaluation date");
-                return;
-            }
-            if (isDerivedByUs(observation)) {
-                // Our own earlier assessments must not feed back into a new one.
                 return;
             }
             boolean preliminary = "preliminary".equals(status);

@@ -46,7 +46,17 @@ public record ResistanceCriteria(
         if (!TerminologySystems.UCUM.equals(quantity.getSystem())) {
             throw new KnowledgeException(library.getUrl() + ": parameter " + name + " must use UCUM units");
         }
+        if (!quantity.hasCode()) {
+            throw new KnowledgeException(library.getUrl() + ": parameter " + name + " needs a UCUM unit code "
+                    + "(d, wk, mo or a)");
+        }
         double amount = quantity.getValue().doubleValue();
+        // A duration of none or less would turn every verdict that waits on it (a negative exposure made a patient
+        // of a few weeks' treatment one with acquired resistance).
+        if (!(amount > 0)) {
+            throw new KnowledgeException(library.getUrl() + ": parameter " + name + " must be a duration above 0, "
+                    + "not " + quantity.getValue().toPlainString() + " " + quantity.getCode());
+        }
         // UCUM: mo is the mean Julian month and a the mean Julian year.
         return switch (quantity.getCode()) {
             case "d" -> amount;
