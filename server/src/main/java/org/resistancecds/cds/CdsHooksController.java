@@ -22,6 +22,7 @@ import org.resistancecds.cds.request.HookRequestParser;
 import org.resistancecds.cds.security.CdsAuthenticationFilter;
 import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerProperties;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -127,8 +128,16 @@ public class CdsHooksController {
             method = {RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE})
     public ResponseEntity<byte[]> notPost(@PathVariable("id") String id, HttpServletRequest http)
             throws HttpRequestMethodNotSupportedException {
+        describe(http, http.getRequestURI().endsWith("/feedback") ? "cds-feedback" : "cds-call", id);
         service(id);
         throw new HttpRequestMethodNotSupportedException(http.getMethod(), List.of("POST"));
+    }
+
+    /** What a service takes; without this, Spring's answer would list the methods {@link #notPost} refuses. */
+    @RequestMapping(value = {"/{id}", "/{id}/feedback"}, method = RequestMethod.OPTIONS)
+    public ResponseEntity<Void> options(@PathVariable("id") String id) {
+        service(id);
+        return ResponseEntity.ok().allow(HttpMethod.POST, HttpMethod.OPTIONS).build();
     }
 
     /** What the audit record says this call was, and which CDS client made it. */

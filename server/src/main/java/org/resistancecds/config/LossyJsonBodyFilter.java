@@ -10,7 +10,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -19,14 +26,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  *   <li>one that names a key twice in one object ({@code "birthDate"} twice in a Patient): HAPI's JSON parser keeps
  *       the last value and drops the other without a word, before its lossless parsing handler walks the tree;</li>
- *   <li>one that is not valid UTF-8 (a Latin-1 "é" sent as a single byte): HAPI stored U+FFFD in its place, so the
- *       client's text was changed without notice.</li>
+ *   <li>one that is not valid UTF-8 (a Latin-1 "é" sent as a single byte, an encoded surrogate, an overlong form)
+ *       and declares no other encoding: HAPI stored U+FFFD in its place, so the client's text was changed without
+ *       notice.</li>
  * </ul>
+ * A Binary's raw content in a JSON media type of its own is not checked: it is stored as sent.
  * The body is scanned as a token stream, which costs far less than the parse that follows; any other syntax fault
  * is left for HAPI to report.
  */
 public class LossyJsonBodyFilter extends OncePerRequestFilter {
 
+    private static final Set<String> FHIR_JSON =
+            Set.of("application/fhir+json", "application/json", "application/json+fhir");
     private static final JsonFactory STRICT =
             JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -40,12 +51,15 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json") || isRawBinary(request)) {
             chain.doFilter(request, response);
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
-        String fault = firstLoss(body);
+        String charset = request.getCharacterEncoding();
+        // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
+        boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");
+        String fault = firstLoss(body, utf8);
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
             return;
@@ -53,13 +67,23 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         chain.doFilter(new BufferedBodyRequest(request, body), response);
     }
 
+    /**
+     * A Binary's own content, posted raw in a JSON media type of its own ({@code application/geo+json}), is stored
+     * byte for byte; a Binary resource in FHIR JSON is checked like any other.
+     */
+    private static boolean isRawBinary(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String type = request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
+        return path.startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary") && !FHIR_JSON.contains(type);
+    }
+
     /** What in the body would be lost, said for the client, or {@code null} when nothing would. */
-    static String firstLoss(byte[] body) throws IOException {
+    static String firstLoss(byte[] body, boolean utf8) throws IOException {
         try (JsonParser parser = STRICT.createParser(body)) {
             while (parser.nextToken() != null) {
                 // Only the scan matters: the parser throws at a repeated key or a byte that is no UTF-8.
             }
-            return null;
+            return utf8 ? notUtf8(body) : null;
         } catch (JsonProcessingException e) {
             String message = e.getOriginalMessage();
             if (message == null) {
@@ -69,11 +93,39 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
                 return message + at(e) + ". A JSON object names each element once; send repeated values as one array. "
                         + "Nothing was stored.";
             }
-            if (message.startsWith("Invalid UTF-8")) {
+            if (utf8 && message.startsWith("Invalid UTF-8")) {
                 return "The body is not valid UTF-8 (" + message + at(e) + "). FHIR JSON is UTF-8: send the text in "
                         + "that encoding. Nothing was stored.";
             }
             return null;
+        }
+    }
+
+    /**
+     * Byte sequences the JSON parser lets through but UTF-8 forbids (an encoded surrogate, an overlong form), which
+     * HAPI also stored as U+FFFD. A UTF-16 or UTF-32 body (zero bytes among the first four, as JSON's first
+     * characters are ASCII) is left to the parser, which reads those.
+     */
+    private static String notUtf8(byte[] body) {
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0 || (body[i] & 0xFF) == 0xFE || (body[i] & 0xFF) == 0xFF) {
+                return null;
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(8192);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return "The body is not valid UTF-8 (bytes at offset " + in.position() + " are no UTF-8 "
+                        + "sequence). FHIR JSON is UTF-8: send the text in that encoding. Nothing was stored.";
+            }
+            if (result.isUnderflow()) {
+                return null;
+            }
+            out.clear();
         }
     }
 

@@ -65,7 +65,14 @@ public class TransactionEntryCheck {
         if (query < 0) {
             return;
         }
-        String fault = searchSyntax.fault(UrlUtil.parseQueryString(url.substring(query + 1)));
+        Map<String, String[]> parameters;
+        try {
+            parameters = UrlUtil.parseQueryString(url.substring(query + 1));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(name + ": the query is not valid percent-encoding (" + e.getMessage()
+                    + "); encode % as %25.");
+        }
+        String fault = searchSyntax.fault(parameters);
         if (fault != null) {
             throw new InvalidRequestException(name + ": " + fault);
         }

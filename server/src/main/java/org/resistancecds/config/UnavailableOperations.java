@@ -26,7 +26,7 @@ public class UnavailableOperations {
             "subsumes", "CodeSystem/$subsumes needs a full-text index of the code systems, which this server does not "
                     + "run; CodeSystem/$lookup and ValueSet/$expand answer from the stored code systems.",
             "reindex-terminology", "$reindex-terminology rebuilds a full-text index of the code systems, which this "
-                    + "server does not run (HAPI answered 200 with success=false).");
+                    + "server does not run; the stored code systems need no reindexing to answer $lookup and $expand.");
 
     private static final Set<String> NOT_OFFERED = Set.of("lastn", "subsumes", "reindex-terminology", "expunge");
 

@@ -2,6 +2,7 @@ package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,8 +37,9 @@ public class KnowledgeConfig {
         try (Connection connection = dataSource.getConnection()) {
             postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
         }
+        EntityManager entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
         KnowledgeWriteCheck check = new KnowledgeWriteCheck(fhirContext, daoRegistry,
-                new KnowledgeWriteLock(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory), postgres));
+                new KnowledgeWriteLock(entityManager, postgres));
         return server -> server.registerInterceptor(check);
     }
 

@@ -2,6 +2,7 @@ package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import jakarta.persistence.EntityManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,27 +35,46 @@ final class KnowledgeWriteLock {
 
     /** Waits for this writer's turn, which lasts until the current database transaction ends. */
     void holdUntilTransactionEnds() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("A knowledge write is checked outside a database transaction");
         }
-        if (postgres) {
-            // On the transaction's own connection, without flushing what the transaction has not yet written.
-            entityManager.unwrap(Session.class).doWork(connection -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("select pg_advisory_xact_lock(" + KEY + ")");
+        if (!(postgres ? takeAdvisoryLock() : takeLocalLock())) {
+            // A writer that waits this long is most likely waiting on a row the lock's holder needs: give way.
+            throw new ResourceVersionConflictException("Another knowledge write has been under way for "
+                    + WAIT_SECONDS + " s; nothing was changed. Retry the write.");
+        }
+    }
+
+    /** Tried until the wait is over, on the transaction's own connection, so the database gives it back at the end. */
+    private boolean takeAdvisoryLock() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        Session session = entityManager.unwrap(Session.class);
+        while (true) {
+            // Through JDBC, so that what the transaction has not yet written is not flushed here.
+            boolean taken = session.doReturningWork(connection -> {
+                try (Statement statement = connection.createStatement();
+                        ResultSet result = statement.executeQuery("select pg_try_advisory_xact_lock(" + KEY + ")")) {
+                    return result.next() && result.getBoolean(1);
                 }
             });
-            return;
+            if (taken) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pause();
         }
+    }
+
+    private boolean takeLocalLock() {
         try {
-            // A writer that waits this long is most likely waiting on a row the lock's holder needs: give way.
             if (!local.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new ResourceVersionConflictException("Another knowledge write has been under way for "
-                        + WAIT_SECONDS + " s; nothing was changed. Retry the write.");
+                return false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ResourceVersionConflictException("Interrupted while waiting for another knowledge write");
+            return false;
         }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -62,5 +82,15 @@ final class KnowledgeWriteLock {
                 local.unlock();
             }
         });
+        return true;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResourceVersionConflictException("Interrupted while waiting for another knowledge write");
+        }
     }
 }

@@ -43,6 +43,11 @@ public record PackagedScenario(String name, Bundle bundle, JsonNode expected) {
         }
     }
 
+    /** A copy whose record an evaluation may use without touching this one's. */
+    public PackagedScenario copy() {
+        return new PackagedScenario(name, bundle.copy(), expected);
+    }
+
     /** The evaluation the expected answer was made for: its patient, trigger, draft orders and date. */
     public EvaluationRequest request(FhirContext fhirContext) {
         JsonNode request = expected.get("request");

@@ -3,6 +3,7 @@ package org.resistancecds.knowledge;
 import java.util.List;
 import java.util.Locale;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 
 /**
  * One applicable action of a PlanDefinition.
@@ -47,6 +48,25 @@ public record Recommendation(
     /** Whether the description still needs the investigational note (it is investigational and says nothing of it). */
     public boolean needsInvestigationalNote() {
         return investigational && (description == null || !saysInvestigational(description));
+    }
+
+    /** A suggestion's label (the title when it has none), led by "Investigational:" when that is due. */
+    public String labelOf(Suggestion suggestion) {
+        String label = suggestion.label() == null ? title : suggestion.label();
+        return investigational && label != null && !saysInvestigational(label) ? "Investigational: " + label : label;
+    }
+
+    /**
+     * A copy of the suggested resource to propose. An investigational ServiceRequest gets a note saying so, unless
+     * one of its notes does: it is the order that stays in the EHR once a clinician accepts the suggestion.
+     */
+    public Resource proposalOf(Suggestion suggestion) {
+        Resource copy = suggestion.resource().copy();
+        if (investigational && copy instanceof ServiceRequest request && request.getNote().stream()
+                .noneMatch(note -> note.hasText() && saysInvestigational(note.getText()))) {
+            request.addNote().setText("Investigational: " + NOT_STANDARD_CARE);
+        }
+        return copy;
     }
 
     /**

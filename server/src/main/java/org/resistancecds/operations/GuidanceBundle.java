@@ -67,9 +67,10 @@ final class GuidanceBundle {
             action.setId(recommendation.actionId());
             // Investigational actions say so, as their cards do: a client may show only the title or the text.
             action.setTitle(recommendation.labelledTitle());
+            String description = recommendation.description();
             action.setDescription(recommendation.needsInvestigationalNote()
-                    ? INVESTIGATIONAL + (recommendation.description() == null ? "" : "\n\n" + recommendation.description())
-                    : recommendation.description());
+                    ? INVESTIGATIONAL + (description == null ? "" : "\n\n" + description)
+                    : description);
             action.setPriority(RequestGroup.RequestPriority.fromCode(recommendation.priority()));
             action.addExtension(new Extension(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION, new CodeableConcept(
                     new Coding(KnowledgeCodes.EVIDENCE_LEVEL_SYSTEM, recommendation.evidenceLevel(), null))));
@@ -85,21 +86,14 @@ final class GuidanceBundle {
                 }
             }
             for (Recommendation.Suggestion suggestion : recommendation.suggestions()) {
-                Resource proposed = suggestion.resource().copy();
+                Resource proposed = recommendation.proposalOf(suggestion);
                 if (proposed instanceof ServiceRequest request) {
                     request.getReasonReference().forEach(ref -> ref.setReference(
                             fullUrls.getOrDefault(ref.getReference(), ref.getReference())));
-                    if (recommendation.investigational()) {
-                        request.addNote().setText(INVESTIGATIONAL);
-                    }
                 }
                 String fullUrl = urn();
                 bundle.addEntry().setFullUrl(fullUrl).setResource(proposed);
-                String label = suggestion.label();
-                if (label != null && recommendation.investigational() && !Recommendation.saysInvestigational(label)) {
-                    label = "Investigational: " + label;
-                }
-                action.setResource(new Reference(fullUrl).setDisplay(label));
+                action.setResource(new Reference(fullUrl).setDisplay(recommendation.labelOf(suggestion)));
             }
         }
         String groupUrl = urn();

@@ -1,6 +1,7 @@
 package org.resistancecds.operations;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -40,6 +41,11 @@ public class PatientDataLoader {
 
     /** The patient and its data; a patient the server does not hold is a 404 (ResourceNotFoundException). */
     public List<Resource> load(IdType patientId, RequestDetails request) {
+        if (patientId.hasVersionIdPart()) {
+            // The record is the patient's data now; an old version of the Patient alone would not make it then.
+            throw new InvalidRequestException("The operation reads the patient's current record; leave out "
+                    + "_history/" + patientId.getVersionIdPart() + " (use asOf to evaluate as of a past date).");
+        }
         Patient patient = (Patient) daoRegistry.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
         List<Resource> resources = new ArrayList<>();
         resources.add(patient);

@@ -4,7 +4,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
-import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.EnumSet;
@@ -18,20 +18,22 @@ import org.resistancecds.security.SmartScope.Permission;
 /**
  * A Bulk Data export file is a Binary holding every exported resource of one type, of every patient. A scope on
  * Binary alone must not open them: reading one by id also needs the system-level read scope that exporting its type
- * needs, a search of Binaries leaves out the files the caller may not read, and a history holding one is refused.
+ * needs, and a search or history of Binaries leaves out the files the caller may not read.
  * HAPI marks each file with the type it holds; since that mark is a meta extension a client could patch away, a
  * client may not change an export file at all. A file is also only for the client whose export wrote it
  * ({@link ExportJobOwner}).
  */
 public final class ExportFileScope {
 
-    private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(RestOperationTypeEnum.SEARCH_TYPE,
-            RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE);
-    private static final Set<RestOperationTypeEnum> HISTORIES = EnumSet.of(RestOperationTypeEnum.HISTORY_TYPE,
-            RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_SYSTEM);
+    private static final Set<RestOperationTypeEnum> READS =
+            EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
 
-    @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
-    public void check(RequestDetails request, IPreResourceShowDetails details) {
+    /**
+     * Before HAPI builds the answer, so that a search or history, on any page, leaves the file out (HAPI's history
+     * answer failed on a resource blanked later, when the answer is shown).
+     */
+    @Hook(Pointcut.STORAGE_PREACCESS_RESOURCES)
+    public void check(RequestDetails request, IPreResourceAccessDetails details) {
         FhirAccess access = request == null ? null : SmartAuthorizationInterceptor.access(request);
         if (access == null) {
             return;
@@ -39,21 +41,15 @@ public final class ExportFileScope {
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
             String type = exportedType(resource);
-            if (type == null) {
-                continue;
-            }
-            String refusal = refusal((Binary) resource, type, access);
+            String refusal = type == null ? null : refusal((Binary) resource, type, access);
             if (refusal == null) {
                 continue;
             }
-            // A search leaves the file out and shows the caller's other Binaries. A read is refused, and so is a
-            // history: HAPI's history answer fails on a resource left out.
-            if (SEARCHES.contains(request.getRestOperationType())) {
-                details.setResource(i, null);
-                continue;
+            // A read of the file is refused; a search or history leaves it out and shows the caller's other Binaries.
+            if (READS.contains(request.getRestOperationType())) {
+                throw new ForbiddenOperationException(refusal);
             }
-            throw new ForbiddenOperationException(refusal + (HISTORIES.contains(request.getRestOperationType())
-                    ? " A history that holds one is refused whole; a search of Binary leaves such files out." : ""));
+            details.setDontReturnResourceAtIndex(i);
         }
     }
 
@@ -68,7 +64,6 @@ public final class ExportFileScope {
         }
         return null;
     }
-
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
     public void updating(IBaseResource previous, IBaseResource resource, RequestDetails request) {

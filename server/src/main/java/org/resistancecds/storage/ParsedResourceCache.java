@@ -29,13 +29,13 @@ import org.hl7.fhir.r4.model.DomainResource;
  * so the next search that finds it copies it instead of parsing its JSON again.
  *
  * <p>Every search still runs its SQL and loads the current rows; only the parse is saved. A stored version row's
- * text never changes, so the key is the resource's database id, its version and the version row's id. Tags are the one part of a
- * loaded resource that can change without a new version ({@code $meta-add} with HAPI's default non-versioned
- * tags): a hit is given the tags of the current load, as HAPI's loader gives them to a freshly parsed resource,
- * and a version kept without tags, profiles or security labels is kept apart from the same version once it has
- * some. Not kept: deleted and externally stored resources, history results, resources with contained resources
- * (the parser links their local references to the contained objects, which a copy does not keep), and anything
- * when partitioning is on.
+ * text never changes, so the key is the resource's database id, its version and the version row's id. Tags are
+ * the one part of a loaded resource that can change without a new version ({@code $meta-add} with HAPI's default
+ * non-versioned tags): a hit is given the tags of the current load, as HAPI's loader gives them to a freshly parsed
+ * resource, and a version kept without tags, profiles or security labels is kept apart from the same version once
+ * it has some. Not kept: deleted and externally stored resources, history results, resources with contained
+ * resources (the parser links their local references to the contained objects, which a copy does not keep), and
+ * anything when partitioning is on.
  */
 public final class ParsedResourceCache extends BatchResourceLoader {
 

@@ -419,6 +419,12 @@ class CdsServicesIT extends AbstractCdsIT {
         assertThat(assertErrorBody(get, 405)).contains("POST only");
         assertThat(get.headers().firstValue("Allow")).hasValue("POST");
         assertErrorBody(cdsGet("/cds-services/" + PATIENT_VIEW + "/feedback"), 405);
+        HttpResponse<String> options = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/cds-services/" + PATIENT_VIEW))
+                .header("Authorization", "Bearer " + token("/cds-services/" + PATIENT_VIEW))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(options.statusCode()).isEqualTo(200);
+        assertThat(options.headers().firstValue("Allow")).hasValueSatisfying(
+                allow -> assertThat(allow.replace(" ", "")).isEqualTo("POST,OPTIONS"));
         assertErrorBody(send(HttpRequest.newBuilder(URI.create(baseUrl() + "/cds-services"))
                 .header("Authorization", "Bearer " + token("/cds-services"))
                 .header("Accept", "application/xml").GET().build()), 406);

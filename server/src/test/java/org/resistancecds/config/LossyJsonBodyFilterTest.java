@@ -12,7 +12,7 @@ class LossyJsonBodyFilterTest {
     void aKeyNamedTwiceIsALoss() throws Exception {
         String fault = LossyJsonBodyFilter.firstLoss(
                 "{\"resourceType\":\"Patient\",\"birthDate\":\"1970-01-01\",\"birthDate\":\"1980-01-01\"}"
-                        .getBytes(StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8), true);
 
         assertThat(fault).contains("Duplicate field 'birthDate'", "line 1", "Nothing was stored");
     }
@@ -24,13 +24,30 @@ class LossyJsonBodyFilterTest {
         body.write(0xE9); // "é" in ISO-8859-1, no UTF-8 sequence
         body.writeBytes("\"}]}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(LossyJsonBodyFilter.firstLoss(body.toByteArray())).contains("not valid UTF-8", "Nothing was stored");
+        assertThat(LossyJsonBodyFilter.firstLoss(body.toByteArray(), true)).contains("not valid UTF-8", "Nothing was stored");
     }
 
     @Test
     void validUtf8AndOtherFaultsAreLeftToHapi() throws Exception {
         assertThat(LossyJsonBodyFilter.firstLoss("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"René 漢字 😀\"}]}"
-                .getBytes(StandardCharsets.UTF_8))).isNull();
-        assertThat(LossyJsonBodyFilter.firstLoss("{\"resourceType\":".getBytes(StandardCharsets.UTF_8))).isNull();
+                .getBytes(StandardCharsets.UTF_8), true)).isNull();
+        assertThat(LossyJsonBodyFilter.firstLoss("{\"resourceType\":".getBytes(StandardCharsets.UTF_8), true)).isNull();
+        assertThat(LossyJsonBodyFilter.firstLoss("{\"family\":\"Ren\u00e9\"}".getBytes(StandardCharsets.UTF_16), true))
+                .as("UTF-16 with its byte-order mark").isNull();
+    }
+
+    /** Sequences the JSON parser lets through: an encoded surrogate (CESU-8) and an overlong "A". */
+    @Test
+    void encodedSurrogatesAndOverlongFormsAreALoss() throws Exception {
+        for (byte[] bad : new byte[][] {{(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC1, (byte) 0x81}}) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes("{\"family\":\"a".getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(bad);
+            body.writeBytes("b\"}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(LossyJsonBodyFilter.firstLoss(body.toByteArray(), true)).contains("not valid UTF-8");
+            assertThat(LossyJsonBodyFilter.firstLoss(body.toByteArray(), false))
+                    .as("declared in another encoding").isNull();
+        }
     }
 }

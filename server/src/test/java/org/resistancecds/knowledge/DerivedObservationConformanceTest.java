@@ -40,7 +40,7 @@ class DerivedObservationConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void derivedObservationsConformToTheirProfiles(PackagedScenario scenario) {
-        Evaluation evaluation = ENGINE.evaluate(ScenarioTest.toRequest(scenario));
+        Evaluation evaluation = ENGINE.evaluate(scenario.request(FHIR));
         for (Observation observation : evaluation.derivedObservations()) {
             List<String> errors = validator.validate(observation).getMessages().stream()
                     .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())

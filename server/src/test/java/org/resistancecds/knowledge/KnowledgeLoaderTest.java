@@ -99,9 +99,9 @@ class KnowledgeLoaderTest {
                 .hasMessageContaining("ctdna-resistance-panel");
     }
 
-    /** A threshold without a unit failed with a Java message; one of none or less turned verdicts. */
+    /** A threshold without a unit failed with a Java message; a negative one turned verdicts. */
     @Test
-    void aCriteriaDurationWithoutUnitOrAboveZeroStopsLoading() {
+    void aCriteriaDurationWithoutUnitOrNegativeStopsLoading() {
         List<IBaseResource> noUnit = shippedResources();
         exposure(noUnit).setCode(null);
         assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, noUnit)).isInstanceOf(KnowledgeException.class)
@@ -110,7 +110,7 @@ class KnowledgeLoaderTest {
         List<IBaseResource> negative = shippedResources();
         exposure(negative).setValue(-30);
         assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, negative)).isInstanceOf(KnowledgeException.class)
-                .hasMessageContaining("acquired-minimum-exposure must be a duration above 0");
+                .hasMessageContaining("acquired-minimum-exposure must not be negative");
     }
 
     /** The acquired-resistance minimum exposure of the criteria Library among the resources. */

@@ -32,7 +32,7 @@ class ScenarioTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void scenarioGivesTheExpectedEvaluation(PackagedScenario scenario) {
-        Evaluation evaluation = ENGINE.evaluate(toRequest(scenario));
+        Evaluation evaluation = ENGINE.evaluate(scenario.request(FHIR));
         JsonNode expected = scenario.expected().get("expected");
 
         assertThat(evaluation.status().code()).as("status; reasons: %s", evaluation.status().reasons())
@@ -53,9 +53,5 @@ class ScenarioTest {
         // Every verdict and mechanism explains itself and points to data of this record.
         assertThat(evaluation.status().reasons()).isNotEmpty();
         evaluation.mechanisms().forEach(m -> assertThat(m.evidence()).isNotEmpty());
-    }
-
-    static EvaluationRequest toRequest(PackagedScenario scenario) {
-        return scenario.request(FHIR);
     }
 }

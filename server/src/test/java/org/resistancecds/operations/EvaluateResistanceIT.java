@@ -91,7 +91,7 @@ class EvaluateResistanceIT extends AbstractServerIT {
         assertThat(result.getEntry()).anySatisfy(e -> {
             assertThat(e.getFullUrl()).isEqualTo(referralUrl);
             assertThat(e.getResource()).isInstanceOfSatisfying(ServiceRequest.class, referral -> assertThat(
-                    referral.getNote()).anySatisfy(note -> assertThat(note.getText()).startsWith("Investigational:")));
+                    referral.getNote()).anySatisfy(note -> assertThat(note.getText()).containsIgnoringCase("investigational")));
         });
         GuidanceResponse guidance = entries(result, GuidanceResponse.class).get(0);
         assertThat(guidance.getStatus()).isEqualTo(GuidanceResponse.GuidanceResponseStatus.SUCCESS);
@@ -266,6 +266,12 @@ class EvaluateResistanceIT extends AbstractServerIT {
                 "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(asOf("2024-10-01")));
         assertThat(urlAndBody.statusCode()).isEqualTo(400);
         assertThat(urlAndBody.body()).contains("'asOf' is in the URL of a request with a Parameters body");
+
+        // A Patient version named in the URL was ignored: the current record was evaluated as if it were that one's.
+        HttpResponse<String> versioned = postJson("/fhir/Patient/sc-jak/_history/1/$evaluate-resistance",
+                "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(asOf("2024-10-01")));
+        assertThat(versioned.statusCode()).as(versioned.body()).isEqualTo(400);
+        assertThat(versioned.body()).contains("leave out _history/1");
 
         HttpResponse<String> notParameters = postJson("/fhir/$evaluate-resistance", "application/fhir+json", "{\"resourceType\":");
         assertThat(notParameters.statusCode()).isEqualTo(400);

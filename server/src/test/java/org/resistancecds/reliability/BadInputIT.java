@@ -700,7 +700,8 @@ class BadInputIT extends AbstractServerIT {
         HttpResponse<String> batch = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\",\"type\":\"batch\","
                 + "\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_offset=-1\"}},"
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name%3Afoo=x\"}},"
-                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1\"}}]}");
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=%zz\"}}]}");
 
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
         Bundle answer = fhirContext.newJsonParser().parseResource(Bundle.class, batch.body());
@@ -709,6 +710,8 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer.getEntry().get(1).getResponse().getStatus()).startsWith("400");
         assertThat(entryDiagnostics(answer, 1)).contains("Unknown search modifier ':foo'");
         assertThat(answer.getEntry().get(2).getResponse().getStatus()).startsWith("200");
+        assertThat(answer.getEntry().get(3).getResponse().getStatus()).startsWith("400");
+        assertThat(entryDiagnostics(answer, 3)).contains("not valid percent-encoding");
 
         String marker = "tx-search-" + System.nanoTime();
         HttpResponse<String> transaction = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\","

@@ -246,10 +246,7 @@ public final class CardMapper {
         int index = 0;
         for (Recommendation.Suggestion suggestion : r.suggestions()) {
             String uuid = CardIds.of(card.getUuid(), r.planDefinition(), r.actionId(), String.valueOf(index++));
-            String label = suggestion.label() == null ? r.title() : suggestion.label();
-            if (r.investigational() && !Recommendation.saysInvestigational(label)) {
-                label = "Investigational: " + label;
-            }
+            String label = r.labelOf(suggestion);
             CdsServiceResponseSuggestionJson json = new CdsServiceResponseSuggestionJson()
                     .setLabel(CardText.summary(label))
                     .setUuid(uuid);
@@ -257,7 +254,7 @@ public final class CardMapper {
                 json.addAction(new CdsServiceResponseSuggestionActionJson()
                         .setType("create")
                         .setDescription(label)
-                        .setResource(suggestedResource(suggestion.resource(), uuid, patientId)));
+                        .setResource(suggestedResource(r.proposalOf(suggestion), uuid, patientId)));
             }
             card.addSuggestion(json);
         }
@@ -267,9 +264,8 @@ public final class CardMapper {
         }
     }
 
-    /** A copy the EHR can create: it needs an id to be referred to, and a ServiceRequest needs its subject. */
-    private static Resource suggestedResource(Resource resource, String uuid, String patientId) {
-        Resource copy = resource.copy();
+    /** The proposal made creatable by the EHR: it needs an id to be referred to, and a ServiceRequest its subject. */
+    private static Resource suggestedResource(Resource copy, String uuid, String patientId) {
         if (!copy.getIdElement().hasIdPart()) {
             copy.setId(uuid);
         }

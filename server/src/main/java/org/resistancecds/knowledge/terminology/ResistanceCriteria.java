@@ -51,11 +51,11 @@ public record ResistanceCriteria(
                     + "(d, wk, mo or a)");
         }
         double amount = quantity.getValue().doubleValue();
-        // A duration of none or less would turn every verdict that waits on it (a negative exposure made a patient
-        // of a few weeks' treatment one with acquired resistance).
-        if (!(amount > 0)) {
-            throw new KnowledgeException(library.getUrl() + ": parameter " + name + " must be a duration above 0, "
-                    + "not " + quantity.getValue().toPlainString() + " " + quantity.getCode());
+        // A negative duration would turn every verdict that waits on it (a negative exposure made a patient of a few
+        // weeks' treatment one with acquired resistance); 0 is a choice (no confirmation interval, say).
+        if (amount < 0) {
+            throw new KnowledgeException(library.getUrl() + ": parameter " + name + " must not be negative, not "
+                    + quantity.getValue().toPlainString() + " " + quantity.getCode());
         }
         // UCUM: mo is the mean Julian month and a the mean Julian year.
         return switch (quantity.getCode()) {

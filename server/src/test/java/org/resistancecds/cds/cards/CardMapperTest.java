@@ -237,7 +237,10 @@ class CardMapperTest {
         assertThat(card.get("detail").asText()).contains("- \\# not a heading \\[click\\](http://evil.example)");
     }
 
-    /** With the shipped knowledge: every investigational card and every trial referral says "Investigational". */
+    /**
+     * With the shipped knowledge: every investigational card and every trial referral says "Investigational", in the
+     * label, the action and the ServiceRequest's notes.
+     */
     @Test
     void investigationalOptionsSayItInSummaryAndSuggestionLabel() throws Exception {
         List<org.hl7.fhir.r4.model.Resource> record =
@@ -260,6 +263,9 @@ class CardMapperTest {
                     referrals++;
                     assertThat(suggestion.get("label").asText()).startsWith("Investigational: ");
                     assertThat(suggestion.at("/actions/0/description").asText()).startsWith("Investigational: ");
+                    // The order that stays in the EHR once accepted says so too.
+                    assertThat(suggestion.at("/actions/0/resource/note").findValuesAsText("text"))
+                            .anySatisfy(note -> assertThat(note).containsIgnoringCase("investigational"));
                 }
             }
         }

@@ -9,9 +9,9 @@ import org.hl7.fhir.r4.model.Parameters;
  * value and drop the others without a word: two {@code asOf} dates would answer for the first one only. A
  * parameter in the URL of a request with a Parameters body is refused too: HAPI reads the body only.
  */
-final class SingleValuedParameters {
+final class OperationParameterCheck {
 
-    private SingleValuedParameters() {}
+    private OperationParameterCheck() {}
 
     static void require(RequestDetails request, String... names) {
         for (String name : names) {
