@@ -1,7 +1,7 @@
 package org.resistancecds.config;
 
 /** The URLs of transaction and batch entries as HAPI reads them. */
-final class EntryUrls {
+public final class EntryUrls {
 
     private EntryUrls() {
     }
@@ -10,7 +10,7 @@ final class EntryUrls {
      * The entry's URL relative to the server base ({@code Patient/x}, {@code Patient?identifier=...}): HAPI accepts
      * a leading slash. Null for no URL, or an absolute one, which our checks leave to HAPI.
      */
-    static String relative(String url) {
+    public static String relative(String url) {
         if (url == null || url.isBlank() || url.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
             return null;
         }

@@ -39,7 +39,7 @@ public class KnowledgeConfig {
         }
         EntityManager entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
         KnowledgeWriteCheck check = new KnowledgeWriteCheck(fhirContext, daoRegistry,
-                new KnowledgeWriteLock(entityManager, postgres));
+                new KnowledgeWriteLock(entityManager, postgres), entityManager);
         return server -> server.registerInterceptor(check);
     }
 

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.hibernate.FlushMode;
+import org.hibernate.Session;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.resistancecds.config.EntryUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,19 +40,23 @@ public class KnowledgeWriteCheck {
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeWriteCheck.class);
     private static final String PENDING = KnowledgeWriteCheck.class.getName() + ".pending";
+    private static final String CARRIES_KNOWLEDGE = KnowledgeWriteCheck.class.getName() + ".carriesKnowledge";
     private static final String REFUSED = "With this change the knowledge would not compile, so it was not made (the "
             + "engine would have kept its previous knowledge): ";
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
     private final KnowledgeWriteLock lock;
+    private final EntityManager entityManager;
     /** Read at the first knowledge write, not at start. */
     private List<PackagedScenario> scenarios;
 
-    KnowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry, KnowledgeWriteLock lock) {
+    KnowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry, KnowledgeWriteLock lock,
+            EntityManager entityManager) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
         this.lock = lock;
+        this.entityManager = entityManager;
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -65,6 +75,14 @@ public class KnowledgeWriteCheck {
         change(resource, null, request, transaction);
     }
 
+    /** Whether the Bundle (or the one batch entry HAPI runs as a transaction) carries knowledge, before it runs. */
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+    public void bundleArriving(IBaseBundle bundle, RequestDetails request) {
+        if (request != null) {
+            request.getUserData().put(CARRIES_KNOWLEDGE, carriesKnowledge(bundle));
+        }
+    }
+
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSED)
     public void transactionProcessed(TransactionDetails transaction) {
         Map<String, IBaseResource> pending = transaction.getUserData(PENDING);
@@ -77,16 +95,22 @@ public class KnowledgeWriteCheck {
     /** {@code replaced} leaves the stored knowledge, {@code stored} (null for a delete) takes its place. */
     private void change(IBaseResource replaced, IBaseResource stored, RequestDetails request,
             TransactionDetails transaction) {
-        boolean fromClient = request instanceof ServletRequestDetails;
-        if (!fromClient || !(StoredKnowledge.isKnowledge(replaced) || StoredKnowledge.isKnowledge(stored))) {
+        if (!(request instanceof ServletRequestDetails)) {
+            return;
+        }
+        boolean inBundle = transaction != null && transaction.isAcceptingDeferredInterceptorBroadcasts();
+        if (inBundle && Boolean.TRUE.equals(request.getUserData().get(CARRIES_KNOWLEDGE))) {
+            // A Bundle that carries knowledge takes its turn at its first write, whatever its type, as a lone write
+            // takes it before its row: a Bundle that had written rows (a conditional create's unique row) while
+            // waiting for the turn could wait on a writer that waits on those rows.
+            lock.holdUntilTransactionEnds();
+        }
+        if (!(StoredKnowledge.isKnowledge(replaced) || StoredKnowledge.isKnowledge(stored))) {
             return;
         }
         IBaseResource kept = stored != null && StoredKnowledge.isKnowledge(stored) ? stored : null;
-        boolean inBundle = transaction != null && transaction.isAcceptingDeferredInterceptorBroadcasts();
         if (inBundle) {
-            // The turn is taken before the Bundle writes its first knowledge row, as a lone write takes it before its
-            // row: writers that held rows while waiting for it could wait on each other.
-            lock.holdUntilTransactionEnds();
+            lock.holdUntilTransactionEnds(); // already held, unless HAPI gave no Bundle to tell its content by
             Map<String, IBaseResource> pending = transaction.getOrCreateUserData(PENDING, LinkedHashMap::new);
             pending.put(key(replaced), kept);
         } else {
@@ -99,7 +123,7 @@ public class KnowledgeWriteCheck {
         // Read after the turn is ours, so a change another writer committed meanwhile is part of what is compiled.
         lock.holdUntilTransactionEnds();
         List<IBaseResource> knowledge = new ArrayList<>();
-        for (IBaseResource resource : StoredKnowledge.read(daoRegistry)) {
+        for (IBaseResource resource : readWithoutFlush()) {
             if (!changes.containsKey(key(resource))) {
                 knowledge.add(resource);
             }
@@ -144,6 +168,38 @@ public class KnowledgeWriteCheck {
                 throw new UnprocessableEntityException(refused + "incident " + incident + " in the server log.");
             }
         }
+    }
+
+    /**
+     * The stored knowledge, read without first writing out what this transaction holds unwritten: the change under
+     * check is compiled from {@code changes} anyway, and writing it out early made a row another writer had just
+     * changed fail here with a 500 instead of HAPI's 409 at commit.
+     */
+    private List<IBaseResource> readWithoutFlush() {
+        Session session = entityManager.unwrap(Session.class);
+        FlushMode mode = session.getHibernateFlushMode();
+        session.setHibernateFlushMode(FlushMode.COMMIT);
+        try {
+            return StoredKnowledge.read(daoRegistry);
+        } finally {
+            session.setHibernateFlushMode(mode);
+        }
+    }
+
+    /** Whether an entry writes or deletes a resource of a knowledge type (a delete names only its URL). */
+    private static boolean carriesKnowledge(IBaseBundle bundle) {
+        if (!(bundle instanceof Bundle entries)) {
+            return false;
+        }
+        for (Bundle.BundleEntryComponent entry : entries.getEntry()) {
+            String url = EntryUrls.relative(entry.getRequest().getUrl());
+            String type = entry.hasResource() ? entry.getResource().fhirType()
+                    : url == null ? null : url.split("[/?]", 2)[0];
+            if (StoredKnowledge.TYPES.contains(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized List<PackagedScenario> scenarios() {

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.ActivityDefinition;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -151,6 +155,94 @@ class KnowledgeWriteCheckIT extends AbstractOpenServerIT {
         try {
             for (int round = 0; round < 4; round++) {
                 TestKnowledge.deleteWhilePlanning(fhirClient(), pool, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A Bundle that had written rows (a conditional create's unique row) before it waited for the knowledge turn,
+     * and a writer holding the turn that needed those rows, waited on each other until H2's lock timeout (10 s),
+     * then one failed with a lock timeout (found by a stress test). A lone knowledge PUT goes first so the two queue
+     * behind it.
+     */
+    @Test
+    void bundlesCarryingKnowledgeDoNotWaitOnEachOther() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        String packaged = get(STRATEGIES).body();
+        try {
+            for (int round = 0; round < 3; round++) {
+                String lonePlan = titled(packaged, "lone " + round);
+                String strategies = titled(packaged, "in a Bundle " + round);
+                String identifier = "turn-" + UUID.randomUUID();
+                ActivityDefinition own = newActivity("write-turn-" + round);
+                assertThat(putJson("/fhir/ActivityDefinition/" + own.getIdPart(),
+                        fhirContext.newJsonParser().encodeResourceToString(own)).statusCode()).isIn(200, 201);
+                String conditionalCreate = "{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":"
+                        + "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:turn\",\"value\":\""
+                        + identifier + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\","
+                        + "\"ifNoneExist\":\"identifier=urn:turn|" + identifier + "\"}}";
+                String createThenPlan = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                        + conditionalCreate + ",{\"resource\":" + strategies + ",\"request\":{\"method\":\"PUT\","
+                        + "\"url\":\"PlanDefinition/acquired-resistance-strategies\"}}]}";
+                String deleteThenCreate = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"ActivityDefinition/" + own.getIdPart()
+                        + "\"}}," + conditionalCreate.replaceFirst("urn:uuid:[0-9a-f-]+", "urn:uuid:" + UUID.randomUUID())
+                        + "]}";
+                Future<HttpResponse<String>> lone = pool.submit(() -> putJson(STRATEGIES, lonePlan));
+                Thread.sleep(50);
+                Future<HttpResponse<String>> first = pool.submit(() -> postJson("/fhir", "application/fhir+json",
+                        createThenPlan));
+                Future<HttpResponse<String>> second = pool.submit(() -> postJson("/fhir", "application/fhir+json",
+                        deleteThenCreate));
+
+                assertThat(lone.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                for (Future<HttpResponse<String>> answer : List.of(first, second)) {
+                    HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                    // Two conditional creates of one identifier at once: HAPI's uniqueness row may refuse the later
+                    // one (409), as without knowledge in either Bundle; a lock timeout is the two waiting on each other.
+                    assertThat(response.statusCode()).as("round " + round + ": " + response.body()).isIn(200, 409);
+                    assertThat(response.body()).as("round " + round).doesNotContain("Timeout trying to lock");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            putJson(STRATEGIES, packaged);
+        }
+    }
+
+    /** The plan with a title of its own, so that each write stores a version. */
+    private String titled(String plan, String title) {
+        PlanDefinition parsed = fhirContext.newJsonParser().parseResource(PlanDefinition.class, plan);
+        parsed.setMeta(null);
+        parsed.setTitle(parsed.getTitle() + " (" + title + ")");
+        return fhirContext.newJsonParser().encodeResourceToString(parsed);
+    }
+
+    /**
+     * Writers re-creating a deleted ActivityDefinition at once: the write check's read wrote out the half-made
+     * version first, and the loser got a 500 there instead of HAPI's 409 (found by a stress test).
+     */
+    @Test
+    void writersRecreatingADeletedKnowledgeResourceGetNoServerFault() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            ActivityDefinition activity = newActivity("write-recreated");
+            String body = fhirContext.newJsonParser().encodeResourceToString(activity);
+            String path = "/fhir/ActivityDefinition/write-recreated";
+            for (int round = 0; round < 4; round++) {
+                assertThat(putJson(path, body).statusCode()).isIn(200, 201);
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                List<Future<HttpResponse<String>>> writers = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    writers.add(pool.submit(() -> putJson(path, body)));
+                }
+                for (Future<HttpResponse<String>> writer : writers) {
+                    HttpResponse<String> response = writer.get(60, TimeUnit.SECONDS);
+                    assertThat(response.statusCode()).as(response.body()).isIn(200, 201, 409);
+                }
             }
         } finally {
             pool.shutdownNow();
