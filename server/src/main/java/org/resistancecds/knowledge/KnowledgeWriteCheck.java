@@ -110,7 +110,7 @@ public class KnowledgeWriteCheck {
         }
         IBaseResource kept = stored != null && StoredKnowledge.isKnowledge(stored) ? stored : null;
         if (inBundle) {
-            lock.holdUntilTransactionEnds(); // already held, unless HAPI gave no Bundle to tell its content by
+            lock.holdUntilTransactionEnds(); // held already, unless the Bundle's content did not tell
             Map<String, IBaseResource> pending = transaction.getOrCreateUserData(PENDING, LinkedHashMap::new);
             pending.put(key(replaced), kept);
         } else {

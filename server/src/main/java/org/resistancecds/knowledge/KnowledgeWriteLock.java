@@ -33,16 +33,34 @@ final class KnowledgeWriteLock {
         this.postgres = postgres;
     }
 
-    /** Waits for this writer's turn, which lasts until the current database transaction ends. */
+    /**
+     * Waits for this writer's turn, which lasts until the current database transaction ends. A transaction that has
+     * its turn already (a Bundle asks at every entry and again at its check) is answered at once, without another
+     * round trip to PostgreSQL or another hold on the JVM lock.
+     */
     void holdUntilTransactionEnds() {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("A knowledge write is checked outside a database transaction");
+        }
+        if (TransactionSynchronizationManager.hasResource(this)) {
+            return;
         }
         if (!(postgres ? takeAdvisoryLock() : takeLocalLock())) {
             // A writer that waits this long is most likely waiting on a row the lock's holder needs: give way.
             throw new ResourceVersionConflictException("Another knowledge write has been under way for "
                     + WAIT_SECONDS + " s; nothing was changed. Retry the write.");
         }
+        TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(KnowledgeWriteLock.this);
+                // PostgreSQL gave the advisory lock back with the transaction itself.
+                if (!postgres) {
+                    local.unlock();
+                }
+            }
+        });
     }
 
     /** Tried until the wait is over, on the transaction's own connection, so the database gives it back at the end. */
@@ -69,20 +87,11 @@ final class KnowledgeWriteLock {
 
     private boolean takeLocalLock() {
         try {
-            if (!local.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                return false;
-            }
+            return local.tryLock(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                local.unlock();
-            }
-        });
-        return true;
     }
 
     private static void pause() {

@@ -39,6 +39,9 @@ public record Recommendation(
     public static final String NOT_STANDARD_CARE =
             "not standard of care for acquired resistance; the evidence for this use is still emerging.";
 
+    /** The same as a plain-text note (the cards set its first word in bold). */
+    public static final String INVESTIGATIONAL_NOTE = "Investigational: " + NOT_STANDARD_CARE;
+
     /** The title, with "(investigational)" added when the action is and the title does not say so. */
     public String labelledTitle() {
         String text = title == null ? "Recommendation" : title;
@@ -64,7 +67,7 @@ public record Recommendation(
         Resource copy = suggestion.resource().copy();
         if (investigational && copy instanceof ServiceRequest request && request.getNote().stream()
                 .noneMatch(note -> note.hasText() && saysInvestigational(note.getText()))) {
-            request.addNote().setText("Investigational: " + NOT_STANDARD_CARE);
+            request.addNote().setText(INVESTIGATIONAL_NOTE);
         }
         return copy;
     }

@@ -32,7 +32,6 @@ import org.resistancecds.knowledge.record.References;
 final class GuidanceBundle {
 
     static final String MODULE = KnowledgeCodes.BASE + "/OperationDefinition/evaluate-resistance";
-    private static final String INVESTIGATIONAL = "Investigational: " + Recommendation.NOT_STANDARD_CARE;
 
     private GuidanceBundle() {}
 
@@ -69,7 +68,7 @@ final class GuidanceBundle {
             action.setTitle(recommendation.labelledTitle());
             String description = recommendation.description();
             action.setDescription(recommendation.needsInvestigationalNote()
-                    ? INVESTIGATIONAL + (description == null ? "" : "\n\n" + description)
+                    ? Recommendation.INVESTIGATIONAL_NOTE + (description == null ? "" : "\n\n" + description)
                     : description);
             action.setPriority(RequestGroup.RequestPriority.fromCode(recommendation.priority()));
             action.addExtension(new Extension(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION, new CodeableConcept(

@@ -105,6 +105,12 @@ class BadInputIT extends AbstractServerIT {
         return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
     }
 
+    /** A Bundle entry PUTting an empty Patient to {@code urlPrefix + id}, with the ifMatch given as JSON text, if any. */
+    private static String patientPutEntry(String urlPrefix, String id, String ifMatch) {
+        return "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},\"request\":{\"method\":\"PUT\","
+                + "\"url\":\"" + urlPrefix + id + "\"" + (ifMatch == null ? "" : ",\"ifMatch\":\"" + ifMatch + "\"") + "}}";
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badWrites")
     void badWriteGetsA4xxWithAnOperationOutcome(String what, String path, String type, String body, int status)
@@ -347,10 +353,8 @@ class BadInputIT extends AbstractServerIT {
     @Test
     void entriesWhoseUrlStartsWithASlashAreAnswered() throws Exception {
         String id = "ls-" + System.nanoTime();
-        String entry = "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},\"request\":"
-                + "{\"method\":\"PUT\",\"url\":\"/Patient/" + id + "\"}}";
-        String stale = "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},\"request\":"
-                + "{\"method\":\"PUT\",\"url\":\"/Patient/" + id + "\",\"ifMatch\":\"W/\\\"5\\\"\"}}";
+        String entry = patientPutEntry("/Patient/", id, null);
+        String stale = patientPutEntry("/Patient/", id, "W/\\\"5\\\"");
 
         HttpResponse<String> created = postJson("/fhir", JSON, transaction(entry));
         HttpResponse<String> staleAnswer = postJson("/fhir", JSON, transaction(stale));
@@ -382,10 +386,8 @@ class BadInputIT extends AbstractServerIT {
         String id = fhirClient().create().resource(patient).execute().getId().getIdPart();
         put("/fhir/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}", "W/\"1\"");
         String staleDelete = "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/" + id + "\",\"ifMatch\":\"W/\\\"1\\\"\"}}";
-        String garbagePut = "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},\"request\":"
-                + "{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\",\"ifMatch\":\"garbage\"}}";
-        String stalePut = "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},\"request\":"
-                + "{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\",\"ifMatch\":\"W/\\\"1\\\"\"}}";
+        String garbagePut = patientPutEntry("Patient/", id, "garbage");
+        String stalePut = patientPutEntry("Patient/", id, "W/\\\"1\\\"");
 
         HttpResponse<String> transactionDelete = postJson("/fhir", JSON, transaction(staleDelete));
         HttpResponse<String> transactionPut = postJson("/fhir", JSON, transaction(garbagePut));
