@@ -1,5 +1,8 @@
 package org.resistancecds;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -68,6 +71,14 @@ public final class ServerProcess implements AutoCloseable {
 
     public String fhirBase() {
         return "http://localhost:" + port + "/fhir";
+    }
+
+    /** A HAPI client of this node that waits up to a minute for an answer (a knowledge write may wait its turn). */
+    public IGenericClient fhirClient() {
+        FhirContext fhirContext = FhirContext.forR4Cached();
+        fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        fhirContext.getRestfulClientFactory().setSocketTimeout(60_000);
+        return fhirContext.newRestfulGenericClient(fhirBase());
     }
 
     /** The server's console output (standard output and error). */

@@ -63,6 +63,12 @@ public final class TestKnowledge {
      * asserts one of the two was refused (422) and the stored knowledge still compiles, and removes what was stored.
      */
     public static void deleteWhilePlanning(IGenericClient client, ExecutorService pool, String what) throws Exception {
+        deleteWhilePlanning(client, client, pool, what);
+    }
+
+    /** The same race with the delete sent to one server and the plan to another (two nodes on one database). */
+    public static void deleteWhilePlanning(IGenericClient client, IGenericClient planner, ExecutorService pool,
+            String what) throws Exception {
         ActivityDefinition activity = newActivity(client, "write-race-panel");
         PlanDefinition plan = newPlanUsing(client, activity, "write-race");
         client.update().resource(activity).execute();
@@ -73,7 +79,7 @@ public final class TestKnowledge {
         });
         Future<Integer> planned = pool.submit(() -> {
             start.await();
-            return status(() -> client.update().resource(plan).execute());
+            return status(() -> planner.update().resource(plan).execute());
         });
         start.countDown();
         List<Integer> statuses = List.of(deleted.get(60, TimeUnit.SECONDS), planned.get(60, TimeUnit.SECONDS));

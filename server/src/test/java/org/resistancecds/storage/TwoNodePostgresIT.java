@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.resistancecds.ServerProcess;
 import org.resistancecds.cds.PatientViewRequests;
+import org.resistancecds.knowledge.TestKnowledge;
 import org.resistancecds.reliability.KilledMidStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +35,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Two server processes on one PostgreSQL, started at the same moment: content is stored once, a write on one
- * node is read and found on the other, knowledge changed through one node is used by the other's CDS service, and
- * when one node is killed mid-write the other finds every transaction it acknowledged, in full.
+ * node is read and found on the other, knowledge changed through one node is used by the other's CDS service,
+ * knowledge writers on the two nodes take turns, and when one node is killed mid-write the other finds every
+ * transaction it acknowledged, in full.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodePostgresIT {
@@ -155,9 +159,27 @@ class TwoNodePostgresIT {
         assertThat(cards).as("node B's cards " + seenAfterMillis + " ms after the change").contains(marker);
     }
 
-    /** Last: node A does not survive it. PostgreSQL outlives the node, so node B reads what a restart would. */
+    /**
+     * Knowledge writers on two nodes take turns too (PostgreSQL's advisory lock, not a lock of one JVM): a delete
+     * of an ActivityDefinition through node A and a PlanDefinition suggesting it through node B, at the same moment,
+     * cannot both be stored.
+     */
     @Test
     @Order(4)
+    void knowledgeWritersOnTwoNodesAtOnceCannotTogetherBreakTheKnowledge() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                TestKnowledge.deleteWhilePlanning(nodeA.fhirClient(), nodeB.fhirClient(), pool, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Last: node A does not survive it. PostgreSQL outlives the node, so node B reads what a restart would. */
+    @Test
+    @Order(5)
     void nodeKilledMidWriteLeavesEveryAcknowledgedTransactionInFullForTheOther() throws Exception {
         KilledMidStream.streamAndKill(nodeA).assertNothingLostOrPartial(nodeB.fhirBase(), "PostgreSQL");
     }
