@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -28,7 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       the last value and drops the other without a word, before its lossless parsing handler walks the tree;</li>
  *   <li>one that is not valid UTF-8 (a Latin-1 "é" sent as a single byte, an encoded surrogate, an overlong form)
  *       and declares no other encoding: HAPI stored U+FFFD in its place, so the client's text was changed without
- *       notice.</li>
+ *       notice;</li>
+ *   <li>one with an escape of half a UTF-16 surrogate pair (U+D800 without its low half): no UTF-8 text can hold
+ *       it, and HAPI failed with a 500 while indexing the string.</li>
  * </ul>
  * A Binary's raw content in a JSON media type of its own is not checked: it is stored as sent.
  * The body is scanned as a token stream, which costs far less than the parse that follows; any other syntax fault
@@ -80,10 +83,20 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
     /** What in the body would be lost, said for the client, or {@code null} when nothing would. */
     static String firstLoss(byte[] body, boolean utf8) throws IOException {
         try (JsonParser parser = STRICT.createParser(body)) {
-            while (parser.nextToken() != null) {
-                // Only the scan matters: the parser throws at a repeated key or a byte that is no UTF-8.
+            // The parser throws at a repeated key or a byte that is no UTF-8; escapes are checked here, in a body
+            // read as UTF-8 (an encoded surrogate, which the parser also lets through, is reported as bytes below).
+            String loneSurrogate = null;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (utf8 && loneSurrogate == null && (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME)
+                        && hasLoneSurrogate(parser)) {
+                    loneSurrogate = "The body has a \\u escape of half a UTF-16 surrogate pair without its other "
+                            + "half, at line " + parser.getTokenLocation().getLineNr() + ", column "
+                            + parser.getTokenLocation().getColumnNr() + ". No Unicode text holds it: send the "
+                            + "character itself or both halves of its pair. Nothing was stored.";
+                }
             }
-            return utf8 ? notUtf8(body) : null;
+            String bytes = utf8 ? notUtf8(body) : null;
+            return bytes != null ? bytes : loneSurrogate;
         } catch (JsonProcessingException e) {
             String message = e.getOriginalMessage();
             if (message == null) {
@@ -99,6 +112,20 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
             }
             return null;
         }
+    }
+
+    /** A high surrogate not followed by a low one, or a low one not after a high one: only an escape makes one. */
+    private static boolean hasLoneSurrogate(JsonParser parser) throws IOException {
+        char[] text = parser.getTextCharacters();
+        int end = parser.getTextOffset() + parser.getTextLength();
+        for (int i = parser.getTextOffset(); i < end; i++) {
+            if (Character.isHighSurrogate(text[i]) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
+                i++;
+            } else if (Character.isSurrogate(text[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

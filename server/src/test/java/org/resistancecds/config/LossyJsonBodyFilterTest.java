@@ -50,4 +50,16 @@ class LossyJsonBodyFilterTest {
                     .as("declared in another encoding").isNull();
         }
     }
+
+    /** JSON escapes: a pair is one character (kept); half a pair, in a value or a key, is a loss. */
+    @Test
+    void anEscapeOfHalfASurrogatePairIsALoss() throws Exception {
+        assertThat(LossyJsonBodyFilter.firstLoss("{\"family\":\"a\\ud83d\\ude00b\"}".getBytes(StandardCharsets.UTF_8), true))
+                .as("both halves").isNull();
+        for (String json : new String[] {"{\"family\":\"a\\ud800\"}", "{\"family\":\"\\ude00b\"}",
+                "{\"family\":\"\\ud800\\ud800\"}", "{\n\"a\\ud800\":1}"}) {
+            assertThat(LossyJsonBodyFilter.firstLoss(json.getBytes(StandardCharsets.UTF_8), true)).as(json)
+                    .contains("half a UTF-16 surrogate pair", "line ", "Nothing was stored");
+        }
+    }
 }

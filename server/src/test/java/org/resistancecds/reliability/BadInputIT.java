@@ -185,6 +185,18 @@ class BadInputIT extends AbstractServerIT {
         assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
     }
 
+    /** HAPI failed with a 500 while indexing a string holding half a surrogate pair, which no UTF-8 text can hold. */
+    @Test
+    void anEscapeOfHalfASurrogatePairStoresNothing() throws Exception {
+        String family = "Surrogate" + System.nanoTime();
+        HttpResponse<String> response = postJson("/fhir/Patient", JSON,
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\",\"given\":[\"A\\ud800\"]}]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome", "half a UTF-16 surrogate pair");
+        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+    }
+
     /**
      * Each of these got a 500 from HAPI, a bare 400, or Spring's own error document (no endpoint, a method or format
      * an endpoint does not take) before the request reached a handler.
