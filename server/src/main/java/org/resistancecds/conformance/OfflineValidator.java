@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.resistancecds.validation.SandboxedChecksNoted;
+import org.resistancecds.validation.ValidationProperties;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
@@ -52,9 +53,11 @@ public final class OfflineValidator {
                 new SnapshotGeneratingValidationSupport(fhirContext),
                 new InMemoryTerminologyServerValidationSupport(fhirContext),
                 new CommonCodeSystemsTerminologyService(fhirContext),
-                unknownCodeSystemsAsWarnings(fhirContext));
-        this.validator = fhirContext.newValidator()
-                .registerValidatorModule(SandboxedChecksNoted.withServerPolicy(new FhirInstanceValidator(chain)));
+                unknownCodeSystemsAsWarnings(fhirContext))
+                // A CodeableConcept meets a binding when one of its codings does, as on the server.
+                .setCodeableConceptValidationSuccessfulIfNotAllCodingsAreValid(true);
+        this.validator = fhirContext.newValidator().registerValidatorModule(SandboxedChecksNoted.withServerPolicy(
+                new FhirInstanceValidator(chain), ValidationProperties.OWN_PROFILE_BASE));
         this.canonicalizer = new VersionCanonicalizer(fhirContext);
     }
 

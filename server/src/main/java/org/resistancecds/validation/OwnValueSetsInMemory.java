@@ -35,10 +35,15 @@ public class OwnValueSetsInMemory extends InMemoryTerminologyServerValidationSup
         return ours(valueSetUrl) && super.isValueSetSupported(context, valueSetUrl);
     }
 
-    /** Code systems stay with HAPI's modules; only value-set membership is answered here. */
+    /**
+     * Of code systems, only whether a code of ours exists is answered here ({@code $lookup} is
+     * {@link StoredCodeSystemLookup}'s): HAPI's module reported a code our code system lacks as a warning that it
+     * could not check it, and the offline validator as the error it is.
+     */
     @Override
     public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
-        return false;
+        return system != null && system.startsWith(StoredCodeSystemLookup.OUR_CODE_SYSTEMS)
+                && super.isCodeSystemSupported(context, system);
     }
 
     @Override
@@ -61,7 +66,10 @@ public class OwnValueSetsInMemory extends InMemoryTerminologyServerValidationSup
             String code,
             String display,
             String valueSetUrl) {
-        return ours(valueSetUrl) ? super.validateCode(context, options, system, code, display, valueSetUrl) : null;
+        boolean ourCodeSystemAlone = (valueSetUrl == null || valueSetUrl.isBlank()) && isCodeSystemSupported(context, system);
+        return ours(valueSetUrl) || ourCodeSystemAlone
+                ? super.validateCode(context, options, system, code, display, valueSetUrl)
+                : null;
     }
 
     @Override

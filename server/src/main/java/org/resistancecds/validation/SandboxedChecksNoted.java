@@ -5,6 +5,8 @@ import ca.uhn.fhir.validation.IValidationContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -18,29 +20,50 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
 
     /** The policy refusals of the HL7 library's file and web access. */
     private static final String REFUSED = "is not allowed by local security policy";
+    /** The HL7 validator's warning for a claimed profile it cannot find: {@code Profile reference '<url>' has not...}. */
+    private static final Pattern PROFILE_NOT_FOUND =
+            Pattern.compile("^Profile reference '([^']+)' has not been checked because it could not be found");
 
     private final IInstanceValidatorModule validator;
+    private final String ownProfileBase;
 
-    private SandboxedChecksNoted(IInstanceValidatorModule validator) {
+    private SandboxedChecksNoted(IInstanceValidatorModule validator, String ownProfileBase) {
         this.validator = validator;
+        this.ownProfileBase = ownProfileBase;
     }
 
     /**
-     * The HL7 validator as this server and its offline validator use it: a claimed profile from a guide not held
-     * (mCODE, US Core) is a warning, and the library is kept off files and the network, which is said where it
-     * leaves a check unmade.
+     * The HL7 validator as this server and its offline validator use it:
+     * <ul>
+     *   <li>a claimed profile from a guide not held (mCODE, US Core) is a warning, but one under our own canonical
+     *       base that we do not hold (a misspelt name, another version) is an error: the resource claims to meet a
+     *       profile of ours that it was never checked against;</li>
+     *   <li>a reference's type is taken from the reference itself ({@code Group/1}) and checked against the types the
+     *       profile allows: the validator does not resolve references, and without this it checked none;</li>
+     *   <li>the library is kept off files and the network, which is said where it leaves a check unmade.</li>
+     * </ul>
      */
-    public static IInstanceValidatorModule withServerPolicy(FhirInstanceValidator hl7Validator) {
+    public static IInstanceValidatorModule withServerPolicy(FhirInstanceValidator hl7Validator, String ownProfileBase) {
         hl7Validator.setErrorForUnknownProfiles(false);
+        hl7Validator.setAssumeValidRestReferences(true);
         ValidatorSandbox.close();
-        return new SandboxedChecksNoted(hl7Validator);
+        return new SandboxedChecksNoted(hl7Validator, ownProfileBase);
     }
 
     @Override
     public void validateResource(IValidationContext<IBaseResource> context) {
         validator.validateResource(context);
         for (SingleValidationMessage message : context.getMessages()) {
-            if (message.getMessage() != null && message.getMessage().contains(REFUSED)
+            if (message.getMessage() == null) {
+                continue;
+            }
+            Matcher unknownProfile = PROFILE_NOT_FOUND.matcher(message.getMessage());
+            if (unknownProfile.find() && unknownProfile.group(1).startsWith(ownProfileBase)) {
+                message.setSeverity(ResultSeverityEnum.ERROR);
+                message.setMessage("Profile '" + unknownProfile.group(1) + "' is not a profile of this project (its "
+                        + "canonical base is ours, but no profile has that URL and version): check its spelling and "
+                        + "version. The resource was not checked against it.");
+            } else if (message.getMessage().contains(REFUSED)
                     && message.getSeverity().ordinal() >= ResultSeverityEnum.WARNING.ordinal()) {
                 message.setSeverity(ResultSeverityEnum.WARNING);
                 message.setMessage("Not checked: the HL7 validator wanted a file or the network for this check, "

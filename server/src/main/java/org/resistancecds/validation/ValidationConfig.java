@@ -11,6 +11,7 @@ import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValid
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.resistancecds.config.FhirRestfulServerConfig;
 import org.resistancecds.config.FhirServerPlugin;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -38,12 +39,12 @@ public class ValidationConfig {
      * warning; the HL7 library is kept off files and the network, and what that leaves unchecked is said so.
      */
     @Bean
-    public static BeanPostProcessor instanceValidatorPolicy() {
+    public static BeanPostProcessor instanceValidatorPolicy(ObjectProvider<ValidationProperties> properties) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (INSTANCE_VALIDATOR.equals(name) && bean instanceof FhirInstanceValidator hl7Validator) {
-                    return SandboxedChecksNoted.withServerPolicy(hl7Validator);
+                    return SandboxedChecksNoted.withServerPolicy(hl7Validator, properties.getObject().profileBase());
                 }
                 return bean;
             }
@@ -59,6 +60,9 @@ public class ValidationConfig {
     @Bean
     public UnknownCodeSystemWarningValidationSupport unknownCodeSystemsAsWarnings(
             FhirContext fhirContext, JpaValidationSupportChain chain) {
+        // A CodeableConcept meets a binding when one of its codings does (a local code may travel beside RxNorm's);
+        // HAPI's default wants every coding in the value set. Same policy as the offline validator.
+        chain.setCodeableConceptValidationSuccessfulIfNotAllCodingsAreValid(true);
         UnknownCodeSystemWarningValidationSupport support = new UnknownCodeSystemWarningValidationSupport(fhirContext);
         support.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
         chain.addValidationSupport(support);
@@ -98,9 +102,13 @@ public class ValidationConfig {
 
     @Bean
     public FhirServerPlugin writeValidation(FhirValidator validator, ValidationProperties properties,
-            IInterceptorService storageInterceptors) {
+            IInterceptorService storageInterceptors, FhirContext fhirContext) {
         WriteValidatingInterceptor interceptor = new WriteValidatingInterceptor(validator, properties);
         storageInterceptors.registerInterceptor(new ImportedResourceValidation(interceptor));
-        return server -> server.registerInterceptor(interceptor);
+        OwnProfileByMetaAdd metaAdd = new OwnProfileByMetaAdd(fhirContext, properties);
+        return server -> {
+            server.registerInterceptor(interceptor);
+            server.registerInterceptor(metaAdd);
+        };
     }
 }

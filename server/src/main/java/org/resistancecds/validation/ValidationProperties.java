@@ -13,7 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("resistance.validation")
 public record ValidationProperties(
         @DefaultValue("all") Mode mode,
-        @DefaultValue("https://resistance-cds.org/fhir/StructureDefinition/") String profileBase) {
+        @DefaultValue(ValidationProperties.OWN_PROFILE_BASE) String profileBase) {
+
+    /** The canonical base of this project's profiles, as the files in {@code profiles/} have it. */
+    public static final String OWN_PROFILE_BASE = "https://resistance-cds.org/fhir/StructureDefinition/";
 
     /** Which writes are validated. */
     public enum Mode {

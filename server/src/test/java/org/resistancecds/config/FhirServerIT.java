@@ -583,6 +583,29 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(stored.getCode().getCodingFirstRep().getDisplay()).isEqualTo("Tumor mutational burden");
     }
 
+    /** HAPI added the claim in place, unvalidated: an Observation with no gene came to claim resistance-variant. */
+    @Test
+    void metaAddOfOurProfileIsRefusedAndOtherMetaIsAdded() throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Observation", "application/fhir+json",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                        + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"69548-6\"}]}}");
+        String id = new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
+        String ourProfile = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{"
+                + "\"profile\":[\"https://resistance-cds.org/fhir/StructureDefinition/resistance-variant\"]}}]}";
+        String aTag = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{"
+                + "\"tag\":[{\"system\":\"urn:test:tags\",\"code\":\"reviewed\"}]}}]}";
+
+        HttpResponse<String> refused = postJson("/fhir/" + id + "/$meta-add", "application/fhir+json", ourProfile);
+        HttpResponse<String> tagged = postJson("/fhir/" + id + "/$meta-add", "application/fhir+json", aTag);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("OperationOutcome", "resistance-variant", "Nothing was changed");
+        assertThat(tagged.statusCode()).as(tagged.body()).isEqualTo(200);
+        Observation stored = fhirClient().read().resource(Observation.class).withId(id).execute();
+        assertThat(stored.getMeta().getProfile()).isEmpty();
+        assertThat(stored.getMeta().getTag()).extracting(tag -> tag.getCode()).containsExactly("reviewed");
+    }
+
     private HttpResponse<String> fhirPathPatch(String path, String parameters) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                         .header("Content-Type", "application/fhir+json")
