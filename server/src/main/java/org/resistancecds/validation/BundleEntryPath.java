@@ -13,7 +13,8 @@ import org.hl7.fhir.r4.model.StringType;
 /**
  * Names the entry of the transaction or batch Bundle a stored resource came from ({@code Bundle.entry[3]}), so that
  * a validation error in a Bundle of hundreds of entries says which one failed. HAPI stores the entries' own resource
- * objects, so the entry is found by identity; a resource the request did not send itself has no entry.
+ * objects, so the entry is found by identity, or for a PATCH entry by its URL; a resource the request did not send
+ * itself (or patched by a conditional URL) has no entry.
  */
 record BundleEntryPath(int index) {
 
@@ -37,6 +38,15 @@ record BundleEntryPath(int index) {
         List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).getResource() == resource) {
+                return Optional.of(new BundleEntryPath(i));
+            }
+        }
+        // A PATCH entry's resource is made by the patch, not sent: its entry is the one whose URL names it.
+        String patched = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        for (int i = 0; i < entries.size(); i++) {
+            Bundle.BundleEntryRequestComponent entry = entries.get(i).getRequest();
+            String url = entry.hasUrl() ? entry.getUrl().split("\\?", 2)[0].replaceFirst("/_history/.*$", "") : "";
+            if (entry.getMethod() == Bundle.HTTPVerb.PATCH && (url.equals(patched) || url.endsWith("/" + patched))) {
                 return Optional.of(new BundleEntryPath(i));
             }
         }

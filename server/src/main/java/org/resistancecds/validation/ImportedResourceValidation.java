@@ -10,7 +10,7 @@ import org.resistancecds.bulk.ImportChunks;
  * Validates what a bulk {@code $import} stores as a REST write is validated: the import stores through HAPI's
  * Batch2 chunks, which {@link WriteValidatingInterceptor} on the REST server never sees, so an invalid resource was
  * stored. Registered with the storage layer's interceptors; other internal writes (content, re-evaluation) are left
- * alone. An invalid resource fails its chunk, which HAPI's job reports; chunks that committed before stay stored.
+ * alone. An invalid resource is not stored and the job fails with its error; resources stored before it stay.
  */
 public class ImportedResourceValidation {
 

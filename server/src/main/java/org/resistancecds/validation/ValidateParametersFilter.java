@@ -88,8 +88,12 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
         String urlType = urlType(request);
         String bodyType = validated == null ? "" : validated.path("resourceType").asText();
         if (urlType != null && !bodyType.isEmpty() && !bodyType.equals(urlType)) {
+            // Advice to send it elsewhere only names a type that exists ("observation" is no FHIR type).
+            String advice = fhirContext.getResourceTypes().contains(bodyType)
+                    ? "; send it to " + bodyType + "/$validate."
+                    : ", and " + bodyType + " is no FHIR R4 resource type (resourceType is case-sensitive).";
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, "The resource is a "
-                    + bodyType + " but was sent to " + urlType + "/$validate; send it to " + bodyType + "/$validate.");
+                    + bodyType + " but was sent to " + urlType + "/$validate" + advice);
             return;
         }
         if (resource == null || !resource.isObject()) {

@@ -568,6 +568,16 @@ class FhirServerIT extends AbstractServerIT {
                 + "{\"name\":\"value\",\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"94076-7\","
                 + "\"display\":\"Tumor mutational burden\"}}]}]}";
 
+        // The same patch as a transaction's second entry: the outcome names that entry (a patch makes a new
+        // resource object, which HAPI's entry could not be matched to).
+        HttpResponse<String> inTransaction = postJson("/fhir", "application/fhir+json",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                        + "{\"resource\":{\"resourceType\":\"Patient\",\"active\":true},"
+                        + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                        + "{\"resource\":" + removeCode + ",\"request\":{\"method\":\"PATCH\",\"url\":\"" + id + "\"}}]}");
+        assertThat(inTransaction.statusCode()).as(inTransaction.body()).isEqualTo(422);
+        assertThat(inTransaction.body()).contains("Bundle.entry[1] (Observation)", "Bundle.entry[1].resource");
+
         HttpResponse<String> invalid = fhirPathPatch("/fhir/" + id, removeCode);
         HttpResponse<String> valid = fhirPathPatch("/fhir/" + id, setStatus);
         HttpResponse<String> withFunction = fhirPathPatch("/fhir/" + id, replaceCoding);

@@ -242,9 +242,15 @@ class BadInputIT extends AbstractServerIT {
             HttpResponse<String> response = postJson("/fhir/Observation/$validate", JSON, body);
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-            assertThat(response.body()).contains("The resource is a Patient but was sent to Observation/$validate");
+            assertThat(response.body()).contains("The resource is a Patient but was sent to Observation/$validate",
+                    "send it to Patient/$validate");
         }
         assertThat(postJson("/fhir/Patient/$validate", JSON, patient).statusCode()).isEqualTo(200);
+        // No advice to send it to a type that does not exist.
+        HttpResponse<String> lowerCase = postJson("/fhir/Observation/$validate", JSON,
+                "{\"resourceType\":\"observation\",\"status\":\"final\"}");
+        assertThat(lowerCase.statusCode()).isEqualTo(400);
+        assertThat(lowerCase.body()).contains("observation is no FHIR R4 resource type").doesNotContain("send it to");
     }
 
     /** Spring Security's reason, which may end with its own full stop, then what to send instead. */

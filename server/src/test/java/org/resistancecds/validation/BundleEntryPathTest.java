@@ -26,6 +26,25 @@ class BundleEntryPathTest {
         assertThat(BundleEntryPath.of(request, new Observation())).isEmpty();
     }
 
+    /** A patch makes a new resource, so a PATCH entry is found by the URL that names the patched resource. */
+    @Test
+    void findsAPatchEntryByItsUrl() {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.addEntry().setResource(new Patient()).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.PATCH).setUrl("Observation/va-10");
+        bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.PATCH).setUrl("Observation/va-1");
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.setResource(bundle);
+        BundleEntryPath.remember(request);
+        Observation patched = new Observation();
+        patched.setId("Observation/va-1/_history/2");
+
+        assertThat(BundleEntryPath.of(request, patched)).contains(new BundleEntryPath(2));
+        Observation other = new Observation();
+        other.setId("Observation/va-2");
+        assertThat(BundleEntryPath.of(request, other)).isEmpty();
+    }
+
     @Test
     void aRequestWithoutABundleHasNoEntry() {
         SystemRequestDetails request = new SystemRequestDetails();
