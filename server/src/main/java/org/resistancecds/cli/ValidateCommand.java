@@ -78,9 +78,8 @@ final class ValidateCommand {
     }
 
     private static OperationOutcome validate(FhirContext fhirContext, OfflineValidator validator, String text) {
-        IBaseResource resource;
         try {
-            resource = FhirFiles.parse(fhirContext, text);
+            FhirFiles.parse(fhirContext, text);
         } catch (RuntimeException e) {
             OperationOutcome outcome = new OperationOutcome();
             outcome.addIssue()
@@ -89,7 +88,9 @@ final class ValidateCommand {
                     .setDiagnostics("Not a FHIR R4 resource: " + e.getMessage());
             return outcome;
         }
-        ValidationResult result = validator.validate(resource);
+        // The text as written, as the server validates a request body: a parsed copy would have lost what is
+        // malformed but readable (a null, an empty object, an extension without a value).
+        ValidationResult result = validator.validate(text);
         OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
         if (outcome.getIssue().isEmpty()) {
             // An empty issue list is not valid FHIR; say plainly that nothing was found.

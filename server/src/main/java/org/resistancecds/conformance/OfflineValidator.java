@@ -92,6 +92,11 @@ public final class OfflineValidator {
         return validator.validateWithResult(resource);
     }
 
+    /** Validates a resource's JSON or XML text as written, as {@link #validate(IBaseResource)} does a parsed one. */
+    public ValidationResult validate(String text) {
+        return validator.validateWithResult(text);
+    }
+
     /** Validates one resource against the given profile, in addition to the profiles it claims. */
     public ValidationResult validate(IBaseResource resource, String profileUrl) {
         return validator.validateWithResult(resource, new ValidationOptions().addProfile(profileUrl));

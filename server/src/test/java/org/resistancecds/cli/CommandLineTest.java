@@ -107,6 +107,19 @@ class CommandLineTest {
         assertThat(run.err()).contains(valid + ": valid", invalid + ": INVALID", notFhir + ": INVALID");
     }
 
+    /** The file as written: HAPI's parse of it drops the empty extension, and the copy validated clean. */
+    @Test
+    void validateChecksTheFileAsWrittenNotAParsedCopy(@TempDir Path temp) throws Exception {
+        Path file = Files.writeString(temp.resolve("extension-without-value.json"), """
+                {"resourceType": "Patient", "extension": [{"url": "http://example.org/fhir/StructureDefinition/x"}],
+                 "gender": "female"}""");
+
+        Run run = run("validate", file.toString());
+
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(CommandLine.INVALID);
+        assertThat(run.out()).contains("Patient.extension[0]");
+    }
+
     @Test
     void validateOfOneValidFileExitsZeroWithAnOperationOutcome() throws Exception {
         Run run = run("validate", EXAMPLES.resolve("valid/Patient-nsclc-ar-01.json").toString());
