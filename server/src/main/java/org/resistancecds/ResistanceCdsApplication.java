@@ -1,6 +1,7 @@
 package org.resistancecds;
 
 import org.resistancecds.cli.CommandLine;
+import org.resistancecds.config.OutOfMemoryExit;
 import org.resistancecds.config.StartupTrace;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -19,6 +20,7 @@ public class ResistanceCdsApplication {
             CommandLine.main(args);
             return;
         }
+        OutOfMemoryExit.install();
         SpringApplication application = new SpringApplication(ResistanceCdsApplication.class);
         StartupTrace.attachIfRequested(application);
         application.run(args);

@@ -2,6 +2,7 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.function.Supplier;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -37,7 +38,7 @@ final class JsonErrorReportValve extends ErrorReportValve {
         // the endpoint meant is unknown), get plain JSON, which FHIR clients read as well.
         boolean fhir = !target.isEmpty() && !target.startsWith(cdsPath);
         try {
-            byte[] body = CdsErrorBody.json(fhirContext.get(), status, message(status));
+            byte[] body = CdsErrorBody.json(fhirContext.get(), status, message(status, throwable));
             response.setContentType(fhir ? "application/fhir+json;charset=UTF-8" : "application/json;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
             // The headers every other answer gets (security.ResponseHeadersConfig), whose filter never ran here.
@@ -51,7 +52,19 @@ final class JsonErrorReportValve extends ErrorReportValve {
         }
     }
 
-    private static String message(int status) {
+    private static String message(int status, Throwable throwable) {
+        // What Tomcat could not read, where it says so: a body that stopped coming, a request line or header over
+        // its size limit. Only these fixed texts are sent, never the exception's own.
+        for (Throwable cause = throwable; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return "The request was not received in full: the client stopped sending it for longer than the "
+                        + "server waits (server.tomcat.connection-timeout).";
+            }
+            if (cause.getMessage() != null && cause.getMessage().contains("too large")) {
+                return "The request line or a header is longer than the server accepts (8 KB each): send long search "
+                        + "parameters in the body of a POST to [type]/_search instead.";
+            }
+        }
         return switch (status) {
             case 400 -> "The request could not be read as HTTP: a malformed request line or header, a character the "
                     + "request target must not hold unencoded (percent-encode it, RFC 3986), or a '%' not followed by "

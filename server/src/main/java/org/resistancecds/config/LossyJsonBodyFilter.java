@@ -31,7 +31,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       and declares no other encoding: HAPI stored U+FFFD in its place, so the client's text was changed without
  *       notice;</li>
  *   <li>one with an escape of half a UTF-16 surrogate pair (U+D800 without its low half): no UTF-8 text can hold
- *       it, and HAPI failed with a 500 while indexing the string.</li>
+ *       it, and HAPI failed with a 500 while indexing the string;</li>
+ *   <li>a FHIR resource to store or act on with an empty object or array, or a null outside an array: HAPI
+ *       dropped them, and in a transaction's entries no validator saw them.</li>
  * </ul>
  * A Binary's raw content in a JSON media type of its own is not checked: it is stored as sent.
  * The body is scanned as a token stream, which costs far less than the parse that follows; any other syntax fault
@@ -62,7 +64,7 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         String charset = request.getCharacterEncoding();
         // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
         boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");
-        String fault = firstLoss(body, utf8);
+        String fault = firstLoss(body, utf8, isFhirWrite(request));
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
             return;
@@ -80,13 +82,39 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         return path.startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary") && !FHIR_JSON.contains(type);
     }
 
+    /**
+     * A FHIR resource in FHIR JSON sent to be stored or acted on: its empty and null elements are refused. Left out:
+     * {@code $validate}, whose answer reports them as the validator's issues, and other JSON (CDS Hooks, JSON Patch).
+     */
+    private static boolean isFhirWrite(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String type = request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
+        String base = FhirRestfulServerConfig.FHIR_PATH;
+        boolean fhir = path.equals(base) || path.startsWith(base + "/");
+        return fhir && FHIR_JSON.contains(type) && !path.endsWith("$validate");
+    }
+
     /** What in the body would be lost, said for the client, or {@code null} when nothing would. */
     static String firstLoss(byte[] body, boolean utf8) throws IOException {
+        return firstLoss(body, utf8, false);
+    }
+
+    /**
+     * As {@link #firstLoss(byte[], boolean)}; with {@code fhir}, an empty object or array, or a null that is not an
+     * array's item, is a loss too: FHIR JSON has none, and HAPI drops them without a word where no validator reads the
+     * JSON as sent (a transaction's entries).
+     */
+    static String firstLoss(byte[] body, boolean utf8, boolean fhir) throws IOException {
         try (JsonParser parser = STRICT.createParser(body)) {
             // The parser throws at a repeated key or a byte that is no UTF-8; escapes are checked here, in a body
             // read as UTF-8 (an encoded surrogate, which the parser also lets through, is reported as bytes below).
             String loneSurrogate = null;
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+            String empty = null;
+            JsonToken previous = null;
+            for (JsonToken token = parser.nextToken(); token != null; previous = token, token = parser.nextToken()) {
+                if (fhir && empty == null) {
+                    empty = emptyElement(parser, token, previous);
+                }
                 if (utf8 && loneSurrogate == null && (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME)
                         && hasLoneSurrogate(parser)) {
                     loneSurrogate = "The body has a \\u escape of half a UTF-16 surrogate pair without its other "
@@ -96,7 +124,7 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
                 }
             }
             String bytes = utf8 ? notUtf8(body) : null;
-            return bytes != null ? bytes : loneSurrogate;
+            return bytes != null ? bytes : loneSurrogate != null ? loneSurrogate : empty;
         } catch (JsonProcessingException e) {
             String message = e.getOriginalMessage();
             if (message == null) {
@@ -112,6 +140,19 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
             }
             return null;
         }
+    }
+
+    private static String emptyElement(JsonParser parser, JsonToken token, JsonToken previous) {
+        String what = token == JsonToken.END_OBJECT && previous == JsonToken.START_OBJECT ? "an empty object"
+                : token == JsonToken.END_ARRAY && previous == JsonToken.START_ARRAY ? "an empty array"
+                : token == JsonToken.VALUE_NULL && parser.getParsingContext().inObject() ? "null"
+                : null;
+        if (what == null) {
+            return null;
+        }
+        return "The body has " + what + " at line " + parser.getTokenLocation().getLineNr() + ", column "
+                + parser.getTokenLocation().getColumnNr() + ". FHIR JSON has no empty objects or arrays and no null "
+                + "values outside arrays: leave the element out. Nothing was stored.";
     }
 
     /** A high surrogate not followed by a low one, or a low one not after a high one: only an escape makes one. */

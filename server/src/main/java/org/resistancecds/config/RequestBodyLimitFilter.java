@@ -2,20 +2,18 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.resistancecds.cds.CdsErrorBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses request bodies above {@link HttpLimitsProperties#maxRequestBody()} with 413 and an OperationOutcome,
  * before any parsing. A declared Content-Length is checked up front; a chunked body is read up to the limit
  * (the parsers would hold it in memory anyway) and refused as soon as it passes it.
+ * <p>
+ * A gzip body ({@code Content-Encoding: gzip}) is unpacked here, and the limit counts the unpacked bytes: HAPI
+ * unpacked it itself, with no limit, so 900 KB of gzip ran the heap out, and the checks after this filter read the
+ * packed bytes and let a body that was not UTF-8 through. Other encodings are refused (415); HAPI ignored them.
  */
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -46,6 +48,11 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(request, response, declared + " bytes");
             return;
         }
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            unpack(request, response, chain, encoding.strip());
+            return;
+        }
         if (declared >= 0 || !hasBody(request)) {
             chain.doFilter(request, response);
             return;
@@ -58,28 +65,86 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new BufferedBodyRequest(request, body), response);
     }
 
+    private void unpack(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String encoding)
+            throws ServletException, IOException {
+        if (!encoding.equalsIgnoreCase("gzip") && !encoding.equalsIgnoreCase("x-gzip")) {
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Encoding '" + encoding + "' is not supported: send the body as it is, or as gzip.");
+            return;
+        }
+        byte[] body;
+        try {
+            body = readAtMost(new GZIPInputStream(request.getInputStream()), limit);
+        } catch (ZipException | EOFException e) {
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
+                    "The body is declared gzip (Content-Encoding) but is not complete gzip data: " + e.getMessage());
+            return;
+        }
+        if (body == null) {
+            refuse(request, response, "a gzip body, unpacked,");
+            return;
+        }
+        chain.doFilter(new UnpackedBodyRequest(request, body), response);
+    }
+
+    /** The unpacked body, no longer declared gzip, so that HAPI does not unpack it again. */
+    private static final class UnpackedBodyRequest extends BufferedBodyRequest {
+
+        UnpackedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request, body);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return "Content-Encoding".equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return "Content-Encoding".equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
+                    .filter(name -> !"Content-Encoding".equalsIgnoreCase(name)).toList());
+        }
+    }
+
     private static boolean hasBody(HttpServletRequest request) {
         return request.getHeader("Transfer-Encoding") != null;
     }
 
-    /** The body, or {@code null} when it is longer than {@code max} bytes. */
+    /**
+     * The body, or {@code null} when it is longer than {@code max} bytes. Read in chunks joined once at the end: a
+     * growing buffer copies itself at each doubling, which at the 64 MB limit took twice and three times the body's
+     * size of heap.
+     */
     private static byte[] readAtMost(InputStream in, long max) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
+        List<byte[]> chunks = new ArrayList<>();
         long total = 0;
-        int n;
-        while ((n = in.read(chunk)) != -1) {
-            total += n;
+        while (true) {
+            byte[] chunk = in.readNBytes(1024 * 1024);
+            total += chunk.length;
             if (total > max) {
                 return null;
             }
-            out.write(chunk, 0, n);
+            if (chunk.length == 0) {
+                break;
+            }
+            chunks.add(chunk);
         }
-        return out.toByteArray();
+        byte[] body = new byte[(int) total];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, body, at, chunk.length);
+            at += chunk.length;
+        }
+        return body;
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, String what) throws IOException {
-        log.warn("Refused {} {}: body of {} is over the {}-byte limit", request.getMethod(), request.getRequestURI(),
+        log.warn("Refused {} {}: {} is over the {}-byte limit", request.getMethod(), request.getRequestURI(),
                 what, limit);
         String message = "The request body is larger than this server accepts (" + limit
                 + " bytes; setting resistance.http.max-request-body). Split the Bundle into smaller transactions.";

@@ -66,7 +66,8 @@ public class OwnValueSetsInMemory extends InMemoryTerminologyServerValidationSup
             String code,
             String display,
             String valueSetUrl) {
-        boolean ourCodeSystemAlone = (valueSetUrl == null || valueSetUrl.isBlank()) && isCodeSystemSupported(context, system);
+        boolean ourCodeSystemAlone =
+                (valueSetUrl == null || valueSetUrl.isBlank()) && isCodeSystemSupported(context, system);
         return ours(valueSetUrl) || ourCodeSystemAlone
                 ? super.validateCode(context, options, system, code, display, valueSetUrl)
                 : null;

@@ -54,14 +54,13 @@ public class ValidationConfig {
     /**
      * LOINC, SNOMED CT, HGNC, RxNorm and ATC are not loaded into this server. Our value sets list the codes
      * they allow, so the validator still checks membership; without this module the unknown code system
-     * itself is an error under a required binding and every lab result or ICI order would be refused. Same
-     * policy as the offline validator.
+     * itself is an error under a required binding and every lab result or ICI order would be refused. And a
+     * CodeableConcept meets a binding when one of its codings does, so a local code may travel beside RxNorm's (HAPI's
+     * default wants every coding in the value set). Same policies as the offline validator.
      */
     @Bean
-    public UnknownCodeSystemWarningValidationSupport unknownCodeSystemsAsWarnings(
+    public UnknownCodeSystemWarningValidationSupport terminologyPolicy(
             FhirContext fhirContext, JpaValidationSupportChain chain) {
-        // A CodeableConcept meets a binding when one of its codings does (a local code may travel beside RxNorm's);
-        // HAPI's default wants every coding in the value set. Same policy as the offline validator.
         chain.setCodeableConceptValidationSuccessfulIfNotAllCodingsAreValid(true);
         UnknownCodeSystemWarningValidationSupport support = new UnknownCodeSystemWarningValidationSupport(fhirContext);
         support.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);

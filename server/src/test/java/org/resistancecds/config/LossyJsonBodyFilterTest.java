@@ -62,4 +62,19 @@ class LossyJsonBodyFilterTest {
                     .contains("half a UTF-16 surrogate pair", "line ", "Nothing was stored");
         }
     }
+
+    /** In FHIR JSON only: HAPI dropped these from a transaction's entries without a word. */
+    @Test
+    void anEmptyOrNullElementOfAFhirResourceIsALoss() throws Exception {
+        for (String json : new String[] {"{\"resourceType\":\"Patient\",\"name\":[{}]}",
+                "{\"resourceType\":\"Patient\",\"name\":[]}", "{\"resourceType\":\"Patient\",\"gender\":null}"}) {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            assertThat(LossyJsonBodyFilter.firstLoss(body, true, true)).as(json)
+                    .contains("line 1, column ", "leave the element out", "Nothing was stored");
+            assertThat(LossyJsonBodyFilter.firstLoss(body, true, false)).as("not FHIR: " + json).isNull();
+        }
+        // A null that keeps a repeating primitive's extensions in line with its values is FHIR JSON.
+        assertThat(LossyJsonBodyFilter.firstLoss(("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",\"B\"],"
+                + "\"_given\":[null,{\"id\":\"b\"}]}]}").getBytes(StandardCharsets.UTF_8), true, true)).isNull();
+    }
 }
