@@ -49,6 +49,13 @@ public class CdsExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<byte[]> unexpected(Exception e) {
+        if (DatabaseUnreachable.poolExhausted(e)) {
+            log.warn("CDS call failed with 503: every database connection stayed in use ({})", e.getMessage());
+            return CdsErrorBody.withStatus(503)
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseUnreachable.RETRY_AFTER_SECONDS)
+                    .body(CdsErrorBody.json(fhirContext, 503, "The CDS service is too busy at the moment: every "
+                            + "database connection stayed in use; no cards were produced. Retry later."));
+        }
         if (DatabaseUnreachable.causedBy(e)) {
             log.error("CDS call failed with 503: the database is unreachable", e);
             return CdsErrorBody.withStatus(503)

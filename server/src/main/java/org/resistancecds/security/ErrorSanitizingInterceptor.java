@@ -48,15 +48,19 @@ public class ErrorSanitizingInterceptor {
             return new InvalidRequestException("A parameter that must be a number is not one: " + notANumber.getMessage());
         }
         String incident = UUID.randomUUID().toString();
+        if (DatabaseUnreachable.poolExhausted(failure)) {
+            log.warn("FHIR request {} {} failed with 503: every database connection stayed in use ({}; incident {})",
+                    request.getRequestType(), request.getRequestPath(), rootMessage(failure), incident);
+            return retryLater("The server is too busy at the moment: every database connection stayed in use while "
+                    + "this request waited. Retry later; if this was a write, nothing of it was stored. Incident "
+                    + incident + " is in the server log.");
+        }
         if (DatabaseUnreachable.causedBy(failure)) {
             log.error("FHIR request {} {} failed with 503: the database is unreachable (incident {})",
                     request.getRequestType(), request.getRequestPath(), incident, failure);
-            BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503,
-                    "The server cannot reach its database at the moment. Retry later; if this was a write, read the "
-                            + "resource first, as it may have been stored before the connection was lost. Incident "
-                            + incident + " is in the server log.");
-            unavailable.addResponseHeader("Retry-After", DatabaseUnreachable.RETRY_AFTER_SECONDS);
-            return unavailable;
+            return retryLater("The server cannot reach its database at the moment. Retry later; if this was a write, "
+                    + "read the resource first, as it may have been stored before the connection was lost. Incident "
+                    + incident + " is in the server log.");
         }
         int status = failure instanceof BaseServerResponseException answer ? answer.getStatusCode() : 500;
         log.error("FHIR request {} {} failed with {} (incident {})",
@@ -65,6 +69,20 @@ public class ErrorSanitizingInterceptor {
                 "The server failed while answering this request. Incident " + incident
                         + " is in the server log with the details.");
         return generic;
+    }
+
+    private static BaseServerResponseException retryLater(String message) {
+        BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503, message);
+        unavailable.addResponseHeader("Retry-After", DatabaseUnreachable.RETRY_AFTER_SECONDS);
+        return unavailable;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /**

@@ -2,6 +2,8 @@ package org.resistancecds.storage;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Tells a lost database apart from other failures, so that both FHIR and CDS requests can answer it with a 503
@@ -15,7 +17,27 @@ public final class DatabaseUnreachable {
 
     private static final String POOL_CLOSED_CONNECTION = "Connection is closed";
 
+    /** Hikari's state in its timeout message: {@code (total=20, active=20, idle=0, waiting=35)}. */
+    private static final Pattern POOL_STATE = Pattern.compile("total=(\\d+), active=(\\d+), idle=\\d+, waiting=\\d+");
+
     private DatabaseUnreachable() {}
+
+    /**
+     * Whether the failure is a wait for a connection that timed out because every connection of the pool was in use
+     * (the database itself answering): a server too busy, not a database lost. Such a failure is also
+     * {@link #causedBy}; it is told apart for the answer's text and the log, which need no stack trace for it.
+     */
+    public static boolean poolExhausted(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException && cause.getMessage() != null) {
+                Matcher state = POOL_STATE.matcher(cause.getMessage());
+                if (state.find() && Integer.parseInt(state.group(1)) > 0 && state.group(1).equals(state.group(2))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /**
      * A connection failure anywhere in the chain: SQLSTATE class 08 (the standard's "connection exception"), no

@@ -117,7 +117,8 @@ public class H2FileSync implements InitializingBean, DisposableBean {
     private void reportBroken(MVStoreException failure) {
         log.error("H2 could not write its file and closed the database ({}). The server now reports itself broken: "
                 + "liveness and readiness down, FHIR and CDS requests answered with 503. Fix the cause (free disk "
-                + "space) and restart it: every acknowledged write is in the file.", failure.getMessage());
+                + "space, or a larger heap when it names an OutOfMemoryError) and restart it: every acknowledged "
+                + "write is in the file.", failure.getMessage());
         AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         scheduler.shutdown();

@@ -25,6 +25,22 @@ class DatabaseUnreachableTest {
         assertThat(DatabaseUnreachable.causedBy(new IllegalStateException("bug"))).isFalse();
     }
 
+    /** Hikari's timeout with every connection in use is a busy server; with none to be had, a database lost. */
+    @Test
+    void aTimeoutWithEveryConnectionInUseIsAnExhaustedPool() {
+        assertThat(DatabaseUnreachable.poolExhausted(wrapped(new SQLTransientConnectionException("HikariPool-1 - "
+                + "Connection is not available, request timed out after 30000ms (total=20, active=20, idle=0, "
+                + "waiting=35)")))).isTrue();
+        assertThat(DatabaseUnreachable.poolExhausted(wrapped(new SQLTransientConnectionException("HikariPool-1 - "
+                + "Connection is not available, request timed out after 3000ms (total=0, active=0, idle=0, "
+                + "waiting=2)")))).isFalse();
+        assertThat(DatabaseUnreachable.poolExhausted(wrapped(new SQLTransientConnectionException("HikariPool-1 - "
+                + "Connection is not available, request timed out after 3000ms (total=5, active=3, idle=0, "
+                + "waiting=0)")))).isFalse();
+        assertThat(DatabaseUnreachable.poolExhausted(wrapped(new SQLException("An I/O error occurred", "08006"))))
+                .isFalse();
+    }
+
     private static RuntimeException wrapped(Throwable cause) {
         return new RuntimeException("Failed to call access method", new IllegalStateException("rollback", cause));
     }
