@@ -75,10 +75,17 @@ public final class ServerProcess implements AutoCloseable {
 
     /** A HAPI client of this node that waits up to a minute for an answer (a knowledge write may wait its turn). */
     public IGenericClient fhirClient() {
-        FhirContext fhirContext = FhirContext.forR4Cached();
-        fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        fhirContext.getRestfulClientFactory().setSocketTimeout(60_000);
-        return fhirContext.newRestfulGenericClient(fhirBase());
+        return ClientContext.FHIR.newRestfulGenericClient(fhirBase());
+    }
+
+    /** A context of its own: the client settings would otherwise change the shared cached context of every test. */
+    private static final class ClientContext {
+        static final FhirContext FHIR = FhirContext.forR4();
+
+        static {
+            FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+            FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+        }
     }
 
     /** The server's console output (standard output and error). */

@@ -55,14 +55,15 @@ final class JsonErrorReportValve extends ErrorReportValve {
     private static String message(int status, Throwable throwable) {
         // What Tomcat could not read, where it says so: a body that stopped coming, a request line or header over
         // its size limit. Only these fixed texts are sent, never the exception's own.
-        for (Throwable cause = throwable; cause != null; cause = cause.getCause()) {
+        for (Throwable cause = status == 400 ? throwable : null; cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketTimeoutException) {
                 return "The request was not received in full: the client stopped sending it for longer than the "
                         + "server waits (server.tomcat.connection-timeout).";
             }
             if (cause.getMessage() != null && cause.getMessage().contains("too large")) {
-                return "The request line or a header is longer than the server accepts (8 KB each): send long search "
-                        + "parameters in the body of a POST to [type]/_search instead.";
+                return "The request line and headers are longer than the server accepts (8 KB together, "
+                        + "server.max-http-request-header-size): send long search parameters in the body of a POST to "
+                        + "[type]/_search instead.";
             }
         }
         return switch (status) {

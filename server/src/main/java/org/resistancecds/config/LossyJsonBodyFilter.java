@@ -11,6 +11,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -87,7 +88,17 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
      * {@code $validate}, whose answer reports them as the validator's issues, and other JSON (CDS Hooks, JSON Patch).
      */
     private static boolean isFhirWrite(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (!Set.of("POST", "PUT", "PATCH").contains(request.getMethod())) {
+            return false;
+        }
+        // The path as the server routes it: %24validate, ;parameters and a trailing slash name $validate too.
+        String path = request.getRequestURI().substring(request.getContextPath().length())
+                .replaceAll(";[^/]*", "").replaceAll("/+$", "");
+        try {
+            path = URLDecoder.decode(path, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            // Checked as written; the server refuses the path itself.
+        }
         String type = request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
         String base = FhirRestfulServerConfig.FHIR_PATH;
         boolean fhir = path.equals(base) || path.startsWith(base + "/");

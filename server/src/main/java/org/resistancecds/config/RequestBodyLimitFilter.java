@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.resistancecds.cds.CdsErrorBody;
@@ -49,7 +51,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             return;
         }
         String encoding = request.getHeader("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+        boolean sendsBody = declared > 0 || hasBody(request);
+        if (sendsBody && encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
             unpack(request, response, chain, encoding.strip());
             return;
         }
@@ -72,12 +75,20 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
                     "Content-Encoding '" + encoding + "' is not supported: send the body as it is, or as gzip.");
             return;
         }
+        // A form's parameters are read by the servlet container from the body it was sent with, not from this one.
+        String type = request.getContentType();
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                    "A form body (a POST search) is taken uncompressed only: send it without Content-Encoding.");
+            return;
+        }
         byte[] body;
         try {
             body = readAtMost(new GZIPInputStream(request.getInputStream()), limit);
         } catch (ZipException | EOFException e) {
+            String why = e instanceof EOFException ? "the data ends early" : e.getMessage();
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
-                    "The body is declared gzip (Content-Encoding) but is not complete gzip data: " + e.getMessage());
+                    "The body is declared gzip (Content-Encoding) but is not complete gzip data: " + why + ".");
             return;
         }
         if (body == null) {
@@ -87,27 +98,42 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new UnpackedBodyRequest(request, body), response);
     }
 
-    /** The unpacked body, no longer declared gzip, so that HAPI does not unpack it again. */
+    /**
+     * The unpacked body, no longer declared gzip (so that HAPI does not unpack it again), with the headers of the
+     * body as it is now: its length, and no transfer coding.
+     */
     private static final class UnpackedBodyRequest extends BufferedBodyRequest {
+
+        private static final Set<String> HIDDEN = Set.of("content-encoding", "transfer-encoding", "content-length");
+
+        private final int length;
 
         UnpackedBodyRequest(HttpServletRequest request, byte[] body) {
             super(request, body);
+            this.length = body.length;
         }
 
         @Override
         public String getHeader(String name) {
-            return "Content-Encoding".equalsIgnoreCase(name) ? null : super.getHeader(name);
+            if ("content-length".equalsIgnoreCase(name)) {
+                return String.valueOf(length);
+            }
+            return HIDDEN.contains(name.toLowerCase(Locale.ROOT)) ? null : super.getHeader(name);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return "Content-Encoding".equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            String value = getHeader(name);
+            return value == null ? Collections.emptyEnumeration() : HIDDEN.contains(name.toLowerCase(Locale.ROOT))
+                    ? Collections.enumeration(List.of(value)) : super.getHeaders(name);
         }
 
         @Override
         public Enumeration<String> getHeaderNames() {
-            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                    .filter(name -> !"Content-Encoding".equalsIgnoreCase(name)).toList());
+            List<String> names = new ArrayList<>(Collections.list(super.getHeaderNames()).stream()
+                    .filter(name -> !HIDDEN.contains(name.toLowerCase(Locale.ROOT))).toList());
+            names.add("Content-Length");
+            return Collections.enumeration(names);
         }
     }
 

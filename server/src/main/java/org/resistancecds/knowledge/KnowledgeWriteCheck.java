@@ -10,11 +10,13 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.hibernate.FlushMode;
 import org.hibernate.Session;
@@ -22,6 +24,8 @@ import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.resistancecds.config.EntryUrls;
+import org.resistancecds.knowledge.plan.CompiledAction;
+import org.resistancecds.knowledge.status.ResistanceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public class KnowledgeWriteCheck {
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeWriteCheck.class);
+    private static final String ACQUIRED_RESISTANCE = ResistanceStatus.ACQUIRED_RESISTANCE.code();
     private static final String PENDING = KnowledgeWriteCheck.class.getName() + ".pending";
     private static final String CARRIES_KNOWLEDGE = KnowledgeWriteCheck.class.getName() + ".carriesKnowledge";
     private static final String REFUSED = "With this change the knowledge would not compile, so it was not made (the "
@@ -152,9 +157,11 @@ public class KnowledgeWriteCheck {
      */
     private void tryOnTheScenarios(KnowledgeBase compiled) {
         KnowledgeEvaluator evaluator = new KnowledgeEvaluator(compiled);
+        Set<String> strategies = strategyActions(compiled);
         for (PackagedScenario scenario : scenarios()) {
+            Evaluation evaluation;
             try {
-                evaluator.evaluate(scenario.copy().request(fhirContext));
+                evaluation = evaluator.evaluate(scenario.copy().request(fhirContext));
             } catch (RuntimeException e) {
                 String refused = "With this change the knowledge compiles, but the engine fails on the packaged "
                         + "scenario " + scenario.name() + " (examples/scenarios/" + scenario.name() + ".bundle.json), "
@@ -167,6 +174,44 @@ public class KnowledgeWriteCheck {
                         scenario.name(), incident, e);
                 throw new UnprocessableEntityException(refused + "incident " + incident + " in the server log.");
             }
+            outsideAcquiredResistance(scenario, evaluation, strategies);
+        }
+    }
+
+    /**
+     * A treatment strategy is for acquired resistance only; the knowledge says so by a gate (its group's condition),
+     * which an author may leave out. An action outside it proposed a PI3K-beta combination to a responding patient.
+     */
+    private static void outsideAcquiredResistance(PackagedScenario scenario, Evaluation evaluation,
+            Set<String> strategies) {
+        if (ACQUIRED_RESISTANCE.equals(evaluation.status().code())) {
+            return;
+        }
+        for (Recommendation recommendation : evaluation.recommendations()) {
+            if (strategies.contains(recommendation.planDefinition() + "#" + recommendation.actionId())) {
+                throw new UnprocessableEntityException("With this change the strategy " + recommendation.planDefinition()
+                        + "#" + recommendation.actionId() + " is recommended for the packaged scenario " + scenario.name()
+                        + ", whose resistance status is " + evaluation.status().code() + ", so it was not made: an action "
+                        + "with a code of " + KnowledgeCodes.STRATEGY_SYSTEM + " belongs under the group whose condition "
+                        + "is %statusCode = '" + ACQUIRED_RESISTANCE + "' (docs/knowledge.md).");
+            }
+        }
+    }
+
+    /** {@code plan#action} of every action that proposes a resistance strategy (a code of that CodeSystem). */
+    private static Set<String> strategyActions(KnowledgeBase compiled) {
+        Set<String> found = new HashSet<>();
+        compiled.plans().forEach(plan -> collectStrategies(plan.actions(), found));
+        return found;
+    }
+
+    private static void collectStrategies(List<CompiledAction> actions, Set<String> found) {
+        for (CompiledAction action : actions) {
+            if (action.codes().stream().flatMap(code -> code.getCoding().stream())
+                    .anyMatch(coding -> KnowledgeCodes.STRATEGY_SYSTEM.equals(coding.getSystem()))) {
+                found.add(action.planDefinition() + "#" + action.id());
+            }
+            collectStrategies(action.children(), found);
         }
     }
 

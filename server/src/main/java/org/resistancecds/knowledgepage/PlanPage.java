@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionComponent;
 import org.hl7.fhir.r4.model.RelatedArtifact;
+import org.resistancecds.cds.cards.CardText;
 import org.resistancecds.knowledge.KnowledgeCodes;
 
 /**
@@ -78,15 +79,18 @@ record PlanPage(String id, String title, String description, String canonical, S
         }
     }
 
-    /** The level's display as the knowledge words it, else its code; null when the action states none. */
+    /**
+     * The level in the words its card uses, from its code (the engine reads the code; an author's display could say
+     * "Preclinical" of an action coded approved); null when the action states none.
+     */
     private static String evidenceLevel(PlanDefinitionActionComponent action) {
-        Extension extension = action.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION);
-        if (extension == null || !(extension.getValue() instanceof CodeableConcept level)) {
+        List<Extension> extensions = action.getExtensionsByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION);
+        if (extensions.isEmpty() || !(extensions.get(0).getValue() instanceof CodeableConcept level)) {
             return null;
         }
         for (Coding coding : level.getCoding()) {
             if (KnowledgeCodes.EVIDENCE_LEVEL_SYSTEM.equals(coding.getSystem())) {
-                return coding.hasDisplay() ? coding.getDisplay() : coding.getCode();
+                return CardText.evidenceLevel(coding.getCode());
             }
         }
         return level.getText();

@@ -52,8 +52,8 @@ public class ErrorSanitizingInterceptor {
             log.warn("FHIR request {} {} failed with 503: every database connection stayed in use ({}; incident {})",
                     request.getRequestType(), request.getRequestPath(), rootMessage(failure), incident);
             return retryLater("The server is too busy at the moment: every database connection stayed in use while "
-                    + "this request waited. Retry later; if this was a write, nothing of it was stored. Incident "
-                    + incident + " is in the server log.");
+                    + "this request waited. Retry later; if this was a write, read the resource first, as part of the "
+                    + "request may have been done before the wait. Incident " + incident + " is in the server log.");
         }
         if (DatabaseUnreachable.causedBy(failure)) {
             log.error("FHIR request {} {} failed with 503: the database is unreachable (incident {})",

@@ -5,6 +5,7 @@ import ca.uhn.fhir.validation.IValidationContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -20,9 +21,12 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
 
     /** The policy refusals of the HL7 library's file and web access. */
     private static final String REFUSED = "is not allowed by local security policy";
-    /** The HL7 validator's warning for a claimed profile it cannot find: {@code Profile reference '<url>' has not...}. */
-    private static final Pattern PROFILE_NOT_FOUND =
-            Pattern.compile("^Profile reference '([^']+)' has not been checked because it could not be found");
+    /**
+     * The HL7 validator's warning for a claimed profile it cannot find, by its message id (the text is translated
+     * into the JVM's language), and the profile's URL, the first quoted part of the text in every language.
+     */
+    private static final String PROFILE_UNKNOWN = "validation_val_profile_unknown";
+    private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
 
     private final IInstanceValidatorModule validator;
     private final String ownProfileBase;
@@ -57,8 +61,11 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
             if (message.getMessage() == null) {
                 continue;
             }
-            Matcher unknownProfile = PROFILE_NOT_FOUND.matcher(message.getMessage());
-            if (unknownProfile.find() && unknownProfile.group(1).startsWith(ownProfileBase)) {
+            Matcher unknownProfile = QUOTED.matcher(message.getMessage());
+            // Validation_VAL_Profile_Unknown offline, VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY on the server.
+            if (message.getMessageId() != null
+                    && message.getMessageId().toLowerCase(Locale.ROOT).startsWith(PROFILE_UNKNOWN)
+                    && unknownProfile.find() && unknownProfile.group(1).startsWith(ownProfileBase)) {
                 message.setSeverity(ResultSeverityEnum.ERROR);
                 message.setMessage("Profile '" + unknownProfile.group(1) + "' is not a profile of this project (its "
                         + "canonical base is ours, but no profile has that URL and version): check its spelling and "

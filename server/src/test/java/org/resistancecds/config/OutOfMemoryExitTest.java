@@ -14,12 +14,23 @@ class OutOfMemoryExitTest {
             OutOfMemoryExit.handler((thread, error) -> passedOn.add(error), halted::add);
 
     @Test
-    void aThreadDyingOfOutOfMemoryHaltsTheProcess() {
+    void tomcatsConnectionThreadDyingOfOutOfMemoryHaltsTheProcess() {
         handler.uncaughtException(new Thread("http-nio-8080-Poller"), new OutOfMemoryError("Java heap space"));
-        handler.uncaughtException(new Thread("worker"),
+        handler.uncaughtException(new Thread("http-nio-8080-Acceptor"),
                 new IllegalStateException("wrapped", new OutOfMemoryError("Java heap space")));
 
         assertThat(halted).containsExactly(OutOfMemoryExit.STATUS, OutOfMemoryExit.STATUS);
+    }
+
+    /** A background job would run out of memory again after a restart: no restart loop for it. */
+    @Test
+    void anotherThreadDyingOfOutOfMemoryDoesNotHalt() {
+        OutOfMemoryError error = new OutOfMemoryError("Java heap space");
+
+        handler.uncaughtException(new Thread("reevaluation"), error);
+
+        assertThat(halted).isEmpty();
+        assertThat(passedOn).containsExactly(error);
     }
 
     @Test

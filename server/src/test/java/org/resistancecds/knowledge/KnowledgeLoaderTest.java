@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ActivityDefinition;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Library;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -146,6 +147,47 @@ class KnowledgeLoaderTest {
         assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
                 .isInstanceOf(KnowledgeException.class)
                 .hasMessageContaining("evidence level");
+    }
+
+    /** Card text is shown in the EHR's page: HTML or a script link in it is refused; Markdown autolinks are text. */
+    @Test
+    void markupInARecommendationsTextStopsLoading() {
+        for (String text : List.of("See <img src=x onerror=alert(1)>.", "<script>alert(1)</script>",
+                "[trial](javascript:alert(1))", "Note <!-- hidden -->")) {
+            List<IBaseResource> resources = shippedResources();
+            monitoringLeaf(resources).setDescription(text);
+            assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources)).as(text)
+                    .isInstanceOf(KnowledgeException.class)
+                    .hasMessageContaining("resistance-monitoring#")
+                    .hasMessageContaining("HTML or a script link");
+        }
+        List<IBaseResource> resources = shippedResources();
+        monitoringLeaf(resources).setDescription("PD-L1 <1% and TMB < 10; see <https://doi.org/10.1000/x>.");
+        assertThat(KnowledgeLoader.load(FHIR, resources).plans()).isNotEmpty();
+    }
+
+    /** Two evidence levels failed the compiler with a Java message; an unknown level was not named. */
+    @Test
+    void anEvidenceLevelStatedTwiceOrUnknownIsNamed() {
+        List<IBaseResource> resources = shippedResources();
+        PlanDefinition.PlanDefinitionActionComponent leaf = monitoringLeaf(resources);
+        leaf.addExtension(leaf.getExtension().get(0).copy());
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
+                .isInstanceOf(KnowledgeException.class).hasMessageContaining("evidence level 2 times");
+
+        List<IBaseResource> unknown = shippedResources();
+        PlanDefinition.PlanDefinitionActionComponent other = monitoringLeaf(unknown);
+        ((CodeableConcept) other.getExtension().get(0).getValue()).getCodingFirstRep().setCode("phase-2-trial");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, unknown))
+                .isInstanceOf(KnowledgeException.class).hasMessageContaining("'phase-2-trial' is none of them");
+    }
+
+    private static PlanDefinition.PlanDefinitionActionComponent monitoringLeaf(List<IBaseResource> resources) {
+        PlanDefinition plan = (PlanDefinition) resources.stream()
+                .filter(r -> r instanceof PlanDefinition p && p.getUrl().endsWith("resistance-monitoring"))
+                .findFirst()
+                .orElseThrow();
+        return plan.getActionFirstRep().getActionFirstRep();
     }
 
     private static List<IBaseResource> shippedResources() {

@@ -76,6 +76,23 @@ class KnowledgeWriteCheckIT extends AbstractOpenServerIT {
         assertThat(get(STRATEGIES).headers().firstValue("ETag")).isEqualTo(before.headers().firstValue("ETag"));
     }
 
+    /** A strategy outside the acquired-resistance gate was stored, and offered to a responding patient. */
+    @Test
+    void aStrategyOutsideTheAcquiredResistanceGateIsRefused() throws Exception {
+        HttpResponse<String> before = get(STRATEGIES);
+        PlanDefinition plan = (PlanDefinition) fhirContext.newJsonParser().parseResource(before.body());
+        // The group's gate always true: its first strategy has no condition of its own.
+        plan.getActionFirstRep().getConditionFirstRep().getExpression().setExpression("true");
+        assertThat(plan.getActionFirstRep().getActionFirstRep().hasCondition()).isFalse();
+
+        HttpResponse<String> refused = putJson(STRATEGIES, fhirContext.newJsonParser().encodeResourceToString(plan));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("is recommended for the packaged scenario", "whose resistance status is",
+                "%statusCode = 'acquired-resistance'");
+        assertThat(get(STRATEGIES).headers().firstValue("ETag")).isEqualTo(before.headers().firstValue("ETag"));
+    }
+
     @Test
     void aTransactionMayAddAPlanDefinitionWithTheActivityDefinitionItUsesAndRemoveBoth() throws Exception {
         ActivityDefinition activity = newActivity();

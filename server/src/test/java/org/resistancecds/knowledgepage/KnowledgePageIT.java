@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.PlanDefinition.PlanDefinitionActionComponent;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.AbstractOpenServerIT;
 import org.resistancecds.cds.PatientViewRequests;
+import org.resistancecds.cds.cards.CardText;
 import org.resistancecds.knowledge.KnowledgeCodes;
 
 /**
@@ -82,7 +83,8 @@ class KnowledgePageIT extends AbstractOpenServerIT {
             assertThat(action).as(url).isNotNull();
             CodeableConcept level =
                     (CodeableConcept) action.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION).getValue();
-            return new PlanPageExpectation(actionId, action.getTitle(), level.getCodingFirstRep().getDisplay());
+            return new PlanPageExpectation(actionId, action.getTitle(),
+                    CardText.evidenceLevel(level.getCodingFirstRep().getCode()));
         }
 
         private static PlanDefinitionActionComponent find(List<PlanDefinitionActionComponent> actions, String id) {

@@ -28,7 +28,8 @@ class PlanPageTest {
         assertThat(page.actions().subList(1, page.actions().size())).noneMatch(ActionSection::group);
 
         ActionSection tigit = section(page, "pd1-tigit-coinhibition");
-        assertThat(tigit.evidenceLevel()).isEqualTo("Early-phase clinical trial");
+        // In the card's words, from the code: the page and the card cannot disagree.
+        assertThat(tigit.evidenceLevel()).isEqualTo("early-phase clinical trial");
         assertThat(tigit.descriptionHtml()).startsWith("<p><strong>Investigational:</strong>");
         assertThat(tigit.citations()).extracting(PlanPage.CitationLine::label)
                 .containsExactly("Chu 2023", "Wang 2025 (AACR abstract)");

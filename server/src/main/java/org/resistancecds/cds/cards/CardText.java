@@ -5,7 +5,7 @@ import org.resistancecds.knowledge.Recommendation;
 import org.resistancecds.knowledge.Recommendation.Citation;
 
 /** Wording shared by the cards: summaries within the 140-character limit, evidence and citations in Markdown. */
-final class CardText {
+public final class CardText {
 
     /** CDS Hooks: "summary ... SHOULD be under 140 characters". */
     static final int SUMMARY_LIMIT = 140;
@@ -23,7 +23,7 @@ final class CardText {
         return oneLine.substring(0, SUMMARY_LIMIT - 2).strip() + "…";
     }
 
-    static String evidenceLevel(String code) {
+    public static String evidenceLevel(String code) {
         if (code == null || code.isBlank()) {
             return "not recorded in the knowledge base";
         }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -33,6 +35,9 @@ public final class PlanCompiler {
 
     private static final Set<String> EVIDENCE_LEVELS = Set.copyOf(KnowledgeCodes.EVIDENCE_LEVELS);
     private static final String FHIRPATH = "text/fhirpath";
+    /** An HTML tag or comment (not a Markdown autolink such as {@code <https://doi.org/...>}), or a script link. */
+    private static final Pattern MARKUP = Pattern.compile(
+            "<(?!https?:|mailto:)[a-z/!?]|\\b(?:javascript|vbscript)\\s*:|\\]\\(\\s*data:", Pattern.CASE_INSENSITIVE);
 
     private final ExpressionEngine expressions;
     private final CitationCatalog catalogue;
@@ -58,13 +63,15 @@ public final class PlanCompiler {
     }
 
     private CompiledAction compile(String planUrl, PlanDefinitionActionComponent action, Set<String> triggers, Set<String> ids) {
-        String location = planUrl + "#" + action.getId();
+        String location = planUrl + "#" + (action.hasId() ? action.getId() : "(action titled '" + action.getTitle() + "')");
         if (!action.hasId() || !ids.add(action.getId())) {
             throw new KnowledgeException(location + ": every action needs an id, unique in its PlanDefinition");
         }
         if (!action.hasTitle() || action.getTitle().length() >= 140) {
             throw new KnowledgeException(location + ": needs a title under 140 characters (it becomes a card summary)");
         }
+        plainText(location, "title", action.getTitle());
+        plainText(location, "description", action.getDescription());
         List<CompiledExpression> conditions = new ArrayList<>();
         for (PlanDefinitionActionConditionComponent condition : action.getCondition()) {
             conditions.add(compileCondition(location, condition));
@@ -84,6 +91,21 @@ public final class PlanCompiler {
                 action.hasPriority() ? action.getPriority().toCode() : "routine", triggers, List.copyOf(conditions), List.of(),
                 evidenceLevel(location, action), copies(action.getCode()), mechanisms(action), copies(action.getReason()),
                 citations(location, action), suggestion(location, action));
+    }
+
+    /**
+     * Titles become card summaries (plain text) and descriptions card details (Markdown), which EHRs render: HTML in
+     * them, or a link to a script, would run in the EHR's page, so only text and Markdown's own syntax are taken.
+     */
+    private static void plainText(String location, String field, String text) {
+        if (text == null) {
+            return;
+        }
+        Matcher markup = MARKUP.matcher(text);
+        if (markup.find()) {
+            throw new KnowledgeException(location + ": the " + field + " holds HTML or a script link ('" + markup.group()
+                    + "'); write text and Markdown only (cards are shown in the EHR's page)");
+        }
     }
 
     private Set<String> triggers(String planUrl, PlanDefinitionActionComponent action) {
@@ -111,7 +133,12 @@ public final class PlanCompiler {
     }
 
     private static String evidenceLevel(String location, PlanDefinitionActionComponent action) {
-        Extension extension = action.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION);
+        List<Extension> extensions = action.getExtensionsByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION);
+        if (extensions.size() > 1) {
+            throw new KnowledgeException(location + ": states its evidence level " + extensions.size() + " times "
+                    + "(extension " + KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION + "); state it once");
+        }
+        Extension extension = extensions.isEmpty() ? null : extensions.get(0);
         String level = extension != null && extension.getValue() instanceof CodeableConcept concept
                 ? concept.getCoding().stream()
                         .filter(c -> KnowledgeCodes.EVIDENCE_LEVEL_SYSTEM.equals(c.getSystem()))
@@ -121,7 +148,8 @@ public final class PlanCompiler {
                 : null;
         if (level == null || !EVIDENCE_LEVELS.contains(level)) {
             throw new KnowledgeException(location + ": every recommendation states its evidence level (extension "
-                    + KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION + ", one of " + EVIDENCE_LEVELS + ")");
+                    + KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION + ", a code of " + KnowledgeCodes.EVIDENCE_LEVEL_SYSTEM
+                    + ": one of " + EVIDENCE_LEVELS + ")" + (level == null ? "" : "; '" + level + "' is none of them"));
         }
         return level;
     }
