@@ -56,7 +56,17 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
     private final Set<String> watchGenes;
     private final IciAgentTable agents;
 
+    /** The engine as it answers patients: an action whose condition fails for one is left out, with a note. */
     public KnowledgeEvaluator(KnowledgeBase knowledge) {
+        this(knowledge, false);
+    }
+
+    /** The engine as the knowledge write check tries it: a condition that fails for a patient fails the evaluation. */
+    public static KnowledgeEvaluator strict(KnowledgeBase knowledge) {
+        return new KnowledgeEvaluator(knowledge, true);
+    }
+
+    private KnowledgeEvaluator(KnowledgeBase knowledge, boolean strict) {
         this.agents = knowledge.agents();
         this.reader = new PatientRecordReader(agents, knowledge.responses(), new VariantReader(knowledge.genes()));
         this.classifier = new ResistanceClassifier(knowledge.criteria());
@@ -64,7 +74,7 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
                 new VariantInterpreter(knowledge.variantEffects()), knowledge.dynamics());
         this.serial = new SerialVariantAnalyzer(knowledge.serialCriteria());
         this.watchGenes = knowledge.watchGenes();
-        this.plans = new PlanEngine(knowledge.expressions(), knowledge.plans());
+        this.plans = new PlanEngine(knowledge.expressions(), knowledge.plans(), strict);
     }
 
     @Override
@@ -99,10 +109,12 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         ExpressionContext context = context(request, record, inference, status, mechanisms, serialAnalysis, watched);
         SuggestionContext suggestions = new SuggestionContext(
                 References.toPatient(request.patientId()), new Reference("Observation/" + status.getIdPart()), effective);
-        List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions);
+        List<String> left = new ArrayList<>();
+        List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions, left);
 
         List<String> notes = new ArrayList<>(record.notes());
         notes.addAll(inference.notes());
+        notes.addAll(left);
         watched.forEach(s -> notes.add(s.label() + ": emergent under therapy in a gene the review names without a known "
                 + "mechanism: a finding to watch."));
         return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes, serialAnalysis);

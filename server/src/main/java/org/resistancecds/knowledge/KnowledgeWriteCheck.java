@@ -156,7 +156,7 @@ public class KnowledgeWriteCheck {
      * change under which one of them fails is refused. What the engine recommends may change; only failures count.
      */
     private void tryOnTheScenarios(KnowledgeBase compiled) {
-        KnowledgeEvaluator evaluator = new KnowledgeEvaluator(compiled);
+        KnowledgeEvaluator evaluator = KnowledgeEvaluator.strict(compiled);
         Set<String> strategies = strategyActions(compiled);
         for (PackagedScenario scenario : scenarios()) {
             Evaluation evaluation;

@@ -2,31 +2,46 @@ package org.resistancecds.knowledge.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.resistancecds.knowledge.KnowledgeCodes;
+import org.resistancecds.knowledge.KnowledgeException;
 import org.resistancecds.knowledge.Recommendation;
 import org.resistancecds.knowledge.Recommendation.Suggestion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies compiled PlanDefinitions: for each top-level action that answers the trigger, an action applies when
  * all its applicability conditions hold; a group passes on to its children; every applicable leaf becomes a
  * {@link Recommendation}, in the order the knowledge lists them. Knows no clinical rule of its own.
+ * <p>
+ * A condition that fails for a patient (stored knowledge with {@code single()} meeting two findings) leaves its action
+ * out, with a note and an incident in the log, unless the engine is strict: one failing action had made every CDS
+ * call and evaluation for that patient a 500, without even the resistance status. The knowledge write check is
+ * strict, so knowledge that fails on a packaged scenario is still refused.
  */
 public final class PlanEngine {
 
+    private static final Logger log = LoggerFactory.getLogger(PlanEngine.class);
+
     private final ExpressionEngine expressions;
     private final List<CompiledPlan> plans;
+    private final boolean strict;
 
-    public PlanEngine(ExpressionEngine expressions, List<CompiledPlan> plans) {
+    public PlanEngine(ExpressionEngine expressions, List<CompiledPlan> plans, boolean strict) {
         this.expressions = expressions;
         this.plans = List.copyOf(plans);
+        this.strict = strict;
     }
 
-    public List<Recommendation> apply(String trigger, ExpressionContext context, SuggestionContext suggestions) {
+    /** The recommendations; a note for each action left out because its condition failed goes to {@code notes}. */
+    public List<Recommendation> apply(String trigger, ExpressionContext context, SuggestionContext suggestions,
+            List<String> notes) {
         List<Recommendation> out = new ArrayList<>();
         for (CompiledPlan plan : plans) {
             for (CompiledAction action : plan.actions()) {
                 if (action.triggers().contains(trigger)) {
-                    visit(action, context, suggestions, out);
+                    visit(action, context, suggestions, out, notes);
                 }
             }
         }
@@ -34,14 +49,14 @@ public final class PlanEngine {
     }
 
     private void visit(CompiledAction action, ExpressionContext context, SuggestionContext suggestions,
-            List<Recommendation> out) {
+            List<Recommendation> out, List<String> notes) {
         for (CompiledExpression condition : action.conditions()) {
-            if (!expressions.test(condition, context)) {
+            if (!holds(action, condition, context, notes)) {
                 return;
             }
         }
         if (!action.isLeaf()) {
-            action.children().forEach(child -> visit(child, context, suggestions, out));
+            action.children().forEach(child -> visit(child, context, suggestions, out, notes));
             return;
         }
         List<Suggestion> suggested = action.suggestion() == null
@@ -53,5 +68,23 @@ public final class PlanEngine {
                 action.priority(), action.evidenceLevel(),
                 !KnowledgeCodes.NOT_INVESTIGATIONAL_LEVELS.contains(action.evidenceLevel()), action.mechanisms(),
                 action.citations(), suggested));
+    }
+
+    private boolean holds(CompiledAction action, CompiledExpression condition, ExpressionContext context,
+            List<String> notes) {
+        try {
+            return expressions.test(condition, context);
+        } catch (KnowledgeException e) {
+            if (strict) {
+                throw e;
+            }
+            String incident = UUID.randomUUID().toString();
+            log.error("The condition of {}#{} failed for this patient; the action is left out (incident {})",
+                    action.planDefinition(), action.id(), incident, e);
+            notes.add("The knowledge's recommendation " + action.planDefinition() + "#" + action.id() + " (\""
+                    + action.title() + "\") could not be evaluated for this patient and is left out, with any it "
+                    + "groups: incident " + incident + " in the server log.");
+            return false;
+        }
     }
 }
