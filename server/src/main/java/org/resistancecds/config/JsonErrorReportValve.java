@@ -3,10 +3,12 @@ package org.resistancecds.config;
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.resistancecds.cds.CdsErrorBody;
 
 /**
@@ -55,7 +57,7 @@ final class JsonErrorReportValve extends ErrorReportValve {
     private static String message(int status, Throwable throwable) {
         // What Tomcat could not read, where it says so: a body that stopped coming, a request line or header over
         // its size limit. Only these fixed texts are sent, never the exception's own.
-        for (Throwable cause = status == 400 ? throwable : null; cause != null; cause = cause.getCause()) {
+        for (Throwable cause : status == 400 ? ExceptionUtils.getThrowableList(throwable) : List.<Throwable>of()) {
             if (cause instanceof SocketTimeoutException) {
                 return "The request was not received in full: the client stopped sending it for longer than the "
                         + "server waits (server.tomcat.connection-timeout).";

@@ -79,8 +79,8 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
      */
     private static boolean isRawBinary(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        String type = request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
-        return path.startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary") && !FHIR_JSON.contains(type);
+        return path.startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary")
+                && !FHIR_JSON.contains(mediaType(request));
     }
 
     /**
@@ -99,10 +99,14 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         } catch (IllegalArgumentException badEscape) {
             // Checked as written; the server refuses the path itself.
         }
-        String type = request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
         String base = FhirRestfulServerConfig.FHIR_PATH;
         boolean fhir = path.equals(base) || path.startsWith(base + "/");
-        return fhir && FHIR_JSON.contains(type) && !path.endsWith("$validate");
+        return fhir && FHIR_JSON.contains(mediaType(request)) && !path.endsWith("$validate");
+    }
+
+    /** The body's media type, lower case, without its parameters ({@code charset}). */
+    private static String mediaType(HttpServletRequest request) {
+        return request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
     }
 
     /** What in the body would be lost, said for the client, or {@code null} when nothing would. */

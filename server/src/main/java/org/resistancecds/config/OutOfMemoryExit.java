@@ -1,6 +1,7 @@
 package org.resistancecds.config;
 
 import java.util.function.IntConsumer;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * Ends the process when one of Tomcat's connection threads (its poller or acceptor) dies of
@@ -26,7 +27,7 @@ public final class OutOfMemoryExit {
 
     static Thread.UncaughtExceptionHandler handler(Thread.UncaughtExceptionHandler previous, IntConsumer halt) {
         return (thread, error) -> {
-            if (servesConnections(thread) && outOfMemory(error)) {
+            if (servesConnections(thread) && ExceptionUtils.indexOfType(error, OutOfMemoryError.class) >= 0) {
                 // Not the logger: it may need memory there is none of. halt, not exit: shutdown hooks could hang.
                 System.err.println("FATAL: thread " + thread.getName() + " died of " + error
                         + "; the server exits (status " + STATUS + ") so that it can be restarted.");
@@ -44,14 +45,5 @@ public final class OutOfMemoryExit {
     /** Tomcat names them after the connector: {@code http-nio-8080-Poller}, {@code http-nio-8080-Acceptor}. */
     private static boolean servesConnections(Thread thread) {
         return thread.getName().endsWith("-Poller") || thread.getName().endsWith("-Acceptor");
-    }
-
-    private static boolean outOfMemory(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OutOfMemoryError) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.resistancecds.storage.DatabaseUnreachable;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -50,7 +51,8 @@ public class ErrorSanitizingInterceptor {
         String incident = UUID.randomUUID().toString();
         if (DatabaseUnreachable.poolExhausted(failure)) {
             log.warn("FHIR request {} {} failed with 503: every database connection stayed in use ({}; incident {})",
-                    request.getRequestType(), request.getRequestPath(), rootMessage(failure), incident);
+                    request.getRequestType(), request.getRequestPath(),
+                    ExceptionUtils.getRootCause(failure).getMessage(), incident);
             return retryLater("The server is too busy at the moment: every database connection stayed in use while "
                     + "this request waited. Retry later; if this was a write, read the resource first, as part of the "
                     + "request may have been done before the wait. Incident " + incident + " is in the server log.");
@@ -75,14 +77,6 @@ public class ErrorSanitizingInterceptor {
         BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503, message);
         unavailable.addResponseHeader("Retry-After", DatabaseUnreachable.RETRY_AFTER_SECONDS);
         return unavailable;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 
     /**

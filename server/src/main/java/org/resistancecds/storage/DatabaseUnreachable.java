@@ -2,8 +2,8 @@ package org.resistancecds.storage;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * Tells a lost database apart from other failures, so that both FHIR and CDS requests can answer it with a 503
@@ -28,15 +28,11 @@ public final class DatabaseUnreachable {
      * {@link #causedBy}; it is told apart for the answer's text and the log, which need no stack trace for it.
      */
     public static boolean poolExhausted(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException && cause.getMessage() != null) {
-                Matcher state = POOL_STATE.matcher(cause.getMessage());
-                if (state.find() && Integer.parseInt(state.group(1)) > 0 && state.group(1).equals(state.group(2))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return ExceptionUtils.getThrowableList(failure).stream()
+                .filter(cause -> cause instanceof SQLTransientConnectionException && cause.getMessage() != null)
+                .map(cause -> POOL_STATE.matcher(cause.getMessage()))
+                .anyMatch(state -> state.find() && Integer.parseInt(state.group(1)) > 0
+                        && state.group(1).equals(state.group(2)));
     }
 
     /**
@@ -46,15 +42,9 @@ public final class DatabaseUnreachable {
      * exception replaces the first one).
      */
     public static boolean causedBy(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
-                    || POOL_CLOSED_CONNECTION.equals(sql.getMessage()))) {
-                return true;
-            }
-        }
-        return false;
+        return ExceptionUtils.getThrowableList(failure).stream().anyMatch(cause ->
+                cause instanceof SQLTransientConnectionException || cause instanceof SQLException sql
+                        && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                                || POOL_CLOSED_CONNECTION.equals(sql.getMessage())));
     }
 }

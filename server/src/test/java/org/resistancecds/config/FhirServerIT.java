@@ -393,6 +393,14 @@ class FhirServerIT extends AbstractServerIT {
         return fhirContext.newJsonParser().parseResource(Bundle.class, response.body());
     }
 
+    /** Observation/[id] of a new final Observation with the LOINC code, claiming no profile. */
+    private String createFinalObservation(String loinc) throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Observation", "application/fhir+json",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                        + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"" + loinc + "\"}]}}");
+        return new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
+    }
+
     /** Patient/[id] of a new active Patient, at version 1. */
     private String createActivePatient() throws Exception {
         HttpResponse<String> created = postJson("/fhir/Patient", "application/fhir+json",
@@ -551,10 +559,7 @@ class FhirServerIT extends AbstractServerIT {
      */
     @Test
     void aFhirPathPatchIsValidatedAsPatched() throws Exception {
-        HttpResponse<String> created = postJson("/fhir/Observation", "application/fhir+json",
-                "{\"resourceType\":\"Observation\",\"status\":\"final\","
-                        + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"94076-7\"}]}}");
-        String id = new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
+        String id = createFinalObservation("94076-7");
         String removeCode = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
                 + "{\"name\":\"type\",\"valueCode\":\"delete\"},{\"name\":\"path\",\"valueString\":\"Observation.code\"}]}]}";
         String setStatus = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
@@ -596,10 +601,7 @@ class FhirServerIT extends AbstractServerIT {
     /** HAPI added the claim in place, unvalidated: an Observation with no gene came to claim resistance-variant. */
     @Test
     void metaAddOfOurProfileIsRefusedAndOtherMetaIsAdded() throws Exception {
-        HttpResponse<String> created = postJson("/fhir/Observation", "application/fhir+json",
-                "{\"resourceType\":\"Observation\",\"status\":\"final\","
-                        + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"69548-6\"}]}}");
-        String id = new IdType(created.headers().firstValue("Location").orElseThrow()).toUnqualifiedVersionless().getValue();
+        String id = createFinalObservation("69548-6");
         String ourProfile = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{"
                 + "\"profile\":[\"https://resistance-cds.org/fhir/StructureDefinition/resistance-variant\"]}}]}";
         String aTag = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{"
