@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import jakarta.servlet.FilterChain;
@@ -18,7 +19,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -34,7 +38,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *   <li>one with an escape of half a UTF-16 surrogate pair (U+D800 without its low half): no UTF-8 text can hold
  *       it, and HAPI failed with a 500 while indexing the string;</li>
  *   <li>a FHIR resource to store or act on with an empty object or array, or a null outside an array: HAPI
- *       dropped them, and in a transaction's entries no validator saw them.</li>
+ *       dropped them, and in a transaction's entries no validator saw them; so too an extension with neither a value
+ *       nor extensions.</li>
  * </ul>
  * A Binary's raw content in a JSON media type of its own is not checked: it is stored as sent.
  * The body is scanned as a token stream, which costs far less than the parse that follows; any other syntax fault
@@ -44,6 +49,7 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
 
     private static final Set<String> FHIR_JSON =
             Set.of("application/fhir+json", "application/json", "application/json+fhir");
+    private static final Set<String> EXTENSION_ARRAYS = Set.of("extension", "modifierExtension");
     private static final JsonFactory STRICT =
             JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -126,9 +132,13 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
             String loneSurrogate = null;
             String empty = null;
             JsonToken previous = null;
+            ValuelessExtensions extensions = new ValuelessExtensions();
             for (JsonToken token = parser.nextToken(); token != null; previous = token, token = parser.nextToken()) {
                 if (fhir && empty == null) {
                     empty = emptyElement(parser, token, previous);
+                }
+                if (fhir && empty == null) {
+                    empty = extensions.see(parser, token);
                 }
                 if (utf8 && loneSurrogate == null && (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME)
                         && hasLoneSurrogate(parser)) {
@@ -168,6 +178,40 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         return "The body has " + what + " at line " + parser.getTokenLocation().getLineNr() + ", column "
                 + parser.getTokenLocation().getColumnNr() + ". FHIR JSON has no empty objects or arrays and no null "
                 + "values outside arrays: leave the element out. Nothing was stored.";
+    }
+
+    /**
+     * An extension with neither a value nor extensions of its own (FHIR's ext-1): HAPI drops it, and in a
+     * transaction's entries no validator saw it, so the client's extension was lost without a word.
+     */
+    private static final class ValuelessExtensions {
+
+        /** Per open object: null when it is no extension, else whether it has a value or extensions yet. */
+        private final Deque<Optional<Boolean>> objects = new ArrayDeque<>();
+
+        String see(JsonParser parser, JsonToken token) throws IOException {
+            if (token == JsonToken.START_OBJECT) {
+                JsonStreamContext array = parser.getParsingContext().getParent();
+                boolean extension = array != null && array.inArray() && array.getParent() != null
+                        && EXTENSION_ARRAYS.contains(array.getParent().getCurrentName());
+                objects.push(extension ? Optional.of(false) : Optional.empty());
+            } else if (token == JsonToken.FIELD_NAME && !objects.isEmpty() && objects.peek().isPresent()) {
+                String name = parser.getCurrentName();
+                if (name.startsWith("value") || name.equals("extension")) {
+                    objects.pop();
+                    objects.push(Optional.of(true));
+                }
+            } else if (token == JsonToken.END_OBJECT && !objects.isEmpty()) {
+                Optional<Boolean> closed = objects.pop();
+                if (closed.isPresent() && !closed.get()) {
+                    return "The body has an extension with neither a value nor extensions, ending at line "
+                            + parser.getTokenLocation().getLineNr() + ", column "
+                            + parser.getTokenLocation().getColumnNr() + " (FHIR's rule ext-1): give it a value[x] or "
+                            + "leave it out. Nothing was stored.";
+                }
+            }
+            return null;
+        }
     }
 
     /** A high surrogate not followed by a low one, or a low one not after a high one: only an escape makes one. */

@@ -14,6 +14,8 @@ import org.resistancecds.knowledge.serial.SerialAnalysis;
  *     {@code derivedFrom} links to the resources used
  * @param notes data that did not count and why (entered-in-error, germline, genes without a mechanism...)
  * @param serial the patient's variants lined up over serial samples, with their dynamics
+ * @param omitted recommendations left out because the knowledge failed for this patient (each also in the notes):
+ *     when there are any, the recommendations are incomplete
  */
 public record Evaluation(
         StatusVerdict status,
@@ -21,13 +23,26 @@ public record Evaluation(
         List<Recommendation> recommendations,
         List<Observation> derivedObservations,
         List<String> notes,
-        SerialAnalysis serial) {
+        SerialAnalysis serial,
+        List<OmittedRecommendation> omitted) {
 
     public Evaluation {
         mechanisms = List.copyOf(mechanisms);
         recommendations = List.copyOf(recommendations);
         derivedObservations = List.copyOf(derivedObservations);
         notes = List.copyOf(notes);
+        omitted = List.copyOf(omitted);
+    }
+
+    /** Nothing omitted. */
+    public Evaluation(
+            StatusVerdict status,
+            List<MechanismFinding> mechanisms,
+            List<Recommendation> recommendations,
+            List<Observation> derivedObservations,
+            List<String> notes,
+            SerialAnalysis serial) {
+        this(status, mechanisms, recommendations, derivedObservations, notes, serial, List.of());
     }
 
     /** Without serial analysis. */

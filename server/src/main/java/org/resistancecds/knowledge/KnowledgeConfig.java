@@ -1,6 +1,7 @@
 package org.resistancecds.knowledge;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
@@ -31,16 +32,29 @@ public class KnowledgeConfig {
     }
 
     @Bean
-    public FhirServerPlugin knowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry,
+    public KnowledgeWriteCheck knowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry,
             EntityManagerFactory entityManagerFactory, DataSource dataSource) throws SQLException {
         boolean postgres;
         try (Connection connection = dataSource.getConnection()) {
             postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
         }
         EntityManager entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
-        KnowledgeWriteCheck check = new KnowledgeWriteCheck(fhirContext, daoRegistry,
-                new KnowledgeWriteLock(entityManager, postgres), entityManager);
+        return new KnowledgeWriteCheck(fhirContext, daoRegistry, new KnowledgeWriteLock(entityManager, postgres),
+                entityManager);
+    }
+
+    @Bean
+    public FhirServerPlugin knowledgeWriteCheckPlugin(KnowledgeWriteCheck check) {
         return server -> server.registerInterceptor(check);
+    }
+
+    /** With the storage layer's interceptors, whose hooks see a bulk import's writes. */
+    @Bean
+    public ImportedKnowledgeCheck importedKnowledgeCheck(KnowledgeWriteCheck check,
+            IInterceptorService storageInterceptors) {
+        ImportedKnowledgeCheck imported = new ImportedKnowledgeCheck(check);
+        storageInterceptors.registerInterceptor(imported);
+        return imported;
     }
 
     /** After the content installer (order 0), which stores the same files the engine started with. */

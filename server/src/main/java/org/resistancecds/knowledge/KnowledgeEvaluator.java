@@ -109,15 +109,15 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         ExpressionContext context = context(request, record, inference, status, mechanisms, serialAnalysis, watched);
         SuggestionContext suggestions = new SuggestionContext(
                 References.toPatient(request.patientId()), new Reference("Observation/" + status.getIdPart()), effective);
-        List<String> left = new ArrayList<>();
-        List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions, left);
+        List<OmittedRecommendation> omitted = new ArrayList<>();
+        List<Recommendation> recommendations = plans.apply(request.trigger(), context, suggestions, omitted);
 
         List<String> notes = new ArrayList<>(record.notes());
         notes.addAll(inference.notes());
-        notes.addAll(left);
+        omitted.forEach(o -> notes.add(o.note()));
         watched.forEach(s -> notes.add(s.label() + ": emergent under therapy in a gene the review names without a known "
                 + "mechanism: a finding to watch."));
-        return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes, serialAnalysis);
+        return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes, serialAnalysis, omitted);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ActivityDefinition;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Library;
@@ -27,6 +28,7 @@ import org.resistancecds.knowledge.terminology.GeneMechanismMap;
 import org.resistancecds.knowledge.terminology.IciAgentTable;
 import org.resistancecds.knowledge.terminology.ResistanceCriteria;
 import org.resistancecds.knowledge.terminology.ResponseCategoryMap;
+import org.resistancecds.knowledge.terminology.StrategyEvidence;
 import org.resistancecds.knowledge.terminology.VariantEffectTable;
 
 /**
@@ -73,7 +75,8 @@ public final class KnowledgeLoader {
         GeneMechanismMap genes = GeneMechanismMap.from(find(byUrl, KnowledgeCodes.GENE_MAP, ConceptMap.class));
         CitationCatalog citations = CitationCatalog.from(find(byUrl, KnowledgeCodes.CITATION_LIBRARY, Library.class));
         ExpressionEngine expressions = new ExpressionEngine(fhirContext);
-        PlanCompiler compiler = new PlanCompiler(expressions, citations, Map.copyOf(activities));
+        PlanCompiler compiler = new PlanCompiler(expressions, citations, Map.copyOf(activities),
+                StrategyEvidence.from(find(byUrl, KnowledgeCodes.STRATEGY_SYSTEM, CodeSystem.class)));
         List<CompiledPlan> compiled = plans.stream()
                 .sorted(java.util.Comparator.comparing(PlanDefinition::getUrl))
                 .map(compiler::compile)

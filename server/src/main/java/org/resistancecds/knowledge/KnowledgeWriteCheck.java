@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * each other (a PlanDefinition and the new ActivityDefinition it suggests) may arrive, or leave, together.
  * Knowledge writes take turns from their check to their commit ({@link KnowledgeWriteLock}). Knowledge that
  * compiles is also run over the packaged scenario records, and refused when the engine fails on one of them.
+ * Registered with the REST server; knowledge a bulk {@code $import} stores comes through {@link ImportedKnowledgeCheck}.
  */
 public class KnowledgeWriteCheck {
 
@@ -94,6 +95,16 @@ public class KnowledgeWriteCheck {
         if (pending != null) {
             transaction.clearUserData(PENDING);
             check(pending);
+        }
+    }
+
+    /**
+     * A resource a bulk {@code $import} stores ({@link ImportedKnowledgeCheck}): checked alone, in the import's
+     * order, so a PlanDefinition must come after the new ActivityDefinition it suggests.
+     */
+    void imported(IBaseResource replaced, IBaseResource stored) {
+        if (StoredKnowledge.isKnowledge(replaced) || StoredKnowledge.isKnowledge(stored)) {
+            check(Collections.singletonMap(key(replaced), StoredKnowledge.isKnowledge(stored) ? stored : null));
         }
     }
 

@@ -273,6 +273,37 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(get("/fhir/Observation/" + id).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * Knowledge an import stores is checked as a REST write of it is: a strategy labelled "approved" against the
+     * strategy CodeSystem's "preclinical" fails the job and leaves the stored PlanDefinition as it was (it was
+     * stored, and every later knowledge write through the API refused).
+     */
+    @Test
+    void ndjsonImportRefusesKnowledgeThatWouldNotCompile() throws Exception {
+        String path = "/fhir/PlanDefinition/acquired-resistance-strategies";
+        String before = JSON.readTree(get(path).body()).at("/meta/versionId").asText();
+        JsonNode plan;
+        try (var in = getClass().getResourceAsStream(
+                "/content/knowledge/PlanDefinition-acquired-resistance-strategies.json")) {
+            plan = JSON.readTree(in);
+        }
+        for (JsonNode action : plan.at("/action/0/action")) {
+            if (action.get("id").asText().equals("ici-plus-cox2-inhibitor")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) action.at("/extension/0/valueCodeableConcept/coding/0"))
+                        .put("code", "approved").put("display", "Approved");
+            }
+        }
+        assertThat(plan.toString()).contains("\"approved\"");
+
+        HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), Map.of("PlanDefinition", plan + "\n"));
+
+        assertThat(done.statusCode()).as(done.body()).isNotEqualTo(200);
+        assertThat(done.body()).contains("would not compile", "ici-plus-cox2-inhibitor", "states evidence level 'approved'");
+        JsonNode stored = JSON.readTree(get(path).body());
+        assertThat(stored.at("/meta/versionId").asText()).isEqualTo(before);
+        assertThat(stored.toString()).doesNotContain("\"approved\"");
+    }
+
     private HttpResponse<String> kickOff(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Accept", "application/fhir+json")

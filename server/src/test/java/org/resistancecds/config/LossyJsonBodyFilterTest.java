@@ -77,4 +77,30 @@ class LossyJsonBodyFilterTest {
         assertThat(LossyJsonBodyFilter.firstLoss(("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",\"B\"],"
                 + "\"_given\":[null,{\"id\":\"b\"}]}]}").getBytes(StandardCharsets.UTF_8), true, true)).isNull();
     }
+
+    /** ext-1: HAPI dropped an extension with only a url from a transaction's entries. */
+    @Test
+    void anExtensionWithNeitherValueNorExtensionsIsALoss() throws Exception {
+        for (String json : new String[] {
+                "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://x.org/a\"}]}",
+                "{\"resourceType\":\"Patient\",\"_birthDate\":{\"extension\":[{\"url\":\"http://x.org/a\"}]}}",
+                "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://x.org/a\",\"extension\":"
+                        + "[{\"url\":\"b\",\"valueString\":\"x\"},{\"url\":\"c\"}]}]}",
+                "{\"resourceType\":\"Observation\",\"modifierExtension\":[{\"url\":\"http://x.org/m\",\"id\":\"m\"}]}"}) {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            assertThat(LossyJsonBodyFilter.firstLoss(body, true, true)).as(json)
+                    .contains("an extension with neither a value nor extensions", "ext-1", "Nothing was stored");
+            assertThat(LossyJsonBodyFilter.firstLoss(body, true, false)).as("not FHIR: " + json).isNull();
+        }
+        for (String json : new String[] {
+                "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://x.org/a\",\"valueCoding\":"
+                        + "{\"code\":\"c\",\"extension\":[{\"url\":\"d\",\"valueBoolean\":true}]}}]}",
+                "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://x.org/a\",\"extension\":"
+                        + "[{\"url\":\"b\",\"valueString\":\"x\"}]}]}",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                        + "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"u\",\"valueReference\":"
+                        + "{\"reference\":\"Patient/1\"}}]}}]}"}) {
+            assertThat(LossyJsonBodyFilter.firstLoss(json.getBytes(StandardCharsets.UTF_8), true, true)).as(json).isNull();
+        }
+    }
 }

@@ -32,6 +32,8 @@ class FailingConditionTest {
             if (evaluation.notes().stream().anyMatch(note -> note.contains("could not be evaluated"))) {
                 failedFor.add(scenario.name());
                 assertThat(evaluation.status()).as(scenario.name()).isNotNull();
+                assertThat(evaluation.omitted()).as(scenario.name()).singleElement()
+                        .satisfies(o -> assertThat(o.actionId()).isEqualTo("acquired-resistance"));
                 assertThat(evaluation.recommendations()).as(scenario.name())
                         .noneMatch(r -> r.planDefinition().endsWith("acquired-resistance-strategies"));
                 assertThatThrownBy(() -> strict.evaluate(scenario.copy().request(FHIR)))

@@ -182,6 +182,50 @@ class KnowledgeLoaderTest {
                 .isInstanceOf(KnowledgeException.class).hasMessageContaining("'phase-2-trial' is none of them");
     }
 
+    /** A preclinical strategy labelled approved would read "approved therapy (standard of care)" on its card. */
+    @Test
+    void aRecommendationClaimingMoreEvidenceThanItsStrategyStopsLoading() {
+        List<IBaseResource> resources = shippedResources();
+        setLevel(strategyLeaf(resources, "ici-plus-cox2-inhibitor"), "approved");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, resources))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("acquired-resistance-strategies#ici-plus-cox2-inhibitor")
+                .hasMessageContaining("states evidence level 'approved'")
+                .hasMessageContaining("rates strategy 'ici-plus-cox2-inhibitor' at 'preclinical'");
+
+        // A category without a level of its own is bounded by its strongest example (the bispecifics' trials).
+        List<IBaseResource> category = shippedResources();
+        PlanDefinition.PlanDefinitionActionComponent dual = strategyLeaf(category, "pd1-ctla4-dual-blockade");
+        dual.getCodeFirstRep().getCodingFirstRep().setCode("combination-immunotherapy");
+        setLevel(dual, "late-phase-trial");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, category))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("rates strategy 'combination-immunotherapy' at 'early-phase-trial'");
+
+        List<IBaseResource> weaker = shippedResources();
+        setLevel(strategyLeaf(weaker, "pd1-ctla4-dual-blockade"), "preclinical");
+        assertThat(KnowledgeLoader.load(FHIR, weaker).plans()).isNotEmpty();
+
+        List<IBaseResource> unknown = shippedResources();
+        strategyLeaf(unknown, "mdsc-targeting").getCodeFirstRep().getCodingFirstRep().setCode("mdsc-depletion");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, unknown))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("strategy 'mdsc-depletion' is not in");
+    }
+
+    private static PlanDefinition.PlanDefinitionActionComponent strategyLeaf(List<IBaseResource> resources, String id) {
+        PlanDefinition plan = (PlanDefinition) resources.stream()
+                .filter(r -> r instanceof PlanDefinition p && p.getUrl().endsWith("acquired-resistance-strategies"))
+                .findFirst()
+                .orElseThrow();
+        return plan.getActionFirstRep().getAction().stream().filter(a -> id.equals(a.getId())).findFirst().orElseThrow();
+    }
+
+    private static void setLevel(PlanDefinition.PlanDefinitionActionComponent action, String level) {
+        ((CodeableConcept) action.getExtensionByUrl(KnowledgeCodes.EVIDENCE_LEVEL_EXTENSION).getValue())
+                .getCodingFirstRep().setCode(level);
+    }
+
     private static PlanDefinition.PlanDefinitionActionComponent monitoringLeaf(List<IBaseResource> resources) {
         PlanDefinition plan = (PlanDefinition) resources.stream()
                 .filter(r -> r instanceof PlanDefinition p && p.getUrl().endsWith("resistance-monitoring"))

@@ -175,6 +175,21 @@ class BadInputIT extends AbstractServerIT {
         }
     }
 
+    /** ext-1: HAPI dropped an extension with only a url from a transaction's entry, and stored the rest. */
+    @Test
+    void transactionEntryWithAValuelessExtensionStoresNothing() throws Exception {
+        String family = "ValuelessExtension" + System.nanoTime();
+        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
+                .replace("\"resourceType\":\"Patient\",",
+                        "\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"https://hospital.example/consent-flag\"}],");
+
+        HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome", "neither a value nor extensions");
+        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+    }
+
     @Test
     void transactionEntryWithTheSameKeyTwiceStoresNothing() throws Exception {
         String family = "DuplicateKey" + System.nanoTime();

@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.resistancecds.knowledge.Evaluation;
 import org.resistancecds.knowledge.MechanismFinding;
+import org.resistancecds.knowledge.OmittedRecommendation;
 import org.resistancecds.knowledge.Recommendation;
 import org.resistancecds.knowledge.Recommendation.Citation;
 import org.resistancecds.knowledge.StatusVerdict;
@@ -31,7 +32,8 @@ import org.resistancecds.knowledgepage.KnowledgePageLinks;
  * <p>patient-view: a status card with its reasons; one card per inferred mechanism listing the strategies that
  * address it; one card for every other recommendation (for example the monitoring tests suggested when no
  * mechanism is identified); no card for a patient never given PD-(L)1 blockade. order-select and order-sign: one
- * card per recommendation the engine returned for the trigger. Every card states its evidence level and
+ * card per recommendation the engine returned for the trigger. Any hook: a warning card when the knowledge failed
+ * for the patient and left recommendations out. Every card states its evidence level and
  * references, investigational options say so, and card ids are stable (see {@link CardIds}).
  */
 public final class CardMapper {
@@ -46,6 +48,7 @@ public final class CardMapper {
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         List<Recommendation> recommendations =
                 evaluation.recommendations() == null ? List.of() : evaluation.recommendations();
+        omittedCard(hook, patientId, evaluation.omitted()).ifPresent(response::addCard);
         if (!hook.equals("patient-view")) {
             for (Recommendation recommendation : recommendations) {
                 response.addCard(recommendationCard(hook, patientId, recommendation));
@@ -76,6 +79,35 @@ public final class CardMapper {
             }
         }
         return response;
+    }
+
+    /**
+     * Knowledge that failed for this patient left recommendations out: the clinician is told the cards are not the
+     * whole guidance, whatever the status, rather than reading the absence of a card as "nothing applies".
+     */
+    private Optional<CdsServiceResponseCardJson> omittedCard(
+            String hook, String patientId, List<OmittedRecommendation> omitted) {
+        if (omitted == null || omitted.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder md = new StringBuilder("The knowledge base could not be evaluated on this patient's data for the "
+                + "following, so they, and any recommendations they group, are left out of these cards:\n\n");
+        CardText.appendBullets(md, omitted.stream()
+                .map(o -> "\"" + o.title() + "\" (incident " + o.incident() + ")")
+                .toList());
+        md.append("\nThe other cards are not the whole guidance for this patient. The server's log holds each incident "
+                + "for the knowledge's authors.\n\nEvidence level: not applicable (a notice about this answer, not a "
+                + "recommendation).\n");
+        return Optional.of(new CdsServiceResponseCardJson()
+                .setUuid(CardIds.of(hook, patientId, "omitted", String.join(",", omitted.stream()
+                        .map(o -> o.planDefinition() + "#" + o.actionId()).toList())))
+                .setSummary(CardText.summary("Guidance incomplete: " + count(omitted.size(), "recommendation",
+                        "recommendations") + " could not be evaluated for this patient"))
+                .setIndicator(CdsServiceIndicatorEnum.WARNING)
+                .setDetail(md.toString())
+                .setSource(new CdsServiceResponseCardSourceJson()
+                        .setLabel("Resistance CDS knowledge base")
+                        .setUrl(knowledgePages.index())));
     }
 
     private CdsServiceResponseCardJson statusCard(

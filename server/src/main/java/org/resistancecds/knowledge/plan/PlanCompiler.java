@@ -22,11 +22,13 @@ import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.KnowledgeException;
 import org.resistancecds.knowledge.Recommendation.Citation;
 import org.resistancecds.knowledge.terminology.CitationCatalog;
+import org.resistancecds.knowledge.terminology.StrategyEvidence;
 
 /**
  * Turns PlanDefinitions into {@link CompiledPlan}s once, refusing content the engine could not apply honestly:
  * a condition that does not parse or uses an unknown variable, a recommendation without evidence level or
- * citation, a citation that differs from the catalogue, a suggestion whose ActivityDefinition is missing.
+ * citation, a citation that differs from the catalogue, a suggestion whose ActivityDefinition is missing, an
+ * evidence level stronger than the strategy's own.
  */
 public final class PlanCompiler {
 
@@ -42,11 +44,14 @@ public final class PlanCompiler {
     private final ExpressionEngine expressions;
     private final CitationCatalog catalogue;
     private final Map<String, ActivityTemplate> activities;
+    private final StrategyEvidence strategies;
 
-    public PlanCompiler(ExpressionEngine expressions, CitationCatalog catalogue, Map<String, ActivityTemplate> activities) {
+    public PlanCompiler(ExpressionEngine expressions, CitationCatalog catalogue, Map<String, ActivityTemplate> activities,
+            StrategyEvidence strategies) {
         this.expressions = expressions;
         this.catalogue = catalogue;
         this.activities = activities;
+        this.strategies = strategies;
     }
 
     public CompiledPlan compile(PlanDefinition plan) {
@@ -87,9 +92,11 @@ public final class PlanCompiler {
             return new CompiledAction(planUrl, action.getId(), action.getTitle(), action.getDescription(), null, triggers,
                     List.copyOf(conditions), List.copyOf(children), null, List.of(), List.of(), List.of(), List.of(), null);
         }
+        String level = evidenceLevel(location, action);
+        withinStrategyEvidence(location, action, level);
         return new CompiledAction(planUrl, action.getId(), action.getTitle(), required(location, action.getDescription(), "a description"),
                 action.hasPriority() ? action.getPriority().toCode() : "routine", triggers, List.copyOf(conditions), List.of(),
-                evidenceLevel(location, action), copies(action.getCode()), mechanisms(action), copies(action.getReason()),
+                level, copies(action.getCode()), mechanisms(action), copies(action.getReason()),
                 citations(location, action), suggestion(location, action));
     }
 
@@ -152,6 +159,25 @@ public final class PlanCompiler {
                     + ": one of " + EVIDENCE_LEVELS + ")" + (level == null ? "" : "; '" + level + "' is none of them"));
         }
         return level;
+    }
+
+    /** A strategy-coded action claims no more than the strategy CodeSystem rates that strategy against resistance. */
+    private void withinStrategyEvidence(String location, PlanDefinitionActionComponent action, String level) {
+        for (CodeableConcept code : action.getCode()) {
+            for (Coding coding : code.getCoding()) {
+                if (!KnowledgeCodes.STRATEGY_SYSTEM.equals(coding.getSystem())) {
+                    continue;
+                }
+                String ceiling = strategies.ceiling(coding.getCode()).orElseThrow(() -> new KnowledgeException(location
+                        + ": strategy '" + coding.getCode() + "' is not in " + KnowledgeCodes.STRATEGY_SYSTEM));
+                if (StrategyEvidence.exceeds(level, ceiling)) {
+                    throw new KnowledgeException(location + ": states evidence level '" + level + "', but "
+                            + KnowledgeCodes.STRATEGY_SYSTEM + " rates strategy '" + coding.getCode() + "' at '" + ceiling
+                            + "' against acquired resistance; a recommendation may not claim stronger evidence than its"
+                            + " strategy (change the CodeSystem's evidence-level first, with the evidence for it)");
+                }
+            }
+        }
     }
 
     private static List<String> mechanisms(PlanDefinitionActionComponent action) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.KnowledgeException;
+import org.resistancecds.knowledge.OmittedRecommendation;
 import org.resistancecds.knowledge.Recommendation;
 import org.resistancecds.knowledge.Recommendation.Suggestion;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link Recommendation}, in the order the knowledge lists them. Knows no clinical rule of its own.
  * <p>
  * A condition that fails for a patient (stored knowledge with {@code single()} meeting two findings) leaves its action
- * out, with a note and an incident in the log, unless the engine is strict: one failing action had made every CDS
+ * out, reported as an {@link OmittedRecommendation} and an incident in the log, unless the engine is strict: one failing action had made every CDS
  * call and evaluation for that patient a 500, without even the resistance status. The knowledge write check is
  * strict, so knowledge that fails on a packaged scenario is still refused.
  */
@@ -34,14 +35,14 @@ public final class PlanEngine {
         this.strict = strict;
     }
 
-    /** The recommendations; a note for each action left out because its condition failed goes to {@code notes}. */
+    /** The recommendations; each action left out because its condition failed goes to {@code omitted}. */
     public List<Recommendation> apply(String trigger, ExpressionContext context, SuggestionContext suggestions,
-            List<String> notes) {
+            List<OmittedRecommendation> omitted) {
         List<Recommendation> out = new ArrayList<>();
         for (CompiledPlan plan : plans) {
             for (CompiledAction action : plan.actions()) {
                 if (action.triggers().contains(trigger)) {
-                    visit(action, context, suggestions, out, notes);
+                    visit(action, context, suggestions, out, omitted);
                 }
             }
         }
@@ -49,14 +50,14 @@ public final class PlanEngine {
     }
 
     private void visit(CompiledAction action, ExpressionContext context, SuggestionContext suggestions,
-            List<Recommendation> out, List<String> notes) {
+            List<Recommendation> out, List<OmittedRecommendation> omitted) {
         for (CompiledExpression condition : action.conditions()) {
-            if (!holds(action, condition, context, notes)) {
+            if (!holds(action, condition, context, omitted)) {
                 return;
             }
         }
         if (!action.isLeaf()) {
-            action.children().forEach(child -> visit(child, context, suggestions, out, notes));
+            action.children().forEach(child -> visit(child, context, suggestions, out, omitted));
             return;
         }
         List<Suggestion> suggested = action.suggestion() == null
@@ -71,7 +72,7 @@ public final class PlanEngine {
     }
 
     private boolean holds(CompiledAction action, CompiledExpression condition, ExpressionContext context,
-            List<String> notes) {
+            List<OmittedRecommendation> omitted) {
         try {
             return expressions.test(condition, context);
         } catch (KnowledgeException e) {
@@ -81,9 +82,7 @@ public final class PlanEngine {
             String incident = UUID.randomUUID().toString();
             log.error("The condition of {}#{} failed for this patient; the action is left out (incident {})",
                     action.planDefinition(), action.id(), incident, e);
-            notes.add("The knowledge's recommendation " + action.planDefinition() + "#" + action.id() + " (\""
-                    + action.title() + "\") could not be evaluated for this patient and is left out, with any it "
-                    + "groups: incident " + incident + " in the server log.");
+            omitted.add(new OmittedRecommendation(action.planDefinition(), action.id(), action.title(), incident));
             return false;
         }
     }

@@ -228,6 +228,34 @@ class CardMapperTest {
         assertThat(cards.get(0).get("indicator").asText()).isEqualTo("info");
     }
 
+    /** Knowledge that failed for the patient: every hook says the cards are not the whole guidance. */
+    @Test
+    void recommendationsLeftOutByFailingKnowledgeAreAWarningOnEveryHook() throws Exception {
+        Evaluation base = FakeEvaluations.withMechanism();
+        List<org.resistancecds.knowledge.OmittedRecommendation> omitted = List.of(
+                new org.resistancecds.knowledge.OmittedRecommendation(FakeEvaluations.PLAN, "acquired-resistance",
+                        "Strategies under *acquired* resistance", "incident-1"));
+        Evaluation incomplete = new Evaluation(base.status(), base.mechanisms(), base.recommendations(),
+                base.derivedObservations(), base.notes(), base.serial(), omitted);
+        Evaluation quiet = new Evaluation(FakeEvaluations.notExposed().status(), List.of(), List.of(), List.of(),
+                List.of(), base.serial(), omitted);
+
+        for (String hook : List.of("patient-view", "order-select", "order-sign")) {
+            JsonNode cards = map(hook, incomplete).get("cards");
+            assertThat(cards.size()).as(hook).isEqualTo(map(hook, base).get("cards").size() + 1);
+            JsonNode notice = cards.get(0);
+            assertThat(notice.get("indicator").asText()).isEqualTo("warning");
+            assertThat(notice.get("summary").asText())
+                    .isEqualTo("Guidance incomplete: 1 recommendation could not be evaluated for this patient");
+            assertThat(notice.get("detail").asText())
+                    .contains("- \"Strategies under \\*acquired\\* resistance\" (incident incident-1)",
+                            "not the whole guidance", "Evidence level: not applicable");
+        }
+        JsonNode quietCards = map("patient-view", quiet).get("cards");
+        assertThat(quietCards).hasSize(1);
+        assertThat(quietCards.get(0).get("summary").asText()).startsWith("Guidance incomplete");
+    }
+
     @Test
     void reasonsFromDataCannotInjectMarkdownStructure() throws Exception {
         StatusVerdict status = new StatusVerdict("responding", "Responding",
