@@ -12,6 +12,7 @@
 #        bench/run.sh --smoke     tiny sizes (what CI runs, against its own test server, as BenchmarkHarnessSmokeIT)
 # Builds the jar and test classes first (offline if MAVEN_ARGS=-o). Servers are started as separate processes on
 # free ports, each on a fresh database, and stopped at the end. Figures taken while other builds run are noisy.
+# SERVER_JAVA_OPTS adds JVM options to the servers only (for example -XX:CompileThresholdScaling=4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAVEN_ARGS=${MAVEN_ARGS:-}

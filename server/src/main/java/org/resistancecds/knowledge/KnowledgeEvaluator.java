@@ -117,7 +117,8 @@ public final class KnowledgeEvaluator implements ResistanceEvaluator {
         omitted.forEach(o -> notes.add(o.note()));
         watched.forEach(s -> notes.add(s.label() + ": emergent under therapy in a gene the review names without a known "
                 + "mechanism: a finding to watch."));
-        return new Evaluation(verdict, inference.mechanisms(), recommendations, derived, notes, serialAnalysis, omitted);
+        return new Evaluation(
+                verdict, inference.mechanisms(), recommendations, derived, notes, serialAnalysis, omitted);
     }
 
     /**

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * each other (a PlanDefinition and the new ActivityDefinition it suggests) may arrive, or leave, together.
  * Knowledge writes take turns from their check to their commit ({@link KnowledgeWriteLock}). Knowledge that
  * compiles is also run over the packaged scenario records, and refused when the engine fails on one of them.
- * Registered with the REST server; knowledge a bulk {@code $import} stores comes through {@link ImportedKnowledgeCheck}.
+ * Registered with the REST server; knowledge a bulk {@code $import} stores comes through
+ * {@link ImportedKnowledgeCheck}.
  */
 public class KnowledgeWriteCheck {
 

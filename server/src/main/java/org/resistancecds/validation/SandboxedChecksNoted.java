@@ -28,10 +28,10 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
     private static final String PROFILE_UNKNOWN = "validation_val_profile_unknown";
     private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
 
-    private final IInstanceValidatorModule validator;
+    private final FhirInstanceValidator validator;
     private final String ownProfileBase;
 
-    private SandboxedChecksNoted(IInstanceValidatorModule validator, String ownProfileBase) {
+    private SandboxedChecksNoted(FhirInstanceValidator validator, String ownProfileBase) {
         this.validator = validator;
         this.ownProfileBase = ownProfileBase;
     }
@@ -52,6 +52,11 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
         hl7Validator.setAssumeValidRestReferences(true);
         ValidatorSandbox.close();
         return new SandboxedChecksNoted(hl7Validator, ownProfileBase);
+    }
+
+    /** Forgets what the validator fetched (HAPI's chain and the HL7 library's context), see OwnConformanceChanges. */
+    public void invalidateCaches() {
+        validator.invalidateCaches();
     }
 
     @Override

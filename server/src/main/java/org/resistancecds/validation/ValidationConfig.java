@@ -87,6 +87,17 @@ public class ValidationConfig {
     }
 
     @Bean
+    public FhirServerPlugin ownConformanceChanges(
+            @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator, ValidationProperties properties) {
+        if (!(instanceValidator instanceof SandboxedChecksNoted validator)) {
+            return server -> { };
+        }
+        String ownBase = properties.profileBase().replaceFirst("StructureDefinition/$", "");
+        OwnConformanceChanges changes = new OwnConformanceChanges(validator::invalidateCaches, ownBase);
+        return server -> server.registerInterceptor(changes);
+    }
+
+    @Bean
     public FhirServerPlugin translateWithUnknownMap(FhirContext fhirContext, DaoRegistry daoRegistry) {
         TranslateWithUnknownMap interceptor = new TranslateWithUnknownMap(fhirContext, daoRegistry);
         return server -> server.registerInterceptor(interceptor);

@@ -44,8 +44,13 @@ final class BenchTarget implements AutoCloseable {
             port = socket.getLocalPort();
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        // Options for the servers only (the harness's own JVM is the load generator): SERVER_JAVA_OPTS, as in cds-wrk.sh.
+        String options = System.getenv().getOrDefault("SERVER_JAVA_OPTS", "").strip();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port));
         command.addAll(arguments);
         Files.createDirectories(workDir);
         Path log = workDir.resolve("server.log");

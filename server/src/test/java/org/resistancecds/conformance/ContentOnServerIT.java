@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -75,6 +77,50 @@ class ContentOnServerIT extends AbstractServerIT {
                                 .anyMatch(i -> i.getDiagnostics().contains(expected(example).message()));
                     });
         }
+    }
+
+    /**
+     * A code added to one of our CodeSystems counts in validation as soon as the change is stored, and stops counting
+     * when it is taken out again: the validator had kept the old CodeSystem for minutes, refusing data (and knowledge)
+     * that used the new code.
+     */
+    @Test
+    void aChangeToOurCodeSystemCountsInValidationAtOnce() {
+        IGenericClient client = fhirClient();
+        Resource example = (Resource) new ContentReader(fhirContext).read("examples/invalid").stream()
+                .filter(f -> f.location().contains("Observation-biomarker-unknown-method"))
+                .findFirst().orElseThrow().resource();
+        example.setId((String) null); // validated as a new resource: an id would ask for the stored one's $validate
+        CodeSystem methods = client.read().resource(CodeSystem.class).withId("diagnostic-method").execute();
+        CodeSystem original = methods.copy();
+        original.setId(original.getIdElement().toUnqualifiedVersionless());
+        String unknown = "Unknown code 'https://resistance-cds.org/fhir/CodeSystem/diagnostic-method#multiplex";
+        assertThat(errors(client, example)).anyMatch(d -> d.contains(unknown));
+        try {
+            methods.addConcept().setCode("multiplex-immunofluorescence").setDisplay("Multiplex immunofluorescence")
+                    .setDefinition("Several markers stained on one tissue section and read by fluorescence.");
+            if (methods.hasCount()) {
+                methods.setCount(methods.getConcept().size());
+            }
+            client.update().resource(methods).execute();
+            assertThat(errors(client, example)).noneMatch(d -> d.contains(unknown));
+        } finally {
+            client.update().resource(original).execute();
+        }
+        assertThat(errors(client, example)).anyMatch(d -> d.contains(unknown));
+    }
+
+    private static List<String> errors(IGenericClient client, Resource resource) {
+        OperationOutcome outcome;
+        try {
+            outcome = (OperationOutcome) client.validate().resource(resource).execute().getOperationOutcome();
+        } catch (BaseServerResponseException e) {
+            outcome = (OperationOutcome) e.getOperationOutcome();
+        }
+        return outcome.getIssue().stream()
+                .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+                .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .toList();
     }
 
     /**

@@ -52,6 +52,16 @@ class TimelinePlotIT extends AbstractBrowserIT {
             }
         }
         assertThat(browser.driver().findElement(By.id("status")).getText()).contains("1 therapy period,", "1 variant,");
+        // The same data as text, for those who cannot read the plot or its tooltips.
+        List<WebElement> therapies = browser.driver().findElements(By.cssSelector("#therapy-table tbody tr"));
+        assertThat(therapies).hasSize(1);
+        assertThat(therapies.get(0).findElements(By.tagName("td")).get(2).getText()).matches("\\d{4}-\\d{2}-\\d{2}");
+        assertThat(browser.driver().findElements(By.cssSelector("#response-table tbody tr")))
+                .hasSize(plot.findElements(By.cssSelector(".response")).size());
+        List<WebElement> samples = browser.driver().findElements(By.cssSelector("#variant-table tbody tr"));
+        assertThat(samples).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(row -> assertThat(row.getText()).contains("JAK1"))
+                .anySatisfy(row -> assertThat(row.getText()).contains("emergent", "yes", " %"));
         browser.screenshot(Path.of("target", "screenshots", "timeline-emergent-jak1.png"));
     }
 

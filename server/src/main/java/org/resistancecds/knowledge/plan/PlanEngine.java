@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@link Recommendation}, in the order the knowledge lists them. Knows no clinical rule of its own.
  * <p>
  * A condition that fails for a patient (stored knowledge with {@code single()} meeting two findings) leaves its action
- * out, reported as an {@link OmittedRecommendation} and an incident in the log, unless the engine is strict: one failing action had made every CDS
- * call and evaluation for that patient a 500, without even the resistance status. The knowledge write check is
- * strict, so knowledge that fails on a packaged scenario is still refused.
+ * out, reported as an {@link OmittedRecommendation} and an incident in the log, unless the engine is strict: one
+ * failing action had made every CDS call and evaluation for that patient a 500, without even the resistance status.
+ * The knowledge write check is strict, so knowledge that fails on a packaged scenario is still refused.
  */
 public final class PlanEngine {
 
