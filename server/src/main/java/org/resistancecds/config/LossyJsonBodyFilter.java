@@ -197,7 +197,8 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
                 objects.push(extension ? Optional.of(false) : Optional.empty());
             } else if (token == JsonToken.FIELD_NAME && !objects.isEmpty() && objects.peek().isPresent()) {
                 String name = parser.getCurrentName();
-                if (name.startsWith("value") || name.equals("extension")) {
+                // A primitive value may come only as its extensions ("_valueString"), which meets ext-1 too.
+                if (name.startsWith("value") || name.startsWith("_value") || name.equals("extension")) {
                     objects.pop();
                     objects.push(Optional.of(true));
                 }

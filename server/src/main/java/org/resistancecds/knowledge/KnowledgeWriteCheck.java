@@ -23,6 +23,7 @@ import org.hibernate.Session;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.resistancecds.bulk.ImportChunks;
 import org.resistancecds.config.EntryUrls;
 import org.resistancecds.knowledge.plan.CompiledAction;
 import org.resistancecds.knowledge.status.ResistanceStatus;
@@ -99,20 +100,11 @@ public class KnowledgeWriteCheck {
         }
     }
 
-    /**
-     * A resource a bulk {@code $import} stores ({@link ImportedKnowledgeCheck}): checked alone, in the import's
-     * order, so a PlanDefinition must come after the new ActivityDefinition it suggests.
-     */
-    void imported(IBaseResource replaced, IBaseResource stored) {
-        if (StoredKnowledge.isKnowledge(replaced) || StoredKnowledge.isKnowledge(stored)) {
-            check(Collections.singletonMap(key(replaced), StoredKnowledge.isKnowledge(stored) ? stored : null));
-        }
-    }
-
     /** {@code replaced} leaves the stored knowledge, {@code stored} (null for a delete) takes its place. */
     private void change(IBaseResource replaced, IBaseResource stored, RequestDetails request,
             TransactionDetails transaction) {
-        if (!(request instanceof ServletRequestDetails)) {
+        // A client's write: over REST, or in a bulk import's chunk (which ImportedKnowledgeCheck hands on).
+        if (!(request instanceof ServletRequestDetails) && ImportChunks.currentJob().isEmpty()) {
             return;
         }
         boolean inBundle = transaction != null && transaction.isAcceptingDeferredInterceptorBroadcasts();

@@ -12,7 +12,10 @@ import org.hl7.fhir.r4.model.MetadataResource;
 /** The knowledge resources stored in the database: this project's canonical resources the engine compiles. */
 final class StoredKnowledge {
 
-    /** The resource types the knowledge is compiled from (ValueSets name genes; CodeSystems for completeness). */
+    /**
+     * The resource types the knowledge is compiled from (ValueSets name genes; the strategy CodeSystem bounds
+     * evidence levels).
+     */
     static final List<String> TYPES =
             List.of("CodeSystem", "ValueSet", "ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
 

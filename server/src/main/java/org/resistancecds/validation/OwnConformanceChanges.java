@@ -2,9 +2,12 @@ package org.resistancecds.validation;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.resistancecds.bulk.ImportChunks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -16,7 +19,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * code added to our CodeSystem was still "unknown" minutes later, refusing the PlanDefinition that used it, and a
  * deleted profile was still checked against. A write of one of ours clears those caches after its commit, once per
  * database transaction; the next validation then reads the stored version. Other nodes follow when their caches
- * expire. Registered with the REST server: the content installer's writes at start come before the warm-up.
+ * expire. Registered with the storage layer's interceptors, so that a bulk {@code $import} counts too; the content
+ * installer's writes at start are left alone (the warm-up reads what they stored).
  */
 public class OwnConformanceChanges {
 
@@ -33,23 +37,24 @@ public class OwnConformanceChanges {
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-    public void created(IBaseResource resource) {
-        changed(resource);
+    public void created(IBaseResource resource, RequestDetails request) {
+        changed(resource, request);
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-    public void updated(IBaseResource oldResource, IBaseResource newResource) {
-        changed(oldResource);
-        changed(newResource);
+    public void updated(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+        changed(oldResource, request);
+        changed(newResource, request);
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
-    public void deleted(IBaseResource resource) {
-        changed(resource);
+    public void deleted(IBaseResource resource, RequestDetails request) {
+        changed(resource, request);
     }
 
-    private void changed(IBaseResource resource) {
-        if (!(resource instanceof MetadataResource canonical) || !TYPES.contains(canonical.fhirType())
+    private void changed(IBaseResource resource, RequestDetails request) {
+        boolean client = request instanceof ServletRequestDetails || ImportChunks.currentJob().isPresent();
+        if (!client || !(resource instanceof MetadataResource canonical) || !TYPES.contains(canonical.fhirType())
                 || canonical.getUrl() == null || !canonical.getUrl().startsWith(ownBase)) {
             return;
         }

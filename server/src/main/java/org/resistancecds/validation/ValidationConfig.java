@@ -86,15 +86,16 @@ public class ValidationConfig {
         return server -> server.registerInterceptor(interceptor);
     }
 
+    /** With the storage layer's interceptors, which see REST writes and a bulk import's alike. */
     @Bean
-    public FhirServerPlugin ownConformanceChanges(
-            @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator, ValidationProperties properties) {
-        if (!(instanceValidator instanceof SandboxedChecksNoted validator)) {
-            return server -> { };
-        }
-        String ownBase = properties.profileBase().replaceFirst("StructureDefinition/$", "");
-        OwnConformanceChanges changes = new OwnConformanceChanges(validator::invalidateCaches, ownBase);
-        return server -> server.registerInterceptor(changes);
+    public OwnConformanceChanges ownConformanceChanges(
+            @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator,
+            IInterceptorService storageInterceptors) {
+        Runnable clearCaches = instanceValidator instanceof SandboxedChecksNoted validator
+                ? validator::invalidateCaches : () -> { };
+        OwnConformanceChanges changes = new OwnConformanceChanges(clearCaches, ValidationProperties.OWN_CANONICAL_BASE);
+        storageInterceptors.registerInterceptor(changes);
+        return changes;
     }
 
     @Bean

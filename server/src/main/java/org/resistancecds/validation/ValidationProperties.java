@@ -16,7 +16,9 @@ public record ValidationProperties(
         @DefaultValue(ValidationProperties.OWN_PROFILE_BASE) String profileBase) {
 
     /** The canonical base of this project's profiles, as the files in {@code profiles/} have it. */
-    public static final String OWN_PROFILE_BASE = "https://resistance-cds.org/fhir/StructureDefinition/";
+    /** The canonical base of this project's conformance resources (profiles, code systems, value sets, maps). */
+    public static final String OWN_CANONICAL_BASE = "https://resistance-cds.org/fhir/";
+    public static final String OWN_PROFILE_BASE = OWN_CANONICAL_BASE + "StructureDefinition/";
 
     /** Which writes are validated. */
     public enum Mode {

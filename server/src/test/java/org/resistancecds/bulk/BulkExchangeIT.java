@@ -304,6 +304,40 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(stored.toString()).doesNotContain("\"approved\"");
     }
 
+    /**
+     * The resources of one import are checked together, as a transaction's are: two new PlanDefinitions with one
+     * canonical URL each compiled beside the stored knowledge alone, were both stored, and the knowledge then did
+     * not compile. Now the job fails and the URL is not stored twice.
+     */
+    @Test
+    void ndjsonImportChecksItsKnowledgeTogether() throws Exception {
+        String url = "https://resistance-cds.org/fhir/PlanDefinition/import-twice-" + System.nanoTime();
+        JsonNode plan;
+        try (var in = getClass().getResourceAsStream("/content/knowledge/PlanDefinition-resistance-monitoring.json")) {
+            plan = JSON.readTree(in);
+        }
+        // Never applies, so that a copy stored by the entry-by-entry retry changes no other test's cards.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) plan.at("/action/0/condition/0/expression"))
+                .put("expression", "false");
+        StringBuilder ndjson = new StringBuilder();
+        for (String id : List.of("import-twice-a", "import-twice-b")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) plan).put("id", id).put("url", url);
+            ndjson.append(plan).append('\n');
+        }
+
+        HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), Map.of("PlanDefinition", ndjson.toString()));
+
+        assertThat(done.statusCode()).as(done.body()).isNotEqualTo(200);
+        assertThat(done.body()).contains("would not compile", "share the canonical URL");
+        String found = get("/fhir/PlanDefinition?url=" + URLEncoder.encode(url, StandardCharsets.UTF_8)
+                + "&_summary=count").body();
+        assertThat(JSON.readTree(found).get("total").asInt()).isLessThanOrEqualTo(1);
+        for (String id : List.of("import-twice-a", "import-twice-b")) {
+            http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/PlanDefinition/" + id)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
     private HttpResponse<String> kickOff(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Accept", "application/fhir+json")

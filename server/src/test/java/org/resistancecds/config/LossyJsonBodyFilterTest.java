@@ -97,6 +97,9 @@ class LossyJsonBodyFilterTest {
                         + "{\"code\":\"c\",\"extension\":[{\"url\":\"d\",\"valueBoolean\":true}]}}]}",
                 "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://x.org/a\",\"extension\":"
                         + "[{\"url\":\"b\",\"valueString\":\"x\"}]}]}",
+                "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"http://x.org/a\",\"_valueString\":"
+                        + "{\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/data-absent-reason\","
+                        + "\"valueCode\":\"unknown\"}]}}]}",
                 "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
                         + "{\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"u\",\"valueReference\":"
                         + "{\"reference\":\"Patient/1\"}}]}}]}"}) {

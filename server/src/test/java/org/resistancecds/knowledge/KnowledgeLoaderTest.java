@@ -193,14 +193,21 @@ class KnowledgeLoaderTest {
                 .hasMessageContaining("states evidence level 'approved'")
                 .hasMessageContaining("rates strategy 'ici-plus-cox2-inhibitor' at 'preclinical'");
 
-        // A category without a level of its own is bounded by its strongest example (the bispecifics' trials).
+        // Consensus ranks below the trials, but it is not investigational: it would drop the label from a trial.
+        List<IBaseResource> consensus = shippedResources();
+        setLevel(strategyLeaf(consensus, "pd1-ctla4-dual-blockade"), "consensus");
+        assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, consensus))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("rates strategy 'pd1-ctla4-dual-blockade' at 'early-phase-trial'");
+
+        // A category without a level of its own is bounded by its weakest example: the action names none of them.
         List<IBaseResource> category = shippedResources();
-        PlanDefinition.PlanDefinitionActionComponent dual = strategyLeaf(category, "pd1-ctla4-dual-blockade");
-        dual.getCodeFirstRep().getCodingFirstRep().setCode("combination-immunotherapy");
-        setLevel(dual, "late-phase-trial");
+        PlanDefinition.PlanDefinitionActionComponent tme = strategyLeaf(category, "mdsc-targeting");
+        tme.getCodeFirstRep().getCodingFirstRep().setCode("tme-targeting");
+        setLevel(tme, "early-phase-trial");
         assertThatThrownBy(() -> KnowledgeLoader.load(FHIR, category))
                 .isInstanceOf(KnowledgeException.class)
-                .hasMessageContaining("rates strategy 'combination-immunotherapy' at 'early-phase-trial'");
+                .hasMessageContaining("rates strategy 'tme-targeting' at 'preclinical'");
 
         List<IBaseResource> weaker = shippedResources();
         setLevel(strategyLeaf(weaker, "pd1-ctla4-dual-blockade"), "preclinical");

@@ -142,31 +142,15 @@ class BadInputIT extends AbstractServerIT {
     /** HAPI would drop the element and store the rest; inside a transaction no validator would see it. */
     @Test
     void transactionEntryWithAnUnknownElementStoresNothing() throws Exception {
-        String family = "UnknownElement" + System.nanoTime();
-        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
-                .replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\",\"colour\":\"blue\",");
-
-        HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("OperationOutcome", "Unknown element 'colour'");
-        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+        assertEntryRefusedAndNothingStored("\"colour\":\"blue\",", "Unknown element 'colour'");
     }
 
     /** HAPI dropped empty and null elements of a transaction's entries without a word (a direct write got 422). */
     @Test
     void transactionEntryWithAnEmptyOrNullElementStoresNothing() throws Exception {
-        String family = "EmptyElement" + System.nanoTime();
         for (String empty : List.of("\"telecom\":[],", "\"address\":[{}],", "\"gender\":null,")) {
-            String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
-                    .replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\"," + empty);
-
-            HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
-
-            assertThat(response.statusCode()).as(empty + response.body()).isEqualTo(400);
-            assertThat(response.body()).contains("OperationOutcome", "leave the element out");
+            assertEntryRefusedAndNothingStored(empty, "leave the element out");
         }
-        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
         // $validate reports them as the validator's issues instead, however its path is spelt.
         for (String validate : List.of("/fhir/Patient/$validate", "/fhir/Patient/%24validate", "/fhir/Patient/$validate/")) {
             HttpResponse<String> validated = postJson(validate, JSON, "{\"resourceType\":\"Patient\",\"gender\":null}");
@@ -178,29 +162,25 @@ class BadInputIT extends AbstractServerIT {
     /** ext-1: HAPI dropped an extension with only a url from a transaction's entry, and stored the rest. */
     @Test
     void transactionEntryWithAValuelessExtensionStoresNothing() throws Exception {
-        String family = "ValuelessExtension" + System.nanoTime();
-        String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
-                .replace("\"resourceType\":\"Patient\",",
-                        "\"resourceType\":\"Patient\",\"extension\":[{\"url\":\"https://hospital.example/consent-flag\"}],");
-
-        HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("OperationOutcome", "neither a value nor extensions");
-        assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+        assertEntryRefusedAndNothingStored("\"extension\":[{\"url\":\"https://hospital.example/consent-flag\"}],",
+                "neither a value nor extensions");
     }
 
     @Test
     void transactionEntryWithTheSameKeyTwiceStoresNothing() throws Exception {
-        String family = "DuplicateKey" + System.nanoTime();
+        assertEntryRefusedAndNothingStored("\"gender\":\"male\",\"gender\":\"female\",", "Duplicate field 'gender'");
+    }
+
+    /** A transaction whose one Patient entry starts with {@code elements}: 400 saying {@code reason}, nothing stored. */
+    private void assertEntryRefusedAndNothingStored(String elements, String reason) throws Exception {
+        String family = "Refused" + System.nanoTime();
         String entry = PATIENT_ENTRY.formatted("urn:uuid:" + UUID.randomUUID(), family)
-                .replace("\"resourceType\":\"Patient\",",
-                        "\"resourceType\":\"Patient\",\"gender\":\"male\",\"gender\":\"female\",");
+                .replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\"," + elements);
 
         HttpResponse<String> response = postJson("/fhir", JSON, transaction(entry));
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.body()).contains("OperationOutcome", "Duplicate field 'gender'");
+        assertThat(response.statusCode()).as(elements + response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("OperationOutcome", reason);
         assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
     }
 

@@ -32,8 +32,9 @@ import org.resistancecds.knowledgepage.KnowledgePageLinks;
  * <p>patient-view: a status card with its reasons; one card per inferred mechanism listing the strategies that
  * address it; one card for every other recommendation (for example the monitoring tests suggested when no
  * mechanism is identified); no card for a patient never given PD-(L)1 blockade. order-select and order-sign: one
- * card per recommendation the engine returned for the trigger. Any hook: a warning card when the knowledge failed
- * for the patient and left recommendations out. Every card states its evidence level and
+ * card per recommendation the engine returned for the trigger. Any hook (but patient-view of a patient never
+ * given PD-(L)1 blockade): a warning card first when the knowledge failed for the patient and left
+ * recommendations out. Every card states its evidence level and
  * references, investigational options say so, and card ids are stable (see {@link CardIds}).
  */
 public final class CardMapper {
@@ -48,15 +49,18 @@ public final class CardMapper {
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         List<Recommendation> recommendations =
                 evaluation.recommendations() == null ? List.of() : evaluation.recommendations();
-        omittedCard(hook, patientId, evaluation.omitted()).ifPresent(response::addCard);
+        StatusVerdict status = evaluation.status();
+        boolean quiet = status != null && CardCodes.QUIET_STATUSES.contains(status.code());
+        if (!(hook.equals("patient-view") && quiet)) {
+            omittedCard(hook, patientId, evaluation.omitted()).ifPresent(response::addCard);
+        }
         if (!hook.equals("patient-view")) {
             for (Recommendation recommendation : recommendations) {
                 response.addCard(recommendationCard(hook, patientId, recommendation));
             }
             return response;
         }
-        StatusVerdict status = evaluation.status();
-        if (status != null && CardCodes.QUIET_STATUSES.contains(status.code())) {
+        if (quiet) {
             // Never given PD-(L)1 blockade: nothing has resisted it yet, so a finding is not shown as a
             // resistance mechanism (the operation's answer still holds what the engine read).
             return response;
@@ -83,7 +87,8 @@ public final class CardMapper {
 
     /**
      * Knowledge that failed for this patient left recommendations out: the clinician is told the cards are not the
-     * whole guidance, whatever the status, rather than reading the absence of a card as "nothing applies".
+     * whole guidance, rather than reading the absence of a card as "nothing applies". Not on patient-view for a
+     * patient never given PD-(L)1 blockade, who gets no card at all.
      */
     private Optional<CdsServiceResponseCardJson> omittedCard(
             String hook, String patientId, List<OmittedRecommendation> omitted) {

@@ -174,7 +174,8 @@ public final class PlanCompiler {
                     throw new KnowledgeException(location + ": states evidence level '" + level + "', but "
                             + KnowledgeCodes.STRATEGY_SYSTEM + " rates strategy '" + coding.getCode() + "' at '" + ceiling
                             + "' against acquired resistance; a recommendation may not claim stronger evidence than its"
-                            + " strategy (change the CodeSystem's evidence-level first, with the evidence for it)");
+                            + " strategy, nor drop its investigational label (the CodeSystem's evidence-level changes"
+                            + " with the evidence, in the terminology file)");
                 }
             }
         }

@@ -14,7 +14,9 @@ import org.resistancecds.knowledge.KnowledgeException;
 /**
  * How strong the evidence behind each strategy of the resistance-strategy CodeSystem is against acquired resistance
  * (its {@code evidence-level} property). A recommendation coded with a strategy may state that level or a weaker
- * one, never a stronger: an action must not read "approved therapy" when its strategy is preclinical.
+ * one, never a stronger: an action must not read "approved therapy" when its strategy is preclinical. Nor may it
+ * state a level that is not investigational ({@code consensus}) for a strategy whose level is: consensus ranks below
+ * the trials, but it would drop the "investigational" label from a strategy still in trials.
  */
 public final class StrategyEvidence {
 
@@ -32,13 +34,16 @@ public final class StrategyEvidence {
         return new StrategyEvidence(levels);
     }
 
-    /** A concept's own level or, for a category without one, the strongest level among its examples. */
+    /**
+     * A concept's own level or, for a category without one, the weakest level among its examples: an action coded
+     * with the category names none of them, so it may claim no more than the least supported.
+     */
     private static String collect(String system, ConceptDefinitionComponent concept, Map<String, String> levels) {
-        String strongest = null;
+        String weakest = null;
         for (ConceptDefinitionComponent child : concept.getConcept()) {
-            strongest = stronger(strongest, collect(system, child, levels));
+            weakest = weaker(weakest, collect(system, child, levels));
         }
-        String level = ownLevel(system, concept).orElse(strongest);
+        String level = ownLevel(system, concept).orElse(weakest);
         if (level == null) {
             throw new KnowledgeException(system + "#" + concept.getCode() + ": no " + PROPERTY
                     + " property, and no example below it with one");
@@ -64,8 +69,8 @@ public final class StrategyEvidence {
         return Optional.of(level);
     }
 
-    private static String stronger(String a, String b) {
-        return a == null || rank(b) > rank(a) ? b : a;
+    private static String weaker(String a, String b) {
+        return a == null || rank(b) < rank(a) ? b : a;
     }
 
     private static int rank(String level) {
@@ -77,8 +82,13 @@ public final class StrategyEvidence {
         return Optional.ofNullable(levelByCode.get(strategyCode));
     }
 
-    /** Whether {@code level} claims more than {@code ceiling}. */
+    /**
+     * Whether {@code level} claims more than {@code ceiling}: a stronger level, or a level that is not
+     * investigational where the strategy's is.
+     */
     public static boolean exceeds(String level, String ceiling) {
-        return rank(level) > rank(ceiling);
+        boolean dropsInvestigational = !KnowledgeCodes.NOT_INVESTIGATIONAL_LEVELS.contains(ceiling)
+                && KnowledgeCodes.NOT_INVESTIGATIONAL_LEVELS.contains(level);
+        return rank(level) > rank(ceiling) || dropsInvestigational;
     }
 }
