@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -289,7 +291,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         }
         for (JsonNode action : plan.at("/action/0/action")) {
             if (action.get("id").asText().equals("ici-plus-cox2-inhibitor")) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) action.at("/extension/0/valueCodeableConcept/coding/0"))
+                ((ObjectNode) action.at("/extension/0/valueCodeableConcept/coding/0"))
                         .put("code", "approved").put("display", "Approved");
             }
         }
@@ -317,11 +319,11 @@ class BulkExchangeIT extends AbstractOpenServerIT {
             plan = JSON.readTree(in);
         }
         // Never applies, so that a copy stored by the entry-by-entry retry changes no other test's cards.
-        ((com.fasterxml.jackson.databind.node.ObjectNode) plan.at("/action/0/condition/0/expression"))
+        ((ObjectNode) plan.at("/action/0/condition/0/expression"))
                 .put("expression", "false");
         StringBuilder ndjson = new StringBuilder();
         for (String id : List.of("import-twice-a", "import-twice-b")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) plan).put("id", id).put("url", url);
+            ((ObjectNode) plan).put("id", id).put("url", url);
             ndjson.append(plan).append('\n');
         }
 
@@ -335,6 +337,34 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         for (String id : List.of("import-twice-a", "import-twice-b")) {
             http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/PlanDefinition/" + id)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    /** A code our CodeSystem gains by an import counts in validation as soon as the import has stored it. */
+    @Test
+    void ndjsonImportOfOurCodeSystemCountsInValidationAtOnce() throws Exception {
+        String stored = get("/fhir/CodeSystem/diagnostic-method").body();
+        ObjectNode methods = (ObjectNode) JSON.readTree(stored);
+        methods.remove("meta");
+        String original = methods.toString();
+        String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"PD-L1\"},"
+                + "\"method\":{\"coding\":[{\"system\":\"https://resistance-cds.org/fhir/CodeSystem/diagnostic-method\","
+                + "\"code\":\"multiplex-immunofluorescence\"}]}}";
+        assertThat(postJson("/fhir/Observation/$validate", "application/fhir+json", observation).body())
+                .contains("Unknown code");
+        ((ArrayNode) methods.get("concept")).addObject()
+                .put("code", "multiplex-immunofluorescence").put("display", "Multiplex immunofluorescence")
+                .put("definition", "Several markers stained on one tissue section and read by fluorescence.");
+        if (methods.has("count")) {
+            methods.put("count", methods.get("concept").size());
+        }
+        try {
+            HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), Map.of("CodeSystem", methods + "\n"));
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(postJson("/fhir/Observation/$validate", "application/fhir+json", observation).body())
+                    .doesNotContain("Unknown code");
+        } finally {
+            assertThat(putJson("/fhir/CodeSystem/diagnostic-method", original).statusCode()).isEqualTo(200);
         }
     }
 
