@@ -43,18 +43,20 @@ public class StoredKnowledgeWatcher implements ApplicationRunner, DisposableBean
         this.properties = properties;
     }
 
-    /** Runs after the content installer, so the first listing is of the knowledge the engine started with. */
+    /**
+     * Runs after the content installer. The engine started with the packaged files; the store may also hold knowledge
+     * added through the API before this start, which the page shows and the first check, at once and off the start's
+     * path, compiles with the rest (it was applied only after some later knowledge change).
+     */
     @Override
     public void run(ApplicationArguments args) {
         if (properties.refreshInterval().isZero()) {
             log.info("Stored knowledge is not watched (resistance.knowledge.refresh-interval=0)");
             return;
         }
-        versionsInForce = versions(storedKnowledge());
         long millis = properties.refreshInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::checkSafely, millis, millis, TimeUnit.MILLISECONDS);
-        log.info("Watching stored knowledge every {} ({} resources)", properties.refreshInterval(),
-                versionsInForce.size());
+        scheduler.scheduleWithFixedDelay(this::checkSafely, 0, millis, TimeUnit.MILLISECONDS);
+        log.info("Watching stored knowledge every {}", properties.refreshInterval());
     }
 
     private void checkSafely() {
@@ -79,12 +81,19 @@ public class StoredKnowledgeWatcher implements ApplicationRunner, DisposableBean
         try {
             evaluator.replace(new KnowledgeEvaluator(KnowledgeLoader.load(fhirContext, stored)));
         } catch (RuntimeException e) {
-            log.error("The stored knowledge changed but does not compile; the previous knowledge stays in force: {}",
+            log.error(previous == null
+                    ? "The stored knowledge does not compile; the packaged knowledge stays in force: {}"
+                    : "The stored knowledge changed but does not compile; the previous knowledge stays in force: {}",
                     e.getMessage());
             return false;
         }
+        if (previous == null) {
+            log.info("Knowledge compiled from the store ({} resources) in {} ms", versions.size(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return true;
+        }
         List<String> changed = new ArrayList<>(versions);
-        changed.removeAll(previous == null ? List.of() : previous);
+        changed.removeAll(previous);
         log.info("Knowledge reloaded from the store in {} ms; new or changed: {}",
                 (System.nanoTime() - start) / 1_000_000, changed);
         return true;

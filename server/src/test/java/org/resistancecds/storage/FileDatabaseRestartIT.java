@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.RequestGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resistancecds.StandaloneServer;
@@ -53,6 +61,43 @@ class FileDatabaseRestartIT {
         // H2 writes this file only when a statement fails: two starts and a stop must not have made one.
         Path trace = dataDir.resolve("db.trace.db");
         assertThat(trace).as(() -> "H2 trace file:\n" + firstLines(trace)).doesNotExist();
+    }
+
+    /**
+     * Knowledge added through the API before a restart is applied after it: the engine started with the packaged
+     * files and took the stored knowledge in only at the next knowledge change, while the knowledge page showed it.
+     */
+    @Test
+    void knowledgeAddedThroughTheApiIsAppliedAfterARestart() throws Exception {
+        Map<String, Object> settings = Map.of(
+                "spring.datasource.url", "jdbc:h2:retry:" + dataDir.resolve("knowledge") + ";DB_CLOSE_ON_EXIT=FALSE",
+                "resistance.content.load-examples", "true",
+                "resistance.knowledge.refresh-interval", "1s");
+        String url = "https://resistance-cds.org/fhir/PlanDefinition/restart-added";
+        try (StandaloneServer first = StandaloneServer.start(settings)) {
+            PlanDefinition added = first.fhirClient().read().resource(PlanDefinition.class)
+                    .withId("resistance-monitoring").execute();
+            added.setId("restart-added");
+            added.setUrl(url);
+            added.getMeta().setVersionId(null);
+            first.fhirClient().update().resource(added).execute();
+        }
+        try (StandaloneServer second = StandaloneServer.start(settings)) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    plansApplied(second)).contains(url, "https://resistance-cds.org/fhir/PlanDefinition/resistance-monitoring"));
+        }
+    }
+
+    /** The PlanDefinitions $evaluate-resistance applies to the example patient (its RequestGroup's canonicals). */
+    private static List<String> plansApplied(StandaloneServer server) {
+        Bundle out = server.fhirClient().operation().onInstance(new IdType("Patient", "nsclc-ar-01"))
+                .named("$evaluate-resistance").withNoParameters(Parameters.class).returnResourceType(Bundle.class)
+                .execute();
+        return out.getEntry().stream()
+                .filter(entry -> entry.getResource() instanceof RequestGroup)
+                .flatMap(entry -> ((RequestGroup) entry.getResource()).getInstantiatesCanonical().stream())
+                .map(CanonicalType::getValue)
+                .toList();
     }
 
     private static String firstLines(Path file) {
