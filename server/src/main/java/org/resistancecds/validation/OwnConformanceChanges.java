@@ -15,9 +15,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Makes a client's change to this project's profiles or terminology count in validation as soon as it is committed.
- * The validator keeps what it fetched (HAPI's chain for minutes, the HL7 library's context until restart), so a new
- * code added to our CodeSystem was still "unknown" minutes later, refusing the PlanDefinition that used it, and a
- * deleted profile was still checked against. A write of one of ours clears those caches after its commit, once per
+ * HAPI's validation chain keeps what it fetched for up to 10 minutes, so a new code added to our CodeSystem was still
+ * "unknown" minutes later, refusing the PlanDefinition that used it, and a deleted profile was still checked
+ * against. A write of one of ours clears those caches after its commit, once per
  * database transaction; the next validation then reads the stored version. Other nodes follow when their caches
  * expire. Registered with the storage layer's interceptors, so that a bulk {@code $import} counts too; the content
  * installer's writes at start are left alone (the warm-up reads what they stored).
