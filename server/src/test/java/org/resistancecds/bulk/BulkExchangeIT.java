@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -340,7 +342,7 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         }
     }
 
-    /** A code our CodeSystem gains by an import counts in validation as soon as the import has stored it. */
+    /** A code our CodeSystem gains by an import counts in validation as soon as the import's chunk has committed. */
     @Test
     void ndjsonImportOfOurCodeSystemCountsInValidationAtOnce() throws Exception {
         String stored = get("/fhir/CodeSystem/diagnostic-method").body();
@@ -361,8 +363,11 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         try {
             HttpResponse<String> done = BulkJobs.importNdjson(http, fhirBase(), Map.of("CodeSystem", methods + "\n"));
             assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
-            assertThat(postJson("/fhir/Observation/$validate", "application/fhir+json", observation).body())
-                    .doesNotContain("Unknown code");
+            // The caches are cleared when the chunk's transaction has committed; the job may report completion a
+            // moment earlier.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    postJson("/fhir/Observation/$validate", "application/fhir+json", observation).body())
+                    .doesNotContain("Unknown code"));
         } finally {
             assertThat(putJson("/fhir/CodeSystem/diagnostic-method", original).statusCode()).isEqualTo(200);
         }
