@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -186,30 +185,29 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
      */
     private static final class ValuelessExtensions {
 
-        /** Per open object: null when it is no extension, else whether it has a value or extensions yet. */
-        private final Deque<Optional<Boolean>> objects = new ArrayDeque<>();
+        /** What an open object is, as far as ext-1 goes. */
+        private enum Open { OTHER, EXTENSION_SO_FAR_EMPTY, EXTENSION_WITH_CONTENT }
+
+        private final Deque<Open> objects = new ArrayDeque<>();
 
         String see(JsonParser parser, JsonToken token) throws IOException {
             if (token == JsonToken.START_OBJECT) {
                 JsonStreamContext array = parser.getParsingContext().getParent();
                 boolean extension = array != null && array.inArray() && array.getParent() != null
                         && EXTENSION_ARRAYS.contains(array.getParent().getCurrentName());
-                objects.push(extension ? Optional.of(false) : Optional.empty());
-            } else if (token == JsonToken.FIELD_NAME && !objects.isEmpty() && objects.peek().isPresent()) {
+                objects.push(extension ? Open.EXTENSION_SO_FAR_EMPTY : Open.OTHER);
+            } else if (token == JsonToken.FIELD_NAME && objects.peek() == Open.EXTENSION_SO_FAR_EMPTY) {
                 String name = parser.getCurrentName();
                 // A primitive value may come only as its extensions ("_valueString"), which meets ext-1 too.
                 if (name.startsWith("value") || name.startsWith("_value") || name.equals("extension")) {
                     objects.pop();
-                    objects.push(Optional.of(true));
+                    objects.push(Open.EXTENSION_WITH_CONTENT);
                 }
-            } else if (token == JsonToken.END_OBJECT && !objects.isEmpty()) {
-                Optional<Boolean> closed = objects.pop();
-                if (closed.isPresent() && !closed.get()) {
-                    return "The body has an extension with neither a value nor extensions, ending at line "
-                            + parser.getTokenLocation().getLineNr() + ", column "
-                            + parser.getTokenLocation().getColumnNr() + " (FHIR's rule ext-1): give it a value[x] or "
-                            + "leave it out. Nothing was stored.";
-                }
+            } else if (token == JsonToken.END_OBJECT && objects.pop() == Open.EXTENSION_SO_FAR_EMPTY) {
+                return "The body has an extension with neither a value nor extensions, ending at line "
+                        + parser.getTokenLocation().getLineNr() + ", column "
+                        + parser.getTokenLocation().getColumnNr() + " (FHIR's rule ext-1): give it a value[x] or "
+                        + "leave it out. Nothing was stored.";
             }
             return null;
         }

@@ -211,8 +211,7 @@ public class KnowledgeWriteCheck {
 
     private static void collectStrategies(List<CompiledAction> actions, Set<String> found) {
         for (CompiledAction action : actions) {
-            if (action.codes().stream().flatMap(code -> code.getCoding().stream())
-                    .anyMatch(coding -> KnowledgeCodes.STRATEGY_SYSTEM.equals(coding.getSystem()))) {
+            if (!action.strategyCodes().isEmpty()) {
                 found.add(action.planDefinition() + "#" + action.id());
             }
             collectStrategies(action.children(), found);

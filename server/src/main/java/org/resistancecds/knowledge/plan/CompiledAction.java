@@ -3,6 +3,8 @@ package org.resistancecds.knowledge.plan;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.Recommendation.Citation;
 
 /**
@@ -34,5 +36,14 @@ public record CompiledAction(
 
     public boolean isLeaf() {
         return children.isEmpty();
+    }
+
+    /** The resistance-strategy codes among what the action proposes: empty for an action that proposes no strategy. */
+    public List<String> strategyCodes() {
+        return codes.stream()
+                .flatMap(code -> code.getCoding().stream())
+                .filter(coding -> KnowledgeCodes.STRATEGY_SYSTEM.equals(coding.getSystem()))
+                .map(Coding::getCode)
+                .toList();
     }
 }

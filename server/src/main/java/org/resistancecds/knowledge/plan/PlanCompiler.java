@@ -92,12 +92,12 @@ public final class PlanCompiler {
             return new CompiledAction(planUrl, action.getId(), action.getTitle(), action.getDescription(), null, triggers,
                     List.copyOf(conditions), List.copyOf(children), null, List.of(), List.of(), List.of(), List.of(), null);
         }
-        String level = evidenceLevel(location, action);
-        withinStrategyEvidence(location, action, level);
-        return new CompiledAction(planUrl, action.getId(), action.getTitle(), required(location, action.getDescription(), "a description"),
+        CompiledAction leaf = new CompiledAction(planUrl, action.getId(), action.getTitle(), required(location, action.getDescription(), "a description"),
                 action.hasPriority() ? action.getPriority().toCode() : "routine", triggers, List.copyOf(conditions), List.of(),
-                level, copies(action.getCode()), mechanisms(action), copies(action.getReason()),
+                evidenceLevel(location, action), copies(action.getCode()), mechanisms(action), copies(action.getReason()),
                 citations(location, action), suggestion(location, action));
+        withinStrategyEvidence(location, leaf);
+        return leaf;
     }
 
     /**
@@ -162,21 +162,17 @@ public final class PlanCompiler {
     }
 
     /** A strategy-coded action claims no more than the strategy CodeSystem rates that strategy against resistance. */
-    private void withinStrategyEvidence(String location, PlanDefinitionActionComponent action, String level) {
-        for (CodeableConcept code : action.getCode()) {
-            for (Coding coding : code.getCoding()) {
-                if (!KnowledgeCodes.STRATEGY_SYSTEM.equals(coding.getSystem())) {
-                    continue;
-                }
-                String ceiling = strategies.ceiling(coding.getCode()).orElseThrow(() -> new KnowledgeException(location
-                        + ": strategy '" + coding.getCode() + "' is not in " + KnowledgeCodes.STRATEGY_SYSTEM));
-                if (StrategyEvidence.exceeds(level, ceiling)) {
-                    throw new KnowledgeException(location + ": states evidence level '" + level + "', but "
-                            + KnowledgeCodes.STRATEGY_SYSTEM + " rates strategy '" + coding.getCode() + "' at '" + ceiling
-                            + "' against acquired resistance; a recommendation may not claim stronger evidence than its"
-                            + " strategy, nor drop its investigational label (the CodeSystem's evidence-level changes"
-                            + " with the evidence, in the terminology file)");
-                }
+    private void withinStrategyEvidence(String location, CompiledAction action) {
+        String level = action.evidenceLevel();
+        for (String strategy : action.strategyCodes()) {
+            String ceiling = strategies.ceiling(strategy).orElseThrow(() -> new KnowledgeException(location
+                    + ": strategy '" + strategy + "' is not in " + KnowledgeCodes.STRATEGY_SYSTEM));
+            if (StrategyEvidence.exceeds(level, ceiling)) {
+                throw new KnowledgeException(location + ": states evidence level '" + level + "', but "
+                        + KnowledgeCodes.STRATEGY_SYSTEM + " rates strategy '" + strategy + "' at '" + ceiling
+                        + "' against acquired resistance; a recommendation may not claim stronger evidence than its"
+                        + " strategy, nor drop its investigational label (the CodeSystem's evidence-level changes"
+                        + " with the evidence, in the terminology file)");
             }
         }
     }
