@@ -137,6 +137,12 @@ public class FhirRestfulServerConfig {
         return filter(new LossyJsonBodyFilter(fhirContext), 16, FHIR_PATH + "/*", CDS_PATHS);
     }
 
+    /** Beside the JSON check; it shares rank 17 with the $validate body filter, whose requests it leaves alone. */
+    @Bean
+    public FilterRegistrationBean<LossyXmlBodyFilter> lossyXmlBodies(FhirContext fhirContext) {
+        return filter(new LossyXmlBodyFilter(fhirContext), 17, FHIR_PATH + "/*");
+    }
+
     /** Search syntax HAPI would ignore, refused before it widens a client's result. */
     @Bean
     public FilterRegistrationBean<SearchSyntaxFilter> searchSyntax(FhirContext fhirContext) {

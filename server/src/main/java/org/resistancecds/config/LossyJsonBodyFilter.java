@@ -12,7 +12,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -46,8 +45,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class LossyJsonBodyFilter extends OncePerRequestFilter {
 
-    private static final Set<String> FHIR_JSON =
-            Set.of("application/fhir+json", "application/json", "application/json+fhir");
     private static final Set<String> EXTENSION_ARRAYS = Set.of("extension", "modifierExtension");
     private static final JsonFactory STRICT =
             JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -62,7 +59,8 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json") || isRawBinary(request)) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json")
+                || FhirWriteBodies.isRawBinary(request, FhirWriteBodies.FHIR_JSON)) {
             chain.doFilter(request, response);
             return;
         }
@@ -70,48 +68,12 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         String charset = request.getCharacterEncoding();
         // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
         boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");
-        String fault = firstLoss(body, utf8, isFhirWrite(request));
+        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, FhirWriteBodies.FHIR_JSON));
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
-    }
-
-    /**
-     * A Binary's own content, posted raw in a JSON media type of its own ({@code application/geo+json}), is stored
-     * byte for byte; a Binary resource in FHIR JSON is checked like any other.
-     */
-    private static boolean isRawBinary(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary")
-                && !FHIR_JSON.contains(mediaType(request));
-    }
-
-    /**
-     * A FHIR resource in FHIR JSON sent to be stored or acted on: its empty and null elements are refused. Left out:
-     * {@code $validate}, whose answer reports them as the validator's issues, and other JSON (CDS Hooks, JSON Patch).
-     */
-    private static boolean isFhirWrite(HttpServletRequest request) {
-        if (!Set.of("POST", "PUT", "PATCH").contains(request.getMethod())) {
-            return false;
-        }
-        // The path as the server routes it: %24validate, ;parameters and a trailing slash name $validate too.
-        String path = request.getRequestURI().substring(request.getContextPath().length())
-                .replaceAll(";[^/]*", "").replaceAll("/+$", "");
-        try {
-            path = URLDecoder.decode(path, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException badEscape) {
-            // Checked as written; the server refuses the path itself.
-        }
-        String base = FhirRestfulServerConfig.FHIR_PATH;
-        boolean fhir = path.equals(base) || path.startsWith(base + "/");
-        return fhir && FHIR_JSON.contains(mediaType(request)) && !path.endsWith("$validate");
-    }
-
-    /** The body's media type, lower case, without its parameters ({@code charset}). */
-    private static String mediaType(HttpServletRequest request) {
-        return request.getContentType().toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
     }
 
     /** What in the body would be lost, said for the client, or {@code null} when nothing would. */

@@ -166,6 +166,39 @@ class BadInputIT extends AbstractServerIT {
                 "neither a value nor extensions");
     }
 
+    /**
+     * The same losses in FHIR XML: HAPI dropped an element with neither a value nor children, and an extension with
+     * only a url, from a transaction's entry and from a plain create, and stored the rest.
+     */
+    @Test
+    void anEmptyElementOrValuelessExtensionInXmlStoresNothing() throws Exception {
+        String extension = "<extension url=\"https://hospital.example/consent-flag\"/>";
+        for (String[] loss : new String[][] {{"", "<gender/>", "<gender> with neither a value nor"},
+                {extension, "", "neither a value nor extensions"},
+                {"<extension url=\"https://hospital.example/a\">" + extension + "</extension>", "",
+                        "neither a value nor extensions"}}) {
+            String family = "RefusedXml" + System.nanoTime();
+            String patient = "<Patient xmlns=\"http://hl7.org/fhir\">" + loss[0] + "<name><family value=\"" + family
+                    + "\"/></name>" + loss[1] + "</Patient>";
+            String transaction = "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"transaction\"/><entry><fullUrl "
+                    + "value=\"urn:uuid:" + UUID.randomUUID() + "\"/><resource>" + patient.replace(" xmlns=\"http://hl7"
+                    + ".org/fhir\"", "") + "</resource><request><method value=\"POST\"/><url value=\"Patient\"/>"
+                    + "</request></entry></Bundle>";
+
+            for (String[] write : new String[][] {{"/fhir", transaction}, {"/fhir/Patient", patient}}) {
+                HttpResponse<String> response = postJson(write[0], XML, write[1]);
+
+                assertThat(response.statusCode()).as(write[1] + response.body()).isEqualTo(400);
+                assertThat(response.body()).contains("OperationOutcome", loss[2], "line 1, column ");
+            }
+            assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
+        }
+        HttpResponse<String> validated = postJson("/fhir/Patient/$validate", XML,
+                "<Patient xmlns=\"http://hl7.org/fhir\"><gender/></Patient>");
+        assertThat(validated.body()).as("$validate reports it as an issue").contains("OperationOutcome")
+                .doesNotContain("Nothing was stored");
+    }
+
     @Test
     void transactionEntryWithTheSameKeyTwiceStoresNothing() throws Exception {
         assertEntryRefusedAndNothingStored("\"gender\":\"male\",\"gender\":\"female\",", "Duplicate field 'gender'");
