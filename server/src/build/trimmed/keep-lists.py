@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """Writes the keep-lists of the trimmed libraries: which classes of each library the server jar carries.
 
-Usage: keep-lists.py LOG_DIR JAR_DIR OUT_DIR
-  LOG_DIR  class-loading logs (-Xlog:class+load) of a full test run on the untrimmed build (regenerate.sh)
-  JAR_DIR  the whole libraries, named <artifactId>.jar (target/trimmed-libraries after a build)
-  OUT_DIR  where <artifactId>.txt is written: one class file path per line
+Usage: keep-lists.py LOG_DIR JAR_DIR SERVER_JAR OUT_DIR
+  LOG_DIR     class-loading logs (-Xlog:class+load) of a full test run on the untrimmed build (regenerate.sh)
+  JAR_DIR     the whole libraries, named <artifactId>.jar (target/trimmed-libraries after a build)
+  SERVER_JAR  the executable jar of the untrimmed build: the code shipped whole
+  OUT_DIR     where <artifactId>.txt is written: one class file path per line
 
-A library's list holds the classes any test run loaded from it, one level of what those name in their
-declarations (superclass, interfaces, field and method types, generic signatures, exceptions, enclosing class),
-and every superclass and interface of what is kept, which loading a class needs. The R4-to-R5 converters
-(conv40_50) are kept whole, with all their code reaches in these libraries, since which of them runs depends
-on the data the validator is given.
+A library's list holds:
+- the classes any test run loaded from it, and one level of what those name in their declarations (superclass,
+  interfaces, field and method types, generic signatures, exceptions, enclosing class);
+- every class of it that the code shipped whole names anywhere in its constant pool: an instanceof or a cast
+  needs the class even where the code never goes on to use it (HAPI's terminology service tests every value set
+  against the DSTU2 ValueSet class first);
+- the R4-to-R5 converters (conv40_50) whole, with all their code reaches in these libraries, since which of them
+  runs depends on the data the validator is given;
+- every superclass and interface of what is kept, which loading a class needs.
 """
-import collections, os, re, struct, subprocess, sys, zipfile
+import collections, io, os, re, struct, subprocess, sys, zipfile
 
 WHOLE = ('org.hl7.fhir.convertors.conv40_50.',)
 DESCRIPTOR = re.compile(r'L([^;<]+)[;<]')
@@ -76,7 +81,53 @@ def read_class(data):
     return dotted(supers), dotted(named)
 
 
-def main(log_dir, jar_dir, out_dir):
+def constant_pool_names(data):
+    """Every class a class file's constant pool names: class entries and the types in descriptors."""
+    (count,) = struct.unpack_from('>H', data, 8)
+    pos, i, utf8, classes = 10, 1, {}, []
+    while i < count:
+        tag = data[pos]
+        if tag == 1:
+            (n,) = struct.unpack_from('>H', data, pos + 1)
+            utf8[i] = data[pos + 3:pos + 3 + n].decode('utf-8', 'replace')
+            pos += 3 + n
+        elif tag == 7:
+            classes.append(struct.unpack_from('>H', data, pos + 1)[0])
+            pos += 3
+        elif tag in (5, 6):
+            pos += 9
+            i += 1
+        else:
+            pos += {3: 5, 4: 5, 8: 3, 16: 3, 19: 3, 20: 3, 9: 5, 10: 5, 11: 5, 12: 5, 17: 5, 18: 5, 15: 4}[tag]
+        i += 1
+    names = {utf8[c] for c in classes if not utf8[c].startswith('[')}
+    for text in utf8.values():
+        names.update(DESCRIPTOR.findall(text))
+    return {n.replace('/', '.') for n in names}
+
+
+def shipped_names(server_jar, trimmed, loaded):
+    """What the classes shipped whole in the executable jar (its own and the untrimmed libraries') that the tests
+    loaded name. A shipped class never loaded, such as HAPI's DSTU3 resource providers, is left out with what it
+    names: it runs only for another FHIR version."""
+    names = set()
+    with zipfile.ZipFile(server_jar) as boot:
+        for entry in boot.infolist():
+            if entry.filename.startswith('BOOT-INF/classes/') and entry.filename.endswith('.class'):
+                if entry.filename[17:-6].replace('/', '.') in loaded:
+                    names |= constant_pool_names(boot.read(entry))
+            elif entry.filename.startswith('BOOT-INF/lib/') and entry.filename.endswith('.jar'):
+                jar = os.path.basename(entry.filename)
+                if any(jar.startswith(t + '-') for t in trimmed):
+                    continue
+                with zipfile.ZipFile(io.BytesIO(boot.read(entry))) as lib:
+                    for inner in lib.infolist():
+                        if inner.filename.endswith('.class') and inner.filename[:-6].replace('/', '.') in loaded:
+                            names |= constant_pool_names(lib.read(inner))
+    return names
+
+
+def main(log_dir, jar_dir, server_jar, out_dir):
     library, supers, named, code = {}, {}, {}, collections.defaultdict(set)
     for jar in sorted(f for f in os.listdir(jar_dir) if f.endswith('.jar')):
         path = os.path.join(jar_dir, jar)
@@ -94,15 +145,15 @@ def main(log_dir, jar_dir, out_dir):
             part = line.split()
             if len(part) >= 3 and part[1] == '->':
                 code[part[0]].add(part[2])
-    loaded = set()
+    ever_loaded = set()
     for log in os.listdir(log_dir):
         with open(os.path.join(log_dir, log), errors='replace') as lines:
             for line in lines:
-                name = line.split(' ', 1)[0]
-                if name in library:
-                    loaded.add(name)
+                ever_loaded.add(line.split(' ', 1)[0])
+    loaded = {c for c in ever_loaded if c in library}
     whole = {c for c in library if c.startswith(WHOLE)}
-    start = set(loaded) | whole
+    named_by_shipped = {c for c in shipped_names(server_jar, set(library.values()), ever_loaded) if c in library}
+    start = set(loaded) | whole | named_by_shipped
     for c in loaded:
         start |= {n for n in named[c] if n in library}
     kept, todo = set(), list(start)
@@ -121,8 +172,9 @@ def main(log_dir, jar_dir, out_dir):
         with open(os.path.join(out_dir, lib + '.txt'), 'w') as out:
             out.write('\n'.join(classes) + '\n')
         total = sum(1 for c in library if library[c] == lib)
-        print(f'{lib}: {len(classes)} of {total} classes kept')
+        print(f'{lib}: {len(classes)} of {total} classes kept ({sum(1 for c in loaded if library.get(c) == lib)} '
+              f'loaded in the tests, {sum(1 for c in named_by_shipped if library[c] == lib)} named by shipped code)')
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

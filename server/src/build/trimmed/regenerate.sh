@@ -10,5 +10,6 @@ cd "$(dirname "$0")/../../../.."
 logs=$(mktemp -d)
 JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$logs/%p.log:none:filecount=0" mvn -B -ntp -Puntrimmed clean verify
 mvn -B -ntp -q -pl server dependency:copy@trimmed-libraries
-python3 server/src/build/trimmed/keep-lists.py "$logs" server/target/trimmed-libraries server/src/build/trimmed
+python3 server/src/build/trimmed/keep-lists.py "$logs" server/target/trimmed-libraries \
+  server/target/resistance-cds-server.jar server/src/build/trimmed
 echo "Keep-lists written; the class-loading logs are in $logs. Build and test again: mvn -B -ntp verify"

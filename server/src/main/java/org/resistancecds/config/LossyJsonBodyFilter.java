@@ -1,6 +1,7 @@
 package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,7 +61,7 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json")
-                || FhirWriteBodies.isRawBinary(request, FhirWriteBodies.FHIR_JSON)) {
+                || FhirWriteBodies.isRawBinary(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -68,7 +69,7 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         String charset = request.getCharacterEncoding();
         // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
         boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");
-        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, FhirWriteBodies.FHIR_JSON));
+        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, EncodingEnum.JSON));
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
             return;
@@ -109,7 +110,9 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
                             + "character itself or both halves of its pair. Nothing was stored.";
                 }
             }
-            String bytes = utf8 ? notUtf8(body) : null;
+            int badByte = utf8 ? invalidUtf8At(body) : -1;
+            String bytes = badByte < 0 ? null : "The body is not valid UTF-8 (bytes at offset " + badByte
+                    + " are no UTF-8 sequence). FHIR JSON is UTF-8: send the text in that encoding. Nothing was stored.";
             return bytes != null ? bytes : loneSurrogate != null ? loneSurrogate : empty;
         } catch (JsonProcessingException e) {
             String message = e.getOriginalMessage();
@@ -190,14 +193,14 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Byte sequences the JSON parser lets through but UTF-8 forbids (an encoded surrogate, an overlong form), which
-     * HAPI also stored as U+FFFD. A UTF-16 or UTF-32 body (zero bytes among the first four, as JSON's first
-     * characters are ASCII) is left to the parser, which reads those.
+     * Where the body's first byte sequence that UTF-8 forbids starts (an encoded surrogate, an overlong form, a Latin-1
+     * byte), or -1 when there is none. A UTF-16 or UTF-32 body (a byte-order mark, or zero bytes among the first
+     * four, as the first characters of JSON and XML are ASCII) is left to the parser, which reads those.
      */
-    private static String notUtf8(byte[] body) {
+    static int invalidUtf8At(byte[] body) {
         for (int i = 0; i < Math.min(4, body.length); i++) {
             if (body[i] == 0 || (body[i] & 0xFF) == 0xFE || (body[i] & 0xFF) == 0xFF) {
-                return null;
+                return -1;
             }
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -207,11 +210,10 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {
-                return "The body is not valid UTF-8 (bytes at offset " + in.position() + " are no UTF-8 "
-                        + "sequence). FHIR JSON is UTF-8: send the text in that encoding. Nothing was stored.";
+                return in.position();
             }
             if (result.isUnderflow()) {
-                return null;
+                return -1;
             }
             out.clear();
         }

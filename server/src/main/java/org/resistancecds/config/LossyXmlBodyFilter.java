@@ -1,6 +1,7 @@
 package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,14 +22,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses (400) a FHIR XML body HAPI would read with a loss, before anything is stored: an element with neither a
  * value nor child elements ({@code <gender/>}, FHIR's rule ele-1), and an extension with neither a value nor
- * extensions ({@code <extension url="..."/>}, ext-1). HAPI dropped both without a word and stored the rest; in a
- * transaction's entries no validator saw them. These are the XML forms of what {@link LossyJsonBodyFilter} refuses in
- * JSON. The body is read as a stream of events, without entities or a DTD; any other fault is left for HAPI.
+ * extensions ({@code <extension url="..."/>}, ext-1), which HAPI dropped without a word, storing the rest (in a
+ * transaction's entries no validator saw them); and a body that is not UTF-8, whose other bytes HAPI stored as U+FFFD.
+ * These are the XML forms of what {@link LossyJsonBodyFilter} refuses in JSON. The body is read as a stream of
+ * events, without entities or a DTD; any other fault is left for HAPI.
  */
 public class LossyXmlBodyFilter extends OncePerRequestFilter {
 
     private static final String FHIR_NAMESPACE = "http://hl7.org/fhir";
     private static final Set<String> EXTENSIONS = Set.of("extension", "modifierExtension");
+
+    /** No DTD, no entities; no limit on an attribute's length beyond the body's (a Binary's data, a photo). */
+    private static final XMLInputFactory READERS = readers();
 
     private final FhirContext fhirContext;
 
@@ -39,7 +44,7 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentType() == null || !FhirWriteBodies.isFhirWrite(request, FhirWriteBodies.FHIR_XML)) {
+        if (!FhirWriteBodies.isFhirWrite(request, EncodingEnum.XML)) {
             chain.doFilter(request, response);
             return;
         }
@@ -54,12 +59,16 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
 
     /** What in the FHIR XML body would be lost, said for the client, or {@code null} when nothing would. */
     static String firstLoss(byte[] body) {
-        XMLInputFactory factory = XMLInputFactory.newFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        // HAPI reads XML as UTF-8 whatever the body declares, and stored U+FFFD for other bytes (Latin-1 text).
+        int badByte = LossyJsonBodyFilter.invalidUtf8At(body);
+        if (badByte >= 0) {
+            return "The body is not valid UTF-8 (bytes at offset " + badByte + " are no UTF-8 sequence). This "
+                    + "server reads FHIR XML as UTF-8 (UTF-16 with its byte-order mark also): send the text in UTF-8. "
+                    + "Nothing was stored.";
+        }
         Deque<OpenElement> open = new ArrayDeque<>();
         try {
-            XMLStreamReader reader = factory.createXMLStreamReader(new ByteArrayInputStream(body));
+            XMLStreamReader reader = READERS.createXMLStreamReader(new ByteArrayInputStream(body));
             try {
                 while (reader.hasNext()) {
                     int event = reader.next();
@@ -82,6 +91,17 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
             // HAPI's parser reports it.
         }
         return null;
+    }
+
+    private static XMLInputFactory readers() {
+        XMLInputFactory factory = XMLInputFactory.newFactory();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        // Woodstox, the parser here, stops at 512 K characters per attribute by default; HAPI reads longer ones.
+        if (factory.isPropertySupported("com.ctc.wstx.maxAttributeSize")) {
+            factory.setProperty("com.ctc.wstx.maxAttributeSize", Integer.MAX_VALUE);
+        }
+        return factory;
     }
 
     /** An element whose end is not yet read: what it has had so far. */

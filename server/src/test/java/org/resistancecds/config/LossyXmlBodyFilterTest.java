@@ -42,6 +42,24 @@ class LossyXmlBodyFilterTest {
                 + "<entry><resource><Basic/></resource></entry></Bundle>").getBytes(StandardCharsets.UTF_8))).isNull();
     }
 
+    /** Woodstox stops at 512 K characters per attribute by default; the check must read past a long Binary or photo. */
+    @Test
+    void aLongAttributeDoesNotHideALoss() {
+        assertThat(lossIn("<photo><data value=\"" + "A".repeat(800_000) + "\"/></photo><gender/>"))
+                .contains("<gender>");
+    }
+
+    /** HAPI read XML as UTF-8 whatever it declared, storing U+FFFD for a Latin-1 byte. */
+    @Test
+    void aBodyThatIsNoUtf8IsALoss() {
+        byte[] latin1 = ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Patient xmlns=\"http://hl7.org/fhir\">"
+                + "<name><family value=\"L\u00fcbeck\"/></name></Patient>").getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(LossyXmlBodyFilter.firstLoss(latin1)).contains("not valid UTF-8", "Nothing was stored");
+        byte[] utf16 = ("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"L\u00fcbeck\"/></name>"
+                + "</Patient>").getBytes(StandardCharsets.UTF_16);
+        assertThat(LossyXmlBodyFilter.firstLoss(utf16)).as("UTF-16 with its byte-order mark").isNull();
+    }
+
     @Test
     void malformedXmlIsLeftToHapi() {
         assertThat(LossyXmlBodyFilter.firstLoss("<Patient xmlns=\"http://hl7.org/fhir\"><gender/>"

@@ -32,6 +32,30 @@ class TerminologyOperationsIT extends AbstractServerIT {
     private static final String MECHANISM = BASE + "CodeSystem/resistance-mechanism";
     private static final String HGNC = "http://www.genenames.org";
 
+    /**
+     * Validation against a stored value set of another publisher: HAPI's terminology service first asks whether the
+     * value set is a DSTU2 one, so the trimmed DSTU2 model must still hold that class (it did not: 500).
+     */
+    @Test
+    void aCodeIsValidatedAgainstAStoredValueSetOfAnotherPublisher() throws Exception {
+        String system = "http://example.org/CodeSystem/trim-probe";
+        assertThat(putJson("/fhir/CodeSystem/trim-probe", "{\"resourceType\":\"CodeSystem\",\"id\":\"trim-probe\","
+                + "\"url\":\"" + system + "\",\"status\":\"active\",\"content\":\"complete\",\"concept\":["
+                + "{\"code\":\"a\"},{\"code\":\"b\"}]}").statusCode()).isIn(200, 201);
+        assertThat(putJson("/fhir/ValueSet/trim-probe", "{\"resourceType\":\"ValueSet\",\"id\":\"trim-probe\","
+                + "\"url\":\"http://example.org/ValueSet/trim-probe\",\"status\":\"active\",\"compose\":{"
+                + "\"include\":[{\"system\":\"" + system + "\"}]}}").statusCode()).isIn(200, 201);
+
+        HttpResponse<String> validated = postJson("/fhir/ConceptMap/$validate", "application/fhir+json",
+                "{\"resourceType\":\"ConceptMap\",\"url\":\"http://example.org/ConceptMap/trim-probe\","
+                + "\"status\":\"active\",\"sourceCanonical\":\"http://example.org/ValueSet/trim-probe\","
+                + "\"group\":[{\"source\":\"" + system + "\",\"target\":\"http://hl7.org/fhir/administrative-gender\","
+                + "\"element\":[{\"code\":\"a\",\"target\":[{\"code\":\"male\",\"equivalence\":\"equivalent\"}]}]}]}");
+
+        assertThat(validated.statusCode()).as(validated.body()).isEqualTo(200);
+        assertThat(validated.body()).doesNotContain("NoClassDefFoundError", "\"severity\":\"fatal\"");
+    }
+
     // ---- $expand
 
     /** FHIR's terminology mode of the capability interaction; HAPI answered it with the CapabilityStatement. */

@@ -185,10 +185,12 @@ class BadInputIT extends AbstractServerIT {
                     + ".org/fhir\"", "") + "</resource><request><method value=\"POST\"/><url value=\"Patient\"/>"
                     + "</request></entry></Bundle>";
 
-            for (String[] write : new String[][] {{"/fhir", transaction}, {"/fhir/Patient", patient}}) {
-                HttpResponse<String> response = postJson(write[0], XML, write[1]);
+            // "xml" is a media type HAPI reads as FHIR XML too.
+            for (String[] write : new String[][] {{"/fhir", XML, transaction}, {"/fhir/Patient", XML, patient},
+                    {"/fhir", "xml", transaction}}) {
+                HttpResponse<String> response = postJson(write[0], write[1], write[2]);
 
-                assertThat(response.statusCode()).as(write[1] + response.body()).isEqualTo(400);
+                assertThat(response.statusCode()).as(write[2] + response.body()).isEqualTo(400);
                 assertThat(response.body()).contains("OperationOutcome", loss[2], "line 1, column ");
             }
             assertThat(get("/fhir/Patient?family=" + family + "&_summary=count").body()).contains("\"total\":0");
@@ -197,6 +199,22 @@ class BadInputIT extends AbstractServerIT {
                 "<Patient xmlns=\"http://hl7.org/fhir\"><gender/></Patient>");
         assertThat(validated.body()).as("$validate reports it as an issue").contains("OperationOutcome")
                 .doesNotContain("Nothing was stored");
+    }
+
+    /** A Binary's own content in a media type that is not FHIR's is stored as sent, empty elements and all. */
+    @Test
+    void rawBinaryContentInXmlOrJsonIsNotCheckedAsFhir() throws Exception {
+        for (String[] raw : new String[][] {{"application/xml", "<config xmlns=\"http://hl7.org/fhir\"><flag/></config>"},
+                {"application/json", "{\"settings\":{},\"list\":[]}"}}) {
+            HttpResponse<String> created = postJson("/fhir/Binary", raw[0], raw[1]);
+            assertThat(created.statusCode()).as(raw[0] + created.body()).isEqualTo(201);
+
+            HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/"
+                    + created.headers().firstValue("Location").orElseThrow().replaceAll(".*/fhir/", "")
+                            .replaceAll("/_history/.*", ""))).header("Accept", raw[0]).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(read.body()).isEqualTo(raw[1]);
+        }
     }
 
     @Test
