@@ -23,8 +23,8 @@ WHOLE = ('org.hl7.fhir.convertors.conv40_50.',)
 DESCRIPTOR = re.compile(r'L([^;<]+)[;<]')
 
 
-def read_class(data):
-    """(superclass and interfaces, every class the declarations name) of one class file."""
+def constant_pool(data):
+    """A class file's constant pool (UTF-8 texts as str, class entries as the index of their name) and where it ends."""
     (count,) = struct.unpack_from('>H', data, 8)
     pool, pos, i = [None] * count, 10, 1
     while i < count:
@@ -42,6 +42,12 @@ def read_class(data):
         else:
             pos += {3: 5, 4: 5, 8: 3, 16: 3, 19: 3, 20: 3, 9: 5, 10: 5, 11: 5, 12: 5, 17: 5, 18: 5, 15: 4}[tag]
         i += 1
+    return pool, pos
+
+
+def read_class(data):
+    """(superclass and interfaces, every class the declarations name) of one class file."""
+    pool, pos = constant_pool(data)
     name_of = lambda index: pool[pool[index]]
     _, this, superclass, interfaces = struct.unpack_from('>HHHH', data, pos)
     pos += 8
@@ -83,26 +89,12 @@ def read_class(data):
 
 def constant_pool_names(data):
     """Every class a class file's constant pool names: class entries and the types in descriptors."""
-    (count,) = struct.unpack_from('>H', data, 8)
-    pos, i, utf8, classes = 10, 1, {}, []
-    while i < count:
-        tag = data[pos]
-        if tag == 1:
-            (n,) = struct.unpack_from('>H', data, pos + 1)
-            utf8[i] = data[pos + 3:pos + 3 + n].decode('utf-8', 'replace')
-            pos += 3 + n
-        elif tag == 7:
-            classes.append(struct.unpack_from('>H', data, pos + 1)[0])
-            pos += 3
-        elif tag in (5, 6):
-            pos += 9
-            i += 1
-        else:
-            pos += {3: 5, 4: 5, 8: 3, 16: 3, 19: 3, 20: 3, 9: 5, 10: 5, 11: 5, 12: 5, 17: 5, 18: 5, 15: 4}[tag]
-        i += 1
-    names = {utf8[c] for c in classes if not utf8[c].startswith('[')}
-    for text in utf8.values():
-        names.update(DESCRIPTOR.findall(text))
+    pool, _ = constant_pool(data)
+    names = {pool[entry] for entry in pool if isinstance(entry, int)}
+    names = {n for n in names if not n.startswith('[')}
+    for text in pool:
+        if isinstance(text, str):
+            names.update(DESCRIPTOR.findall(text))
     return {n.replace('/', '.') for n in names}
 
 
