@@ -1,6 +1,7 @@
 package org.resistancecds.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,8 +39,8 @@ public final class CdsErrorBody {
     /**
      * Writes the error straight to a servlet response, for filters that answer before the FHIR and CDS servlets run
      * (so for both kinds of endpoint): plain JSON to a CDS client, as the CDS controller answers; on {@code /fhir}
-     * FHIR XML when the client asks for XML only ({@code _format} or {@code Accept}), as HAPI's own errors do;
-     * else FHIR JSON.
+     * FHIR XML when the client asks for XML only ({@code _format} or {@code Accept}), or asks for nothing and sent
+     * XML, as HAPI's own errors do; else FHIR JSON.
      */
     public static void write(HttpServletRequest request, HttpServletResponse response, FhirContext fhirContext,
             int status, String message) throws IOException {
@@ -69,6 +70,10 @@ public final class CdsErrorBody {
             }
         }
         String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if ((accept == null || accept.isBlank() || accept.strip().equals("*/*")) && request.getContentType() != null) {
+            // No preference: HAPI answers in the format of the body sent.
+            return EncodingEnum.forContentType(request.getContentType()) == EncodingEnum.XML;
+        }
         return accept != null && accept.toLowerCase(Locale.ROOT).contains("xml")
                 && !accept.toLowerCase(Locale.ROOT).contains("json");
     }
