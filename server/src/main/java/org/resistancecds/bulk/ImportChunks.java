@@ -5,6 +5,8 @@ import ca.uhn.fhir.batch2.model.JobInstance;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IBaseInterceptorBroadcaster.IInterceptorFilterHook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,14 @@ public final class ImportChunks {
     /** The import job whose chunk runs on this thread, if one does. */
     public static Optional<String> currentJob() {
         return Optional.ofNullable(CHUNK_OF_JOB.get());
+    }
+
+    /**
+     * Whether a write was a client's: over REST, or in a bulk import's chunk. Other writes are the server's own (the
+     * content installer, re-evaluation), which the checks on clients' writes leave alone.
+     */
+    public static boolean isClientWrite(RequestDetails request) {
+        return request instanceof ServletRequestDetails || currentJob().isPresent();
     }
 
     @Hook(Pointcut.BATCH2_CHUNK_PROCESS_FILTER)

@@ -21,8 +21,12 @@ final class FhirWriteBodies {
      * or XML ({@code application/fhir+json}) is checked like any other.
      */
     static boolean isRawBinary(HttpServletRequest request) {
-        return routedPath(request).startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary")
-                && EncodingEnum.forContentTypeStrict(request.getContentType()) == null;
+        return isRawBinary(routedPath(request), request.getContentType());
+    }
+
+    private static boolean isRawBinary(String routedPath, String contentType) {
+        return routedPath.startsWith(FhirRestfulServerConfig.FHIR_PATH + "/Binary")
+                && EncodingEnum.forContentTypeStrict(contentType) == null;
     }
 
     /**
@@ -36,7 +40,7 @@ final class FhirWriteBodies {
         String path = routedPath(request);
         String base = FhirRestfulServerConfig.FHIR_PATH;
         boolean fhir = path.equals(base) || path.startsWith(base + "/");
-        return fhir && !path.endsWith("$validate") && !isRawBinary(request)
+        return fhir && !path.endsWith("$validate") && !isRawBinary(path, request.getContentType())
                 && EncodingEnum.forContentType(request.getContentType()) == format;
     }
 

@@ -7,7 +7,6 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -103,8 +102,8 @@ public class KnowledgeWriteCheck {
     /** {@code replaced} leaves the stored knowledge, {@code stored} (null for a delete) takes its place. */
     private void change(IBaseResource replaced, IBaseResource stored, RequestDetails request,
             TransactionDetails transaction) {
-        // A client's write: over REST, or in a bulk import's chunk (which ImportedKnowledgeCheck hands on).
-        if (!(request instanceof ServletRequestDetails) && ImportChunks.currentJob().isEmpty()) {
+        // A bulk import's chunk comes through ImportedKnowledgeCheck.
+        if (!ImportChunks.isClientWrite(request)) {
             return;
         }
         boolean inBundle = transaction != null && transaction.isAcceptingDeferredInterceptorBroadcasts();

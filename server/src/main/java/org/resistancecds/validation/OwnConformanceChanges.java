@@ -3,7 +3,6 @@ package org.resistancecds.validation;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.MetadataResource;
@@ -53,8 +52,7 @@ public class OwnConformanceChanges {
     }
 
     private void changed(IBaseResource resource, RequestDetails request) {
-        boolean client = request instanceof ServletRequestDetails || ImportChunks.currentJob().isPresent();
-        if (!client || !(resource instanceof MetadataResource canonical) || !TYPES.contains(canonical.fhirType())
+        if (!ImportChunks.isClientWrite(request) || !(resource instanceof MetadataResource canonical) || !TYPES.contains(canonical.fhirType())
                 || canonical.getUrl() == null || !canonical.getUrl().startsWith(ownBase)) {
             return;
         }
