@@ -42,7 +42,7 @@ public class OwnValueSetsInMemory extends InMemoryTerminologyServerValidationSup
      */
     @Override
     public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
-        return system != null && system.startsWith(StoredCodeSystemLookup.OUR_CODE_SYSTEMS)
+        return StoredCodeSystemLookup.isOurs(system)
                 && super.isCodeSystemSupported(context, system);
     }
 

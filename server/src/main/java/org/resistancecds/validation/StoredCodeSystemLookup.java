@@ -19,11 +19,13 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Type;
 
 /**
- * Answers {@code CodeSystem/$lookup} for this project's code systems from the stored CodeSystem resource. HAPI's
- * database lookup fails with a 500 on any concept that has an integer or boolean property (evidence-level's
- * {@code rank}, resistance-biomarker's {@code notSelectable}) and never returns {@code parent} or {@code child}; this
- * answer has every property with its own type, the hierarchy, and {@code abstract} from {@code notSelectable}.
- * Placed first in the validation chain; other code systems go on to HAPI's modules.
+ * Answers {@code CodeSystem/$lookup} from the stored CodeSystem resource when it lists the code. HAPI's database
+ * lookup fails with a 500 on any concept that has a property other than a string or a Coding (evidence-level's
+ * integer {@code rank}, resistance-biomarker's boolean {@code notSelectable}, or such a property in any code system
+ * a client stores) and never returns {@code parent} or {@code child}; this answer has every property with its own
+ * type, the hierarchy, and {@code abstract} from {@code notSelectable}. Placed first in the validation chain. A code
+ * the resource does not list is not found in this project's code systems; in others it goes on to HAPI's modules,
+ * which also know codes held only in the terminology tables (a CodeSystem whose content is {@code not-present}).
  */
 public class StoredCodeSystemLookup implements IValidationSupport {
 
@@ -51,19 +53,28 @@ public class StoredCodeSystemLookup implements IValidationSupport {
         if (codeSystem.isEmpty()) {
             return null;
         }
-        // $lookup's version arrives as system|version: another version than the one held is not found (404),
-        // where HAPI answered 200 with an empty display.
+        // $lookup's version arrives as system|version. Ours hold one version, so another is not found (404), where
+        // HAPI answered 200 with an empty display; a client's code system may be stored in several versions.
         String version = request.getSystem().contains("|") ? request.getSystem().substring(request.getSystem().indexOf('|') + 1) : null;
         if (version != null && !version.equals(codeSystem.get().getVersion())) {
-            return LookupCodeResult.notFound(request.getSystem(), request.getCode());
+            return notFoundInOurs(request);
         }
         return find(codeSystem.get().getConcept(), null, request.getCode())
                 .map(found -> describe(codeSystem.get(), found, request))
-                .orElseGet(() -> LookupCodeResult.notFound(request.getSystem(), request.getCode()));
+                .orElseGet(() -> notFoundInOurs(request));
+    }
+
+    /** Not found when the system is ours; otherwise no answer, so that the chain's next modules look. */
+    private static LookupCodeResult notFoundInOurs(LookupCodeRequest request) {
+        return isOurs(request.getSystem()) ? LookupCodeResult.notFound(request.getSystem(), request.getCode()) : null;
+    }
+
+    static boolean isOurs(String system) {
+        return system != null && system.startsWith(OUR_CODE_SYSTEMS);
     }
 
     private Optional<CodeSystem> codeSystem(ValidationSupportContext context, String system) {
-        if (system == null || !system.startsWith(OUR_CODE_SYSTEMS)) {
+        if (system == null) {
             return Optional.empty();
         }
         String url = system.contains("|") ? system.substring(0, system.indexOf('|')) : system;

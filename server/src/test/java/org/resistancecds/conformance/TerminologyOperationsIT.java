@@ -15,6 +15,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
@@ -242,6 +244,30 @@ class TerminologyOperationsIT extends AbstractServerIT {
         assertThat(properties(group).get("child")).isNotBlank();
         assertThat(properties(leaf)).containsEntry("parent", "tumor-intrinsic");
         assertThat(propertyValue(leaf, "parent")).isInstanceOf(CodeType.class);
+    }
+
+    /** HAPI's database lookup answered 500 (HAPI-0905) on a client's code system with an integer property. */
+    @Test
+    void lookupInAClientsCodeSystemKeepsEachPropertysType() throws Exception {
+        String system = "http://example.org/CodeSystem/typed-properties";
+        assertThat(putJson("/fhir/CodeSystem/typed-properties", "{\"resourceType\":\"CodeSystem\","
+                + "\"id\":\"typed-properties\",\"url\":\"" + system + "\",\"status\":\"active\","
+                + "\"content\":\"complete\",\"property\":[{\"code\":\"rank\",\"type\":\"integer\"},"
+                + "{\"code\":\"weight\",\"type\":\"decimal\"},{\"code\":\"since\",\"type\":\"dateTime\"}],"
+                + "\"concept\":[{\"code\":\"grade\",\"display\":\"Grade\",\"concept\":[{\"code\":\"grade-2\","
+                + "\"display\":\"Grade 2\",\"property\":[{\"code\":\"rank\",\"valueInteger\":2},"
+                + "{\"code\":\"weight\",\"valueDecimal\":1.5},{\"code\":\"since\",\"valueDateTime\":\"2020-01-01\"}]}]}]}")
+                .statusCode()).isIn(200, 201);
+
+        Parameters found = lookup(system, "grade-2");
+        HttpResponse<String> unlisted = get("/fhir/CodeSystem/$lookup?system=" + encode(system) + "&code=grade-9");
+
+        assertThat(string(found, "display")).isEqualTo("Grade 2");
+        assertThat(propertyValue(found, "rank")).isInstanceOf(IntegerType.class);
+        assertThat(propertyValue(found, "weight")).isInstanceOf(DecimalType.class);
+        assertThat(propertyValue(found, "since")).isInstanceOf(DateTimeType.class);
+        assertThat(properties(found)).containsEntry("parent", "grade");
+        assertThat(unlisted.statusCode()).as(unlisted.body()).isEqualTo(404);
     }
 
     @Test
