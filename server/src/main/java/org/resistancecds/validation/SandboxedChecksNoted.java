@@ -54,7 +54,7 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
         return new SandboxedChecksNoted(hl7Validator, ownProfileBase);
     }
 
-    /** Forgets what the validator fetched through HAPI's validation chain (see OwnConformanceChanges). */
+    /** Forgets what the validator fetched through HAPI's validation chain (see ConformanceChanges). */
     public void invalidateCaches() {
         validator.invalidateCaches();
     }

@@ -88,12 +88,12 @@ public class ValidationConfig {
 
     /** With the storage layer's interceptors, which see REST writes and a bulk import's alike. */
     @Bean
-    public OwnConformanceChanges ownConformanceChanges(
+    public ConformanceChanges conformanceChanges(
             @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator,
             IInterceptorService storageInterceptors) {
         Runnable clearCaches = instanceValidator instanceof SandboxedChecksNoted validator
                 ? validator::invalidateCaches : () -> { };
-        OwnConformanceChanges changes = new OwnConformanceChanges(clearCaches, ValidationProperties.OWN_CANONICAL_BASE);
+        ConformanceChanges changes = new ConformanceChanges(clearCaches);
         storageInterceptors.registerInterceptor(changes);
         return changes;
     }

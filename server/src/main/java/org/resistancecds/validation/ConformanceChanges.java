@@ -13,26 +13,24 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Makes a client's change to this project's profiles or terminology count in validation as soon as it is committed.
- * HAPI's validation chain keeps what it fetched for up to 10 minutes, so a new code added to our CodeSystem was still
- * "unknown" minutes later, refusing the PlanDefinition that used it, and a deleted profile was still checked
- * against. A write of one of ours clears those caches after its commit, once per
- * database transaction; the next validation then reads the stored version. Other nodes follow when their caches
- * expire. Registered with the storage layer's interceptors, so that a bulk {@code $import} counts too; the content
- * installer's writes at start are left alone (the warm-up reads what they stored).
+ * Makes a client's change to a profile or terminology resource (ours or anyone's) count in validation and
+ * {@code $lookup} as soon as it is committed. HAPI's validation chain keeps what it fetched for up to 10 minutes, so
+ * a new code added to our CodeSystem was still "unknown" minutes later, refusing the PlanDefinition that used it, a
+ * deleted profile was still checked against, and a client's corrected display was looked up as it had been. A
+ * write of one clears those caches after its commit, once per database transaction; the next validation then reads
+ * the stored version. Other nodes follow when their caches expire. Registered with the storage layer's
+ * interceptors, so that a bulk {@code $import} counts too; the content installer's writes at start are left alone
+ * (the warm-up reads what they stored).
  */
-public class OwnConformanceChanges {
+public class ConformanceChanges {
 
-    private static final Logger log = LoggerFactory.getLogger(OwnConformanceChanges.class);
+    private static final Logger log = LoggerFactory.getLogger(ConformanceChanges.class);
     private static final Set<String> TYPES = Set.of("StructureDefinition", "CodeSystem", "ValueSet", "ConceptMap");
 
     private final Runnable clearCaches;
-    private final String ownBase;
 
-    /** {@code ownBase}: the canonical base our resources' URLs start with. */
-    public OwnConformanceChanges(Runnable clearCaches, String ownBase) {
+    public ConformanceChanges(Runnable clearCaches) {
         this.clearCaches = clearCaches;
-        this.ownBase = ownBase;
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
@@ -52,12 +50,12 @@ public class OwnConformanceChanges {
     }
 
     private void changed(IBaseResource resource, RequestDetails request) {
-        if (!ImportChunks.isClientWrite(request) || !(resource instanceof MetadataResource canonical) || !TYPES.contains(canonical.fhirType())
-                || canonical.getUrl() == null || !canonical.getUrl().startsWith(ownBase)) {
+        if (!ImportChunks.isClientWrite(request) || !(resource instanceof MetadataResource canonical)
+                || !TYPES.contains(canonical.fhirType())) {
             return;
         }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            invalidate(canonical.getUrl());
+            invalidate(name(canonical));
             return;
         }
         for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
@@ -65,7 +63,11 @@ public class OwnConformanceChanges {
                 return;
             }
         }
-        TransactionSynchronizationManager.registerSynchronization(new AfterCommit(canonical.getUrl()));
+        TransactionSynchronizationManager.registerSynchronization(new AfterCommit(name(canonical)));
+    }
+
+    private static String name(MetadataResource changed) {
+        return changed.hasUrl() ? changed.getUrl() : changed.getIdElement().toUnqualifiedVersionless().getValue();
     }
 
     private void invalidate(String url) {
