@@ -113,10 +113,10 @@ public class ValidationConfig {
 
     @Bean
     public FhirServerPlugin writeValidation(FhirValidator validator, ValidationProperties properties,
-            IInterceptorService storageInterceptors, FhirContext fhirContext) {
+            IInterceptorService storageInterceptors, FhirContext fhirContext, DaoRegistry daoRegistry) {
         WriteValidatingInterceptor interceptor = new WriteValidatingInterceptor(validator, properties);
         storageInterceptors.registerInterceptor(new ImportedResourceValidation(interceptor));
-        OwnProfileByMetaAdd metaAdd = new OwnProfileByMetaAdd(fhirContext, properties);
+        OwnProfileByMetaAdd metaAdd = new OwnProfileByMetaAdd(fhirContext, properties, daoRegistry);
         return server -> {
             server.registerInterceptor(interceptor);
             server.registerInterceptor(metaAdd);

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.resistancecds.conformance.ContentFile;
@@ -616,6 +617,39 @@ class FhirServerIT extends AbstractServerIT {
         Observation stored = fhirClient().read().resource(Observation.class).withId(id).execute();
         assertThat(stored.getMeta().getProfile()).isEmpty();
         assertThat(stored.getMeta().getTag()).extracting(tag -> tag.getCode()).containsExactly("reviewed");
+    }
+
+    /** A retry of a claim made by a validated update was refused as if it added one. */
+    @Test
+    void metaAddOfAProfileTheResourceAlreadyClaimsChangesNothing() throws Exception {
+        List<ContentFile> valid = new ContentReader(fhirContext).read("examples/valid");
+        IBaseResource patient = valid.stream().filter(f -> f.location().contains("Patient-nsclc-ar-01"))
+                .findFirst().orElseThrow().resource();
+        Observation variant = (Observation) valid.stream()
+                .filter(f -> f.location().contains("Observation-jak1-tissue-ar-01")).findFirst().orElseThrow().resource();
+        fhirClient().update().resource(patient).execute();
+        fhirClient().update().resource(variant).execute();
+        String claimed = variant.getMeta().getProfile().get(0).getValue();
+        String path = "/fhir/Observation/" + variant.getIdElement().getIdPart() + "/$meta-add";
+
+        HttpResponse<String> again = postJson(path, "application/fhir+json", metaAddingProfile(claimed));
+        HttpResponse<String> another = postJson(path, "application/fhir+json",
+                metaAddingProfile("https://resistance-cds.org/fhir/StructureDefinition/expression-biomarker"));
+        HttpResponse<String> nothingStored = postJson("/fhir/Observation/no-such-observation/$meta-add",
+                "application/fhir+json", metaAddingProfile(claimed));
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(another.statusCode()).as(another.body()).isEqualTo(422);
+        assertThat(another.body()).contains("expression-biomarker");
+        assertThat(nothingStored.statusCode()).as(nothingStored.body()).isEqualTo(404);
+        Observation stored = fhirClient().read().resource(Observation.class).withId(variant.getIdElement().getIdPart())
+                .execute();
+        assertThat(stored.getMeta().getProfile()).extracting(p -> p.getValue()).containsExactly(claimed);
+    }
+
+    private static String metaAddingProfile(String profile) {
+        return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{"
+                + "\"profile\":[\"" + profile + "\"]}}]}";
     }
 
     private HttpResponse<String> fhirPathPatch(String path, String parameters) throws Exception {
