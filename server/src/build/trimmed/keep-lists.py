@@ -15,7 +15,11 @@ A library's list holds:
   against the DSTU2 ValueSet class first);
 - the R4-to-R5 converters (conv40_50) whole, with all their code reaches in these libraries, since which of them
   runs depends on the data the validator is given;
-- every superclass and interface of what is kept, which loading a class needs.
+- every superclass and interface of what is kept, which loading a class needs;
+- the numbered classes inside what is kept (Bundle$1), with every class their constant pools name: the compiler
+  puts an enum switch's tables and anonymous classes there, and a kept method loads them only when it runs (a
+  Bundle with no type failed on DSTU3's Bundle$1, which no test had loaded, and then on the HTTPVerb enum that
+  Bundle$1's tables list).
 """
 import collections, io, os, re, struct, subprocess, sys, zipfile
 
@@ -102,11 +106,15 @@ def shipped_names(server_jar, trimmed, loaded):
     """What the classes shipped whole in the executable jar (its own and the untrimmed libraries') that the tests
     loaded name. A shipped class never loaded, such as HAPI's DSTU3 resource providers, is left out with what it
     names: it runs only for another FHIR version."""
+    def runs(name):  # a loaded class, or a numbered one of it, which loads when the code it serves runs
+        numbered = NUMBERED.match(name)
+        return name in loaded or (numbered is not None and numbered.group(1) in loaded)
+
     names = set()
     with zipfile.ZipFile(server_jar) as boot:
         for entry in boot.infolist():
             if entry.filename.startswith('BOOT-INF/classes/') and entry.filename.endswith('.class'):
-                if entry.filename[17:-6].replace('/', '.') in loaded:
+                if runs(entry.filename[17:-6].replace('/', '.')):
                     names |= constant_pool_names(boot.read(entry))
             elif entry.filename.startswith('BOOT-INF/lib/') and entry.filename.endswith('.jar'):
                 jar = os.path.basename(entry.filename)
@@ -114,13 +122,37 @@ def shipped_names(server_jar, trimmed, loaded):
                     continue
                 with zipfile.ZipFile(io.BytesIO(boot.read(entry))) as lib:
                     for inner in lib.infolist():
-                        if inner.filename.endswith('.class') and inner.filename[:-6].replace('/', '.') in loaded:
+                        if inner.filename.endswith('.class') and runs(inner.filename[:-6].replace('/', '.')):
                             names |= constant_pool_names(lib.read(inner))
     return names
 
 
+NUMBERED = re.compile(r'^(.+?)\$\d+(\$.*)?$')
+
+
+def close(start, library, supers, whole, code, pools):
+    """What start needs kept: its superclasses and interfaces, its numbered inner classes and what their constant
+    pools (pools: numbered class to names) name, all of whole's code."""
+    numbered = collections.defaultdict(set)
+    for c in pools:
+        numbered[NUMBERED.match(c).group(1)].add(c)
+    kept, todo = set(), list(start)
+    while todo:
+        c = todo.pop()
+        if c in kept or c not in library:
+            continue
+        kept.add(c)
+        todo.extend(supers[c])
+        todo.extend(numbered[c])
+        todo.extend(pools.get(c, ()))
+        if c in whole:
+            todo.extend(code[c])
+            whole.update(n for n in code[c] if n in library)
+    return kept
+
+
 def main(log_dir, jar_dir, server_jar, out_dir):
-    library, supers, named, code = {}, {}, {}, collections.defaultdict(set)
+    library, supers, named, code, pools = {}, {}, {}, collections.defaultdict(set), {}
     for jar in sorted(f for f in os.listdir(jar_dir) if f.endswith('.jar')):
         path = os.path.join(jar_dir, jar)
         with zipfile.ZipFile(path) as z:
@@ -129,6 +161,8 @@ def main(log_dir, jar_dir, server_jar, out_dir):
                     name = entry.filename[:-6].replace('/', '.')
                     library[name] = jar[:-4]
                     supers[name], named[name] = read_class(z.read(entry))
+                    if NUMBERED.match(name):
+                        pools[name] = constant_pool_names(z.read(entry))
         if not any(library[c] == jar[:-4] and c.startswith(WHOLE) for c in library):
             continue
         deps = subprocess.run(['jdeps', '-verbose:class', '-filter:none', path],
@@ -148,16 +182,7 @@ def main(log_dir, jar_dir, server_jar, out_dir):
     start = set(loaded) | whole | named_by_shipped
     for c in loaded:
         start |= {n for n in named[c] if n in library}
-    kept, todo = set(), list(start)
-    while todo:
-        c = todo.pop()
-        if c in kept or c not in library:
-            continue
-        kept.add(c)
-        todo.extend(supers[c])
-        if c in whole:
-            todo.extend(code[c])
-            whole.update(n for n in code[c] if n in library)
+    kept = close(start, library, supers, whole, code, pools)
     os.makedirs(out_dir, exist_ok=True)
     for lib in sorted(set(library.values())):
         classes = sorted(c.replace('.', '/') + '.class' for c in kept if library[c] == lib)

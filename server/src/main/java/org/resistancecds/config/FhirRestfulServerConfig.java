@@ -88,6 +88,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new UnsupportedBodyFormat());
         server.registerInterceptor(new AcceptableFormat());
         server.registerInterceptor(new PatchEtag());
+        server.registerInterceptor(new PatchTarget());
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new NotModifiedAnswers());
         server.registerInterceptor(new PagingKeepsSummary());
@@ -95,6 +96,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new WriteAnswers());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
+        server.registerInterceptor(new ConditionalReferenceType(systemDao.getContext()));
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
         plugins.forEach(plugin -> plugin.register(server));

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.commons.lang3.StringUtils;
 import org.hl7.fhir.r4.model.DateTimeType;
 
@@ -28,6 +29,11 @@ public class SearchSyntax {
     private static final Set<String> SUMMARY = Set.of("true", "false", "text", "data", "count");
     private static final Set<String> TOTAL = Set.of("none", "estimate", "accurate");
     private static final Set<String> MISSING = Set.of("true", "false");
+
+    /** Location's {@code near}, also at the end of a chain or {@code _has} (HAPI failed on a bad one with a 500). */
+    private static final Pattern NEAR_NAME = Pattern.compile("(^|[.:])near$");
+    private static final Pattern NEAR = Pattern.compile(
+            "[-+]?\\d+(\\.\\d+)?\\|[-+]?\\d+(\\.\\d+)?(\\|\\+?\\d+(\\.\\d+)?(\\|[^|]*)?)?");
 
     private final FhirContext fhirContext;
 
@@ -74,6 +80,10 @@ public class SearchSyntax {
                 if (name.endsWith(":missing") && !allIn(values, MISSING)) {
                     return name + " must be true or false.";
                 }
+                if (NEAR_NAME.matcher(name).find() && !allNear(values)) {
+                    return name + " must be latitude|longitude, optionally |distance (0 or more) and |units, such as "
+                            + "42.25|-83.69|10|km.";
+                }
                 return modifierFault(name);
             }
         }
@@ -105,6 +115,17 @@ public class SearchSyntax {
         }
         return "Unknown search modifier ':" + modifier + "' on '" + name.substring(0, colon) + "'. FHIR defines "
                 + MODIFIERS + " and resource types (subject:Patient); an unknown one is refused rather than ignored.";
+    }
+
+    private static boolean allNear(String[] values) {
+        for (String value : values) {
+            for (String alternative : value.split(",", -1)) {
+                if (!NEAR.matcher(alternative).matches()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean allIn(String[] values, Set<String> allowed) {

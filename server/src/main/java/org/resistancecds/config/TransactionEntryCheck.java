@@ -20,7 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
  * names (HAPI stored it under its own type), and a PUT whose resource names another id than its URL (HAPI stored it
  * under the URL's id) are 400. A transaction that writes one resource in two entries is 400 too, as FHIR's
  * transaction rules require (HAPI ran both, in an order the client cannot rely on). Batch entries are checked one
- * by one, in the one-entry transactions HAPI runs.
+ * by one, in the one-entry transactions HAPI runs. A Bundle with no type is 400 (HAPI ran it as a transaction).
  */
 public class TransactionEntryCheck {
 
@@ -32,6 +32,11 @@ public class TransactionEntryCheck {
 
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
     public void check(IBaseBundle bundle) {
+        if (bundle instanceof Bundle untyped && untyped.getType() == null) {
+            // HAPI ran it as a transaction, guessing what the client meant.
+            throw new InvalidRequestException("The Bundle has no type (Bundle.type is required): send a transaction "
+                    + "or a batch.");
+        }
         if (!(bundle instanceof Bundle transaction) || transaction.getType() != Bundle.BundleType.TRANSACTION) {
             return;
         }

@@ -19,6 +19,14 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
  */
 public class UnavailableOperations {
 
+    /**
+     * HAPI's merge operations rewrite references across the store in batch jobs that need libraries this server
+     * leaves out (they failed with a 500), and would rewrite the assessments the server maintains itself.
+     */
+    private static final String MERGE = "HAPI's merge and replace-references operations are not offered by this "
+            + "server: they rewrite references across the store, including the resistance assessments it maintains "
+            + "itself. Update the referring resources instead.";
+
     /** Operation (without {@code $}) to why it cannot run here. */
     static final Map<String, String> REFUSED = Map.of(
             "lastn", "Observation/$lastn needs an Elasticsearch index, which this server does not run; search "
@@ -26,9 +34,13 @@ public class UnavailableOperations {
             "subsumes", "CodeSystem/$subsumes needs a full-text index of the code systems, which this server does not "
                     + "run; CodeSystem/$lookup and ValueSet/$expand answer from the stored code systems.",
             "reindex-terminology", "$reindex-terminology rebuilds a full-text index of the code systems, which this "
-                    + "server does not run; the stored code systems need no reindexing to answer $lookup and $expand.");
+                    + "server does not run; the stored code systems need no reindexing to answer $lookup and $expand.",
+            "hapi.fhir.merge", MERGE, "hapi.fhir.undo-merge", MERGE,
+            "hapi.fhir.replace-references", MERGE, "hapi.fhir.undo-replace-references", MERGE);
 
-    private static final Set<String> NOT_OFFERED = Set.of("lastn", "subsumes", "reindex-terminology", "expunge");
+    private static final Set<String> NOT_OFFERED = Set.of("lastn", "subsumes", "reindex-terminology", "expunge",
+            "hapi.fhir.merge", "hapi.fhir.undo-merge", "hapi.fhir.replace-references",
+            "hapi.fhir.undo-replace-references");
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void refuse(RequestDetails request) {

@@ -108,7 +108,7 @@ class FhirServerIT extends AbstractServerIT {
 
     /**
      * $lastn would answer with every patient's Observations, $subsumes with a 500, $reindex-terminology with a 200
-     * saying it failed: all need indexes not run here.
+     * saying it failed: all need indexes not run here. HAPI's merge operations are not offered either.
      */
     @Test
     void operationsThisServerCannotPerformAreRefusedAndNotOffered() throws Exception {
@@ -118,6 +118,14 @@ class FhirServerIT extends AbstractServerIT {
                 + "&codeB=antigen-presentation-defect");
         HttpResponse<String> reindexTerminology = postJson("/fhir/$reindex-terminology", "application/fhir+json",
                 "{\"resourceType\":\"Parameters\"}");
+        HttpResponse<String> replaceReferences = postJson("/fhir/$hapi.fhir.replace-references",
+                "application/fhir+json", "{\"resourceType\":\"Parameters\",\"parameter\":["
+                        + "{\"name\":\"source-reference-id\",\"valueString\":\"Patient/a\"},"
+                        + "{\"name\":\"target-reference-id\",\"valueString\":\"Patient/b\"}]}");
+        HttpResponse<String> merge = postJson("/fhir/Patient/$hapi.fhir.merge", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"source-resource\",\"valueReference\":"
+                        + "{\"reference\":\"Patient/a\"}},{\"name\":\"target-resource\",\"valueReference\":"
+                        + "{\"reference\":\"Patient/b\"}},{\"name\":\"preview\",\"valueBoolean\":false}]}");
         CapabilityStatement capabilities =
                 fhirClient().capabilities().ofType(CapabilityStatement.class).execute();
         List<String> offered = capabilities.getRestFirstRep().getResource().stream()
@@ -129,11 +137,17 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(lastn.body()).contains("OperationOutcome", "Elasticsearch");
         assertThat(subsumes.statusCode()).isEqualTo(501);
         assertThat(subsumes.body()).contains("OperationOutcome", "$lookup");
-        assertThat(offered).isNotEmpty().doesNotContain("lastn", "subsumes", "expunge");
+        assertThat(offered).isNotEmpty().doesNotContain("lastn", "subsumes", "expunge", "hapi.fhir.merge",
+                "hapi.fhir.undo-merge");
         assertThat(reindexTerminology.statusCode()).as(reindexTerminology.body()).isEqualTo(501);
+        // HAPI's merge operations failed with a 500 (libraries left out) and would rewrite our assessments.
+        assertThat(replaceReferences.statusCode()).as(replaceReferences.body()).isEqualTo(501);
+        assertThat(merge.statusCode()).as(merge.body()).isEqualTo(501);
+        assertThat(merge.body()).contains("OperationOutcome", "not offered");
         assertThat(capabilities.getRestFirstRep().getOperation())
                 .extracting(CapabilityStatement.CapabilityStatementRestResourceOperationComponent::getName)
-                .doesNotContain("expunge", "reindex-terminology");
+                .doesNotContain("expunge", "reindex-terminology", "hapi.fhir.replace-references",
+                        "hapi.fhir.undo-replace-references");
     }
 
     /** Batch and update-as-create work (BadInputIT, FhirServerIT); HAPI's statement did not say so. */

@@ -95,10 +95,23 @@ class BadInputIT extends AbstractServerIT {
                 // FHIR caps a string at 1 MB; the validator enforces it on every write.
                 Arguments.of("2 MB string", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + "x".repeat(2 << 20) + "\"}]}", 422),
+                // HAPI named a DSTU3 class the trimmed model had left out: a 500.
+                Arguments.of("a Bundle with no type", "/fhir", JSON, "{\"resourceType\":\"Bundle\"}", 400),
+                Arguments.of("a Bundle with no type, XML", "/fhir", XML,
+                        "<Bundle xmlns=\"http://hl7.org/fhir\"><id value=\"x\"/></Bundle>", 400),
+                Arguments.of("a conditional reference naming no type (HAPI: 500)", "/fhir/Observation", JSON,
+                        CONDITIONAL_REFERENCE_WITHOUT_TYPE, 400),
+                Arguments.of("the same in a transaction", "/fhir", JSON, transaction("{\"resource\":"
+                        + CONDITIONAL_REFERENCE_WITHOUT_TYPE + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}"),
+                        400),
                 Arguments.of("transaction with a duplicate fullUrl", "/fhir", JSON, transaction(
                         PATIENT_ENTRY.formatted("urn:uuid:8d0c8f3e-1a57-4f7c-9d36-3c0d1f1e0001", "Dup"),
                         PATIENT_ENTRY.formatted("urn:uuid:8d0c8f3e-1a57-4f7c-9d36-3c0d1f1e0001", "Dup")), 400));
     }
+
+    private static final String CONDITIONAL_REFERENCE_WITHOUT_TYPE = "{\"resourceType\":\"Observation\","
+            + "\"status\":\"final\",\"code\":{\"text\":\"pulse\"},\"subject\":{\"reference\":"
+            + "\"?identifier=urn:test|pa\"}}";
 
     private static final String PATIENT_ENTRY = "{\"fullUrl\":\"%s\",\"resource\":{\"resourceType\":\"Patient\","
             + "\"name\":[{\"family\":\"%s\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
@@ -424,6 +437,11 @@ class BadInputIT extends AbstractServerIT {
                         400),
                 Arguments.of(":of-type, which identifiers are not indexed for (HAPI: 405)",
                         "GET /fhir/Patient?identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|1", 400),
+                Arguments.of("near that is no position (HAPI: 500)", "GET /fhir/Location?near=abc", 400),
+                Arguments.of("near with a negative distance (HAPI: 500)", "GET /fhir/Location?near=1%7C2%7C-5%7Ckm",
+                        400),
+                Arguments.of("near at the end of a chain (HAPI: 500)",
+                        "GET /fhir/Observation?subject:Location.near=abc", 400),
                 Arguments.of("code:in a ValueSet the server lacks (HAPI: 404)",
                         "GET /fhir/Observation?code:in=http://example.org/no-such-valueset", 400),
                 Arguments.of("a _summary FHIR does not define", "GET /fhir/Patient?_summary=bogus", 400),
@@ -1006,6 +1024,22 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer.body()).as(what).contains("OperationOutcome", reason).doesNotContain("Incident");
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getMeta().getVersionId())
                 .isEqualTo("1");
+    }
+
+    /** HAPI failed on a PATCH naming neither a resource nor a search with a 500; in a batch it was already a 400. */
+    @Test
+    void aPatchNamingNoResourceIsA400() throws Exception {
+        for (String path : List.of("/fhir/Patient", "/fhir/Patient?")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                            .header("Content-Type", "application/json-patch+json")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                                    "[{\"op\":\"add\",\"path\":\"/active\",\"value\":true}]"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.body()).as(path).contains("OperationOutcome", "PATCH Patient/[id]");
+        }
     }
 
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
