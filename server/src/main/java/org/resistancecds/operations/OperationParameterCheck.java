@@ -2,18 +2,34 @@ package org.resistancecds.operations;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.List;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Parameters;
 
 /**
  * Refuses a repeated parameter that our OperationDefinitions allow once (max 1). HAPI would pass on its first
  * value and drop the others without a word: two {@code asOf} dates would answer for the first one only. A
- * parameter in the URL of a request with a Parameters body is refused too: HAPI reads the body only.
+ * parameter in the URL of a request with a Parameters body is refused too: HAPI reads the body only. So is a
+ * parameter the operation does not take at this level ({@code bundle} sent to {@code Patient/[id]/$evaluate-resistance},
+ * which then evaluated the stored record as if the client's Bundle had been read); names starting with {@code _}
+ * ({@code _format}, {@code _pretty}) are the server's.
  */
 final class OperationParameterCheck {
 
     private OperationParameterCheck() {}
 
     static void require(RequestDetails request, String... names) {
+        List<String> taken = List.of(names);
+        Stream.concat(request.getParameters().keySet().stream(), request.getResource() instanceof Parameters body
+                        ? body.getParameter().stream().map(Parameters.ParametersParameterComponent::getName)
+                        : Stream.empty())
+                .filter(name -> name != null && !name.startsWith("_") && !taken.contains(name))
+                .findFirst()
+                .ifPresent(unknown -> {
+                    throw new InvalidRequestException("Parameter '" + unknown + "' is not taken by "
+                            + request.getRequestPath() + ", which takes " + String.join(", ", taken)
+                            + " (see its OperationDefinition); it is refused rather than ignored.");
+                });
         for (String name : names) {
             String[] inUrl = request.getParameters().get(name);
             if (request.getResource() instanceof Parameters && inUrl != null && inUrl.length > 0) {

@@ -276,6 +276,19 @@ class EvaluateResistanceIT extends AbstractServerIT {
         HttpResponse<String> notParameters = postJson("/fhir/$evaluate-resistance", "application/fhir+json", "{\"resourceType\":");
         assertThat(notParameters.statusCode()).isEqualTo(400);
         assertThat(notParameters.body()).contains("OperationOutcome");
+
+        // A Bundle sent to a patient's instance was ignored without a word: the stored record was evaluated instead.
+        Parameters bundleToInstance = new Parameters();
+        bundleToInstance.addParameter().setName("bundle").setResource(scenario("empty-record"));
+        Parameters unknownName = asOf("2024-10-01");
+        unknownName.addParameter().setName("asof").setValue(new DateTimeType("2025-10-01"));
+        for (Parameters refused : List.of(bundleToInstance, unknownName)) {
+            HttpResponse<String> answer = postJson("/fhir/Patient/sc-jak/$evaluate-resistance", "application/fhir+json",
+                    fhirContext.newJsonParser().encodeResourceToString(refused));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.body()).contains("is not taken by Patient/sc-jak/$evaluate-resistance, which takes asOf, "
+                    + "persist");
+        }
     }
 
     /** The golden scenarios end to end: stored through a validated transaction, evaluated by the operation. */
