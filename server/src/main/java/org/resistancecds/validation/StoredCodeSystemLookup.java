@@ -42,9 +42,14 @@ public class StoredCodeSystemLookup implements IValidationSupport {
         return fhirContext;
     }
 
+    /**
+     * Only for a code system whose resource lists concepts: HAPI's module for common code systems holds SNOMED CT and
+     * others as resources without concepts, and claiming those changed how the validator checks their codes (an
+     * extensible binding to a value set that does not exist became an error).
+     */
     @Override
     public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
-        return codeSystem(context, system).isPresent();
+        return codeSystem(context, system).filter(CodeSystem::hasConcept).isPresent();
     }
 
     @Override
