@@ -101,7 +101,11 @@ public class ValidationConfig {
     @Bean
     public FhirServerPlugin translateWithUnknownMap(FhirContext fhirContext, DaoRegistry daoRegistry) {
         TranslateWithUnknownMap interceptor = new TranslateWithUnknownMap(fhirContext, daoRegistry);
-        return server -> server.registerInterceptor(interceptor);
+        ReverseTranslation reverse = new ReverseTranslation(fhirContext, daoRegistry);
+        return server -> {
+            server.registerInterceptor(interceptor);
+            server.registerInterceptor(reverse);
+        };
     }
 
     /** After the size limit and the duplicate-key check, which read the body first. */

@@ -8,13 +8,18 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -348,6 +353,39 @@ class TerminologyOperationsIT extends AbstractServerIT {
         HttpResponse<String> response = get("/fhir/ValueSet/$expand?url=" + encode(BASE + "ValueSet/" + valueSetId));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return (ValueSet) parse(response.body());
+    }
+
+    /**
+     * HAPI's reverse lookup kept one source per target code: the genes of IFN-gamma signalling loss came back as JAK1
+     * alone. Every map's reverse answer now lists every element that maps to the code.
+     */
+    @Test
+    void reverseTranslationFindsEverySourceMappedToTheCode() throws Exception {
+        String map = BASE + "ConceptMap/gene-to-mechanism";
+        Parameters reverse = fhirClient().operation().onType("ConceptMap").named("$translate")
+                .withParameter(Parameters.class, "url", new UriType(map))
+                .andParameter("system", new UriType(MECHANISM))
+                .andParameter("code", new CodeType("ifn-gamma-signaling-alteration"))
+                .andParameter("reverse", new BooleanType(true))
+                .execute();
+
+        assertThat(bool(reverse, "result")).isTrue();
+        assertThat(matches(reverse)).contains("http://www.genenames.org|HGNC:6190", "http://www.genenames.org|HGNC:6192");
+
+        ConceptMap stored = (ConceptMap) fhirClient().search().byUrl("ConceptMap?url=" + map).returnBundle(Bundle.class)
+                .execute().getEntryFirstRep().getResource();
+        for (ConceptMap.ConceptMapGroupComponent group : stored.getGroup()) {
+            Map<String, List<String>> sourcesByTarget = new HashMap<>();
+            group.getElement().forEach(element -> element.getTarget().forEach(target -> sourcesByTarget
+                    .computeIfAbsent(target.getCode(), code -> new ArrayList<>())
+                    .add(group.getSource() + "|" + element.getCode())));
+            for (Map.Entry<String, List<String>> target : sourcesByTarget.entrySet()) {
+                HttpResponse<String> answer = get("/fhir/ConceptMap/$translate?url=" + encode(map) + "&system="
+                        + encode(group.getTarget()) + "&code=" + encode(target.getKey()) + "&reverse=true");
+                assertThat(matches((Parameters) parse(answer.body()))).as(target.getKey())
+                        .containsExactlyInAnyOrderElementsOf(new LinkedHashSet<>(target.getValue()));
+            }
+        }
     }
 
     private Parameters validateCodeInValueSet(String valueSetId, String system, String code) {
