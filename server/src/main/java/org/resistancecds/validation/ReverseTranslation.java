@@ -62,6 +62,7 @@ public class ReverseTranslation {
         }
         Optional<String> sourceSystem = OperationBody.value(request, context, "targetsystem");
         Map<String, Parameters.ParametersParameterComponent> matches = new LinkedHashMap<>();
+        boolean positive = false;
         for (ConceptMapGroupComponent group : map.get().getGroup()) {
             if ((coding.get().hasSystem() && !coding.get().getSystem().equals(group.getTarget()))
                     || (sourceSystem.isPresent() && !sourceSystem.get().equals(group.getSource()))) {
@@ -72,12 +73,12 @@ public class ReverseTranslation {
                     if (coding.get().getCode().equals(target.getCode())) {
                         matches.putIfAbsent(group.getSource() + "|" + element.getCode(),
                                 match(group, element, target, map.get().getUrl()));
+                        // FHIR: result is true only if a match's equivalence is other than unmatched or disjoint.
+                        positive |= !target.hasEquivalence() || !NEGATIVE.contains(target.getEquivalence().toCode());
                     }
                 }
             }
         }
-        boolean positive = matches.values().stream().anyMatch(match -> !NEGATIVE.contains(
-                match.getPart().get(0).getValue().primitiveValue()));
         answer.getParameter().clear();
         answer.addParameter().setName("result").setValue(new BooleanType(positive));
         answer.addParameter().setName("message").setValue(new StringType(matches.isEmpty() ? "No Matches found"
@@ -89,8 +90,9 @@ public class ReverseTranslation {
     private static Parameters.ParametersParameterComponent match(ConceptMapGroupComponent group,
             SourceElementComponent element, TargetElementComponent target, String mapUrl) {
         Parameters.ParametersParameterComponent match = new Parameters.ParametersParameterComponent().setName("match");
-        match.addPart().setName("equivalence").setValue(new CodeType(target.getEquivalence() == null ? null
-                : target.getEquivalence().toCode()));
+        if (target.hasEquivalence()) {
+            match.addPart().setName("equivalence").setValue(new CodeType(target.getEquivalence().toCode()));
+        }
         Coding concept = new Coding(group.getSource(), element.getCode(), element.getDisplay());
         if (group.hasSourceVersion()) {
             concept.setVersion(group.getSourceVersion());
