@@ -158,8 +158,10 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         String see(JsonParser parser, JsonToken token) throws IOException {
             if (token == JsonToken.START_OBJECT) {
                 JsonStreamContext array = parser.getParsingContext().getParent();
-                boolean extension = array != null && array.inArray() && array.getParent() != null
-                        && EXTENSION_ARRAYS.contains(array.getParent().getCurrentName());
+                // A body that is an array has no name above it (Set.of's contains(null) throws: a 500).
+                String arrayName = array != null && array.inArray() && array.getParent() != null
+                        ? array.getParent().getCurrentName() : null;
+                boolean extension = arrayName != null && EXTENSION_ARRAYS.contains(arrayName);
                 objects.push(extension ? Open.EXTENSION_SO_FAR_EMPTY : Open.OTHER);
             } else if (token == JsonToken.FIELD_NAME && objects.peek() == Open.EXTENSION_SO_FAR_EMPTY) {
                 String name = parser.getCurrentName();

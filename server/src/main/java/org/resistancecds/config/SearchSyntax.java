@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.lang3.StringUtils;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -32,8 +33,12 @@ public class SearchSyntax {
 
     /** Location's {@code near}, also at the end of a chain or {@code _has} (HAPI failed on a bad one with a 500). */
     private static final Pattern NEAR_NAME = Pattern.compile("(^|[.:])near$");
+    private static final String NUMBER = "[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?";
+    /** latitude|longitude[|distance[|units]]; HAPI takes an empty distance too. */
     private static final Pattern NEAR = Pattern.compile(
-            "[-+]?\\d+(\\.\\d+)?\\|[-+]?\\d+(\\.\\d+)?(\\|\\+?\\d+(\\.\\d+)?(\\|[^|]*)?)?");
+            NUMBER + "\\|" + NUMBER + "(\\|(?<distance>" + NUMBER + ")?(\\|(?<units>[^|]*))?)?");
+    /** HAPI's largest distance, in km; above it HAPI failed with a 500 too. */
+    private static final double MAX_NEAR_KM = 10_000;
 
     private final FhirContext fhirContext;
 
@@ -81,8 +86,8 @@ public class SearchSyntax {
                     return name + " must be true or false.";
                 }
                 if (NEAR_NAME.matcher(name).find() && !allNear(values)) {
-                    return name + " must be latitude|longitude, optionally |distance (0 or more) and |units, such as "
-                            + "42.25|-83.69|10|km.";
+                    return name + " must be latitude|longitude, optionally |distance (0 to 10,000 km) and |units, "
+                            + "such as 42.25|-83.69|10|km.";
                 }
                 return modifierFault(name);
             }
@@ -120,7 +125,14 @@ public class SearchSyntax {
     private static boolean allNear(String[] values) {
         for (String value : values) {
             for (String alternative : value.split(",", -1)) {
-                if (!NEAR.matcher(alternative).matches()) {
+                Matcher near = NEAR.matcher(alternative);
+                if (!near.matches()) {
+                    return false;
+                }
+                String distance = near.group("distance");
+                String units = near.group("units");
+                if (distance != null && (Double.parseDouble(distance) < 0 || ((units == null || units.isEmpty()
+                        || units.equals("km")) && Double.parseDouble(distance) > MAX_NEAR_KM))) {
                     return false;
                 }
             }

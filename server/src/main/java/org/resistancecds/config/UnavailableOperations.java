@@ -6,6 +6,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -38,9 +40,9 @@ public class UnavailableOperations {
             "hapi.fhir.merge", MERGE, "hapi.fhir.undo-merge", MERGE,
             "hapi.fhir.replace-references", MERGE, "hapi.fhir.undo-replace-references", MERGE);
 
-    private static final Set<String> NOT_OFFERED = Set.of("lastn", "subsumes", "reindex-terminology", "expunge",
-            "hapi.fhir.merge", "hapi.fhir.undo-merge", "hapi.fhir.replace-references",
-            "hapi.fhir.undo-replace-references");
+    /** What the CapabilityStatement leaves out: the refused operations, and expunge. */
+    private static final Set<String> NOT_OFFERED =
+            Stream.concat(REFUSED.keySet().stream(), Stream.of("expunge")).collect(Collectors.toUnmodifiableSet());
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public void refuse(RequestDetails request) {

@@ -63,7 +63,7 @@ public class EvaluateResistanceProvider {
             @OperationParam(name = "asOf", min = 0, max = 1) DateTimeType asOf,
             @OperationParam(name = "persist", min = 0, max = 1) BooleanType persist,
             RequestDetails request) {
-        OperationParameterCheck.require(request, "asOf", "persist");
+        OperationParameterCheck.requireOnRecord(request, "asOf", "persist");
         boolean store = persist != null && persist.booleanValue();
         if (store && asOf != null && asOf.hasValue()) {
             // A past date's verdict stored as the current one would replace what the data say today.

@@ -18,6 +18,19 @@ final class OperationParameterCheck {
 
     private OperationParameterCheck() {}
 
+    /**
+     * For an operation on a patient's record, whose body can only be Parameters: another resource as the body (a
+     * Bundle, as the system level takes it) was ignored and the stored record answered.
+     */
+    static void requireOnRecord(RequestDetails request, String... names) {
+        if (request.getResource() != null && !(request.getResource() instanceof Parameters)) {
+            throw new InvalidRequestException(request.getRequestPath() + " reads the stored record and takes a "
+                    + "Parameters body only (" + String.join(", ", names) + "); the body is a "
+                    + request.getResource().fhirType() + ", which it would not read.");
+        }
+        require(request, names);
+    }
+
     static void require(RequestDetails request, String... names) {
         List<String> taken = List.of(names);
         Stream.concat(request.getParameters().keySet().stream(), request.getResource() instanceof Parameters body

@@ -40,7 +40,7 @@ public class ResistanceTimelineProvider {
             @IdParam IdType patientId,
             @OperationParam(name = "asOf", min = 0, max = 1) DateType asOf,
             RequestDetails request) {
-        OperationParameterCheck.require(request, "asOf");
+        OperationParameterCheck.requireOnRecord(request, "asOf");
         List<Resource> resources = loader.load(patientId, request);
         // A partial date (2024, 2024-10) speaks for its first day, as elsewhere in the engine.
         LocalDate day = asOf != null && asOf.hasValue()

@@ -37,8 +37,12 @@ public class OwnProfileByMetaAdd {
         this.daoRegistry = daoRegistry;
     }
 
-    /** After the authorization check of the same pointcut (order 0), so that only a permitted client's read is made. */
-    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 100)
+    /**
+     * After HAPI's authorization check of the same pointcut (its interceptor's order, 200), so that what is stored is
+     * read only for a client allowed the request: run before it, the answer told a client without access whether the
+     * resource existed and which profiles it claimed.
+     */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 300)
     public void metaAdd(RequestDetails request) {
         if (!"$meta-add".equals(request.getOperation()) || properties.mode() == ValidationProperties.Mode.OFF) {
             return;
@@ -55,7 +59,7 @@ public class OwnProfileByMetaAdd {
         }
         Optional<Set<String>> claimed = claimedByTheStoredResource(request);
         if (claimed.isEmpty()) {
-            return; // nothing stored to claim a profile: HAPI answers as it does (404, 410)
+            return; // nothing stored: HAPI answers 404
         }
         ours.stream().filter(profile -> !claimed.get().contains(profile)).findFirst().ifPresent(unclaimed -> {
             throw new UnprocessableEntityException("$meta-add does not add profile '" + unclaimed + "': it would "
@@ -73,7 +77,9 @@ public class OwnProfileByMetaAdd {
         try {
             stored = daoRegistry.getResourceDao(request.getResourceName())
                     .read(request.getId(), new SystemRequestDetails());
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
+        } catch (ResourceGoneException deleted) {
+            return Optional.of(Set.of()); // HAPI would add the claim to the deletion's version
+        } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
         return Optional.of(stored.getMeta().getProfile().stream()

@@ -33,8 +33,8 @@ import org.resistancecds.config.OperationBody;
  * {@code url} or by id: every source code mapped to the given code. HAPI's reverse lookup kept one source per target
  * (two elements mapping to the same target code and equivalence counted as one), so the genes of a mechanism came
  * back as JAK1 without JAK2. The answer HAPI built is rewritten in its own shape (result, message, one match per
- * source code with equivalence, concept and source). A reverse translation across all maps (no url, no id) is left
- * as HAPI answers it.
+ * source code and equivalence, with concept and source). A reverse translation across all maps (no url, no id), or
+ * one scoped by the {@code source} or {@code target} value set, is left as HAPI answers it.
  */
 public class ReverseTranslation {
 
@@ -56,8 +56,12 @@ public class ReverseTranslation {
             return true;
         }
         Optional<Coding> coding = given(request);
+        if (coding.isEmpty() || OperationBody.value(request, context, "source").isPresent()
+                || OperationBody.value(request, context, "target").isPresent()) {
+            return true; // a CodeableConcept, or value-set scopes: HAPI's answer stands
+        }
         Optional<ConceptMap> map = map(request);
-        if (coding.isEmpty() || map.isEmpty()) {
+        if (map.isEmpty()) {
             return true;
         }
         Optional<String> sourceSystem = OperationBody.value(request, context, "targetsystem");
@@ -71,8 +75,8 @@ public class ReverseTranslation {
             for (SourceElementComponent element : group.getElement()) {
                 for (TargetElementComponent target : element.getTarget()) {
                     if (coding.get().getCode().equals(target.getCode())) {
-                        matches.putIfAbsent(group.getSource() + "|" + element.getCode(),
-                                match(group, element, target, map.get().getUrl()));
+                        matches.putIfAbsent(group.getSource() + "|" + element.getCode() + "|"
+                                        + target.getEquivalence(), match(group, element, target, map.get().getUrl()));
                         // FHIR: result is true only if a match's equivalence is other than unmatched or disjoint.
                         positive |= !target.hasEquivalence() || !NEGATIVE.contains(target.getEquivalence().toCode());
                     }
@@ -119,7 +123,7 @@ public class ReverseTranslation {
     private Optional<ConceptMap> map(RequestDetails request) {
         if (request.getId() != null && request.getId().hasIdPart()) {
             return Optional.of((ConceptMap) daoRegistry.getResourceDao("ConceptMap")
-                    .read(request.getId().toUnqualifiedVersionless(), new SystemRequestDetails()));
+                    .read(request.getId(), new SystemRequestDetails()));
         }
         Optional<String> url = OperationBody.value(request, context, "url");
         if (url.isEmpty()) {

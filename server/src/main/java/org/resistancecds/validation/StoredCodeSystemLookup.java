@@ -45,28 +45,42 @@ public class StoredCodeSystemLookup implements IValidationSupport {
     /**
      * Only for a code system whose resource lists concepts: HAPI's module for common code systems holds SNOMED CT and
      * others as resources without concepts, and claiming those changed how the validator checks their codes (an
-     * extensible binding to a value set that does not exist became an error).
+     * extensible binding to a value set that does not exist became an error). A supplement is no code system of its
+     * own.
      */
     @Override
     public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
-        return codeSystem(context, system).filter(CodeSystem::hasConcept).isPresent();
+        return codeSystem(context, system).filter(CodeSystem::hasConcept)
+                .filter(found -> found.getContent() != CodeSystem.CodeSystemContentMode.SUPPLEMENT)
+                .isPresent();
     }
 
     @Override
     public LookupCodeResult lookupCode(ValidationSupportContext context, LookupCodeRequest request) {
-        Optional<CodeSystem> codeSystem = codeSystem(context, request.getSystem());
-        if (codeSystem.isEmpty()) {
+        Optional<CodeSystem> latest = codeSystem(context, request.getSystem());
+        if (latest.isEmpty()) {
             return null;
         }
         // $lookup's version arrives as system|version. Ours hold one version, so another is not found (404), where
-        // HAPI answered 200 with an empty display; a client's code system may be stored in several versions.
+        // HAPI answered 200 with an empty display; a client's code system may be stored in several versions (HAPI's
+        // lookup of an older one failed with the same 500).
         String version = request.getSystem().contains("|") ? request.getSystem().substring(request.getSystem().indexOf('|') + 1) : null;
-        if (version != null && !version.equals(codeSystem.get().getVersion())) {
+        Optional<CodeSystem> named = version == null || version.equals(latest.get().getVersion()) ? latest
+                : isOurs(request.getSystem()) ? Optional.empty() : storedVersion(context, request.getSystem(), version);
+        if (named.isEmpty()) {
             return notFoundInOurs(request);
         }
-        return find(codeSystem.get().getConcept(), null, request.getCode())
-                .map(found -> describe(codeSystem.get(), found, request))
+        CodeSystem held = named.get();
+        return find(held.getConcept(), null, request.getCode())
+                .map(found -> describe(held, found, request))
                 .orElseGet(() -> notFoundInOurs(request));
+    }
+
+    private static Optional<CodeSystem> storedVersion(ValidationSupportContext context, String system, String version) {
+        return context.getRootValidationSupport().fetchCodeSystem(system) instanceof CodeSystem found
+                        && version.equals(found.getVersion())
+                ? Optional.of(found)
+                : Optional.empty();
     }
 
     /** Not found when the system is ours; otherwise no answer, so that the chain's next modules look. */

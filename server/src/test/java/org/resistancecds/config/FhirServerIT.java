@@ -656,6 +656,12 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(another.statusCode()).as(another.body()).isEqualTo(422);
         assertThat(another.body()).contains("expression-biomarker");
         assertThat(nothingStored.statusCode()).as(nothingStored.body()).isEqualTo(404);
+        // HAPI adds a claim to a deleted resource's last version: refused like any claim not made by an update.
+        String deleted = createFinalObservation("69548-6");
+        assertThat(fhirClient().delete().resourceById(new IdType(deleted)).execute()).isNotNull();
+        HttpResponse<String> onDeleted = postJson("/fhir/" + deleted + "/$meta-add", "application/fhir+json",
+                metaAddingProfile(claimed));
+        assertThat(onDeleted.statusCode()).as(onDeleted.body()).isEqualTo(422);
         Observation stored = fhirClient().read().resource(Observation.class).withId(variant.getIdElement().getIdPart())
                 .execute();
         assertThat(stored.getMeta().getProfile()).extracting(p -> p.getValue()).containsExactly(claimed);

@@ -280,6 +280,24 @@ class TerminologyOperationsIT extends AbstractServerIT {
         assertThat(string(lookup(system, "grade-2"), "display")).isEqualTo("Grade II");
     }
 
+    /** An older stored version of a client's code system was still HAPI's 500 (review). */
+    @Test
+    void lookupInAnOlderVersionOfAClientsCodeSystem() throws Exception {
+        String system = "http://example.org/CodeSystem/graded";
+        for (String version : List.of("1", "2")) {
+            assertThat(putJson("/fhir/CodeSystem/graded-" + version, "{\"resourceType\":\"CodeSystem\",\"id\":\"graded-"
+                    + version + "\",\"url\":\"" + system + "\",\"version\":\"" + version + "\",\"status\":\"active\","
+                    + "\"content\":\"complete\",\"property\":[{\"code\":\"rank\",\"type\":\"integer\"}],\"concept\":["
+                    + "{\"code\":\"g1\",\"display\":\"Grade one v" + version + "\",\"property\":[{\"code\":\"rank\","
+                    + "\"valueInteger\":1}]}]}").statusCode()).isIn(200, 201);
+        }
+
+        HttpResponse<String> older = get("/fhir/CodeSystem/$lookup?system=" + encode(system) + "&code=g1&version=1");
+
+        assertThat(older.statusCode()).as(older.body()).isEqualTo(200);
+        assertThat(string((Parameters) parse(older.body()), "display")).isEqualTo("Grade one v1");
+    }
+
     @Test
     void lookupOfAnUnknownCodeIsNotFound() throws Exception {
         HttpResponse<String> response =

@@ -289,6 +289,11 @@ class EvaluateResistanceIT extends AbstractServerIT {
             assertThat(answer.body()).contains("is not taken by Patient/sc-jak/$evaluate-resistance, which takes asOf, "
                     + "persist");
         }
+        // The Bundle as the whole body, as the system level takes it (review).
+        HttpResponse<String> bundleBody = postJson("/fhir/Patient/sc-jak/$evaluate-resistance", "application/fhir+json",
+                fhirContext.newJsonParser().encodeResourceToString(scenario("empty-record")));
+        assertThat(bundleBody.statusCode()).as(bundleBody.body()).isEqualTo(400);
+        assertThat(bundleBody.body()).contains("takes a Parameters body only");
     }
 
     /** The golden scenarios end to end: stored through a validated transaction, evaluated by the operation. */

@@ -97,6 +97,8 @@ class BadInputIT extends AbstractServerIT {
                         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + "x".repeat(2 << 20) + "\"}]}", 422),
                 // HAPI named a DSTU3 class the trimmed model had left out: a 500.
                 Arguments.of("a Bundle with no type", "/fhir", JSON, "{\"resourceType\":\"Bundle\"}", 400),
+                Arguments.of("a JSON array as the body (the ext-1 scan: 500)", "/fhir/Patient", JSON,
+                        "[{\"url\":\"x\"}]", 400),
                 Arguments.of("a Bundle with no type, XML", "/fhir", XML,
                         "<Bundle xmlns=\"http://hl7.org/fhir\"><id value=\"x\"/></Bundle>", 400),
                 Arguments.of("a conditional reference naming no type (HAPI: 500)", "/fhir/Observation", JSON,
@@ -440,6 +442,8 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("near that is no position (HAPI: 500)", "GET /fhir/Location?near=abc", 400),
                 Arguments.of("near with a negative distance (HAPI: 500)", "GET /fhir/Location?near=1%7C2%7C-5%7Ckm",
                         400),
+                Arguments.of("near farther than HAPI searches (HAPI: 500)",
+                        "GET /fhir/Location?near=42.25%7C-83.69%7C10001%7Ckm", 400),
                 Arguments.of("near at the end of a chain (HAPI: 500)",
                         "GET /fhir/Observation?subject:Location.near=abc", 400),
                 Arguments.of("code:in a ValueSet the server lacks (HAPI: 404)",

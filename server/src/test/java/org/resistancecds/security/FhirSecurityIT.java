@@ -385,6 +385,23 @@ class FhirSecurityIT extends AbstractServerIT {
         assertThat(exportFiles.statusCode()).as(exportFiles.body()).isEqualTo(403);
     }
 
+    /**
+     * $meta-add of our profile reads the stored resource to let a claim it already has through; before the
+     * authorization check, a client without access learned whether a resource existed (422 against 403).
+     */
+    @Test
+    void metaAddTellsAClientWithoutAccessNothingOfWhatIsStored() throws Exception {
+        String ourProfile = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":{"
+                + "\"profile\":[\"https://resistance-cds.org/fhir/StructureDefinition/tme-finding\"]}}]}";
+        String patientOnly = TOKENS.get("patient A Patient only");
+
+        HttpResponse<String> stored = send("POST", "/fhir/Observation/sec-obs-b/$meta-add", ourProfile, patientOnly);
+        HttpResponse<String> missing = send("POST", "/fhir/Observation/no-such-obs/$meta-add", ourProfile, patientOnly);
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(403);
+        assertThat(missing.statusCode()).as(missing.body()).isEqualTo(403);
+    }
+
     @Test
     void auditRecordsCannotBeReachedThroughTheApi() throws Exception {
         // The log is a file, not FHIR data: no AuditEvent is stored, and none may be written by a client.
