@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=${1:-3}
 JAR=${JAR:-server/target/resistance-cds-server.jar}
+JAR_PATH=$(realpath -m "$JAR") # the server runs in a scratch directory
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 [ -f "$JAR" ] || mvn -q -B -ntp ${MAVEN_ARGS:-} -DskipTests package
 
@@ -23,7 +24,7 @@ run_once() { # $1 = label (empty|existing), $2 = port
   local port=$2 start ready pid
   start=$(now_ms)
   # Access control off: the first $validate measures the validator, not token verification.
-  (cd "$work" && exec java $JAVA_OPTS -jar "$OLDPWD/$JAR" --server.port="$port" --resistance.security.enabled=false \
+  (cd "$work" && exec java $JAVA_OPTS -jar "$JAR_PATH" --server.port="$port" --resistance.security.enabled=false \
     > "server-$1.log" 2>&1) &
   pid=$!
   until curl -sf "http://localhost:$port/actuator/health/readiness" > /dev/null; do
