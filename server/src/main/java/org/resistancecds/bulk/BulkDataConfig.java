@@ -26,10 +26,10 @@ import org.springframework.context.annotation.Configuration;
 public class BulkDataConfig {
 
     @Bean
-    public FilterRegistrationBean<PollRetryAfter> pollRetryAfter(
+    public FilterRegistrationBean<PollStatusHeaders> pollStatusHeaders(
             @Value("${resistance.bulk.maintenance-interval:5s}") Duration maintenanceInterval) {
         return FhirRestfulServerConfig.filter(
-                new PollRetryAfter(maintenanceInterval), 20, FhirRestfulServerConfig.FHIR_PATH + "/*");
+                new PollStatusHeaders(maintenanceInterval), 20, FhirRestfulServerConfig.FHIR_PATH + "/*");
     }
 
     /** With the storage layer's interceptors, whose hooks see the import job's chunks and writes. */

@@ -15,7 +15,9 @@ import org.springframework.http.MediaType;
  * A request whose {@code Accept} admits none of the formats the server writes is answered 406 Not Acceptable before
  * anything runs, as FHIR's HTTP page advises; HAPI answered it in JSON (an {@code image/png} client got JSON it had
  * not asked for, and a POST was stored first). {@code _format} overrides {@code Accept}: one that names neither
- * JSON nor XML is a 406 too (Turtle is refused apart). {@code Binary} is served in its own content type. An
+ * JSON nor XML is a 406 too (Turtle is refused apart). A type whose {@code fhirVersion} parameter names another FHIR
+ * version than R4 ({@code fhirVersion=3.0}) does not count either: FHIR's versioning page has a server answer 406
+ * rather than another version, and HAPI answered R4. {@code Binary} is served in its own content type. An
  * {@code Accept} that does not parse is left to HAPI.
  */
 public class AcceptableFormat {
@@ -49,7 +51,11 @@ public class AcceptableFormat {
         }
         boolean writable = asked.stream()
                 .filter(type -> type.getQualityValue() > 0)
-                .anyMatch(type -> WRITTEN.stream().anyMatch(type::isCompatibleWith));
+                .anyMatch(type -> WRITTEN.stream().anyMatch(type::isCompatibleWith) && FhirVersion.isR4(type));
+        if (!writable && asked.stream().anyMatch(FhirVersion::named)) {
+            throw new UnclassifiedServerFailureException(406, "This server answers in FHIR R4 (fhirVersion=4.0) "
+                    + "only; the Accept header asks for another version (" + String.join(", ", accept) + ").");
+        }
         if (!writable) {
             throw new UnclassifiedServerFailureException(406, "This server answers in FHIR JSON or XML; the Accept "
                     + "header admits neither (" + String.join(", ", accept) + "). Ask for application/fhir+json or "

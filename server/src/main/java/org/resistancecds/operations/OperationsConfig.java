@@ -9,7 +9,10 @@ import org.resistancecds.knowledge.timeline.TimelineBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Registers the FHIR operations that expose the engine: {@code $evaluate-resistance} and {@code $resistance-timeline}. */
+/**
+ * Registers the FHIR operations that expose the engine, {@code $evaluate-resistance} and {@code $resistance-timeline},
+ * and the check on HAPI's {@code $document}.
+ */
 @Configuration
 public class OperationsConfig {
 
@@ -33,5 +36,10 @@ public class OperationsConfig {
     @Bean
     public FhirServerPlugin resistanceTimelineOperation(ResistanceTimelineProvider provider) {
         return server -> server.registerProvider(provider);
+    }
+
+    @Bean
+    public FhirServerPlugin documentOfStoredComposition(DaoRegistry daoRegistry) {
+        return server -> server.registerInterceptor(new DocumentOfStoredComposition(daoRegistry));
     }
 }

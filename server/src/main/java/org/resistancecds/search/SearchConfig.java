@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What this server adds to HAPI's search: the client's {@code Prefer: handling}, honest unstored answers, and a 400
- * for a ValueSet the search names but the server lacks.
+ * What this server adds to HAPI's search: the client's {@code Prefer: handling}, honest unstored answers, and 400s
+ * for a ValueSet the search names but the server lacks and for an unknown type in {@code _type}.
  */
 @Configuration
 public class SearchConfig {
@@ -28,5 +28,10 @@ public class SearchConfig {
     @Bean
     public FhirServerPlugin unknownValueSetInSearch() {
         return server -> server.registerInterceptor(new UnknownValueSetInSearch());
+    }
+
+    @Bean
+    public FhirServerPlugin unknownTypeInTypeParameter() {
+        return server -> server.registerInterceptor(new UnknownTypeInTypeParameter());
     }
 }

@@ -86,6 +86,12 @@ public class ValidationConfig {
         return server -> server.registerInterceptor(interceptor);
     }
 
+    @Bean
+    public FhirServerPlugin valueSetValidateCodeInputs(FhirContext fhirContext, JpaValidationSupportChain chain) {
+        ValueSetValidateCodeInputs interceptor = new ValueSetValidateCodeInputs(fhirContext, chain);
+        return server -> server.registerInterceptor(interceptor);
+    }
+
     /** With the storage layer's interceptors, which see REST writes and a bulk import's alike. */
     @Bean
     public ConformanceChanges conformanceChanges(

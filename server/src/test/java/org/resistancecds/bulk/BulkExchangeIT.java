@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -355,6 +356,9 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(poll.statusCode()).as("export finished within " + BulkJobs.DEADLINE + ": " + poll.body())
                 .isEqualTo(200);
 
+        // HAPI declared ISO-8859-1.
+        assertThat(poll.headers().firstValue("Content-Type").orElseThrow().toLowerCase(Locale.ROOT).replace(" ", ""))
+                .isEqualTo("application/json;charset=utf-8");
         JsonNode manifest = JSON.readTree(poll.body());
         assertThat(manifest.path("error")).isEmpty();
         Map<String, List<JsonNode>> byType = new HashMap<>();

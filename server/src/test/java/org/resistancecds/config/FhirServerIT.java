@@ -633,6 +633,31 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(stored.getMeta().getTag()).extracting(tag -> tag.getCode()).containsExactly("reviewed");
     }
 
+    /** HAPI answered a Composition it does not hold with 200 and an empty document. */
+    @Test
+    void documentOfAStoredCompositionIsAssembledAndOfAnUnstoredOneNotFound() throws Exception {
+        String patient = fhirClient().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
+                .setFamily("Document"))).execute().getId().toUnqualifiedVersionless().getValue();
+        String composition = postJson("/fhir/Composition", "application/fhir+json", "{\"resourceType\":"
+                + "\"Composition\",\"status\":\"final\",\"type\":{\"text\":\"Resistance review\"},\"subject\":"
+                + "{\"reference\":\"" + patient + "\"},\"date\":\"2026-12-07\",\"author\":[{\"display\":\"Tumour "
+                + "board\"}],\"title\":\"Resistance review\"}").headers().firstValue("Location").orElseThrow()
+                .replaceAll(".*/fhir/", "").replaceAll("/_history/.*", "");
+
+        HttpResponse<String> document = get("/fhir/" + composition + "/$document");
+        fhirClient().delete().resourceById(new IdType(composition)).execute();
+        HttpResponse<String> deleted = get("/fhir/" + composition + "/$document");
+        HttpResponse<String> unknown = get("/fhir/Composition/never-stored/$document");
+
+        assertThat(document.statusCode()).as(document.body()).isEqualTo(200);
+        Bundle bundle = (Bundle) fhirContext.newJsonParser().parseResource(document.body());
+        assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.DOCUMENT);
+        assertThat(bundle.getEntryFirstRep().getResource().fhirType()).isEqualTo("Composition");
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(410);
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("OperationOutcome", "never-stored");
+    }
+
     /** A retry of a claim made by a validated update was refused as if it added one. */
     @Test
     void metaAddOfAProfileTheResourceAlreadyClaimsChangesNothing() throws Exception {

@@ -185,6 +185,50 @@ class TerminologyOperationsIT extends AbstractServerIT {
         assertThat(bool(hypoxia, "result")).isFalse();
     }
 
+    /**
+     * HAPI answered 200 with result=false for both: for an unknown value set, a message about the code's system; for
+     * a code without its system, that the code was not in the value set although it was.
+     */
+    @Test
+    void anUnknownValueSetIsNotFoundAndACodeNeedsItsSystem() throws Exception {
+        String genes = encode(BASE + "ValueSet/resistance-genes");
+        HttpResponse<String> unknown = get("/fhir/ValueSet/$validate-code?url=" + encode("http://example.org/vs/none")
+                + "&system=" + encode(HGNC) + "&code=HGNC:914");
+        HttpResponse<String> noSystem = get("/fhir/ValueSet/$validate-code?url=" + genes + "&code=HGNC:914");
+        HttpResponse<String> noSystemInBody = postJson("/fhir/ValueSet/$validate-code", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"url\",\"valueUri\":\"" + BASE
+                + "ValueSet/resistance-genes\"},{\"name\":\"code\",\"valueCode\":\"HGNC:914\"}]}");
+        HttpResponse<String> core = get("/fhir/ValueSet/$validate-code?url="
+                + encode("http://hl7.org/fhir/ValueSet/administrative-gender") + "&system="
+                + encode("http://hl7.org/fhir/administrative-gender") + "&code=male");
+
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("OperationOutcome", "http://example.org/vs/none");
+        assertThat(noSystem.statusCode()).as(noSystem.body()).isEqualTo(400);
+        assertThat(noSystem.body()).contains("without its system");
+        assertThat(noSystemInBody.statusCode()).as(noSystemInBody.body()).isEqualTo(400);
+        assertThat(core.statusCode()).as("a value set of the specification is known").isEqualTo(200);
+        assertThat(bool((Parameters) parse(core.body()), "result")).isTrue();
+    }
+
+    /** The value set is found once stored, though the server had just answered that it knew none by that URL. */
+    @Test
+    void aValueSetStoredAfterA404IsFound() throws Exception {
+        String url = "http://example.org/ValueSet/stored-later";
+        String query = "/fhir/ValueSet/$validate-code?url=" + encode(url) + "&system="
+                + encode("http://hl7.org/fhir/administrative-gender") + "&code=female";
+        assertThat(get(query).statusCode()).isEqualTo(404);
+
+        assertThat(putJson("/fhir/ValueSet/stored-later", "{\"resourceType\":\"ValueSet\",\"id\":\"stored-later\","
+                + "\"url\":\"" + url + "\",\"status\":\"active\",\"compose\":{\"include\":[{\"system\":"
+                + "\"http://hl7.org/fhir/administrative-gender\",\"concept\":[{\"code\":\"female\"}]}]}}")
+                .statusCode()).isIn(200, 201);
+        HttpResponse<String> found = get(query);
+
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        assertThat(bool((Parameters) parse(found.body()), "result")).isTrue();
+    }
+
     @Test
     void validatesCodesAgainstTheStatusCodeSystem() {
         Parameters known = fhirClient().operation()

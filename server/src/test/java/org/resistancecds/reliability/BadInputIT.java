@@ -68,6 +68,8 @@ class BadInputIT extends AbstractServerIT {
                         "{\"resourceType\":\"Patient\",\"birthDate\":\"1950-01-01\",\"birthDate\":\"1990-12-31\"}", 400),
                 // FHIR defines Turtle, but the RDF library is not in this server.
                 Arguments.of("a Turtle body", "/fhir/Patient", "application/fhir+turtle", "@prefix fhir: <http://hl7.org/fhir/> .", 415),
+                Arguments.of("a body of another FHIR version (HAPI: read as R4)", "/fhir/Patient",
+                        "application/fhir+json; fhirVersion=3.0", "{\"resourceType\":\"Patient\"}", 415),
                 Arguments.of("invalid date", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"birthDate\":\"1970-13-45\"}", 400),
                 Arguments.of("invalid code", "/fhir/Patient", JSON, "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}", 400),
                 Arguments.of("XML with an external entity", "/fhir/Patient", XML,
@@ -106,6 +108,11 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("the same in a transaction", "/fhir", JSON, transaction("{\"resource\":"
                         + CONDITIONAL_REFERENCE_WITHOUT_TYPE + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}"),
                         400),
+                Arguments.of("a conditional reference that matches nothing (HAPI: 404)", "/fhir/Observation", JSON,
+                        CONDITIONAL_REFERENCE_TO_NOBODY, 412),
+                Arguments.of("the same in a transaction", "/fhir", JSON, transaction("{\"resource\":"
+                        + CONDITIONAL_REFERENCE_TO_NOBODY + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}"),
+                        412),
                 Arguments.of("transaction with a duplicate fullUrl", "/fhir", JSON, transaction(
                         PATIENT_ENTRY.formatted("urn:uuid:8d0c8f3e-1a57-4f7c-9d36-3c0d1f1e0001", "Dup"),
                         PATIENT_ENTRY.formatted("urn:uuid:8d0c8f3e-1a57-4f7c-9d36-3c0d1f1e0001", "Dup")), 400));
@@ -114,6 +121,10 @@ class BadInputIT extends AbstractServerIT {
     private static final String CONDITIONAL_REFERENCE_WITHOUT_TYPE = "{\"resourceType\":\"Observation\","
             + "\"status\":\"final\",\"code\":{\"text\":\"pulse\"},\"subject\":{\"reference\":"
             + "\"?identifier=urn:test|pa\"}}";
+
+    private static final String CONDITIONAL_REFERENCE_TO_NOBODY = "{\"resourceType\":\"Observation\","
+            + "\"status\":\"final\",\"code\":{\"text\":\"pulse\"},\"subject\":{\"reference\":"
+            + "\"Patient?identifier=urn:test|nobody-has-this\"}}";
 
     private static final String PATIENT_ENTRY = "{\"fullUrl\":\"%s\",\"resource\":{\"resourceType\":\"Patient\","
             + "\"name\":[{\"family\":\"%s\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
@@ -449,12 +460,28 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("code:in a ValueSet the server lacks (HAPI: 404)",
                         "GET /fhir/Observation?code:in=http://example.org/no-such-valueset", 400),
                 Arguments.of("a _summary FHIR does not define", "GET /fhir/Patient?_summary=bogus", 400),
+                Arguments.of("$everything with a _type that is no resource type (HAPI: 404)",
+                        "GET /fhir/Patient/$everything?_type=Foo", 400),
+                Arguments.of("$document of a Composition not stored (HAPI: 200, an empty document)",
+                        "GET /fhir/Composition/no-such-composition/$document", 404),
+                Arguments.of("Accept: only another FHIR version (HAPI: R4)",
+                        "GET /fhir/metadata\r\nAccept: application/fhir+json; fhirVersion=3.0", 406),
                 Arguments.of("a _since that is no date", "GET /fhir/Patient/x/$everything?_since=garbage", 400),
                 Arguments.of("a _since that is no date, on _history", "GET /fhir/Patient/_history?_since=2026-13-45",
                         400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
+    }
+
+    /** R4 named by its version, or another version with R4 as the fallback, is answered. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/fhir+json; fhirVersion=4.0", "application/fhir+json;fhirVersion=4.0.1",
+            "application/fhir+json; fhirVersion=3.0, application/fhir+json;q=0.5"})
+    void fhirR4NamedOrAcceptedBesideAnotherVersionIsAnswered(String accept) throws Exception {
+        assertThat(rawExchange("GET /fhir/metadata\r\nAccept: " + accept)).startsWith("HTTP/1.1 200");
+        assertThat(postJson("/fhir/Patient", "application/fhir+json; fhirVersion=4.0", "{\"resourceType\":\"Patient\"}")
+                .statusCode()).isEqualTo(201);
     }
 
     /** HAPI picked Turtle when it ranked first and failed with a 500 (after storing a POST). */
