@@ -3,7 +3,6 @@ package org.resistancecds.cds;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IJsonLikeParser;
-import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import ca.uhn.hapi.fhir.cdshooks.module.CdsHooksObjectMapperFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -88,8 +87,7 @@ public final class CdsJson {
             throw CdsHooksException.badRequest(where + " has no resourceType; a FHIR R4 resource was expected.");
         }
         IJsonLikeParser parser = (IJsonLikeParser) fhirContext.newJsonParser();
-        // Unknown elements in an EHR's data are its business; logging each one would flood the log.
-        parser.setParserErrorHandler(new LenientErrorHandler(false));
+        parser.setParserErrorHandler(new PrefetchParseErrors());
         JacksonStructure structure = new JacksonStructure();
         structure.setNativeObject(object);
         try {

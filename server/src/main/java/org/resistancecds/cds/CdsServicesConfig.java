@@ -129,7 +129,7 @@ public class CdsServicesConfig {
 
     @Bean
     public FeedbackParser feedbackParser() {
-        return new FeedbackParser();
+        return new FeedbackParser(Clock.systemUTC());
     }
 
     @Bean

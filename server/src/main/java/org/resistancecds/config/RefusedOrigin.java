@@ -12,7 +12,8 @@ import org.springframework.web.cors.DefaultCorsProcessor;
 /**
  * Spring's CORS checks, with a refusal the server's clients can read: a request from an origin off the list gets a
  * 403 OperationOutcome that names the setting to change, like every other refusal of this server, instead of
- * Spring's plain-text "Invalid CORS request".
+ * Spring's plain-text "Invalid CORS request". The same answer covers a method or header the endpoint does not take,
+ * which Spring refuses in the same place.
  */
 public final class RefusedOrigin extends DefaultCorsProcessor {
 
@@ -20,8 +21,10 @@ public final class RefusedOrigin extends DefaultCorsProcessor {
 
     /** @param setting the property that lists the allowed origins */
     public RefusedOrigin(FhirContext fhirContext, String setting) {
+        // Spring refuses an origin off the list, a method or a request header the endpoint does not take alike.
         this.body = CdsErrorBody.json(fhirContext, HttpStatus.FORBIDDEN.value(), "Cross-origin request refused: "
-                + "the page's origin is not one this endpoint lets in (" + setting + "). Nothing was done.");
+                + "the page's origin is not one this endpoint lets in (" + setting + "), or the method or a request "
+                + "header it asked for is not one the endpoint takes. Nothing was done.");
     }
 
     @Override

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -75,6 +79,51 @@ class CdsFeedbackIT extends AbstractCdsIT {
                 .isNotEqualTo(json(response).at("/feedback/1/stored").asText());
         assertThat(search(statusCard.get("uuid").asText()).getEntry()).hasSize(2);
         assertThat(search(card).getEntry()).hasSize(1);
+    }
+
+    /**
+     * The specification lets an EHR send feedback on a card more than once. The same entry twice in one call, and
+     * resends racing each other (an EHR retrying after a timeout), were 500s; each is now stored once.
+     */
+    @Test
+    void repeatedFeedbackInOneCallOrInRacingCallsIsStoredOnce() throws Exception {
+        String card = UUID.randomUUID().toString();
+        String entry = "{\"card\":\"" + card + "\",\"outcome\":\"overridden\","
+                + "\"outcomeTimestamp\":\"2026-03-01T10:05:31Z\"}";
+
+        HttpResponse<String> twice = cdsPost(FEEDBACK, "{\"feedback\":[" + entry + "," + entry + "]}");
+
+        assertThat(twice.statusCode()).as(twice.body()).isEqualTo(200);
+        assertThat(json(twice).at("/feedback/1/stored").asText())
+                .isEqualTo(json(twice).at("/feedback/0/stored").asText());
+        assertThat(search(card).getEntry()).hasSize(1);
+
+        String racing = UUID.randomUUID().toString();
+        String body = "{\"feedback\":[" + entry.replace(card, racing) + "]}";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                sent.add(pool.submit(() -> cdsPost(FEEDBACK, body)));
+            }
+            for (Future<HttpResponse<String>> answer : sent) {
+                assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(search(racing).getEntry()).hasSize(1);
+    }
+
+    /** A timestamp past year 9999 in UTC was stored, and every later search of the feedback failed with a 500. */
+    @Test
+    void anOutcomeDatedWhereNoClinicianCouldHaveActedIsRefused() throws Exception {
+        String card = UUID.randomUUID().toString();
+        HttpResponse<String> refused = cdsPost(FEEDBACK, "{\"feedback\":[{\"card\":\"" + card + "\",\"outcome\":"
+                + "\"overridden\",\"outcomeTimestamp\":\"9999-12-31T23:00:00-14:00\"}]}");
+
+        assertThat(assertErrorBody(refused, 400)).contains("feedback[0].outcomeTimestamp");
+        assertThat(search(card).getEntry()).isEmpty();
     }
 
     @Test

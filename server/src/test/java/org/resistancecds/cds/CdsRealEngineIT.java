@@ -241,6 +241,9 @@ class CdsRealEngineIT extends AbstractTrustedEhrIT {
         assertThat(detail).containsIgnoringCase("investigational");
         assertThat(detail).containsIgnoringCase("evidence");
         assertThat(mechanismCard.get("uuid").asText()).isNotBlank();
+        // A proposal cites nothing the EHR does not hold: the derived status Observation is this server's.
+        assertThat(mechanismCard.get("suggestions")).isNotEmpty().allSatisfy(suggestion -> assertThat(
+                suggestion.at("/actions/0/resource/reasonReference").toString()).doesNotContain("resistance-status-"));
         cards.forEach(card -> assertThat(card.get("summary").asText().length()).isLessThan(140));
     }
 

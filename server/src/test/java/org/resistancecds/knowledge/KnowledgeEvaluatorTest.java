@@ -62,6 +62,9 @@ class KnowledgeEvaluatorTest {
         Recommendation parp14 = evaluation.recommendations().stream()
                 .filter(r -> r.actionId().equals("ici-plus-parp14-inhibitor")).findFirst().orElseThrow();
         ServiceRequest referral = (ServiceRequest) parp14.suggestions().get(0).resource();
+        // One referral serves every strategy: its label says which one this is.
+        assertThat(parp14.suggestions().get(0).label()).startsWith("Referral for a clinical trial")
+                .contains("PARP14");
         assertThat(referral.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
         assertThat(referral.getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
         assertThat(referral.getSubject().getReference()).isEqualTo("Patient/p1");

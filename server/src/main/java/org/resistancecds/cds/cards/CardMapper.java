@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.resistancecds.knowledge.Evaluation;
+import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.MechanismFinding;
 import org.resistancecds.knowledge.OmittedRecommendation;
 import org.resistancecds.knowledge.Recommendation;
@@ -301,13 +302,22 @@ public final class CardMapper {
         }
     }
 
-    /** The proposal made creatable by the EHR: it needs an id to be referred to, and a ServiceRequest its subject. */
+    /**
+     * The proposal made creatable by the EHR: it needs an id to be referred to, and a ServiceRequest its subject. The
+     * engine's reference to the status assessment it derived ({@code Observation/resistance-status-...}) is left out:
+     * that Observation is this server's, not the EHR's, so the EHR would create a request citing nothing it holds. The
+     * mechanisms stay as {@code reasonCode}, and the card says which status the proposal rests on.
+     */
     private static Resource suggestedResource(Resource copy, String uuid, String patientId) {
         if (!copy.getIdElement().hasIdPart()) {
             copy.setId(uuid);
         }
-        if (copy instanceof ServiceRequest request && !request.hasSubject()) {
-            request.setSubject(new Reference("Patient/" + patientId));
+        if (copy instanceof ServiceRequest request) {
+            if (!request.hasSubject()) {
+                request.setSubject(new Reference("Patient/" + patientId));
+            }
+            request.getReasonReference().removeIf(reason -> KnowledgeCodes.isDerivedAssessmentId(
+                    reason.getReferenceElement().getIdPart()));
         }
         return copy;
     }

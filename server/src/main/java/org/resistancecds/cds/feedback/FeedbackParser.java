@@ -3,17 +3,36 @@ package org.resistancecds.cds.feedback;
 import static org.resistancecds.cds.CdsHooksException.badRequest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.resistancecds.cds.cards.CardCodes;
 
 /** Checks a feedback body ({@code {"feedback": [...]}}, CDS Hooks 2.0) entry by entry; any fault is a 400. */
 public final class FeedbackParser {
+
+    /**
+     * How far after this server's clock an outcome may be dated: clocks disagree, but nobody acts on a card a day
+     * ahead. A timestamp past year 9999 in UTC had been stored as an instant FHIR cannot write, failing every later
+     * search of the feedback with a 500.
+     */
+    static final Duration CLOCK_TOLERANCE = Duration.ofDays(1);
+
+    /** The earliest outcome taken: before it, no card of this service existed, and the calendars differ (Julian). */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+    private final Clock clock;
+
+    public FeedbackParser(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Entries accepted in one call; an EHR reports what one user did, not a backlog. */
     static final int MAX_ENTRIES = 100;
@@ -43,7 +62,7 @@ public final class FeedbackParser {
         return entries;
     }
 
-    private static FeedbackEntry entry(JsonNode node, String path) {
+    private FeedbackEntry entry(JsonNode node, String path) {
         if (!node.isObject()) {
             throw badRequest(path + " must be a JSON object.");
         }
@@ -53,6 +72,9 @@ public final class FeedbackParser {
             throw badRequest(path + ".outcome must be 'accepted' or 'overridden', but was '" + shorten(outcome) + "'.");
         }
         List<String> accepted = acceptedSuggestions(node.get("acceptedSuggestions"), path);
+        // A UUID is the same in either case (RFC 9562); stored in lower case, it is found by one search.
+        card = card.toLowerCase(Locale.ROOT);
+        accepted = accepted.stream().map(id -> id.toLowerCase(Locale.ROOT)).toList();
         if (outcome.equals("accepted") && accepted.isEmpty()) {
             throw badRequest(path + ".acceptedSuggestions is required when outcome is 'accepted' "
                     + "(the ids of the suggestions taken).");
@@ -123,15 +145,23 @@ public final class FeedbackParser {
         return ids;
     }
 
-    private static Instant timestamp(JsonNode node, String path) {
+    private Instant timestamp(JsonNode node, String path) {
         String text = text(node, "outcomeTimestamp", path, true);
+        Instant instant;
         try {
             // RFC 3339: a date, a time and an offset; the specification asks for UTC, any offset is understood.
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw badRequest(path + ".outcomeTimestamp must be an RFC 3339 date-time such as "
                     + "'2021-12-11T10:05:31Z', but was '" + shorten(text) + "'.");
         }
+        Instant latest = clock.instant().plus(CLOCK_TOLERANCE);
+        if (instant.isBefore(EARLIEST) || instant.isAfter(latest)) {
+            throw badRequest(path + ".outcomeTimestamp '" + shorten(text) + "' is not when a clinician could have "
+                    + "acted on a card: it must lie between " + EARLIEST + " and a day after this server's clock ("
+                    + clock.instant() + ").");
+        }
+        return instant;
     }
 
     private static String text(JsonNode parent, String field, String path, boolean required) {

@@ -2,10 +2,13 @@ package org.resistancecds.cds.feedback;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
@@ -47,28 +50,43 @@ public final class FeedbackStore {
     }
 
     /**
-     * Stores the entries of one call in one transaction.
+     * Stores the entries of one call in one transaction. An entry repeated in the call is stored once (HAPI refused
+     * two entries with the same conditional create, a 500); a resend racing its first sending finds the first stored
+     * when tried again (the loser of the race had failed on HAPI's unique match URL, also a 500).
      *
      * @param client the authenticated client's issuer, or null when authentication is off
      * @return the stored resources' ids ({@code Basic/123}), in entry order
      */
     public List<String> store(String serviceId, List<FeedbackEntry> entries, String client) {
-        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        Map<String, FeedbackEntry> byKey = new LinkedHashMap<>();
         for (FeedbackEntry entry : entries) {
-            String entryId = resendKey(serviceId, entry, client);
-            transaction.addEntry()
-                    .setResource(toBasic(serviceId, entry, entryId, client))
-                    .getRequest()
-                    .setMethod(Bundle.HTTPVerb.POST)
-                    .setUrl("Basic")
-                    .setIfNoneExist("identifier=" + FEEDBACK_SYSTEM + "|" + entryId);
+            byKey.putIfAbsent(resendKey(serviceId, entry, client), entry);
         }
-        Bundle response = systemDao.transaction(new SystemRequestDetails(), transaction);
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        byKey.forEach((entryId, entry) -> transaction.addEntry()
+                .setResource(toBasic(serviceId, entry, entryId, client))
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Basic")
+                .setIfNoneExist("identifier=" + FEEDBACK_SYSTEM + "|" + entryId));
+        Bundle response = storeOnce(transaction);
+        List<String> keys = new ArrayList<>(byKey.keySet());
         List<String> ids = new ArrayList<>();
-        for (Bundle.BundleEntryComponent entry : response.getEntry()) {
-            ids.add(new IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless().getValue());
+        for (FeedbackEntry entry : entries) {
+            Bundle.BundleEntryComponent stored =
+                    response.getEntry().get(keys.indexOf(resendKey(serviceId, entry, client)));
+            ids.add(new IdType(stored.getResponse().getLocation()).toUnqualifiedVersionless().getValue());
         }
         return ids;
+    }
+
+    private Bundle storeOnce(Bundle transaction) {
+        try {
+            return systemDao.transaction(new SystemRequestDetails(), transaction);
+        } catch (ResourceVersionConflictException raced) {
+            // Another call stored the same entry between this one's look-up and its insert: now the look-up finds it.
+            return systemDao.transaction(new SystemRequestDetails(), transaction);
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package org.resistancecds.cds.prefetch;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
-import ca.uhn.fhir.parser.LenientErrorHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.resistancecds.cds.CdsHooksException;
+import org.resistancecds.cds.PrefetchParseErrors;
 import org.resistancecds.cds.request.FhirAuthorization;
 
 /**
@@ -113,9 +113,12 @@ public final class FhirServerReader {
                             throw failure(key, query, "fhirServer answered HTTP " + response.statusCode());
                         }
                         IParser parser = fhirContext.newJsonParser();
-                        parser.setParserErrorHandler(new LenientErrorHandler(false));
+                        parser.setParserErrorHandler(new PrefetchParseErrors());
                         return parser.parseResource(body);
-                    } catch (IOException | DataFormatException e) {
+                    } catch (DataFormatException e) {
+                        throw failure(key, query,
+                                "fhirServer's answer is not a FHIR R4 JSON resource: " + e.getMessage());
+                    } catch (IOException e) {
                         throw failure(key, query, "fhirServer's answer is not a FHIR R4 JSON resource");
                     }
                 });
@@ -124,6 +127,10 @@ public final class FhirServerReader {
     private static String why(Throwable cause) {
         if (cause instanceof java.net.http.HttpTimeoutException) {
             return "timed out";
+        }
+        if (cause instanceof java.net.ConnectException
+                && cause.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            return "unknown host";
         }
         if (cause instanceof java.net.ConnectException) {
             return "connection refused";

@@ -176,9 +176,13 @@ public final class HookRequestParser {
             if (sent.path("resourceType").asText().equals(order.fhirType()) && sent.path("id").isTextual()) {
                 names.add(order.fhirType() + "/" + sent.path("id").asText());
             }
-            // A fullUrl that is Type/id or an absolute URL names the order too.
+            // A fullUrl that is Type/id or an absolute URL names the order too, as Type/id; any fullUrl names it as
+            // written (the specification shows Type/id only, but an EHR may select by the entry's fullUrl).
             if (order.getIdElement().hasIdPart() && !order.getIdElement().getValue().startsWith("urn:")) {
                 names.add(order.fhirType() + "/" + order.getIdElement().getIdPart());
+            }
+            if (bundle.getEntry().get(i).hasFullUrl()) {
+                names.add(bundle.getEntry().get(i).getFullUrl());
             }
             orders.add(new DraftOrder(order, names));
         }
@@ -198,14 +202,16 @@ public final class HookRequestParser {
         List<String> selections = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
+            if (item.isTextual() && draftIds.contains(item.asText())) {
+                selections.add(item.asText());
+                continue;
+            }
             if (!item.isTextual() || !RESOURCE_REFERENCE.matcher(item.asText()).matches()) {
-                throw badRequest("context.selections[" + i + "] must be a reference such as 'MedicationRequest/123'.");
+                throw badRequest("context.selections[" + i + "] must be a reference such as 'MedicationRequest/123', "
+                        + "or the fullUrl of an entry in context.draftOrders.");
             }
-            if (!draftIds.contains(item.asText())) {
-                throw badRequest("context.selections[" + i + "] '" + item.asText()
-                        + "' is not one of the resources in context.draftOrders.");
-            }
-            selections.add(item.asText());
+            throw badRequest("context.selections[" + i + "] '" + item.asText()
+                    + "' is not one of the resources in context.draftOrders.");
         }
         return selections;
     }
@@ -243,6 +249,12 @@ public final class HookRequestParser {
             throw badRequest("fhirAuthorization must be a JSON object.");
         }
         String accessToken = requiredText(node, "access_token", "fhirAuthorization.access_token");
+        if (!accessToken.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // Named, never quoted: the token is a credential. A pasted token's trailing newline had failed the call
+            // with a 500 that logged it.
+            throw badRequest("fhirAuthorization.access_token holds a space, a control character or a character "
+                    + "outside ASCII, which a bearer token (RFC 6750) cannot; check how it was copied.");
+        }
         String tokenType = requiredText(node, "token_type", "fhirAuthorization.token_type");
         if (!tokenType.equalsIgnoreCase("Bearer")) {
             throw badRequest("fhirAuthorization.token_type must be 'Bearer', but was '" + shorten(tokenType) + "'.");
@@ -250,8 +262,8 @@ public final class HookRequestParser {
         Long expiresIn = null;
         JsonNode expires = node.get("expires_in");
         if (expires != null && !expires.isNull()) {
-            if (!expires.isIntegralNumber()) {
-                throw badRequest("fhirAuthorization.expires_in must be a whole number of seconds.");
+            if (!expires.isIntegralNumber() || expires.asLong() <= 0) {
+                throw badRequest("fhirAuthorization.expires_in must be a positive whole number of seconds.");
             }
             expiresIn = expires.asLong();
         }

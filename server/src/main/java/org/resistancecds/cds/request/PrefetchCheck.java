@@ -2,14 +2,20 @@ package org.resistancecds.cds.request;
 
 import static org.resistancecds.cds.request.HookRequestParser.shorten;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import ca.uhn.fhir.util.FhirTerser;
+import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -26,6 +32,8 @@ public final class PrefetchCheck {
     /** The elements by which a resource names the patient it is about. */
     private static final List<String> PATIENT_ELEMENTS = List.of("subject", "patient");
 
+    private static final FhirTerser TERSER = FhirContext.forR4Cached().newTerser();
+
     private PrefetchCheck() {}
 
     /**
@@ -41,6 +49,7 @@ public final class PrefetchCheck {
                         + "'), but was " + withArticle(resource.fhirType()) + ".");
             }
             requireSamePatient(where, (Resource) resource, patientId, refusal);
+            requireOrderedPeriods(where, (Resource) resource, refusal);
             return;
         }
         if (!(resource instanceof Bundle bundle)) {
@@ -60,7 +69,28 @@ public final class PrefetchCheck {
                         + template + "' matches " + type + " resources only.");
             }
             requireSamePatient(entryWhere, entry, patientId, refusal);
+            requireOrderedPeriods(entryWhere, entry, refusal);
         }
+    }
+
+    /**
+     * FHIR's rule per-1: a Period does not end before it starts. The service measures exposure and response times
+     * from Periods; one with its dates swapped had told the clinician of an exposure of -1,461 days.
+     */
+    static void requireOrderedPeriods(String where, Resource resource, Function<String, CdsHooksException> refusal) {
+        for (Period period : TERSER.getAllPopulatedChildElementsOfType(resource, Period.class)) {
+            if (period.hasStart() && period.hasEnd() && period.getStart().after(latest(period.getEndElement()))) {
+                throw refusal.apply(where + " (" + shorten(name(resource)) + ") has a period that ends ("
+                        + period.getEndElement().getValueAsString() + ") before it starts ("
+                        + period.getStartElement().getValueAsString() + "), which FHIR's rule per-1 forbids.");
+            }
+        }
+    }
+
+    /** The last moment a date of its precision covers: an end of {@code 2024-01} lasts the whole month. */
+    private static Date latest(DateTimeType end) {
+        TemporalPrecisionEnum precision = end.getPrecision();
+        return new Date(precision.add(end.getValue(), 1).getTime() - 1);
     }
 
     /**

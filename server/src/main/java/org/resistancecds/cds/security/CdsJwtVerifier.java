@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
@@ -94,11 +95,18 @@ public final class CdsJwtVerifier {
         if (header.getKeyID() == null || header.getKeyID().isBlank()) {
             throw new AuthenticationFailure("header kid is required to find the signing key");
         }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            // RFC 7515: a token whose crit names extensions the recipient does not process is refused (Nimbus then
+            // reported it as a signature that does not verify).
+            throw new AuthenticationFailure("header crit names extensions this service does not process: "
+                    + shorten(String.join(", ", header.getCriticalParams())));
+        }
         JWTClaimsSet claims;
         try {
             claims = signed.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new AuthenticationFailure("the token's claims are not a JSON object");
+            // Nimbus names the claim of the wrong type ("exp" as a string); the claims hold no secret.
+            throw new AuthenticationFailure("the token's claims are not valid JWT claims: " + shorten(e.getMessage()));
         }
         String issuer = claims.getIssuer();
         if (issuer == null || issuer.isBlank()) {
@@ -133,6 +141,10 @@ public final class CdsJwtVerifier {
         List<? extends Key> candidates;
         try {
             candidates = new JWSVerificationKeySelector<>(header.getAlgorithm(), source).selectJWSKeys(header, null);
+        } catch (RateLimitReachedException e) {
+            // The key set was just read again for an unknown kid; it is not read again so soon.
+            throw new AuthenticationFailure("no " + header.getAlgorithm() + " key with kid '"
+                    + shorten(header.getKeyID()) + "' among the keys of issuer '" + keys.issuer() + "' (read moments ago)");
         } catch (KeySourceException e) {
             throw new AuthenticationFailure("the keys of issuer '" + keys.issuer() + "' could not be read");
         }

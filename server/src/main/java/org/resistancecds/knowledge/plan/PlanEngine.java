@@ -3,6 +3,8 @@ package org.resistancecds.knowledge.plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Coding;
 import org.resistancecds.knowledge.KnowledgeCodes;
 import org.resistancecds.knowledge.KnowledgeException;
 import org.resistancecds.knowledge.OmittedRecommendation;
@@ -62,13 +64,28 @@ public final class PlanEngine {
         }
         List<Suggestion> suggested = action.suggestion() == null
                 ? List.of()
-                : List.of(new Suggestion(action.suggestion().title(), action.suggestion().instantiate(
+                : List.of(new Suggestion(suggestionLabel(action), action.suggestion().instantiate(
                         suggestions.patientReference(), action.codes(), action.reasons(), suggestions.status(),
                         suggestions.authoredOn())));
         out.add(new Recommendation(action.planDefinition(), action.id(), action.title(), action.description(),
                 action.priority(), action.evidenceLevel(),
                 !KnowledgeCodes.NOT_INVESTIGATIONAL_LEVELS.contains(action.evidenceLevel()), action.mechanisms(),
                 action.citations(), suggested));
+    }
+
+    /**
+     * The suggested order's title, with what it is for: one ActivityDefinition (a trial referral) serves many
+     * strategies, and a card offering two had shown two identical labels. Named by the action's first code with a
+     * display (the strategy), else its first reason (the mechanism).
+     */
+    static String suggestionLabel(CompiledAction action) {
+        String title = action.suggestion().title();
+        return Stream.concat(action.codes().stream(), action.reasons().stream())
+                .flatMap(concept -> concept.getCoding().stream())
+                .filter(Coding::hasDisplay)
+                .findFirst()
+                .map(coding -> title + " (" + coding.getDisplay() + ")")
+                .orElse(title);
     }
 
     private boolean holds(CompiledAction action, CompiledExpression condition, ExpressionContext context,

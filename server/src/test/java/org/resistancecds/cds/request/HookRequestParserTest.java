@@ -93,7 +93,8 @@ class HookRequestParserTest {
         HookRequest request = parse("order-select", """
                 {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                  "context": {"userId": "Practitioner/1", "patientId": "p1",
-                   "selections": ["MedicationRequest/draft-1", "MedicationRequest/mr-3"],
+                   "selections": ["MedicationRequest/draft-1", "MedicationRequest/mr-3",
+                     "urn:uuid:0c0b9a3e-77a5-4c8b-9d0e-5c1f2a3b4c5d"],
                    "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
                      {"fullUrl": "urn:uuid:878acb15-4ed3-4256-9f04-67ab98397cdb",
                       "resource": {"resourceType": "MedicationRequest", "id": "draft-1", "status": "draft",
@@ -112,7 +113,19 @@ class HookRequestParserTest {
         assertThat(request.context().draftOrders()).hasSize(3);
         assertThat(request.context().selectedOrders())
                 .extracting(order -> ((MedicationRequest) order).getMedicationCodeableConcept().getText())
-                .containsExactly("pembrolizumab", "docetaxel");
+                .containsExactly("pembrolizumab", "carboplatin", "docetaxel");
+        // The same order selected by its absolute fullUrl.
+        HookRequest byFullUrl = parse("order-select", """
+                {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                 "context": {"userId": "Practitioner/1", "patientId": "p1",
+                   "selections": ["https://ehr.example.org/fhir/MedicationRequest/mr-3"],
+                   "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
+                     {"fullUrl": "https://ehr.example.org/fhir/MedicationRequest/mr-3",
+                      "resource": {"resourceType": "MedicationRequest", "status": "draft",
+                       "intent": "order", "subject": {"reference": "Patient/p1"},
+                       "medicationCodeableConcept": {"text": "docetaxel"}}}]}}}
+                """);
+        assertThat(byFullUrl.context().selectedOrders()).hasSize(1);
         assertBadRequest("order-select", """
                 {"hook": "order-select", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                  "context": {"userId": "Practitioner/1", "patientId": "p1",
@@ -123,6 +136,21 @@ class HookRequestParserTest {
                        "intent": "order", "subject": {"reference": "Patient/p1"},
                        "medicationCodeableConcept": {"text": "pembrolizumab"}}}]}}}
                 """, "is not one of the resources in context.draftOrders");
+    }
+
+    /** per-1 compares at the dates' precision: an end of 2024-01 covers the whole month. */
+    @Test
+    void aPeriodEndingInTheMonthItStartsIsTaken() {
+        HookRequest request = parse("patient-view", """
+                {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+                 "context": {"userId": "Practitioner/1", "patientId": "1"},
+                 "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [
+                   {"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active",
+                    "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "Patient/1"},
+                    "effectivePeriod": {"start": "2024-01-15", "end": "2024-01"}}}]}}}
+                """);
+
+        assertThat(request.prefetch()).containsKey("statements");
     }
 
     @Test
@@ -163,6 +191,12 @@ class HookRequestParserTest {
             fhirServer not http  | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": "file:///etc", "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirServer must be an absolute http(s) base URL
             token without server | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirAuthorization": {"access_token": "a", "token_type": "Bearer"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirAuthorization was sent without fhirServer
             token type           | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": "https://e.org", "fhirAuthorization": {"access_token": "a", "token_type": "MAC"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | token_type must be 'Bearer'
+            token with a newline | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": "https://e.org", "fhirAuthorization": {"access_token": "secret-value\\n", "token_type": "Bearer"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | fhirAuthorization.access_token holds a space, a control character
+            token expired        | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "fhirServer": "https://e.org", "fhirAuthorization": {"access_token": "a", "token_type": "Bearer", "expires_in": -5}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | expires_in must be a positive whole number
+            entry an object      | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": {}}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations is not a valid FHIR R4 resource
+            code a string        | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Observation", "id": "o1", "status": "final", "code": "abc", "subject": {"reference": "Patient/1"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations is not a valid FHIR R4 resource
+            two values for one   | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Patient", "id": "1", "gender": ["male", "female"]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
+            period ends first    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active", "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "Patient/1"}, "effectivePeriod": {"start": "2024-01-01", "end": "2020-01-01"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] (MedicationStatement/s1) has a period that ends (2020-01-01) before it starts (2024-01-01)
             prefetch an array    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": [], "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch must be a JSON object
             prefetch a string    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
             prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource

@@ -90,6 +90,17 @@ class CdsJwtVerifierTest {
         assertRefused("not-a-jwt", "not a JWT");
     }
 
+    /** Nimbus had reported both as a signature that does not verify, or as claims that were no JSON object. */
+    @Test
+    void refusesAnUnprocessedCritAndClaimsOfTheWrongTypeNamingWhy() {
+        String claims = TestJwts.claims(SERVICE).build().toString();
+        assertRefused(TestJwts.es384Raw(TestJwts.es384Header().criticalParams(java.util.Set.of("x-ext"))
+                .customParam("x-ext", 1).build(), claims), "header crit names extensions this service does not "
+                + "process: x-ext");
+        assertRefused(TestJwts.es384Raw(TestJwts.es384Header().build(),
+                claims.replaceFirst("\"exp\":(\\d+)", "\"exp\":\"$1\"")), "not valid JWT claims");
+    }
+
     @Test
     void aReplayIsNotRecordedBeforeTheSignatureHolds() {
         JWTClaimsSet claims = TestJwts.claims(SERVICE).build();

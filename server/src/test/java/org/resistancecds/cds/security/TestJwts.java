@@ -4,6 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -105,6 +107,22 @@ public final class TestJwts {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Signed by the trusted EC key over the given header and payload text (claims of the wrong JSON type). */
+    public static String es384Raw(JWSHeader header, String payload) {
+        try {
+            JWSObject jws = new JWSObject(header, new Payload(payload));
+            jws.sign(ecSigner(EC_KEY));
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The header the trusted EC client signs with, to change before {@link #es384Raw}. */
+    public static JWSHeader.Builder es384Header() {
+        return new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(EC_KEY.getKeyID()).type(JOSEObjectType.JWT);
     }
 
     /** A token whose payload was changed after signing. */
