@@ -92,6 +92,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new NotModifiedAnswers());
         server.registerInterceptor(new PagingKeepsSummary());
+        server.registerInterceptor(new PageBundleType());
         server.registerInterceptor(new TextSummaryRead());
         server.registerInterceptor(new WriteAnswers());
         server.registerInterceptor(new TerminologyCapabilitiesMode(daoRegistry));

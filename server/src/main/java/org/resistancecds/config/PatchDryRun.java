@@ -80,7 +80,14 @@ public class PatchDryRun {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return new InvalidRequestException("The patch cannot be applied to this resource: " + reason);
+        // HAPI's patch code fails with Java's own faults on a name FHIR does not define (an "add" of "colour"); their
+        // messages speak of its classes, not of the patch.
+        boolean javaFault = cause instanceof NullPointerException || cause instanceof ClassCastException
+                || cause instanceof IndexOutOfBoundsException || cause.getMessage() == null;
+        String reason = javaFault
+                ? "an operation names an element, a type or a position that FHIR R4 or this resource does not have; "
+                        + "check each operation's path, name and value"
+                : cause.getMessage();
+        return new InvalidRequestException("The patch cannot be applied to this resource: " + reason + ".");
     }
 }

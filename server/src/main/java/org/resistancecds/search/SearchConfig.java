@@ -8,8 +8,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What this server adds to HAPI's search: the client's {@code Prefer: handling}, honest unstored answers, and 400s
- * for a ValueSet the search names but the server lacks and for an unknown type in {@code _type}.
+ * What this server adds to HAPI's search: the client's {@code Prefer: handling}, honest unstored answers, empty
+ * parameters ignored, and 400s for a ValueSet the search names but the server lacks and for an unknown type in
+ * {@code _type}.
  */
 @Configuration
 public class SearchConfig {
@@ -33,5 +34,10 @@ public class SearchConfig {
     @Bean
     public FhirServerPlugin unknownTypeInTypeParameter() {
         return server -> server.registerInterceptor(new UnknownTypeInTypeParameter());
+    }
+
+    @Bean
+    public FhirServerPlugin emptySearchParameters() {
+        return server -> server.registerInterceptor(new EmptySearchParameters());
     }
 }

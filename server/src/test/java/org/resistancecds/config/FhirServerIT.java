@@ -633,6 +633,37 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(stored.getMeta().getTag()).extracting(tag -> tag.getCode()).containsExactly("reviewed");
     }
 
+    /** FHIR: "empty parameters are not an error - they are just ignored". HAPI matched nothing or only some. */
+    @Test
+    void emptySearchParametersAreIgnored() throws Exception {
+        String id = fhirClient().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
+                .setFamily("Unaddressed"))).execute().getId().getIdPart();
+
+        for (String empty : List.of("address-city=", "name:exact=", "birthdate=", "address-city=&name=",
+                "_has:Observation:patient:code=")) {
+            HttpResponse<String> found = get("/fhir/Patient?_id=" + id + "&" + empty);
+            assertThat(found.statusCode()).as(empty + ": " + found.body()).isEqualTo(200);
+            Bundle bundle = (Bundle) fhirContext.newJsonParser().parseResource(found.body());
+            assertThat(bundle.getEntry()).as(empty).hasSize(1);
+        }
+    }
+
+    /** HAPI answered a page whose link had lost its _bundletype with a Bundle without a type. */
+    @Test
+    void aPageFetchedWithoutItsBundleTypeIsStillTyped() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            fhirClient().create().resource(new Patient().setActive(true)).execute();
+        }
+        for (String first : List.of("/fhir/Patient?active=true&_count=1", "/fhir/Patient/_history?_count=1")) {
+            Bundle firstPage = (Bundle) fhirContext.newJsonParser().parseResource(get(first).body());
+            String next = firstPage.getLink("next").getUrl().replaceAll("&_bundletype=[a-z]+", "");
+            Bundle page = (Bundle) fhirContext.newJsonParser().parseResource(
+                    get(next.substring(next.indexOf("/fhir"))).body());
+
+            assertThat(page.getType()).as(next).isEqualTo(firstPage.getType());
+        }
+    }
+
     /** HAPI answered a Composition it does not hold with 200 and an empty document. */
     @Test
     void documentOfAStoredCompositionIsAssembledAndOfAnUnstoredOneNotFound() throws Exception {
