@@ -7,6 +7,8 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import java.time.Clock;
+import javax.sql.DataSource;
 import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.resistancecds.config.FhirRestfulServerConfig;
@@ -17,6 +19,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /** One validator for the process, backed by HAPI's JPA validation chain (our stored profiles and terminology). */
 @Configuration
@@ -97,11 +100,22 @@ public class ValidationConfig {
     public ConformanceChanges conformanceChanges(
             @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator,
             IInterceptorService storageInterceptors) {
-        Runnable clearCaches = instanceValidator instanceof SandboxedChecksNoted validator
-                ? validator::invalidateCaches : () -> { };
-        ConformanceChanges changes = new ConformanceChanges(clearCaches);
+        ConformanceChanges changes = new ConformanceChanges(clearCaches(instanceValidator));
         storageInterceptors.registerInterceptor(changes);
         return changes;
+    }
+
+    /** After the content installer (order 0): the versions it stored are the ones the caches start from. */
+    @Bean
+    @Order(20)
+    public ConformanceWatcher conformanceWatcher(DataSource dataSource,
+            @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator, ValidationProperties properties) {
+        return new ConformanceWatcher(dataSource, clearCaches(instanceValidator),
+                properties.conformanceRefreshInterval(), Clock.systemUTC());
+    }
+
+    private static Runnable clearCaches(IInstanceValidatorModule instanceValidator) {
+        return instanceValidator instanceof SandboxedChecksNoted validator ? validator::invalidateCaches : () -> { };
     }
 
     @Bean

@@ -64,7 +64,8 @@ class TwoNodePostgresIT {
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=",
                 "--spring.datasource.hikari.maximum-pool-size=8",
-                "--resistance.knowledge.refresh-interval=" + REFRESH.toSeconds() + "s");
+                "--resistance.knowledge.refresh-interval=" + REFRESH.toSeconds() + "s",
+                "--resistance.validation.conformance-refresh-interval=" + REFRESH.toSeconds() + "s");
         CompletableFuture<ServerProcess> a = CompletableFuture.supplyAsync(() -> start("a", arguments));
         CompletableFuture<ServerProcess> b = CompletableFuture.supplyAsync(() -> start("b", arguments));
         nodeA = a.join();
@@ -177,9 +178,42 @@ class TwoNodePostgresIT {
         }
     }
 
-    /** Last: node A does not survive it. PostgreSQL outlives the node, so node B reads what a restart would. */
+    /**
+     * Node B's validation caches held what they had read of a code system for up to 10 minutes after node A
+     * changed it; the watcher clears them within its interval.
+     */
     @Test
     @Order(5)
+    void aCodeSystemChangedThroughOneNodeIsLookedUpAsChangedOnTheOther() throws Exception {
+        String id = "two-node-" + UUID.randomUUID().toString().substring(0, 8);
+        String system = "http://example.org/CodeSystem/" + id;
+        String lookup = "/fhir/CodeSystem/$lookup?system=" + system + "&code=a";
+        assertThat(send(nodeA, "PUT", "/fhir/CodeSystem/" + id, codeSystem(id, system, "Before")).statusCode())
+                .isEqualTo(201);
+        assertThat(get(nodeB, lookup).body()).as("node B reads, and caches, the first version").contains("Before");
+
+        assertThat(send(nodeA, "PUT", "/fhir/CodeSystem/" + id, codeSystem(id, system, "After")).statusCode())
+                .isEqualTo(200);
+        long changedAt = System.nanoTime();
+        Duration bound = Duration.ofSeconds(30); // the test's interval (2 s) with room for a busy machine
+        String answer = "";
+        while (System.nanoTime() - changedAt < bound.toNanos() && !answer.contains("After")) {
+            Thread.sleep(200);
+            answer = get(nodeB, lookup).body();
+        }
+        log.info("code system change on node A looked up on node B after {} ms",
+                (System.nanoTime() - changedAt) / 1_000_000);
+        assertThat(answer).contains("After");
+    }
+
+    private static String codeSystem(String id, String system, String display) {
+        return "{\"resourceType\":\"CodeSystem\",\"id\":\"" + id + "\",\"url\":\"" + system + "\",\"status\":"
+                + "\"active\",\"content\":\"complete\",\"concept\":[{\"code\":\"a\",\"display\":\"" + display + "\"}]}";
+    }
+
+    /** Last: node A does not survive it. PostgreSQL outlives the node, so node B reads what a restart would. */
+    @Test
+    @Order(6)
     void nodeKilledMidWriteLeavesEveryAcknowledgedTransactionInFullForTheOther() throws Exception {
         KilledMidStream.streamAndKill(nodeA).assertNothingLostOrPartial(nodeB.fhirBase(), "PostgreSQL");
     }

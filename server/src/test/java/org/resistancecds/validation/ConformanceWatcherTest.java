@@ -1,0 +1,107 @@
+package org.resistancecds.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Which changes in the resource table clear this node's validation caches, on an H2 table of HAPI's columns. */
+class ConformanceWatcherTest {
+
+    private final AtomicInteger clears = new AtomicInteger();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+    private JdbcTemplate jdbc;
+    private ConformanceWatcher watcher;
+
+    @BeforeEach
+    void table() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:watcher-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        jdbc = new JdbcTemplate(dataSource);
+        jdbc.execute("CREATE TABLE HFJ_RESOURCE (RES_ID BIGINT PRIMARY KEY, RES_TYPE VARCHAR(40), RES_VER BIGINT, "
+                + "RES_UPDATED TIMESTAMP(6))");
+        store(1, "CodeSystem", 1);
+        store(2, "StructureDefinition", 1);
+        store(3, "Patient", 1);
+        watcher = new ConformanceWatcher(dataSource, clears::incrementAndGet, Duration.ofSeconds(10), clock);
+    }
+
+    @Test
+    void whatWasStoredAtStartClearsNothingAndANewVersionClearsOnce() {
+        assertThat(watcher.check()).as("first check: the versions in force").isFalse();
+        assertThat(watcher.check()).isFalse();
+
+        later(5);
+        store(1, "CodeSystem", 2);
+        assertThat(watcher.check()).isTrue();
+        later(5);
+        assertThat(watcher.check()).as("the same version, still in the window").isFalse();
+        assertThat(clears).hasValue(1);
+    }
+
+    @Test
+    void otherTypesAndOldVersionsClearNothing() {
+        watcher.check();
+        later(5);
+        store(3, "Patient", 2);
+        assertThat(watcher.check()).isFalse();
+
+        later(120);
+        assertThat(watcher.check()).as("nothing in the window any more").isFalse();
+        store(4, "ValueSet", 1);
+        assertThat(watcher.check()).as("a new value set").isTrue();
+        assertThat(clears).hasValue(1);
+    }
+
+    /** Another node's clock runs behind: its change is dated before this node's last check, within the margin. */
+    @Test
+    void aChangeDatedSlightlyBeforeTheLastCheckIsSeen() {
+        watcher.check();
+        later(10);
+        watcher.check();
+        jdbc.update("UPDATE HFJ_RESOURCE SET RES_VER = 2, RES_UPDATED = ? WHERE RES_ID = 2",
+                Timestamp.from(clock.instant().minusSeconds(30)));
+
+        assertThat(watcher.check()).isTrue();
+    }
+
+    private void store(long id, String type, long version) {
+        jdbc.update("MERGE INTO HFJ_RESOURCE KEY (RES_ID) VALUES (?, ?, ?, ?)", id, type, version,
+                Timestamp.from(clock.instant()));
+    }
+
+    private void later(long seconds) {
+        clock.now = clock.now.plusSeconds(seconds);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
