@@ -911,7 +911,8 @@ class BadInputIT extends AbstractServerIT {
                 + "\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_offset=-1\"}},"
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name%3Afoo=x\"}},"
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1\"}},"
-                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=%zz\"}}]}");
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=%zz\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation?code:in=http://example.org/no-such-vs\"}}]}");
 
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
         Bundle answer = fhirContext.newJsonParser().parseResource(Bundle.class, batch.body());
@@ -922,6 +923,9 @@ class BadInputIT extends AbstractServerIT {
         assertThat(answer.getEntry().get(2).getResponse().getStatus()).startsWith("200");
         assertThat(answer.getEntry().get(3).getResponse().getStatus()).startsWith("400");
         assertThat(entryDiagnostics(answer, 3)).contains("not valid percent-encoding");
+        // HAPI: 404, with the URL percent-encoded.
+        assertThat(answer.getEntry().get(4).getResponse().getStatus()).startsWith("400");
+        assertThat(entryDiagnostics(answer, 4)).contains("does not hold", "http://example.org/no-such-vs");
 
         String marker = "tx-search-" + System.nanoTime();
         HttpResponse<String> transaction = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\","

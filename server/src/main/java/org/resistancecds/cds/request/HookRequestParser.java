@@ -164,6 +164,7 @@ public final class HookRequestParser {
         }
         JsonNode entries = node.path("entry");
         List<DraftOrder> orders = new ArrayList<>();
+        Map<String, Integer> firstEntryOf = new HashMap<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Resource order = bundle.getEntry().get(i).getResource();
             if (order == null) {
@@ -183,6 +184,14 @@ public final class HookRequestParser {
             }
             if (bundle.getEntry().get(i).hasFullUrl()) {
                 names.add(bundle.getEntry().get(i).getFullUrl());
+            }
+            for (String name : names) {
+                // The same order twice would be checked, and warned about, twice.
+                Integer first = firstEntryOf.putIfAbsent(name, i);
+                if (first != null) {
+                    throw badRequest("context.draftOrders.entry[" + i + "] is " + shorten(name) + " again (as entry["
+                            + first + "]); each draft order is sent once.");
+                }
             }
             orders.add(new DraftOrder(order, names));
         }

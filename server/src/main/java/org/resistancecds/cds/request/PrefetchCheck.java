@@ -133,13 +133,19 @@ public final class PrefetchCheck {
         }
     }
 
-    /** A reference to a Patient by another id; contained, {@code urn:uuid:} and non-Patient targets are not. */
+    /**
+     * A reference to a Patient by another id; contained, {@code urn:uuid:} and non-Patient targets are not. A bare id
+     * ({@code "other"}, no type: not a FHIR reference, but sent) is taken as naming a patient.
+     */
     private static boolean isOtherPatient(Reference reference, String patientId) {
         if (!reference.hasReference() || reference.getReference().startsWith("#")
                 || reference.getReference().startsWith("urn:")) {
             return false;
         }
         IIdType target = reference.getReferenceElement();
+        if (!reference.getReference().contains("/") && !reference.hasType()) {
+            return !reference.getReference().equals(patientId);
+        }
         String targetType = target.hasResourceType() ? target.getResourceType() : reference.getType();
         return "Patient".equals(targetType) && target.hasIdPart() && !target.getIdPart().equals(patientId);
     }
