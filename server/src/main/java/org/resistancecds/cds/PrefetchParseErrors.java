@@ -19,11 +19,15 @@ public final class PrefetchParseErrors extends LenientErrorHandler {
         setErrorOnInvalidValue(true);
     }
 
-    /** A number written as a string ({@code "5"}) still reads as the number; an object where an array belongs does not. */
+    /**
+     * A number written as a string ({@code "5"}) still reads as the number; an object where an array belongs does
+     * not. A primitive's extensions ({@code "_given": [...]} without its {@code "given"}, seen in EHR data) are
+     * dropped as before: they hold no value the service decides on.
+     */
     @Override
     public void incorrectJsonType(IParseLocation location, String elementName, ValueType expected,
             ScalarType expectedScalar, ValueType found, ScalarType foundScalar) {
-        if (expected == found) {
+        if (expected == found || (elementName != null && elementName.startsWith("_"))) {
             return;
         }
         throw new DataFormatException(createIncorrectJsonTypeMessage(elementName, expected, expectedScalar, found,

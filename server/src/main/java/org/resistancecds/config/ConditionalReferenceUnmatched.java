@@ -13,6 +13,8 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
  */
 public class ConditionalReferenceUnmatched {
 
+    static final String HINT = "Nothing was stored; store the referenced resource first, or refer to it by id.";
+
     /** HAPI's message for a match URL in a reference that found nothing. */
     private static final String NO_MATCH = "HAPI-1091: ";
 
@@ -22,7 +24,6 @@ public class ConditionalReferenceUnmatched {
                 || !failure.getMessage().startsWith(NO_MATCH)) {
             return null;
         }
-        return new PreconditionFailedException(failure.getMessage() + ". Nothing was stored; store the referenced "
-                + "resource first, or refer to it by id.");
+        return new PreconditionFailedException(failure.getMessage() + ". " + HINT);
     }
 }

@@ -9,17 +9,13 @@ final class FhirVersion {
 
     private FhirVersion() {}
 
-    static boolean named(MediaType type) {
-        return type.getParameter(PARAMETER) != null;
-    }
-
-    /** Absent, {@code 4.0} (the major.minor form FHIR defines) or {@code 4.0.1}. */
+    /** Absent, {@code 4.0} (the major.minor form FHIR defines), or an R4 release such as {@code 4.0.1}. */
     static boolean isR4(MediaType type) {
         String version = type.getParameter(PARAMETER);
         if (version == null) {
             return true;
         }
         String unquoted = version.replace("\"", "").trim();
-        return unquoted.equals("4.0") || unquoted.equals("4.0.1");
+        return unquoted.equals("4.0") || unquoted.startsWith("4.0.");
     }
 }

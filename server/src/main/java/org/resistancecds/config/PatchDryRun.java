@@ -84,10 +84,14 @@ public class PatchDryRun {
         // messages speak of its classes, not of the patch.
         boolean javaFault = cause instanceof NullPointerException || cause instanceof ClassCastException
                 || cause instanceof IndexOutOfBoundsException || cause.getMessage() == null;
+        // Java's reflection refusing a value of another type ("Can not set ... DateType field ... to StringType").
+        boolean wrongType = cause instanceof IllegalArgumentException && cause.getMessage() != null
+                && cause.getMessage().startsWith("Can not set ");
         String reason = javaFault
                 ? "an operation names an element, a type or a position that FHIR R4 or this resource does not have; "
                         + "check each operation's path, name and value"
-                : cause.getMessage();
+                : wrongType ? "an operation's value is of a type the element does not take (e.g. valueString for a "
+                        + "date); send the value[x] of the element's type" : cause.getMessage();
         return new InvalidRequestException("The patch cannot be applied to this resource: " + reason + ".");
     }
 }

@@ -2,6 +2,7 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -46,10 +47,18 @@ public class SearchSyntax {
         this.fhirContext = fhirContext;
     }
 
-    /** The first fault of a search's parameters (decoded names and values), or null when there is none. */
+    /**
+     * The first fault of a search's parameters (decoded names and values), or null when there is none. An empty
+     * value is no fault: FHIR has the server ignore it ({@code search.EmptySearchParameters}).
+     */
     public String fault(Map<String, String[]> parameters) {
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-            String fault = fault(parameter.getKey(), parameter.getValue());
+            String[] values = Arrays.stream(parameter.getValue()).filter(value -> !value.isBlank())
+                    .toArray(String[]::new);
+            if (values.length == 0) {
+                continue;
+            }
+            String fault = fault(parameter.getKey(), values);
             if (fault != null) {
                 return fault;
             }

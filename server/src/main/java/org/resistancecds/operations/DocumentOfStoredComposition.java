@@ -7,8 +7,8 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 
 /**
- * {@code Composition/[id]/$document} for a Composition that is not stored answers 404 (410 for a deleted one), as a
- * read of it would; HAPI answered 200 with an empty document Bundle.
+ * {@code Composition/[id]/$document} for a Composition that is not stored answers 404 (410 for a deleted one, also
+ * when the URL names one of its versions), as a read of it would; HAPI answered 200 with an empty document Bundle.
  */
 public class DocumentOfStoredComposition {
 
@@ -25,7 +25,8 @@ public class DocumentOfStoredComposition {
                 || request.getId() == null || !request.getId().hasIdPart()) {
             return;
         }
-        // Throws HAPI's own 404 or 410, naming the id.
-        daoRegistry.getResourceDao("Composition").read(request.getId(), new SystemRequestDetails());
+        // Throws HAPI's own 404 or 410, naming the id. The Composition as it is now: a version named in the URL
+        // (Composition/x/_history/1/$document) of a deleted one still exists, and HAPI assembled nothing from it.
+        daoRegistry.getResourceDao("Composition").read(request.getId().toVersionless(), new SystemRequestDetails());
     }
 }

@@ -4,14 +4,20 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.method.SearchMethodBinding;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * A search parameter without a value ({@code address-city=}, {@code name:exact=}) is left out of the search, as FHIR
  * says ("empty parameters are not an error - they are just ignored"). HAPI searched some of them: an empty string
- * matched only resources that had the element, and {@code :exact} with nothing matched nothing.
+ * matched only resources that had the element, and {@code :exact} with nothing matched nothing. The same holds for
+ * the searches of a batch or transaction.
  */
 public class EmptySearchParameters {
 
@@ -33,6 +39,40 @@ public class EmptySearchParameters {
         }
         if (dropped) {
             request.setParameters(kept);
+        }
+    }
+
+    /** The searches of a batch or transaction, which HAPI runs past the hook above. */
+    @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+    public void dropEmptyInEntries(IBaseBundle bundle) {
+        if (!(bundle instanceof Bundle requests)) {
+            return;
+        }
+        for (Bundle.BundleEntryComponent entry : requests.getEntry()) {
+            String url = entry.getRequest().getUrl();
+            if (entry.getRequest().getMethod() == Bundle.HTTPVerb.GET && url != null && url.contains("?")) {
+                entry.getRequest().setUrl(withoutEmpty(url));
+            }
+        }
+    }
+
+    /** The URL without its {@code name=} parameters whose value is blank; the others as written. */
+    static String withoutEmpty(String url) {
+        int query = url.indexOf('?');
+        String kept = Arrays.stream(url.substring(query + 1).split("&"))
+                .filter(parameter -> {
+                    int equals = parameter.indexOf('=');
+                    return equals < 0 || !decoded(parameter.substring(equals + 1)).isBlank();
+                })
+                .collect(Collectors.joining("&"));
+        return url.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept);
+    }
+
+    private static String decoded(String value) {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            return value; // left for the search's own check to refuse
         }
     }
 }

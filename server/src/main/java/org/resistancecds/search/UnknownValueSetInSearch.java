@@ -4,58 +4,23 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * A search whose {@code :in} or {@code :not-in} names a ValueSet this server lacks is the client's question gone
  * wrong, so 400; HAPI answered 404, which reads as "no such resource type", with the URL still percent-encoded
- * (or only its version, for a versioned one). The same search as a batch entry gets the same 400 in its entry.
+ * (or only its version, for a versioned one). A batch entry's answer is rewritten by
+ * {@link org.resistancecds.config.BatchEntryStatuses}.
  */
 public class UnknownValueSetInSearch {
 
     /** HAPI's message for a ValueSet URL it could not resolve while building a search. */
     private static final String UNKNOWN_VALUE_SET = "HAPI-2024: Unknown ValueSet";
-
-    /** A batch answers each entry apart: HAPI's 404 for the search is rewritten in the entry's response. */
-    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-    public boolean inBatchEntries(RequestDetails request, ResponseDetails response) {
-        if (request.getRestOperationType() != RestOperationTypeEnum.TRANSACTION
-                || !(response.getResponseResource() instanceof Bundle answer)) {
-            return true;
-        }
-        for (Bundle.BundleEntryComponent entry : answer.getEntry()) {
-            if (entry.getResponse().getStatus() != null && entry.getResponse().getStatus().startsWith("404")
-                    && entry.getResponse().getOutcome() instanceof OperationOutcome outcome
-                    && outcome.getIssue().stream().anyMatch(issue -> issue.getDiagnostics() != null
-                            && issue.getDiagnostics().contains(UNKNOWN_VALUE_SET))) {
-                entry.getResponse().setStatus("400 Bad Request");
-                outcome.getIssueFirstRep().setCode(OperationOutcome.IssueType.NOTFOUND).setDiagnostics(
-                        "The search names a ValueSet (with :in or :not-in) that this server does not hold. "
-                                + "GET ValueSet?url=... lists the ones it holds; load the ValueSet first, or search "
-                                + "by code. (" + decoded(outcome.getIssueFirstRep().getDiagnostics()) + ")");
-            }
-        }
-        return true;
-    }
-
-    /** HAPI's message gives the URL still percent-encoded. */
-    private static String decoded(String message) {
-        try {
-            return URLDecoder.decode(message, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException notEncoded) {
-            return message;
-        }
-    }
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException asBadRequest(RequestDetails request, Throwable failure) {

@@ -117,6 +117,7 @@ public class FhirSecurityConfig {
                 server.registerInterceptor(
                         new ChainedSearchScope(server.getFhirContext(), searchParamRegistry, sharedReadTypes));
                 server.registerInterceptor(new PatientWriteLimit());
+                server.registerInterceptor(new ConditionalReferenceScope(server.getFhirContext(), sharedReadTypes));
                 server.registerInterceptor(new SubscriptionScope());
                 server.registerInterceptor(new PersistScope());
                 server.registerInterceptor(new ExportFileScope());

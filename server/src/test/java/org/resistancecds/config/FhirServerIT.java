@@ -678,6 +678,7 @@ class FhirServerIT extends AbstractServerIT {
         HttpResponse<String> document = get("/fhir/" + composition + "/$document");
         fhirClient().delete().resourceById(new IdType(composition)).execute();
         HttpResponse<String> deleted = get("/fhir/" + composition + "/$document");
+        HttpResponse<String> deletedVersion = get("/fhir/" + composition + "/_history/1/$document");
         HttpResponse<String> unknown = get("/fhir/Composition/never-stored/$document");
 
         assertThat(document.statusCode()).as(document.body()).isEqualTo(200);
@@ -685,6 +686,7 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.DOCUMENT);
         assertThat(bundle.getEntryFirstRep().getResource().fhirType()).isEqualTo("Composition");
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(410);
+        assertThat(deletedVersion.statusCode()).as(deletedVersion.body()).isEqualTo(410);
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
         assertThat(unknown.body()).contains("OperationOutcome", "never-stored");
     }

@@ -207,6 +207,13 @@ class TerminologyOperationsIT extends AbstractServerIT {
         assertThat(noSystem.statusCode()).as(noSystem.body()).isEqualTo(400);
         assertThat(noSystem.body()).contains("without its system");
         assertThat(noSystemInBody.statusCode()).as(noSystemInBody.body()).isEqualTo(400);
+        HttpResponse<String> otherVersion = get("/fhir/ValueSet/$validate-code?url=" + genes + "%7C9.9&system="
+                + encode(HGNC) + "&code=HGNC:914");
+        HttpResponse<String> heldVersion = get("/fhir/ValueSet/$validate-code?url=" + genes + "%7C0.1.0&system="
+                + encode(HGNC) + "&code=HGNC:914");
+        assertThat(otherVersion.statusCode()).as(otherVersion.body()).isEqualTo(404);
+        assertThat(otherVersion.body()).contains("not its version 9.9");
+        assertThat(heldVersion.statusCode()).as(heldVersion.body()).isEqualTo(200);
         assertThat(core.statusCode()).as("a value set of the specification is known").isEqualTo(200);
         assertThat(bool((Parameters) parse(core.body()), "result")).isTrue();
     }

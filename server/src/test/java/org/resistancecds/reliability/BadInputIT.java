@@ -477,6 +477,7 @@ class BadInputIT extends AbstractServerIT {
     /** R4 named by its version, or another version with R4 as the fallback, is answered. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"application/fhir+json; fhirVersion=4.0", "application/fhir+json;fhirVersion=4.0.1",
+            "application/fhir+json; fhirVersion=4.0.0",
             "application/fhir+json; fhirVersion=3.0, application/fhir+json;q=0.5"})
     void fhirR4NamedOrAcceptedBesideAnotherVersionIsAnswered(String accept) throws Exception {
         assertThat(rawExchange("GET /fhir/metadata\r\nAccept: " + accept)).startsWith("HTTP/1.1 200");
@@ -912,7 +913,11 @@ class BadInputIT extends AbstractServerIT {
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name%3Afoo=x\"}},"
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1\"}},"
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=%zz\"}},"
-                + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation?code:in=http://example.org/no-such-vs\"}}]}");
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation?code:in=http://example.org/no-such-vs\"}},"
+                + "{\"resource\":" + CONDITIONAL_REFERENCE_TO_NOBODY + ",\"request\":{\"method\":\"POST\","
+                + "\"url\":\"Observation\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/$everything?_type=Foo\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1&address-city=&name:exact=\"}}]}");
 
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
         Bundle answer = fhirContext.newJsonParser().parseResource(Bundle.class, batch.body());
@@ -926,6 +931,12 @@ class BadInputIT extends AbstractServerIT {
         // HAPI: 404, with the URL percent-encoded.
         assertThat(answer.getEntry().get(4).getResponse().getStatus()).startsWith("400");
         assertThat(entryDiagnostics(answer, 4)).contains("does not hold", "http://example.org/no-such-vs");
+        // HAPI: 404 for both; alone they are 412 and 400.
+        assertThat(answer.getEntry().get(5).getResponse().getStatus()).startsWith("412");
+        assertThat(answer.getEntry().get(6).getResponse().getStatus()).startsWith("400");
+        // Empty parameters are ignored in an entry as alone (HAPI: no match for either).
+        assertThat(answer.getEntry().get(7).getResponse().getStatus()).startsWith("200");
+        assertThat(((Bundle) answer.getEntry().get(7).getResource()).getEntry()).hasSize(1);
 
         String marker = "tx-search-" + System.nanoTime();
         HttpResponse<String> transaction = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\","
@@ -1033,8 +1044,11 @@ class BadInputIT extends AbstractServerIT {
         String fhirPathAddUnknown = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\","
                 + "\"part\":[{\"name\":\"type\",\"valueCode\":\"add\"},{\"name\":\"path\",\"valueString\":\"Patient\"},"
                 + "{\"name\":\"name\",\"valueString\":\"colour\"},{\"name\":\"value\",\"valueString\":\"blue\"}]}]}";
+        String fhirPathAddWrongType = fhirPathAddUnknown.replace("colour", "birthDate");
         return Stream.of(
                 Arguments.of("FHIRPath Patch whose path does not parse", JSON, fhirPathDelete, "cannot be applied"),
+                Arguments.of("FHIRPath Patch adding a string as a date (HAPI's message: Java reflection's)", JSON,
+                        fhirPathAddWrongType, "of a type the element does not take"),
                 Arguments.of("FHIRPath Patch adding an element FHIR does not define (HAPI's message: a Java NPE)", JSON,
                         fhirPathAddUnknown, "names an element, a type or a position that FHIR R4"),
                 Arguments.of("FHIRPath Patch whose value does not fit", JSON, fhirPathReplace, "bogus"),

@@ -889,6 +889,36 @@ class FhirSecurityIT extends AbstractServerIT {
         return JSON.readTree(poll.body());
     }
 
+    /**
+     * HAPI resolves a conditional reference across all patients before any scope is checked: a token that may not
+     * search Patients learned from 201 against 412 whether a patient with an identifier was stored.
+     */
+    @Test
+    void aConditionalReferenceNeedsAScopeThatSearchesItsTypeAcrossPatients() throws Exception {
+        String mrn = "cond-ref-" + UUID.randomUUID();
+        assertStatus(send("PUT", "/fhir/Patient/sec-cond-ref", "{\"resourceType\":\"Patient\",\"id\":"
+                + "\"sec-cond-ref\",\"identifier\":[{\"system\":\"urn:sec:mrn\",\"value\":\"" + mrn + "\"}]}",
+                TOKENS.get("system")), 200, 201);
+        String observationOnly = TestIssuer.get().sign(TestIssuer.claims("user/Observation.cruds").build());
+        String known = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                + "\"subject\":{\"reference\":\"Patient?identifier=urn:sec:mrn%7C" + mrn + "\"}}";
+        String unknown = known.replace(mrn, "nobody-" + mrn);
+
+        HttpResponse<String> knownWithoutScope = send("POST", "/fhir/Observation", known, observationOnly);
+        HttpResponse<String> unknownWithoutScope = send("POST", "/fhir/Observation", unknown, observationOnly);
+        HttpResponse<String> knownWithScope = send("POST", "/fhir/Observation", known, TOKENS.get("user Observation"));
+        HttpResponse<String> patientLevel = send("POST", "/fhir/Observation",
+                known.replace("Patient?identifier=urn:sec:mrn%7C" + mrn, "Patient?_id=" + A),
+                TOKENS.get("patient A cruds"));
+
+        assertThat(knownWithoutScope.statusCode()).as(knownWithoutScope.body()).isEqualTo(403);
+        assertThat(unknownWithoutScope.statusCode()).as("the same answer whether or not it exists")
+                .isEqualTo(403);
+        assertThat(knownWithoutScope.body()).contains("conditional reference");
+        assertThat(knownWithScope.statusCode()).as(knownWithScope.body()).isEqualTo(201);
+        assertThat(patientLevel.statusCode()).as(patientLevel.body()).isEqualTo(403);
+    }
+
     private HttpResponse<String> exportKickOff(String path, String token) throws Exception {
         return http.send(request(baseUrl() + path, token).header("Prefer", "respond-async").GET().build(),
                 HttpResponse.BodyHandlers.ofString());

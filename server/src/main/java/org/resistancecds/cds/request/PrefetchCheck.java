@@ -2,9 +2,8 @@ package org.resistancecds.cds.request;
 
 import static org.resistancecds.cds.request.HookRequestParser.shorten;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
-import ca.uhn.fhir.util.FhirTerser;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
@@ -32,7 +31,11 @@ public final class PrefetchCheck {
     /** The elements by which a resource names the patient it is about. */
     private static final List<String> PATIENT_ELEMENTS = List.of("subject", "patient");
 
-    private static final FhirTerser TERSER = FhirContext.forR4Cached().newTerser();
+    /**
+     * How far a date without a time of day may lie from the instant HAPI reads it as (midnight in this server's
+     * zone): its own zone may be anywhere from UTC-12 to UTC+14, and so may the server's.
+     */
+    private static final Duration ZONE_SPREAD = Duration.ofHours(26);
 
     private PrefetchCheck() {}
 
@@ -74,23 +77,40 @@ public final class PrefetchCheck {
     }
 
     /**
-     * FHIR's rule per-1: a Period does not end before it starts. The service measures exposure and response times
-     * from Periods; one with its dates swapped had told the clinician of an exposure of -1,461 days.
+     * FHIR's rule per-1, on the period the service measures by: a resource's {@code effectivePeriod} (a therapy's
+     * course, an observation's interval) does not end before it starts. One with its dates swapped had told the
+     * clinician of an exposure of -1,461 days. Other periods (an address's, a name's) are not the service's concern,
+     * and a fault there does not cost the call. Dates are compared at their precision and, without a time of day,
+     * in any time zone: a period is refused only when every reading of it ends before it starts.
      */
     static void requireOrderedPeriods(String where, Resource resource, Function<String, CdsHooksException> refusal) {
-        for (Period period : TERSER.getAllPopulatedChildElementsOfType(resource, Period.class)) {
-            if (period.hasStart() && period.hasEnd() && period.getStart().after(latest(period.getEndElement()))) {
-                throw refusal.apply(where + " (" + shorten(name(resource)) + ") has a period that ends ("
+        Property effective = resource.getNamedProperty("effective[x]");
+        if (effective == null) {
+            return;
+        }
+        for (Base value : effective.getValues()) {
+            if (value instanceof Period period && period.hasStart() && period.hasEnd()
+                    && earliest(period.getStartElement()).after(latest(period.getEndElement()))) {
+                throw refusal.apply(where + " (" + shorten(name(resource)) + ") has an effectivePeriod that ends ("
                         + period.getEndElement().getValueAsString() + ") before it starts ("
                         + period.getStartElement().getValueAsString() + "), which FHIR's rule per-1 forbids.");
             }
         }
     }
 
-    /** The last moment a date of its precision covers: an end of {@code 2024-01} lasts the whole month. */
+    /** The first moment a date can mean: without a time of day, in any zone. */
+    private static Date earliest(DateTimeType start) {
+        Date value = start.getValue();
+        return start.getPrecision().ordinal() <= TemporalPrecisionEnum.DAY.ordinal()
+                ? new Date(value.getTime() - ZONE_SPREAD.toMillis()) : value;
+    }
+
+    /** The last moment a date can mean: an end of {@code 2024-01} lasts the whole month, in any time zone. */
     private static Date latest(DateTimeType end) {
         TemporalPrecisionEnum precision = end.getPrecision();
-        return new Date(precision.add(end.getValue(), 1).getTime() - 1);
+        long last = precision.add(end.getValue(), 1).getTime() - 1;
+        boolean dateOnly = precision.ordinal() <= TemporalPrecisionEnum.DAY.ordinal();
+        return new Date(dateOnly ? last + ZONE_SPREAD.toMillis() : last);
     }
 
     /**

@@ -34,7 +34,11 @@ class HookRequestParserTest {
                  "fhirAuthorization": {"access_token": "secret", "token_type": "Bearer", "expires_in": 300,
                                        "scope": "user/Patient.read", "subject": "cds-service"},
                  "context": {"userId": "Practitioner/example", "patientId": "1288992", "encounterId": "89284"},
-                 "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1950-01-01"},
+                 "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "birthDate": "1950-01-01",
+                                          "name": [{"family": "F", "_given": [{"extension": [{"url":
+                                            "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                                            "valueCode": "unknown"}]}]}],
+                                          "multipleBirthInteger": "2"},
                               "observations": null,
                               "unknown": {"resourceType": "Nonsense"}}}
                 """);
@@ -138,19 +142,30 @@ class HookRequestParserTest {
                 """, "is not one of the resources in context.draftOrders");
     }
 
-    /** per-1 compares at the dates' precision: an end of 2024-01 covers the whole month. */
-    @Test
-    void aPeriodEndingInTheMonthItStartsIsTaken() {
+    /**
+     * per-1 is checked on the period the service measures by, at the dates' precision and in any time zone: an end of
+     * 2024-01 covers the whole month, a date-only end the whole day wherever it was written. A swapped period in an
+     * element the service does not read (an address's) does not cost the call.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            2024-01-15                | 2024-01
+            2024-01-15                | 2024-01-15T09:30:00+10:00
+            2023-01-10T20:00:00-08:00 | 2023-01-10
+            """)
+    void aPeriodThatMayEndWhenItStartsIsTaken(String start, String end) {
         HookRequest request = parse("patient-view", """
                 {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
                  "context": {"userId": "Practitioner/1", "patientId": "1"},
-                 "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [
+                 "prefetch": {"patient": {"resourceType": "Patient", "id": "1",
+                   "address": [{"city": "X", "period": {"start": "2020-05-01", "end": "2019-01-01"}}]},
+                  "statements": {"resourceType": "Bundle", "type": "searchset", "entry": [
                    {"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active",
                     "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "Patient/1"},
-                    "effectivePeriod": {"start": "2024-01-15", "end": "2024-01"}}}]}}}
-                """);
+                    "effectivePeriod": {"start": "%s", "end": "%s"}}}]}}}
+                """.formatted(start, end));
 
-        assertThat(request.prefetch()).containsKey("statements");
+        assertThat(request.prefetch()).containsKeys("patient", "statements");
     }
 
     @Test
@@ -196,7 +211,7 @@ class HookRequestParserTest {
             entry an object      | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": {}}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations is not a valid FHIR R4 resource
             code a string        | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Observation", "id": "o1", "status": "final", "code": "abc", "subject": {"reference": "Patient/1"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.observations is not a valid FHIR R4 resource
             two values for one   | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Patient", "id": "1", "gender": ["male", "female"]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
-            period ends first    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active", "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "Patient/1"}, "effectivePeriod": {"start": "2024-01-01", "end": "2020-01-01"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] (MedicationStatement/s1) has a period that ends (2020-01-01) before it starts (2024-01-01)
+            period ends first    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"statements": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "MedicationStatement", "id": "s1", "status": "active", "medicationCodeableConcept": {"text": "x"}, "subject": {"reference": "Patient/1"}, "effectivePeriod": {"start": "2024-01-01", "end": "2020-01-01"}}}]}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.statements.entry[0] (MedicationStatement/s1) has an effectivePeriod that ends (2020-01-01) before it starts (2024-01-01)
             prefetch an array    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": [], "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch must be a JSON object
             prefetch a string    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": "yes"}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient must be a FHIR resource
             prefetch not FHIR    | {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "prefetch": {"patient": {"resourceType": "Pateint"}}, "context": {"userId": "Practitioner/1", "patientId": "1"}} | prefetch.patient is not a valid FHIR R4 resource
