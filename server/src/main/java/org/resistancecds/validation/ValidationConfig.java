@@ -109,7 +109,8 @@ public class ValidationConfig {
     @Bean
     @Order(20)
     public ConformanceWatcher conformanceWatcher(DataSource dataSource,
-            @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator, ValidationProperties properties) {
+            @Qualifier(INSTANCE_VALIDATOR) IInstanceValidatorModule instanceValidator,
+            ValidationProperties properties) {
         return new ConformanceWatcher(dataSource, clearCaches(instanceValidator),
                 properties.conformanceRefreshInterval(), Clock.systemUTC());
     }

@@ -28,17 +28,17 @@ public final class FeedbackParser {
     /** The earliest outcome taken: before it, no card of this service existed, and the calendars differ (Julian). */
     static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
 
-    private final Clock clock;
-
-    public FeedbackParser(Clock clock) {
-        this.clock = clock;
-    }
-
     /** Entries accepted in one call; an EHR reports what one user did, not a backlog. */
     static final int MAX_ENTRIES = 100;
 
     private static final Pattern UUID_FORM =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Clock clock;
+
+    public FeedbackParser(Clock clock) {
+        this.clock = clock;
+    }
 
     public List<FeedbackEntry> parse(JsonNode body) {
         if (!body.isObject()) {

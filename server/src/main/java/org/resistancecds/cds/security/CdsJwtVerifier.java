@@ -144,7 +144,8 @@ public final class CdsJwtVerifier {
         } catch (RateLimitReachedException e) {
             // The key set was just read again for an unknown kid; it is not read again so soon.
             throw new AuthenticationFailure("no " + header.getAlgorithm() + " key with kid '"
-                    + shorten(header.getKeyID()) + "' among the keys of issuer '" + keys.issuer() + "' (read moments ago)");
+                    + shorten(header.getKeyID()) + "' among the keys of issuer '" + keys.issuer()
+                    + "' (read moments ago)");
         } catch (KeySourceException e) {
             throw new AuthenticationFailure("the keys of issuer '" + keys.issuer() + "' could not be read");
         }
