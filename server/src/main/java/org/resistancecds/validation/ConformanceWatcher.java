@@ -24,8 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * deleted profile still checked against).
  *
  * <p>Each check asks the database which StructureDefinitions, CodeSystems, ValueSets and ConceptMaps changed since
- * the last one (a deletion changes a resource's version too). It reads HAPI's resource table directly: a FHIR
- * history search would store a search row per check. The window reaches a minute back, for nodes whose clocks
+ * the last one (a deletion changes a resource's version too), and which code system's concepts HAPI made current
+ * since (it stores them seconds after the resource). It reads HAPI's tables directly: a FHIR history search would
+ * store a search row per check, and the concepts' current version is in no FHIR resource. The window reaches a minute back, for nodes whose clocks
  * differ; a version seen before does not clear the caches again. A change this node made is seen here too and clears
  * its caches once more, which only costs the next validation its look-ups.
  */
@@ -33,8 +34,12 @@ public class ConformanceWatcher implements ApplicationRunner, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ConformanceWatcher.class);
     private static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+    /** How long after a change the caches are cleared at every check (see {@link #check}). */
+    private static final Duration SETTLING = Duration.ofSeconds(30);
     private static final String CHANGED_SINCE = "SELECT RES_ID, RES_VER, RES_UPDATED FROM HFJ_RESOURCE "
             + "WHERE RES_TYPE IN ('StructureDefinition', 'CodeSystem', 'ValueSet', 'ConceptMap') AND RES_UPDATED >= ?";
+    /** Each code system's current version among HAPI's terminology tables: one row per code system. */
+    private static final String CODE_SYSTEM_VERSIONS = "SELECT PID, CURRENT_VERSION_PID FROM TRM_CODESYSTEM";
 
     private final JdbcTemplate jdbc;
     private final Runnable clearCaches;
@@ -47,7 +52,10 @@ public class ConformanceWatcher implements ApplicationRunner, DisposableBean {
     });
     /** Versions seen within the margin, by resource: what a later check must not count again. */
     private final Map<Long, Long> seen = new HashMap<>();
+    /** The current version of each code system's concepts at the last check. */
+    private Map<Long, Long> codeSystemVersions = Map.of();
     private Instant checkedFrom;
+    private Instant settledAt;
 
     public ConformanceWatcher(DataSource dataSource, Runnable clearCaches, Duration interval, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -80,7 +88,12 @@ public class ConformanceWatcher implements ApplicationRunner, DisposableBean {
         }
     }
 
-    /** Clears the caches if a version not seen before changed since the last check; true if it did. */
+    /**
+     * Clears the caches if a version not seen before changed since the last check; true if it did. For half a minute
+     * after a change it clears them at every check: HAPI stores a code system's concepts, and expands value sets, in
+     * the background after the resource, and a node that looked one up in between had kept the old concepts (seen in
+     * CI: node B still answered the old display 30 s after clearing its caches 0.9 s after node A's change).
+     */
     synchronized boolean check() {
         Instant now = clock.instant();
         Instant from = checkedFrom == null ? Instant.EPOCH : checkedFrom.minus(CLOCK_MARGIN);
@@ -88,16 +101,30 @@ public class ConformanceWatcher implements ApplicationRunner, DisposableBean {
         for (Map<String, Object> row : jdbc.queryForList(CHANGED_SINCE, Timestamp.from(from))) {
             inWindow.put(((Number) row.get("RES_ID")).longValue(), ((Number) row.get("RES_VER")).longValue());
         }
+        // HAPI stores a code system's concepts after the resource, in the background, and only then makes them
+        // current: a lookup between the two still reads the old concepts, and caches them.
+        Map<Long, Long> versions = new HashMap<>();
+        for (Map<String, Object> row : jdbc.queryForList(CODE_SYSTEM_VERSIONS)) {
+            Object current = row.get("CURRENT_VERSION_PID");
+            versions.put(((Number) row.get("PID")).longValue(), current == null ? -1L : ((Number) current).longValue());
+        }
         boolean first = checkedFrom == null;
-        boolean changed = inWindow.entrySet().stream()
+        boolean changed = !versions.equals(codeSystemVersions) || inWindow.entrySet().stream()
                 .anyMatch(version -> !version.getValue().equals(seen.get(version.getKey())));
         // The next window starts within this one: what it cannot return need not be remembered.
         seen.clear();
         seen.putAll(inWindow);
+        codeSystemVersions = versions;
         checkedFrom = now;
         if (changed && !first) {
+            settledAt = now.plus(SETTLING);
             clearCaches.run();
             return true;
+        }
+        if (settledAt != null && now.isBefore(settledAt)) {
+            // Whatever HAPI finishes in the background after a change (concepts, expansions) and a lookup cached in
+            // between is read afresh at the next clearing.
+            clearCaches.run();
         }
         return false;
     }
