@@ -6,8 +6,12 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
@@ -61,6 +65,31 @@ public class AcceptableFormat {
                     + "header admits neither (" + String.join(", ", accept) + "). Ask for application/fhir+json or "
                     + "application/fhir+xml.");
         }
+        answerInTheBestR4Format(request, asked);
+    }
+
+    /**
+     * HAPI answers in the format of the type ranked first, whatever its {@code fhirVersion}: asked for XML as FHIR 3.0
+     * and JSON as R4 after it, it answered R4 in XML. The format of the best R4 type is then chosen, as {@code _format}
+     * chooses it.
+     */
+    private static void answerInTheBestR4Format(RequestDetails request, List<MediaType> asked) {
+        Comparator<MediaType> byQuality = Comparator.comparingDouble(MediaType::getQualityValue);
+        Optional<MediaType> first = asked.stream().filter(AcceptableFormat::acceptableFhirType).max(byQuality);
+        if (first.isEmpty() || FhirVersion.isR4(first.get())) {
+            return;
+        }
+        MediaType best = asked.stream().filter(AcceptableFormat::acceptableFhirType).filter(FhirVersion::isR4)
+                .max(byQuality).orElseThrow();
+        EncodingEnum encoding = EncodingEnum.forContentType(best.getType() + "/" + best.getSubtype());
+        Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameters());
+        parameters.put(Constants.PARAM_FORMAT, new String[] {(encoding == null ? EncodingEnum.JSON : encoding)
+                .getFormatContentType()});
+        request.setParameters(parameters);
+    }
+
+    private static boolean acceptableFhirType(MediaType type) {
+        return type.getQualityValue() > 0 && WRITTEN.stream().anyMatch(type::isCompatibleWith);
     }
 
     /** HAPI answered JSON to a _format it does not write ({@code html}, {@code pdf}, {@code foo}). */

@@ -485,6 +485,16 @@ class BadInputIT extends AbstractServerIT {
                 .statusCode()).isEqualTo(201);
     }
 
+    /** HAPI answered in the format ranked first even when only another FHIR version was asked for in it. */
+    @Test
+    void aFormatAskedForOnlyInAnotherFhirVersionIsNotTheAnswersFormat() throws Exception {
+        String answer = rawExchange("GET /fhir/metadata\r\nAccept: application/fhir+xml; fhirVersion=3.0, "
+                + "application/fhir+json; fhirVersion=4.0; q=0.5");
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"resourceType\":\"CapabilityStatement\"")
+                .containsIgnoringCase("Content-Type: application/fhir+json");
+    }
+
     /** HAPI picked Turtle when it ranked first and failed with a 500 (after storing a POST). */
     @Test
     void turtleFirstAmongSeveralAcceptedFormatsIsAnsweredInTheNext() throws Exception {
