@@ -1,10 +1,9 @@
 package org.resistancecds.audit;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.resistancecds.config.PercentEncoding;
 
 /**
  * Masks credentials a client put in a URL's query before the query is written to the audit log. Names are
@@ -23,21 +22,15 @@ final class QueryMasking {
         StringJoiner masked = new StringJoiner("&");
         for (String pair : query.split("&", -1)) {
             int equals = pair.indexOf('=');
-            if (equals >= 0 && SECRETS.contains(decode(pair.substring(0, equals)).strip().toLowerCase(Locale.ROOT))) {
+            // A name that is no valid percent-encoding is compared as written: the server cannot read it as a
+            // credential's name either.
+            if (equals >= 0 && SECRETS.contains(
+                    PercentEncoding.decodedOrAsWritten(pair.substring(0, equals)).strip().toLowerCase(Locale.ROOT))) {
                 masked.add(pair.substring(0, equals) + "=***");
             } else {
                 masked.add(pair);
             }
         }
         return masked.toString();
-    }
-
-    private static String decode(String name) {
-        try {
-            return URLDecoder.decode(name, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // Not valid percent-encoding: the server cannot read it as a credential's name either.
-            return name;
-        }
     }
 }

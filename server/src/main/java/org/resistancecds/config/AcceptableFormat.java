@@ -53,9 +53,7 @@ public class AcceptableFormat {
         } catch (InvalidMediaTypeException e) {
             return;
         }
-        boolean writable = asked.stream()
-                .filter(type -> type.getQualityValue() > 0)
-                .anyMatch(type -> WRITTEN.stream().anyMatch(type::isCompatibleWith) && FhirVersion.isR4(type));
+        boolean writable = asked.stream().anyMatch(type -> acceptableFhirType(type) && FhirVersion.isR4(type));
         if (!writable && asked.stream().anyMatch(type -> type.getQualityValue() > 0 && !FhirVersion.isR4(type))) {
             throw new UnclassifiedServerFailureException(406, "This server answers in FHIR R4 (fhirVersion=4.0) "
                     + "only; the Accept header asks for another version (" + String.join(", ", accept) + ").");

@@ -13,10 +13,10 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
  */
 public class ConditionalReferenceUnmatched {
 
-    static final String HINT = "Nothing was stored; store the referenced resource first, or refer to it by id.";
+    public static final String HINT = "Nothing was stored; store the referenced resource first, or refer to it by id.";
 
     /** HAPI's message for a match URL in a reference that found nothing. */
-    private static final String NO_MATCH = "HAPI-1091: ";
+    public static final String NO_MATCH = "HAPI-1091: ";
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException asPreconditionFailed(Throwable failure) {

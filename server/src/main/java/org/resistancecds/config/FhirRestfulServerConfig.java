@@ -99,7 +99,6 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalUpdateIdCheck(systemDao.getContext()));
         server.registerInterceptor(new ConditionalReferenceType(systemDao.getContext()));
         server.registerInterceptor(new ConditionalReferenceUnmatched());
-        server.registerInterceptor(new BatchEntryStatuses());
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
         plugins.forEach(plugin -> plugin.register(server));

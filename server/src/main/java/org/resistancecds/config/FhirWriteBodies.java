@@ -2,8 +2,6 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -48,10 +46,6 @@ final class FhirWriteBodies {
     private static String routedPath(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length())
                 .replaceAll(";[^/]*", "").replaceAll("/+$", "");
-        try {
-            return URLDecoder.decode(path, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException badEscape) {
-            return path; // checked as written; the server refuses the path itself
-        }
+        return PercentEncoding.decodedOrAsWritten(path); // a bad escape: the server refuses the path itself
     }
 }

@@ -4,14 +4,13 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.method.SearchMethodBinding;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
+import org.resistancecds.config.PercentEncoding;
 
 /**
  * A search parameter without a value ({@code address-city=}, {@code name:exact=}) is left out of the search, as FHIR
@@ -62,17 +61,11 @@ public class EmptySearchParameters {
         String kept = Arrays.stream(url.substring(query + 1).split("&"))
                 .filter(parameter -> {
                     int equals = parameter.indexOf('=');
-                    return equals < 0 || !decoded(parameter.substring(equals + 1)).isBlank();
+                    // A value that is no valid percent-encoding is no blank: the search's own check refuses it.
+                    return equals < 0
+                            || !PercentEncoding.decodedOrAsWritten(parameter.substring(equals + 1)).isBlank();
                 })
                 .collect(Collectors.joining("&"));
         return url.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept);
-    }
-
-    private static String decoded(String value) {
-        try {
-            return URLDecoder.decode(value, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException notEncoded) {
-            return value; // left for the search's own check to refuse
-        }
     }
 }

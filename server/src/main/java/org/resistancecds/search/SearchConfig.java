@@ -40,4 +40,9 @@ public class SearchConfig {
     public FhirServerPlugin emptySearchParameters() {
         return server -> server.registerInterceptor(new EmptySearchParameters());
     }
+
+    @Bean
+    public FhirServerPlugin batchEntryStatuses() {
+        return server -> server.registerInterceptor(new BatchEntryStatuses());
+    }
 }

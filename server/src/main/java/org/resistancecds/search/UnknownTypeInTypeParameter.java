@@ -13,7 +13,10 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 public class UnknownTypeInTypeParameter {
 
     /** HAPI's message for a {@code _type} value that is not a resource type. */
-    private static final String UNKNOWN_TYPE = "HAPI-2197: ";
+    static final String UNKNOWN_TYPE = "HAPI-2197: ";
+
+    static final String HINT =
+            "_type takes FHIR R4 resource types, comma-separated (e.g. _type=Observation,Condition).";
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException asBadRequest(Throwable failure) {
@@ -21,7 +24,6 @@ public class UnknownTypeInTypeParameter {
                 || !failure.getMessage().startsWith(UNKNOWN_TYPE)) {
             return null;
         }
-        return new InvalidRequestException(failure.getMessage()
-                + " _type takes FHIR R4 resource types, comma-separated (e.g. _type=Observation,Condition).");
+        return new InvalidRequestException(failure.getMessage() + " " + HINT);
     }
 }

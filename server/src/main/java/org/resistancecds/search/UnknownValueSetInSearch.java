@@ -15,12 +15,16 @@ import java.util.List;
  * A search whose {@code :in} or {@code :not-in} names a ValueSet this server lacks is the client's question gone
  * wrong, so 400; HAPI answered 404, which reads as "no such resource type", with the URL still percent-encoded
  * (or only its version, for a versioned one). A batch entry's answer is rewritten by
- * {@link org.resistancecds.config.BatchEntryStatuses}.
+ * {@link BatchEntryStatuses}.
  */
 public class UnknownValueSetInSearch {
 
     /** HAPI's message for a ValueSet URL it could not resolve while building a search. */
-    private static final String UNKNOWN_VALUE_SET = "HAPI-2024: Unknown ValueSet";
+    static final String UNKNOWN_VALUE_SET = "HAPI-2024: Unknown ValueSet";
+
+    /** What the client can do instead. */
+    static final String HINT = "GET ValueSet?url=... lists the ones it holds; load the ValueSet first, or search by "
+            + "code.";
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException asBadRequest(RequestDetails request, Throwable failure) {
@@ -37,7 +41,6 @@ public class UnknownValueSetInSearch {
             }
         });
         return new InvalidRequestException("The search names a ValueSet (with :in or :not-in: "
-                + String.join(", ", named) + ") that this server does not hold. GET ValueSet?url=... lists the ones "
-                + "it holds; load the ValueSet first, or search by code.");
+                + String.join(", ", named) + ") that this server does not hold. " + HINT);
     }
 }

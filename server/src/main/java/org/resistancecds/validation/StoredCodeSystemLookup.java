@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Type;
+import org.hl7.fhir.utilities.CanonicalPair;
 
 /**
  * Answers {@code CodeSystem/$lookup} from the stored CodeSystem resource when it lists the code. HAPI's database
@@ -64,7 +65,7 @@ public class StoredCodeSystemLookup implements IValidationSupport {
         // $lookup's version arrives as system|version. Ours hold one version, so another is not found (404), where
         // HAPI answered 200 with an empty display; a client's code system may be stored in several versions (HAPI's
         // lookup of an older one failed with the same 500).
-        String version = request.getSystem().contains("|") ? request.getSystem().substring(request.getSystem().indexOf('|') + 1) : null;
+        String version = CanonicalPair.of(request.getSystem()).getVersion();
         Optional<CodeSystem> named = version == null || version.equals(latest.get().getVersion()) ? latest
                 : isOurs(request.getSystem()) ? Optional.empty() : storedVersion(context, request.getSystem(), version);
         if (named.isEmpty()) {
@@ -96,8 +97,8 @@ public class StoredCodeSystemLookup implements IValidationSupport {
         if (system == null) {
             return Optional.empty();
         }
-        String url = system.contains("|") ? system.substring(0, system.indexOf('|')) : system;
-        return context.getRootValidationSupport().fetchCodeSystem(url) instanceof CodeSystem found
+        return context.getRootValidationSupport().fetchCodeSystem(CanonicalPair.of(system).getUrl())
+                        instanceof CodeSystem found
                 ? Optional.of(found)
                 : Optional.empty();
     }

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Optional;
+import org.hl7.fhir.utilities.CanonicalPair;
 import org.resistancecds.config.OperationBody;
 
 /**
@@ -42,8 +43,8 @@ public class TranslateWithUnknownMap {
     }
 
     private boolean held(String url) {
-        String canonical = url.contains("|") ? url.substring(0, url.indexOf('|')) : url;
-        SearchParameterMap search = SearchParameterMap.newSynchronous("url", new UriParam(canonical));
+        SearchParameterMap search =
+                SearchParameterMap.newSynchronous("url", new UriParam(CanonicalPair.of(url).getUrl()));
         search.setLoadSynchronousUpTo(1);
         return !daoRegistry.getResourceDao("ConceptMap").searchForResources(search, new SystemRequestDetails()).isEmpty();
     }

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.CanonicalPair;
 import org.resistancecds.config.OperationBody;
 
 /**
@@ -50,24 +51,21 @@ public class ValueSetValidateCodeInputs {
         if (url.isEmpty()) {
             return;
         }
-        String canonical = canonical(url.get());
+        CanonicalPair named = CanonicalPair.of(url.get());
+        String canonical = named.getUrl();
         IBaseResource held = terminology.fetchValueSet(canonical);
         if (held == null) {
             throw new ResourceNotFoundException("This server knows no ValueSet " + url.get()
                     + ", so it cannot validate codes against it. Its own value sets are listed by GET ValueSet; "
                     + "send the value set itself as the valueSet parameter to validate against one it lacks.");
         }
-        Optional<String> version = version(url.get()).or(() -> input(request, "valueSetVersion"));
+        Optional<String> version = Optional.ofNullable(named.hasNonEmptyVersion() ? named.getVersion() : null)
+                .or(() -> input(request, "valueSetVersion"));
         if (version.isPresent() && held instanceof ValueSet current && !version.get().equals(current.getVersion())
                 && terminology.fetchValueSet(canonical + "|" + version.get()) == null) {
             throw new ResourceNotFoundException("This server holds ValueSet " + canonical + ", but not its version "
                     + version.get() + (current.hasVersion() ? " (it holds " + current.getVersion() + ")" : "") + ".");
         }
-    }
-
-    private static Optional<String> version(String url) {
-        int bar = url.indexOf('|');
-        return bar < 0 || bar == url.length() - 1 ? Optional.empty() : Optional.of(url.substring(bar + 1));
     }
 
     private Optional<String> input(RequestDetails request, String name) {
@@ -78,10 +76,5 @@ public class ValueSetValidateCodeInputs {
         return OperationBody.parameters(request, context)
                 .map(body -> body.getParameter().stream().anyMatch(p -> "valueSet".equals(p.getName())))
                 .orElse(false);
-    }
-
-    private static String canonical(String url) {
-        int bar = url.indexOf('|');
-        return bar < 0 ? url : url.substring(0, bar);
     }
 }

@@ -4,8 +4,9 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,10 @@ public final class FeedbackStore {
      * @return the stored resources' ids ({@code Basic/123}), in entry order
      */
     public List<String> store(String serviceId, List<FeedbackEntry> entries, String client) {
+        List<String> keys = entries.stream().map(entry -> resendKey(serviceId, entry, client)).toList();
         Map<String, FeedbackEntry> byKey = new LinkedHashMap<>();
-        for (FeedbackEntry entry : entries) {
-            byKey.putIfAbsent(resendKey(serviceId, entry, client), entry);
+        for (int i = 0; i < entries.size(); i++) {
+            byKey.putIfAbsent(keys.get(i), entries.get(i));
         }
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         byKey.forEach((entryId, entry) -> transaction.addEntry()
@@ -69,15 +71,12 @@ public final class FeedbackStore {
                 .setMethod(Bundle.HTTPVerb.POST)
                 .setUrl("Basic")
                 .setIfNoneExist("identifier=" + FEEDBACK_SYSTEM + "|" + entryId));
-        Bundle response = storeOnce(transaction);
-        List<String> keys = new ArrayList<>(byKey.keySet());
-        List<String> ids = new ArrayList<>();
-        for (FeedbackEntry entry : entries) {
-            Bundle.BundleEntryComponent stored =
-                    response.getEntry().get(keys.indexOf(resendKey(serviceId, entry, client)));
-            ids.add(new IdType(stored.getResponse().getLocation()).toUnqualifiedVersionless().getValue());
-        }
-        return ids;
+        // The response's entries follow the transaction's, one per distinct key.
+        Iterator<Bundle.BundleEntryComponent> stored = storeOnce(transaction).getEntry().iterator();
+        Map<String, String> idByKey = new HashMap<>();
+        byKey.keySet().forEach(key -> idByKey.put(key,
+                new IdType(stored.next().getResponse().getLocation()).toUnqualifiedVersionless().getValue()));
+        return keys.stream().map(idByKey::get).toList();
     }
 
     private Bundle storeOnce(Bundle transaction) {
