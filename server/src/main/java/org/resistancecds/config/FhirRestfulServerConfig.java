@@ -59,6 +59,7 @@ public class FhirRestfulServerConfig {
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
         systemDao.getContext().setParserErrorHandler(new LosslessParsingErrorHandler());
+        VersionSpecificReferences.keepIn(systemDao.getContext());
         RestfulServer server = new RestfulServer(systemDao.getContext()) {
             /** None: HAPI's header named its exact version, and so which of its advisories apply here. */
             @Override
@@ -101,6 +102,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalReferenceUnmatched());
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
+        server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

@@ -195,6 +195,36 @@ class FhirServerIT extends AbstractServerIT {
                 .isEqualTo(created.getId().getIdPart());
     }
 
+    /**
+     * A Provenance says which version of a result it vouches for; HAPI stored {@code Observation/x/_history/1} as
+     * {@code Observation/x}, which now means the current version. A version the server does not hold is refused.
+     */
+    @Test
+    void provenanceKeepsTheVersionsItNamesAndRefusesOneNotHeld() throws Exception {
+        String id = "versioned-" + UUID.randomUUID();
+        String observation = "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"status\":\"%s\","
+                + "\"code\":{\"text\":\"tumour mutational burden\"}}";
+        assertThat(putJson("/fhir/Observation/" + id, observation.formatted("preliminary")).statusCode()).isEqualTo(201);
+        assertThat(putJson("/fhir/Observation/" + id, observation.formatted("final")).statusCode()).isEqualTo(200);
+        String provenance = "{\"resourceType\":\"Provenance\",\"recorded\":\"2026-12-07T10:00:00Z\","
+                + "\"agent\":[{\"who\":{\"display\":\"molecular lab\"}}],"
+                + "\"target\":[{\"reference\":\"Observation/" + id + "/_history/%s\"}],"
+                + "\"entity\":[{\"role\":\"source\",\"what\":{\"reference\":\"Observation/" + id + "/_history/2\"}}]}";
+
+        HttpResponse<String> kept = postJson("/fhir/Provenance", "application/fhir+json", provenance.formatted("1"));
+        HttpResponse<String> notHeld = postJson("/fhir/Provenance", "application/fhir+json", provenance.formatted("3"));
+        String storedId = fhirContext.newJsonParser().parseResource(kept.body()).getIdElement().getIdPart();
+        HttpResponse<String> read = get("/fhir/Provenance/" + storedId);
+        HttpResponse<String> search = get("/fhir/Provenance?target=Observation/" + id);
+
+        assertThat(kept.statusCode()).isEqualTo(201);
+        assertThat(read.body()).contains("\"Observation/" + id + "/_history/1\"", "\"Observation/" + id + "/_history/2\"");
+        assertThat(search.body()).contains(storedId);
+        assertThat(notHeld.statusCode()).isEqualTo(400);
+        assertThat(notHeld.body()).contains("Version 3 of Observation/" + id + " is not held here")
+                .contains("Provenance.target");
+    }
+
     /** HAPI sends the new version's ETag after an update but not after a patch; a chained If-Match needs it. */
     @Test
     void patchAnswersWithTheNewVersionsEtag() throws Exception {
