@@ -19,7 +19,7 @@ import org.springframework.http.MediaType;
  * A request whose {@code Accept} admits none of the formats the server writes is answered 406 Not Acceptable before
  * anything runs, as FHIR's HTTP page advises; HAPI answered it in JSON (an {@code image/png} client got JSON it had
  * not asked for, and a POST was stored first). {@code _format} overrides {@code Accept}: one that names neither
- * JSON nor XML is a 406 too (Turtle is refused apart). A type whose {@code fhirVersion} parameter names another FHIR
+ * JSON nor XML, or another FHIR version, is a 406 too (Turtle is refused apart). A type whose {@code fhirVersion} parameter names another FHIR
  * version than R4 ({@code fhirVersion=3.0}) does not count either: FHIR's versioning page has a server answer 406
  * rather than another version, and HAPI answered R4. {@code Binary} is served in its own content type. An
  * {@code Accept} that does not parse is left to HAPI.
@@ -90,6 +90,15 @@ public class AcceptableFormat {
         return type.getQualityValue() > 0 && WRITTEN.stream().anyMatch(type::isCompatibleWith);
     }
 
+    /** The media type a {@code _format} names; a short name ({@code json}) or one that does not parse has none. */
+    private static MediaType formatType(String name) {
+        try {
+            return MediaType.parseMediaType(name);
+        } catch (InvalidMediaTypeException e) {
+            return MediaType.ALL;
+        }
+    }
+
     /** HAPI answered JSON to a _format it does not write ({@code html}, {@code pdf}, {@code foo}). */
     private static void refuseUnwritableFormatParameter(String[] values) {
         for (String value : values) {
@@ -98,6 +107,10 @@ public class AcceptableFormat {
             }
             // An unencoded '+' (_format=application/fhir+json) arrives as a space; HAPI reads JSON as json.
             String name = value.trim().replace(' ', '+').toLowerCase(Locale.ROOT);
+            if (!FhirVersion.isR4(formatType(name))) {
+                throw new UnclassifiedServerFailureException(406, "This server answers in FHIR R4 (fhirVersion=4.0) "
+                        + "only; _format=" + value + " asks for another version.");
+            }
             EncodingEnum encoding = EncodingEnum.forContentType(name);
             if (encoding != EncodingEnum.JSON && encoding != EncodingEnum.XML && encoding != EncodingEnum.RDF) {
                 throw new UnclassifiedServerFailureException(406, "This server answers in FHIR JSON or XML; _format="

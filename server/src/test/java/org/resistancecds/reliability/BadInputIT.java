@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -466,6 +467,8 @@ class BadInputIT extends AbstractServerIT {
                         "GET /fhir/Composition/no-such-composition/$document", 404),
                 Arguments.of("Accept: only another FHIR version (HAPI: R4)",
                         "GET /fhir/metadata\r\nAccept: application/fhir+json; fhirVersion=3.0", 406),
+                Arguments.of("_format naming another FHIR version (HAPI: R4)",
+                        "GET /fhir/metadata?_format=application/fhir%2Bjson;fhirVersion=3.0", 406),
                 Arguments.of("a _since that is no date", "GET /fhir/Patient/x/$everything?_since=garbage", 400),
                 Arguments.of("a _since that is no date, on _history", "GET /fhir/Patient/_history?_since=2026-13-45",
                         400),
@@ -481,6 +484,10 @@ class BadInputIT extends AbstractServerIT {
             "application/fhir+json; fhirVersion=3.0, application/fhir+json;q=0.5"})
     void fhirR4NamedOrAcceptedBesideAnotherVersionIsAnswered(String accept) throws Exception {
         assertThat(rawExchange("GET /fhir/metadata\r\nAccept: " + accept)).startsWith("HTTP/1.1 200");
+        if (!accept.contains(",")) {
+            assertThat(get("/fhir/metadata?_format=" + URLEncoder.encode(accept, StandardCharsets.UTF_8)).statusCode())
+                    .as("the same type as _format").isEqualTo(200);
+        }
         assertThat(postJson("/fhir/Patient", "application/fhir+json; fhirVersion=4.0", "{\"resourceType\":\"Patient\"}")
                 .statusCode()).isEqualTo(201);
     }
