@@ -2,6 +2,8 @@ package org.resistancecds.cds;
 
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServicesJson;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,7 @@ public final class CdsServiceCatalog {
             if (this.services.putIfAbsent(definition.id(), service) != null) {
                 throw new IllegalStateException("two CDS services share the id " + definition.id());
             }
-            CdsServiceJson entry = new CdsServiceJson()
+            CdsServiceJson entry = new DiscoveredService(definition.usageRequirements())
                     .setId(definition.id())
                     .setHook(definition.hook())
                     .setTitle(definition.title())
@@ -36,5 +38,17 @@ public final class CdsServiceCatalog {
     /** The discovery document ({@code GET /cds-services}). */
     public CdsServicesJson discovery() {
         return discovery;
+    }
+
+    /** A discovery entry with CDS Hooks 2.0's {@code usageRequirements}, which HAPI's type lacks. */
+    private static final class DiscoveredService extends CdsServiceJson {
+
+        @JsonProperty("usageRequirements")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        private final String usageRequirements;
+
+        DiscoveredService(String usageRequirements) {
+            this.usageRequirements = usageRequirements;
+        }
     }
 }

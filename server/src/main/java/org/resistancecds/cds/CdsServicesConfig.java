@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.resistancecds.cds.cards.CardMapper;
 import org.resistancecds.cds.feedback.FeedbackParser;
 import org.resistancecds.cds.feedback.FeedbackStore;
+import org.resistancecds.cds.security.CdsSecurityProperties;
 import org.resistancecds.cds.prefetch.FhirServerReader;
 import org.resistancecds.cds.prefetch.PrefetchResolver;
 import org.resistancecds.cds.prefetch.RepositoryAccessPolicy;
@@ -72,9 +73,10 @@ public class CdsServicesConfig {
      */
     @Bean
     public CdsServiceCatalog cdsServiceCatalog(
-            ResistanceEvaluator evaluator, CardMapper cardMapper, ObjectProvider<CdsService> otherServices) {
+            ResistanceEvaluator evaluator, CardMapper cardMapper, CdsSecurityProperties security,
+            ObjectProvider<CdsService> otherServices) {
         List<CdsService> services = new ArrayList<>();
-        for (CdsServiceDefinition definition : ResistanceCdsService.definitions()) {
+        for (CdsServiceDefinition definition : ResistanceCdsService.definitions(security.enabled())) {
             services.add(new ResistanceCdsService(definition, evaluator, cardMapper, Clock.systemUTC()));
         }
         otherServices.orderedStream().forEach(services::add);

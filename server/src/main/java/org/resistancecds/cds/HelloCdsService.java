@@ -23,7 +23,8 @@ public class HelloCdsService implements CdsService {
             "patient-view",
             "Hello (benchmark floor)",
             "Answers one fixed card; for measuring the CDS transport without the engine.",
-            ResistanceCdsService.PREFETCH);
+            ResistanceCdsService.PREFETCH,
+            null);
 
     @Override
     public CdsServiceDefinition definition() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.resistancecds.cds.cards.CardMapper;
 import org.resistancecds.cds.prefetch.PatientData;
 import org.resistancecds.cds.request.HookRequest;
+import org.resistancecds.conformance.PackageWriter;
 import org.resistancecds.knowledge.Evaluation;
 import org.resistancecds.knowledge.EvaluationRequest;
 import org.resistancecds.knowledge.ResistanceEvaluator;
@@ -33,7 +34,9 @@ public final class ResistanceCdsService implements CdsService {
         this.clock = clock;
     }
 
-    static List<CdsServiceDefinition> definitions() {
+    /** The three services; {@code jwtRequired} says whether discovery tells clients to sign their calls. */
+    static List<CdsServiceDefinition> definitions(boolean jwtRequired) {
+        String usage = usageRequirements(jwtRequired);
         return List.of(
                 new CdsServiceDefinition(
                         "ici-resistance-patient-view",
@@ -43,7 +46,8 @@ public final class ResistanceCdsService implements CdsService {
                                 + "names the likely resistance mechanisms from the patient's biomarkers, and lists "
                                 + "strategies with their evidence level; suggests monitoring tests when acquired "
                                 + "resistance has no identified mechanism.",
-                        PREFETCH),
+                        PREFETCH,
+                        usage),
                 new CdsServiceDefinition(
                         "ici-resistance-order-select",
                         "order-select",
@@ -51,7 +55,8 @@ public final class ResistanceCdsService implements CdsService {
                         "While orders are selected: warns when the same PD-(L)1 inhibitor is continued in a "
                                 + "patient with acquired resistance, and notes when an order matches a strategy "
                                 + "for a detected resistance mechanism.",
-                        PREFETCH),
+                        PREFETCH,
+                        usage),
                 new CdsServiceDefinition(
                         "ici-resistance-order-sign",
                         "order-sign",
@@ -59,7 +64,20 @@ public final class ResistanceCdsService implements CdsService {
                         "Before orders are signed: warns when the same PD-(L)1 inhibitor is continued in a "
                                 + "patient with acquired resistance, and notes when an order matches a strategy "
                                 + "for a detected resistance mechanism.",
-                        PREFETCH));
+                        PREFETCH,
+                        usage));
+    }
+
+    /** Discovery's {@code usageRequirements}: what an EHR's administrators must arrange before the first call. */
+    static String usageRequirements(boolean jwtRequired) {
+        return "Needs the patient's record as the prefetch templates name it: sent with the call, or read from "
+                + "fhirServer (this server's own store when none is given) with a fhirAuthorization token that may "
+                + "read the Patient and search each listed type; a key that cannot be had fails the call with 412, "
+                + "never a card decided on part of the record. Biomarker results count when coded as this server's "
+                + "profiles and terminology define them (FHIR package: /package/resistance-cds.fhir-"
+                + PackageWriter.VERSION + ".tgz on this server)."
+                + (jwtRequired ? " Each call carries a JWT signed by a CDS client registered with this server "
+                        + "(CDS Hooks 2.0, Trusting CDS Clients)." : "");
     }
 
     @Override

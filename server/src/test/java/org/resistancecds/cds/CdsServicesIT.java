@@ -39,6 +39,10 @@ class CdsServicesIT extends AbstractCdsIT {
         assertThat(services.get(ORDER_SIGN).get("hook").asText()).isEqualTo("order-sign");
         for (JsonNode service : services.values()) {
             assertThat(service.get("description").asText()).isNotBlank();
+            String usage = service.get("usageRequirements").asText();
+            assertThat(usage).contains("fhirAuthorization", "412", "JWT");
+            String packagePath = usage.replaceAll(".*(/package/\\S+\\.tgz).*", "$1");
+            assertThat(get(packagePath).statusCode()).as("the package it names: " + packagePath).isEqualTo(200);
             JsonNode prefetch = service.get("prefetch");
             assertThat(prefetch.get("patient").asText()).isEqualTo("Patient/{{context.patientId}}");
             assertThat(prefetch.get("observations").asText()).isEqualTo("Observation?patient={{context.patientId}}");
