@@ -103,6 +103,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
+        server.registerInterceptor(new HeadEntriesAsGet());
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

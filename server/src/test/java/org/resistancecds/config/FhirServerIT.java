@@ -35,6 +35,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.resistancecds.AbstractServerIT;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -223,6 +225,29 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(notHeld.statusCode()).isEqualTo(400);
         assertThat(notHeld.body()).contains("Version 3 of Observation/" + id + " is not held here")
                 .contains("Provenance.target");
+    }
+
+    /** FHIR R4 allows HEAD in a batch or transaction entry; HAPI failed the entry with 400. */
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "transaction"})
+    void headEntriesAnswerAsGetWithoutTheResource(String type) throws Exception {
+        String id = createActivePatient();
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":["
+                + "{\"request\":{\"method\":\"HEAD\",\"url\":\"" + id + "\"}},"
+                + "{\"request\":{\"method\":\"HEAD\",\"url\":\"Patient?_id=" + new IdType(id).getIdPart() + "\"}},"
+                + "{\"request\":{\"method\":\"HEAD\",\"url\":\"Patient/no-such-patient\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"" + id + "\"}}]}";
+
+        HttpResponse<String> answer = postJson("/fhir", "application/fhir+json", bundle);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        Bundle entries = fhirContext.newJsonParser().parseResource(Bundle.class, answer.body());
+        assertThat(entries.getEntry()).extracting(e -> e.getResponse().getStatus())
+                .containsExactly("200 OK", "200 OK", "404 Not Found", "200 OK");
+        assertThat(entries.getEntry()).extracting(Bundle.BundleEntryComponent::hasResource)
+                .containsExactly(false, false, false, true);
+        assertThat(entries.getEntry().get(0).getResponse().getEtag()).isEqualTo("W/\"1\"");
+        assertThat(entries.getEntry().get(0).getResponse().getLastModified()).isNotNull();
     }
 
     /** HAPI sends the new version's ETag after an update but not after a patch; a chained If-Match needs it. */

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.resistancecds.AbstractServerIT;
 import org.resistancecds.cds.PatientViewRequests;
@@ -741,6 +742,29 @@ class FhirSecurityIT extends AbstractServerIT {
     private static String deleteTransaction(String identifier) {
         return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\","
                 + "\"url\":\"Observation?identifier=urn:sec%7C" + identifier + "\"}}]}";
+    }
+
+    /** A HEAD entry is authorised as the GET it stands for: its status and ETag would otherwise tell B exists. */
+    @ParameterizedTest
+    @CsvSource({"patient A rs, 403 Forbidden", "user read-only, 200 OK"})
+    void aHeadEntryOfABatchIsAuthorisedAsTheGetItStandsFor(String tokenName, String entryStatus) throws Exception {
+        String token = TOKENS.get(tokenName);
+        HttpResponse<String> get = send("POST", "/fhir", batchOf("GET", "Patient/" + B), token);
+        HttpResponse<String> head = send("POST", "/fhir", batchOf("HEAD", "Patient/" + B), token);
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(entryStatuses(get)).containsExactly(entryStatus);
+        assertThat(entryStatuses(head)).containsExactly(entryStatus);
+        assertThat(head.body()).doesNotContain("\"resourceType\":\"Patient\"");
+        if (entryStatus.startsWith("403")) {
+            assertThat(head.body()).doesNotContain("etag");
+        }
+    }
+
+    private static String batchOf(String method, String url) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"" + method
+                + "\",\"url\":\"" + url + "\"}}]}";
     }
 
     private static List<String> entryStatuses(HttpResponse<String> transactionResponse) throws Exception {
