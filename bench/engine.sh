@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MAVEN_ARGS=${MAVEN_ARGS:-}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
-mvn -q -B -ntp $MAVEN_ARGS -pl server test-compile
+mvn -q -B -ntp $MAVEN_ARGS -pl server -am test-compile
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -q -B -ntp $MAVEN_ARGS -pl server dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+mvn -q -B -ntp $MAVEN_ARGS -pl server -am dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 java $JAVA_OPTS -cp "server/target/test-classes:server/target/classes:$(cat "$cp_file")" \
   org.resistancecds.knowledge.bench.EngineBenchmark "$@"

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAVEN_ARGS=${MAVEN_ARGS:-}
-mvn -q -B -ntp $MAVEN_ARGS -pl server verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -q -B -ntp $MAVEN_ARGS -pl server -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ReevaluationLagBenchIT -Dbench=true -Dbench.patients="${1:-200}" -Dbench.writers="${2:-8}" >/dev/null || {
   echo "benchmark failed; see server/target/failsafe-reports/" >&2; exit 1; }
 grep -hE "Re-evaluation lag|Server-side|Cohort ingest" server/target/failsafe-reports/org.resistancecds.monitoring.ReevaluationLagBenchIT-output.txt
