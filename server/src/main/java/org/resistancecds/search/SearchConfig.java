@@ -42,6 +42,11 @@ public class SearchConfig {
     }
 
     @Bean
+    public FhirServerPlugin everythingSince() {
+        return server -> server.registerInterceptor(new EverythingSince());
+    }
+
+    @Bean
     public FhirServerPlugin batchEntryStatuses() {
         return server -> server.registerInterceptor(new BatchEntryStatuses());
     }

@@ -79,6 +79,34 @@ class BulkExchangeIT extends AbstractOpenServerIT {
         assertThat(subjects).containsOnly("Patient/sc-b2m");
     }
 
+    /** HAPI accepted _since on $everything and answered the whole chart (hapi-fhir issue 8039). */
+    @Test
+    void everythingSinceAnswersOnlyWhatChangedOnEveryPage() throws Exception {
+        String query = "/fhir/Patient/since-old/$everything?_count=1&_since=" + since;
+        List<JsonNode> entries = new ArrayList<>();
+        String next = baseUrl() + query;
+        for (int page = 0; next != null && page < 50; page++) {
+            JsonNode bundle = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(next)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(bundle.has("total")).as("HAPI's total counts the whole chart").isFalse();
+            bundle.path("entry").forEach(entry -> entries.add(entry.get("resource")));
+            next = null;
+            for (JsonNode link : bundle.path("link")) {
+                if ("next".equals(link.path("relation").asText())) {
+                    next = link.path("url").asText();
+                }
+            }
+        }
+
+        assertThat(entries).extracting(resource -> resource.get("id").asText())
+                .contains("since-new-height", "since-new-weight")
+                .doesNotContain("since-old", "since-old-height", "since-old-weight", "since-old-heart-rate");
+        assertThat(entries).allSatisfy(resource -> assertThat(
+                java.time.OffsetDateTime.parse(resource.at("/meta/lastUpdated").asText()).toInstant()).isAfterOrEqualTo(since));
+        assertThat(get("/fhir/Patient/since-old/$everything?_lastUpdated=gt2020-01-01").statusCode()).isEqualTo(400);
+        assertThat(get("/fhir/Patient/since-old/$everything?start=2030-01-01").statusCode()).isEqualTo(400);
+    }
+
     @Test
     void systemExportWritesEveryStoredPatientAsNdjson() throws Exception {
         Map<String, List<JsonNode>> files = export("/fhir/$export?_type=Patient,Observation");
