@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.model.PrePatchDetails;
 import ca.uhn.fhir.jpa.patch.FhirPatch;
 import ca.uhn.fhir.jpa.patch.JsonPatchUtils;
 import ca.uhn.fhir.jpa.patch.XmlPatchUtils;
+import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -21,7 +22,7 @@ import org.hl7.fhir.r4.model.Resource;
  * that is no Parameters resource. HAPI let those fail deep in its patch code, where they became server faults.
  * A patch that changes the id is a 400 too (HAPI dropped the change and answered 200).
  * The patch is first applied to a copy of the stored resource, outside HAPI's transaction, where any failure
- * can only be the patch's.
+ * can only be the patch's. An XML Patch with a DOCTYPE is refused before anything reads it ({@link XmlPatchDoctype}).
  */
 public class PatchDryRun {
 
@@ -33,6 +34,9 @@ public class PatchDryRun {
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_PREPATCH)
     public void tryOnACopy(PrePatchDetails patch) {
+        if (patch.getPatchType() == PatchTypeEnum.XML_PATCH) {
+            XmlPatchDoctype.refuseIn(patch.getPatchBody());
+        }
         if (!(patch.getResource() instanceof Resource stored)) {
             return;
         }

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -1096,6 +1097,63 @@ class BadInputIT extends AbstractServerIT {
                 .doesNotContain("Incident", "Cannot invoke", "Exception");
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getMeta().getVersionId())
                 .isEqualTo("1");
+    }
+
+    /**
+     * HAPI's XML Patch library resolved external entities: a file's text was stored in the patched resource, and an
+     * http entity made the server fetch the URL (found by an XML audit). Alone and as a transaction entry: 400,
+     * nothing read, fetched or changed.
+     */
+    @Test
+    void anXmlPatchWithADoctypeIsRefusedAndItsEntitiesNeverResolved() throws Exception {
+        Path secret = Files.createTempFile("xxe-secret", ".txt");
+        Files.writeString(secret, "secret-file-content");
+        java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer listener = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        listener.createContext("/", exchange -> {
+            fetched.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        listener.start();
+        try {
+            String id = fhirClient().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
+                    .setFamily("Original"))).execute().getId().getIdPart();
+            String fileEntity = "<?xml version=\"1.0\"?><!DOCTYPE diff [<!ENTITY x SYSTEM \"" + secret.toUri()
+                    + "\">]><diff xmlns:f=\"http://hl7.org/fhir\"><replace sel=\"/f:Patient/f:name/f:family/@value\">"
+                    + "&x;</replace></diff>";
+            String urlEntity = fileEntity.replace(secret.toUri().toString(),
+                    "http://localhost:" + listener.getAddress().getPort() + "/entity");
+            String entry = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{"
+                    + "\"resourceType\":\"Binary\",\"contentType\":\"application/xml-patch+xml\",\"data\":\""
+                    + Base64.getEncoder().encodeToString(fileEntity.getBytes(StandardCharsets.UTF_8))
+                    + "\"},\"request\":{\"method\":\"PATCH\",\"url\":\"Patient/" + id + "\"}}]}";
+
+            List<HttpResponse<String>> answers = List.of(
+                    xmlPatch("/fhir/Patient/" + id, fileEntity), xmlPatch("/fhir/Patient/" + id, urlEntity),
+                    postJson("/fhir", "application/fhir+json", entry));
+
+            for (HttpResponse<String> answer : answers) {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+                assertThat(answer.body()).contains("document type declaration").doesNotContain("secret-file-content");
+            }
+            assertThat(fetched).as("requests the server made to the entity's URL").hasValue(0);
+            Patient stored = fhirClient().read().resource(Patient.class).withId(id).execute();
+            assertThat(stored.getNameFirstRep().getFamily()).isEqualTo("Original");
+            assertThat(stored.getMeta().getVersionId()).isEqualTo("1");
+        } finally {
+            listener.stop(0);
+            Files.deleteIfExists(secret);
+        }
+    }
+
+    private HttpResponse<String> xmlPatch(String path, String patch) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Content-Type", "application/xml-patch+xml")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** HAPI failed on a PATCH naming neither a resource nor a search with a 500; in a batch it was already a 400. */
