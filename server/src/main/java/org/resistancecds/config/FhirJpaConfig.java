@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
@@ -83,6 +84,9 @@ public class FhirJpaConfig {
         // HAPI answers a search repeated within a minute from its earlier result, so a search right after a write
         // misses it (a clinician's new result, feedback just sent). Every search runs anew here.
         settings.setReuseCachedSearchResultsForMillis(null);
+        // The same for history: HAPI answered a history's total from a count cached for a minute, so a history read
+        // after an update showed the old total and only the newest versions (an audit saw v4 alone, v1-v3 missing).
+        settings.setHistoryCountMode(HistoryCountModeEnum.COUNT_ACCURATE);
         // FHIR defines :contains on string and uri parameters (a clinician's name:contains=...); HAPI answered 405.
         // It matches with LIKE '%...%' over the normalised string index, a scan of that parameter's rows.
         settings.setAllowContainsSearches(true);
