@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -67,7 +68,12 @@ public class AssessmentRecorder {
         CITATIONS_UPDATED,
         /** A status a client had deleted stored again, with the same verdict: no Communication. */
         RESTORED,
-        UNCHANGED
+        UNCHANGED,
+        /**
+         * The patient's record was deleted while it was evaluated: what had been written, and whatever else this class
+         * had stored for the patient, deleted again.
+         */
+        DISCARDED
     }
 
     private final DaoRegistry daoRegistry;
@@ -86,8 +92,11 @@ public class AssessmentRecorder {
         Patient patient = (Patient) data.get(0);
         String patientId = patient.getIdElement().getIdPart();
         Observation status = evaluation.derivedObservations().get(0);
-        Map<String, Observation> stored = storedMechanisms(patientId, request);
+        // The status before the mechanisms: another writer stores both in one transaction, so a status read after its
+        // commit is followed by its mechanisms. Read the other way round, a run could see that writer's status
+        // without its mechanisms and report a change nobody made (its Communication naming another version).
         StoredAssessment storedStatus = stored(status.getIdPart(), request);
+        Map<String, Observation> stored = storedMechanisms(patientId, request);
         // Mechanisms a client deleted count as they were before the delete: they are stored again, and only a real
         // change of the verdict tells the care team.
         List<Observation> deletedMechanisms = new ArrayList<>();
@@ -156,10 +165,58 @@ public class AssessmentRecorder {
         } finally {
             request.getUserData().remove(WRITING);
         }
+        if (isDeleted(patientId)) {
+            // The record was deleted after it was read here, and its delete did not see these writes: they would
+            // stand about a patient who is gone. (A delete committed after this check is followed by a run that
+            // finds the patient gone and discards them: discardFor.)
+            discardFor(patientId);
+            return Outcome.DISCARDED;
+        }
         if (changed) {
             return Outcome.CHANGED;
         }
         return storedStatus.deleted() || !deletedMechanisms.isEmpty() ? Outcome.RESTORED : Outcome.CITATIONS_UPDATED;
+    }
+
+    /**
+     * Deletes the assessments and Communications this class stored for a patient whose record is gone: written by a
+     * run that read the record before its delete, they are no one's to remove. Returns how many were deleted.
+     */
+    public int discardFor(String patientId) {
+        RequestDetails system = new SystemRequestDetails();
+        Bundle deletes = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        SearchParameterMap assessments = SearchParameterMap.newSynchronous();
+        assessments.add("subject", new ReferenceParam("Patient/" + patientId));
+        for (IBaseResource found : daoRegistry.getResourceDao(Observation.class).searchForResources(assessments, system)) {
+            if (KnowledgeCodes.isDerivedAssessmentId(found.getIdElement().getIdPart())) {
+                delete(deletes, found);
+            }
+        }
+        SearchParameterMap alerts = SearchParameterMap.newSynchronous();
+        alerts.add("subject", new ReferenceParam("Patient/" + patientId));
+        alerts.add("identifier", new TokenParam(COMMUNICATION_SYSTEM, null));
+        daoRegistry.getResourceDao(Communication.class).searchForResources(alerts, system)
+                .forEach(found -> delete(deletes, found));
+        if (!deletes.getEntry().isEmpty()) {
+            @SuppressWarnings("unchecked")
+            IFhirSystemDao<Bundle, ?> systemDao = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
+            systemDao.transaction(system, deletes);
+        }
+        return deletes.getEntry().size();
+    }
+
+    private static void delete(Bundle transaction, IBaseResource resource) {
+        transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE)
+                .setUrl(resource.getIdElement().toUnqualifiedVersionless().getValue());
+    }
+
+    private boolean isDeleted(String patientId) {
+        try {
+            daoRegistry.getResourceDao(Patient.class).read(new IdType("Patient", patientId), new SystemRequestDetails());
+            return false;
+        } catch (ResourceGoneException | ResourceNotFoundException gone) {
+            return true;
+        }
     }
 
     /** PUT by id; If-Match the version read (when there is one), so a concurrent writer makes this run fail and retry. */

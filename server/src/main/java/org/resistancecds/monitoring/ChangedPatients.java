@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Specimen;
 import org.resistancecds.knowledge.KnowledgeCodes;
@@ -57,10 +58,14 @@ class ChangedPatients {
 
     /**
      * For a delete: as for an update, and for one of the assessments the server maintains, its patient, whose
-     * assessment is then stored again (a client may delete it, but not replace it).
+     * assessment is then stored again (a client may delete it, but not replace it); for a Patient, the patient, whose
+     * run then removes what a run racing the delete stored about it.
      */
     Set<String> ofDeleted(IBaseResource resource) {
         Set<String> patients = ofChanged(resource);
+        if (resource instanceof Patient patient && patient.getIdElement().hasIdPart()) {
+            patients.add(patient.getIdElement().getIdPart());
+        }
         if (resource instanceof Observation observation
                 && KnowledgeCodes.isDerivedAssessmentId(observation.getIdElement().getIdPart())) {
             localPatient(observation.getSubject()).ifPresent(patients::add);

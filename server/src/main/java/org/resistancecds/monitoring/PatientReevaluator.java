@@ -37,13 +37,19 @@ public class PatientReevaluator {
         this.clock = clock;
     }
 
-    /** What the recording did; empty when the patient is not stored (any more). */
+    /**
+     * What the recording did; empty when the patient is not stored (any more), {@code DISCARDED} when it was deleted
+     * and assessments written for it after its delete were removed.
+     */
     public Optional<AssessmentRecorder.Outcome> reevaluate(String patientId) {
         RequestDetails request = new SystemRequestDetails();
         List<Resource> data;
         try {
             data = loader.load(new IdType("Patient", patientId), request);
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
+        } catch (ResourceGoneException deleted) {
+            // Queued by the record's delete: a run that raced it may have stored assessments since.
+            return recorder.discardFor(patientId) > 0 ? Optional.of(AssessmentRecorder.Outcome.DISCARDED) : Optional.empty();
+        } catch (ResourceNotFoundException e) {
             return Optional.empty();
         }
         Instant now = clock.instant();

@@ -253,6 +253,11 @@ public class ReevaluationQueue implements AutoCloseable {
                         unchanged.increment();
                         LOG.debug("Re-evaluated Patient/{}: unchanged", patientId);
                     }
+                    case DISCARDED -> {
+                        noPatient.increment();
+                        LOG.info("Re-evaluated Patient/{}: its record was deleted meanwhile; the assessments and "
+                                + "Communications stored for it were deleted too", patientId);
+                    }
                 }
                 return;
             } catch (RuntimeException e) {
