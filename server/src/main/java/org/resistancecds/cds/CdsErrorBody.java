@@ -8,12 +8,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.resistancecds.config.FhirRestfulServerConfig;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -74,8 +78,23 @@ public final class CdsErrorBody {
             // No preference: HAPI answers in the format of the body sent.
             return EncodingEnum.forContentType(request.getContentType()) == EncodingEnum.XML;
         }
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains("xml")
-                && !accept.toLowerCase(Locale.ROOT).contains("json");
+        if (accept == null) {
+            return false;
+        }
+        try {
+            // The client's first choice by quality, as HAPI picks (XML first with JSON at q=0.5 is answered in XML).
+            List<MediaType> asked = new ArrayList<>(MediaType.parseMediaTypes(accept));
+            asked.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+            for (MediaType type : asked) {
+                String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
+                if (type.getQualityValue() > 0 && (subtype.contains("xml") || subtype.contains("json"))) {
+                    return subtype.contains("xml");
+                }
+            }
+            return false;
+        } catch (InvalidMediaTypeException unreadable) {
+            return accept.toLowerCase(Locale.ROOT).contains("xml") && !accept.toLowerCase(Locale.ROOT).contains("json");
+        }
     }
 
     /** Whether the request (the one that failed, on an error dispatch) was to the CDS endpoints. */

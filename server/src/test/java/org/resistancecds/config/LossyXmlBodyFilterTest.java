@@ -57,7 +57,50 @@ class LossyXmlBodyFilterTest {
         assertThat(LossyXmlBodyFilter.firstLoss(latin1)).contains("not valid UTF-8", "Nothing was stored");
         byte[] utf16 = ("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"L\u00fcbeck\"/></name>"
                 + "</Patient>").getBytes(StandardCharsets.UTF_16);
-        assertThat(LossyXmlBodyFilter.firstLoss(utf16)).as("UTF-16 with its byte-order mark").isNull();
+        assertThat(LossyXmlBodyFilter.firstLoss(utf16)).as("UTF-16, which HAPI failed on with a parse error")
+                .contains("UTF-16", "UTF-8 only");
+    }
+
+    /** XML allows a UTF-8 byte-order mark; HAPI's validator refused it (422). */
+    @Test
+    void aUtf8ByteOrderMarkIsDropped() {
+        byte[] xml = "<Patient xmlns=\"http://hl7.org/fhir\"/>".getBytes(StandardCharsets.UTF_8);
+        byte[] marked = new byte[xml.length + 3];
+        marked[0] = (byte) 0xEF;
+        marked[1] = (byte) 0xBB;
+        marked[2] = (byte) 0xBF;
+        System.arraycopy(xml, 0, marked, 3, xml.length);
+
+        assertThat(LossyXmlBodyFilter.withoutUtf8ByteOrderMark(marked)).isEqualTo(xml);
+        assertThat(LossyXmlBodyFilter.withoutUtf8ByteOrderMark(xml)).isSameAs(xml);
+    }
+
+    /** HAPI dropped these without a word inside a transaction's entries (an XML audit). */
+    @Test
+    void whatFhirXmlCannotCarryIsALoss() {
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"male\" "
+                + "bogus=\"x\"/></Patient>"))).contains("attribute 'bogus' on <gender>", "Nothing was stored");
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"male\">"
+                + "female</gender></Patient>"))).contains("text inside <gender>");
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"urn:not-fhir\"><gender value=\"male\"/>"
+                + "</Patient>"))).contains("<Patient>", "outside the FHIR namespace");
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"batch\"/>"
+                + "<entry><resource><Patient xmlns=\"\"><active value=\"true\"/></Patient></resource></entry></Bundle>")))
+                .contains("<Patient>", "outside the FHIR namespace");
+    }
+
+    @Test
+    void schemaAttributesTheNarrativeAndWhitespaceAreNoLoss() {
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"http://hl7.org/fhir\" "
+                + "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://hl7.org/fhir "
+                + "patient.xsd\">\n  <id value=\"p1\"/>\n  <text><status value=\"generated\"/><div "
+                + "xmlns=\"http://www.w3.org/1999/xhtml\" class=\"x\"><p style=\"y\">Some <b>text</b></p></div></text>\n"
+                + "  <extension url=\"urn:e\"><valueString value=\"v\"/></extension>\n  <name id=\"n1\"><family "
+                + "value=\"Doe\"/></name>\n</Patient>"))).isNull();
+    }
+
+    private static byte[] bytes(String xml) {
+        return xml.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

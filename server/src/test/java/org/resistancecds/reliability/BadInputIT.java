@@ -384,6 +384,7 @@ class BadInputIT extends AbstractServerIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"GET /fhir/Patient?name:foo=x&_format=xml",
             "GET /fhir/Patient?_count=-1\r\nAccept: application/fhir+xml",
+            "GET /fhir/Patient?_count=-1\r\nAccept: application/fhir+xml, application/fhir+json;q=0.5",
             "PROPFIND /fhir/Patient\r\nAccept: application/fhir+xml"})
     void aRefusalBeforeHapiIsInXmlWhenTheClientAsksForXml(String requestHead) throws Exception {
         String answer = rawExchange(requestHead);
