@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsErrorBody;
 import org.resistancecds.config.BufferedBodyRequest;
 import org.resistancecds.config.FhirRestfulServerConfig;
@@ -29,7 +33,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 'Parameters'"), and read a {@code valueUri} or {@code valueCanonical} profile as its Java description
  * ("UriType[...]"), so a validator could not name the profile at all. Also refuses (400) a resource of another type
  * than the URL names ({@code Observation/$validate} with a Patient): HAPI validated it as sent and answered "No
- * issues detected". JSON bodies only; others go to HAPI as sent.
+ * issues detected". JSON and XML bodies; others go to HAPI as sent.
  */
 public class ValidateParametersFilter extends OncePerRequestFilter {
 
@@ -50,13 +54,17 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
         return !"POST".equals(request.getMethod())
                 || !(uri.endsWith("/$validate") || uri.endsWith("/%24validate"))
                 || type == null
-                || !type.toLowerCase(Locale.ROOT).contains("json");
+                || !(type.toLowerCase(Locale.ROOT).contains("json") || type.toLowerCase(Locale.ROOT).contains("xml"));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         byte[] body = request.getInputStream().readAllBytes();
+        if (request.getContentType().toLowerCase(Locale.ROOT).contains("xml")) {
+            filterXml(request, response, chain, body);
+            return;
+        }
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -85,15 +93,8 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
             return;
         }
         JsonNode validated = resource != null ? resource : root;
-        String urlType = urlType(request);
         String bodyType = validated == null ? "" : validated.path("resourceType").asText();
-        if (urlType != null && !bodyType.isEmpty() && !bodyType.equals(urlType)) {
-            // Advice to send it elsewhere only names a type that exists ("observation" is no FHIR type).
-            String advice = fhirContext.getResourceTypes().contains(bodyType)
-                    ? "; send it to " + bodyType + "/$validate."
-                    : ", and " + bodyType + " is no FHIR R4 resource type (resourceType is case-sensitive).";
-            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, "The resource is a "
-                    + bodyType + " but was sent to " + urlType + "/$validate" + advice);
+        if (refusedForAnotherType(request, response, bodyType)) {
             return;
         }
         if (resource == null || !resource.isObject()) {
@@ -101,6 +102,68 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new PlainValidateRequest(request, JSON.writeValueAsBytes(resource), parameters), response);
+    }
+
+    /** 400 when the body holds a resource of another type than the URL names; whether it was sent. */
+    private boolean refusedForAnotherType(HttpServletRequest request, HttpServletResponse response, String bodyType)
+            throws IOException {
+        String urlType = urlType(request);
+        if (urlType == null || bodyType.isEmpty() || bodyType.equals(urlType)) {
+            return false;
+        }
+        // Advice to send it elsewhere only names a type that exists ("observation" is no FHIR type).
+        String advice = fhirContext.getResourceTypes().contains(bodyType)
+                ? "; send it to " + bodyType + "/$validate."
+                : ", and " + bodyType + " is no FHIR R4 resource type (resourceType is case-sensitive).";
+        CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, "The resource is a "
+                + bodyType + " but was sent to " + urlType + "/$validate" + advice);
+        return true;
+    }
+
+    /**
+     * The XML forms of the above. The resource of a Parameters body is parsed and written again as the body (the
+     * validator then sees it in FHIR's element order: an XML-only fault of order inside a Parameters goes unseen);
+     * a body that does not parse goes to HAPI as sent, which reports it.
+     */
+    private void filterXml(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
+            throws ServletException, IOException {
+        IBaseResource root;
+        try {
+            root = fhirContext.newXmlParser().parseResource(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException unreadable) {
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            return;
+        }
+        boolean parametersForm = root instanceof Parameters && !"Parameters".equals(urlType(request));
+        Resource resource = null;
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (parametersForm) {
+            for (Parameters.ParametersParameterComponent parameter : ((Parameters) root).getParameter()) {
+                switch (parameter.getName() == null ? "" : parameter.getName()) {
+                    case "resource" -> resource = parameter.getResource();
+                    case "profile", "mode" -> {
+                        if (parameter.getValue() instanceof PrimitiveType<?> value && value.hasValue()) {
+                            parameters.put(parameter.getName(), value.getValueAsString());
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            if (resource == null) {
+                chain.doFilter(new PlainValidateRequest(request, new byte[0], parameters), response);
+                return;
+            }
+        }
+        IBaseResource validated = resource != null ? resource : root;
+        if (refusedForAnotherType(request, response, validated.fhirType())) {
+            return;
+        }
+        if (resource == null) {
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            return;
+        }
+        byte[] alone = fhirContext.newXmlParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+        chain.doFilter(new PlainValidateRequest(request, alone, parameters), response);
     }
 
     /** The type a type- or instance-level call names ({@code /fhir/Observation/$validate}); null at system level. */

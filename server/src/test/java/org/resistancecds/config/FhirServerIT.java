@@ -871,6 +871,32 @@ class FhirServerIT extends AbstractServerIT {
         }
     }
 
+    /** The same in XML, which the filter had left to HAPI (an XML audit): "UriType[...]", and no type check. */
+    @Test
+    void validateWithAnXmlParametersBodyChecksTheResourceAgainstTheNamedProfile() throws Exception {
+        String tmeFinding = "https://resistance-cds.org/fhir/StructureDefinition/tme-finding";
+        String plainObservation = "<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><coding>"
+                + "<system value=\"http://loinc.org\"/><code value=\"94076-7\"/></coding></code></Observation>";
+
+        for (String valueType : List.of("valueUri", "valueCanonical", "valueString")) {
+            HttpResponse<String> response = postJson("/fhir/Observation/$validate", "application/fhir+xml",
+                    "<Parameters xmlns=\"http://hl7.org/fhir\"><parameter><name value=\"resource\"/><resource>"
+                            + plainObservation + "</resource></parameter><parameter><name value=\"profile\"/><"
+                            + valueType + " value=\"" + tmeFinding + "\"/></parameter></Parameters>");
+            OperationOutcome outcome = (OperationOutcome) fhirContext.newXmlParser().parseResource(response.body());
+
+            assertThat(errors(outcome)).as(valueType)
+                    .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                    .anySatisfy(d -> assertThat(d).contains("Observation.method", "tme-finding"))
+                    .noneSatisfy(d -> assertThat(d).contains("Parameters"))
+                    .noneSatisfy(d -> assertThat(d).contains("UriType"));
+        }
+        HttpResponse<String> anotherType = postJson("/fhir/Observation/$validate", "application/fhir+xml",
+                "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"male\"/></Patient>");
+        assertThat(anotherType.statusCode()).isEqualTo(400);
+        assertThat(anotherType.body()).contains("The resource is a Patient but was sent to Observation/$validate");
+    }
+
     /** The Parameters form with no resource (mode=delete asks whether the stored one may be deleted) was a 400. */
     @Test
     void validateWithParametersNamingOnlyTheModeAnswersAsTheUrlFormDoes() throws Exception {
