@@ -3,6 +3,7 @@ package org.resistancecds.config;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.interceptor.UserRequestRetryVersionConflictsInterceptor;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
@@ -41,7 +42,7 @@ public class FhirRestfulServerConfig {
     private static final CrossOriginPolicy FHIR_CLIENTS = new CrossOriginPolicy(
             List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
             List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match", "If-None-Exist",
-                    "If-Modified-Since", "X-Request-ID"),
+                    "If-Modified-Since", "X-Request-ID", "X-Retry-On-Version-Conflict"),
             List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate", "X-Request-ID"));
 
     @Bean
@@ -104,6 +105,9 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());
+        // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional
+        // create then finds the winner's resource: 200, not 409); HAPI reads the header only with this registered.
+        server.registerInterceptor(new UserRequestRetryVersionConflictsInterceptor());
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

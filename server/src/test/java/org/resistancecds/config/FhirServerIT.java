@@ -512,6 +512,41 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(second.getEntry()).hasSize(2);
     }
 
+    /**
+     * Loaders racing on one conditional create: with HAPI's retry header every one gets the single resource (the
+     * losers' writes are retried and then match it); without it, losers got 409 (a concurrency audit).
+     */
+    @Test
+    void conditionalCreatesRacingWithTheRetryHeaderAllGetTheOneResource() throws Exception {
+        String mrn = UUID.randomUUID().toString();
+        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:test:race\",\"value\":\""
+                + mrn + "\"}]}";
+        HttpRequest create = HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient"))
+                .header("Content-Type", "application/fhir+json")
+                .header("If-None-Exist", "identifier=urn:test:race|" + mrn)
+                .header("X-Retry-On-Version-Conflict", "retry; max-retries=10")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<Integer> statuses;
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(clients.submit(() -> http.send(create, HttpResponse.BodyHandlers.ofString())));
+            }
+            statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<HttpResponse<String>> call : calls) {
+                statuses.add(call.get().statusCode());
+            }
+        } finally {
+            clients.shutdown();
+        }
+
+        assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
+        assertThat(get("/fhir/Patient?identifier=urn:test:race%7C" + mrn + "&_summary=count").body())
+                .contains("\"total\":1");
+    }
+
     /** HAPI answered a history's total from a count cached for a minute: v4 alone, v1-v3 missing (an audit). */
     @Test
     void historyReadAfterUpdatesHasEveryVersion() throws Exception {
