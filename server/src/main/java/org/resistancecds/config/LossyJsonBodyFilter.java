@@ -46,6 +46,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class LossyJsonBodyFilter extends OncePerRequestFilter {
 
+    /**
+     * Deepest nesting of arrays and objects taken. HAPI's validator stops at 255 levels and the encoders at 1,000,
+     * both with a server fault (500); extensions nested 130 deep already passed 255 in JSON.
+     */
+    static final int MAX_DEPTH = 200;
+
     private static final Set<String> EXTENSION_ARRAYS = Set.of("extension", "modifierExtension");
     private static final JsonFactory STRICT =
             JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -69,7 +75,8 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         String charset = request.getCharacterEncoding();
         // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
         boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");
-        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, EncodingEnum.JSON));
+        boolean onFhir = request.getRequestURI().startsWith(request.getContextPath() + FhirRestfulServerConfig.FHIR_PATH);
+        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, EncodingEnum.JSON), onFhir);
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
             return;
@@ -88,6 +95,11 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
      * JSON as sent (a transaction's entries).
      */
     static String firstLoss(byte[] body, boolean utf8, boolean fhir) throws IOException {
+        return firstLoss(body, utf8, fhir, fhir);
+    }
+
+    /** With {@code limitDepth} (any body sent to /fhir, $validate's too), nesting past {@link #MAX_DEPTH} as well. */
+    static String firstLoss(byte[] body, boolean utf8, boolean fhir, boolean limitDepth) throws IOException {
         try (JsonParser parser = STRICT.createParser(body)) {
             // The parser throws at a repeated key or a byte that is no UTF-8; escapes are checked here, in a body
             // read as UTF-8 (an encoded surrogate, which the parser also lets through, is reported as bytes below).
@@ -96,6 +108,11 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
             JsonToken previous = null;
             ValuelessExtensions extensions = new ValuelessExtensions();
             for (JsonToken token = parser.nextToken(); token != null; previous = token, token = parser.nextToken()) {
+                if (limitDepth && parser.getParsingContext().getNestingDepth() > MAX_DEPTH) {
+                    return "The body nests arrays and objects more than " + MAX_DEPTH + " levels deep (at line "
+                            + parser.getTokenLocation().getLineNr() + "), deeper than any FHIR resource needs; the "
+                            + "validator cannot read it. Nothing was stored.";
+                }
                 if (fhir && empty == null) {
                     empty = emptyElement(parser, token, previous);
                 }

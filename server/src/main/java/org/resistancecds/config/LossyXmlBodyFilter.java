@@ -36,6 +36,8 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
     private static final String XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
     private static final Set<String> EXTENSIONS = Set.of("extension", "modifierExtension");
     private static final Set<String> FHIR_ATTRIBUTES = Set.of("value", "id", "url");
+    /** Elements nested deeper failed with a server fault (500) from 300 levels on; JSON's limit is twice this. */
+    static final int MAX_DEPTH = LossyJsonBodyFilter.MAX_DEPTH / 2;
 
     /** No DTD, no entities; no limit on an attribute's length beyond the body's (a Binary's data, a photo). */
     private static final XMLInputFactory READERS = readers();
@@ -90,6 +92,11 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
                 while (reader.hasNext()) {
                     int event = reader.next();
                     if (event == XMLStreamConstants.START_ELEMENT) {
+                        if (open.size() >= MAX_DEPTH) {
+                            return "The body nests elements more than " + MAX_DEPTH + " levels deep (at line "
+                                    + reader.getLocation().getLineNumber() + "), deeper than any FHIR resource needs; "
+                                    + "the server cannot validate it. Nothing was stored.";
+                        }
                         boolean inFhir = open.isEmpty() || open.peek().fhir;
                         String fault = inFhir ? notFhirXml(reader) : null;
                         if (fault != null) {

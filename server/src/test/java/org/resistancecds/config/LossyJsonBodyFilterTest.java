@@ -8,6 +8,20 @@ import org.junit.jupiter.api.Test;
 
 class LossyJsonBodyFilterTest {
 
+    /** HAPI's validator failed past 255 levels with a 500 (an XML audit: extensions nested 130 deep). */
+    @Test
+    void nestingPastTheLimitIsRefusedOnFhirPathsOnly() throws Exception {
+        String deep = "{\"resourceType\":\"Patient\",\"x\":" + "[".repeat(LossyJsonBodyFilter.MAX_DEPTH)
+                + "]".repeat(LossyJsonBodyFilter.MAX_DEPTH) + "}";
+        String allowed = "{\"resourceType\":\"Patient\",\"x\":" + "[".repeat(LossyJsonBodyFilter.MAX_DEPTH - 2)
+                + "1" + "]".repeat(LossyJsonBodyFilter.MAX_DEPTH - 2) + "}";
+
+        assertThat(LossyJsonBodyFilter.firstLoss(deep.getBytes(StandardCharsets.UTF_8), true, false, true))
+                .contains("more than " + LossyJsonBodyFilter.MAX_DEPTH + " levels");
+        assertThat(LossyJsonBodyFilter.firstLoss(allowed.getBytes(StandardCharsets.UTF_8), true, false, true)).isNull();
+        assertThat(LossyJsonBodyFilter.firstLoss(deep.getBytes(StandardCharsets.UTF_8), true, false, false)).isNull();
+    }
+
     @Test
     void aKeyNamedTwiceIsALoss() throws Exception {
         String fault = LossyJsonBodyFilter.firstLoss(

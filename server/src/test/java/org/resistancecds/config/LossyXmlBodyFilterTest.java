@@ -99,6 +99,18 @@ class LossyXmlBodyFilterTest {
                 + "value=\"Doe\"/></name>\n</Patient>"))).isNull();
     }
 
+    @Test
+    void nestingPastTheLimitIsALoss() {
+        int levels = LossyXmlBodyFilter.MAX_DEPTH;
+        String deep = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"urn:x\">".repeat(levels)
+                + "<valueString value=\"v\"/>" + "</extension>".repeat(levels) + "</Patient>";
+        String allowed = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"urn:x\">".repeat(levels - 3)
+                + "<valueString value=\"v\"/>" + "</extension>".repeat(levels - 3) + "</Patient>";
+
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes(deep))).contains("more than " + levels + " levels");
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes(allowed))).isNull();
+    }
+
     private static byte[] bytes(String xml) {
         return xml.getBytes(StandardCharsets.UTF_8);
     }

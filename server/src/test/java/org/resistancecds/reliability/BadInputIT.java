@@ -96,6 +96,10 @@ class BadInputIT extends AbstractServerIT {
                 // Jackson's nesting limit (1000) stops the parser before it can exhaust the stack.
                 Arguments.of("deeply nested JSON", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Patient\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 400),
+                // Below Jackson's limit, but past the validator's 255 levels: HAPI answered 500.
+                Arguments.of("extensions nested 130 deep (HAPI: 500)", "/fhir/Patient", JSON,
+                        "{\"resourceType\":\"Patient\"," + "\"extension\":[{\"url\":\"urn:x\",".repeat(130)
+                                + "\"valueString\":\"v\"" + "}]".repeat(130) + "}", 400),
                 // FHIR caps a string at 1 MB; the validator enforces it on every write.
                 Arguments.of("2 MB string", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + "x".repeat(2 << 20) + "\"}]}", 422),
