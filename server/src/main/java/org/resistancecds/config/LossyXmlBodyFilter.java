@@ -40,7 +40,7 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
     static final int MAX_DEPTH = LossyJsonBodyFilter.MAX_DEPTH / 2;
 
     /** No DTD, no entities; no limit on an attribute's length beyond the body's (a Binary's data, a photo). */
-    private static final XMLInputFactory READERS = readers();
+    static final XMLInputFactory READERS = readers();
 
     private final FhirContext fhirContext;
 

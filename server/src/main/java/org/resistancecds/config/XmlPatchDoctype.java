@@ -2,7 +2,7 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.io.StringReader;
-import javax.xml.stream.XMLInputFactory;
+import java.util.Locale;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -15,9 +15,6 @@ import javax.xml.stream.XMLStreamReader;
  */
 final class XmlPatchDoctype {
 
-    /** Reports the DTD as an event without reading it, and resolves no entity. */
-    private static final XMLInputFactory READERS = readers();
-
     private XmlPatchDoctype() {}
 
     static void refuseIn(String patch) {
@@ -25,14 +22,13 @@ final class XmlPatchDoctype {
             return;
         }
         try {
-            XMLStreamReader reader = READERS.createXMLStreamReader(new StringReader(patch));
+            // Reports the DTD as an event without reading it, and resolves no entity.
+            XMLStreamReader reader = LossyXmlBodyFilter.READERS.createXMLStreamReader(new StringReader(patch));
             try {
                 while (reader.hasNext()) {
                     int event = reader.next();
                     if (event == XMLStreamConstants.DTD) {
-                        throw new InvalidRequestException("The XML Patch has a document type declaration (<!DOCTYPE"
-                                + " ...>); this server takes none in a patch, and resolves no entity. Nothing was "
-                                + "changed.");
+                        throw refused();
                     }
                     if (event == XMLStreamConstants.START_ELEMENT) {
                         return; // a DTD can come only before the root element
@@ -42,14 +38,15 @@ final class XmlPatchDoctype {
                 reader.close();
             }
         } catch (XMLStreamException malformed) {
-            // Not XML: the patch's own application says so.
+            // Not XML: the patch's own application says so, unless a DOCTYPE is what the reader stumbled on.
+            if (patch.toUpperCase(Locale.ROOT).contains("<!DOCTYPE")) {
+                throw refused();
+            }
         }
     }
 
-    private static XMLInputFactory readers() {
-        XMLInputFactory factory = XMLInputFactory.newFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        return factory;
+    private static InvalidRequestException refused() {
+        return new InvalidRequestException("The XML Patch has a document type declaration (<!DOCTYPE ...>); this "
+                + "server takes none in a patch, and resolves no entity. Nothing was changed.");
     }
 }
