@@ -145,6 +145,12 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
                     + FHIR_NAMESPACE + "\"), where a FHIR element belongs; it would be read as no FHIR at all. "
                     + "Nothing was stored.";
         }
+        String value = reader.getAttributeValue(null, "value");
+        if (value != null && value.isBlank()) {
+            // HAPI reads it as no value and drops it (a family name of spaces left a Patient nameless).
+            return "The body has <" + name + "> at " + where + " with a value of nothing but whitespace; FHIR reads it "
+                    + "as no value: leave the element out, or give it text. Nothing was stored.";
+        }
         for (int index = 0; index < reader.getAttributeCount(); index++) {
             String namespace = reader.getAttributeNamespace(index);
             String attribute = reader.getAttributeLocalName(index);

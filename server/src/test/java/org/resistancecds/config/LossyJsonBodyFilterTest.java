@@ -8,6 +8,17 @@ import org.junit.jupiter.api.Test;
 
 class LossyJsonBodyFilterTest {
 
+    /** HAPI read a string of spaces as no value and dropped it: a Patient stored without its name (an XML audit). */
+    @Test
+    void aStringOfOnlyWhitespaceIsALossInFhirWrites() throws Exception {
+        byte[] blank = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"  \"}]}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(LossyJsonBodyFilter.firstLoss(blank, true, true)).contains("no characters but whitespace");
+        assertThat(LossyJsonBodyFilter.firstLoss(blank, true, false)).as("not a FHIR write").isNull();
+        assertThat(LossyJsonBodyFilter.firstLoss("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\" Doe \"}]}"
+                .getBytes(StandardCharsets.UTF_8), true, true)).isNull();
+    }
+
     /** HAPI's validator failed past 255 levels with a 500 (an XML audit: extensions nested 130 deep). */
     @Test
     void nestingPastTheLimitIsRefusedOnFhirPathsOnly() throws Exception {

@@ -82,6 +82,8 @@ class LossyXmlBodyFilterTest {
                 + "bogus=\"x\"/></Patient>"))).contains("attribute 'bogus' on <gender>", "Nothing was stored");
         assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"male\">"
                 + "female</gender></Patient>"))).contains("text inside <gender>");
+        assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"  \"/>"
+                + "</name></Patient>"))).contains("<family>", "nothing but whitespace");
         assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Patient xmlns=\"urn:not-fhir\"><gender value=\"male\"/>"
                 + "</Patient>"))).contains("<Patient>", "outside the FHIR namespace");
         assertThat(LossyXmlBodyFilter.firstLoss(bytes("<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"batch\"/>"
