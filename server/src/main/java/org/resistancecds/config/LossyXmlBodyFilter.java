@@ -93,9 +93,7 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
                     int event = reader.next();
                     if (event == XMLStreamConstants.START_ELEMENT) {
                         if (open.size() >= MAX_DEPTH) {
-                            return "The body nests elements more than " + MAX_DEPTH + " levels deep (at line "
-                                    + reader.getLocation().getLineNumber() + "), deeper than any FHIR resource needs; "
-                                    + "the server cannot validate it. Nothing was stored.";
+                            return tooDeepAt(reader);
                         }
                         boolean inFhir = open.isEmpty() || open.peek().fhir;
                         String fault = inFhir ? notFhirXml(reader) : null;
@@ -126,6 +124,39 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
             // HAPI's parser reports it.
         }
         return null;
+    }
+
+    /**
+     * Whether an XML body nests elements past {@link #MAX_DEPTH}, said for the client; {@code null} when it does not,
+     * or does not parse. For bodies not otherwise checked here ({@code $validate}'s), whose validation failed with a
+     * stack overflow (500) at such depths.
+     */
+    public static String tooDeep(byte[] body) {
+        try {
+            XMLStreamReader reader = READERS.createXMLStreamReader(new ByteArrayInputStream(body));
+            try {
+                int depth = 0;
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.START_ELEMENT && ++depth > MAX_DEPTH) {
+                        return tooDeepAt(reader);
+                    } else if (event == XMLStreamConstants.END_ELEMENT) {
+                        depth--;
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException malformed) {
+            // HAPI's parser reports it.
+        }
+        return null;
+    }
+
+    private static String tooDeepAt(XMLStreamReader reader) {
+        return "The body nests elements more than " + MAX_DEPTH + " levels deep (at line "
+                + reader.getLocation().getLineNumber() + "), deeper than any FHIR resource needs; the server cannot "
+                + "validate it. Nothing was stored.";
     }
 
     /**

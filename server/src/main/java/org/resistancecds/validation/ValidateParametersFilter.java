@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsErrorBody;
 import org.resistancecds.config.BufferedBodyRequest;
 import org.resistancecds.config.FhirRestfulServerConfig;
+import org.resistancecds.config.LossyXmlBodyFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -127,6 +128,11 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
      */
     private void filterXml(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
             throws ServletException, IOException {
+        String tooDeep = LossyXmlBodyFilter.tooDeep(body);
+        if (tooDeep != null) {
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, tooDeep);
+            return;
+        }
         IBaseResource root;
         try {
             root = fhirContext.newXmlParser().parseResource(new String(body, StandardCharsets.UTF_8));

@@ -100,6 +100,15 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("extensions nested 130 deep (HAPI: 500)", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Patient\"," + "\"extension\":[{\"url\":\"urn:x\",".repeat(130)
                                 + "\"valueString\":\"v\"" + "}]".repeat(130) + "}", 400),
+                Arguments.of("the same to $validate (HAPI: 500)", "/fhir/Patient/$validate", JSON,
+                        "{\"resourceType\":\"Patient\"," + "\"extension\":[{\"url\":\"urn:x\",".repeat(130)
+                                + "\"valueString\":\"v\"" + "}]".repeat(130) + "}", 400),
+                Arguments.of("extensions nested 300 deep in XML to $validate (HAPI: a stack overflow, 500)",
+                        "/fhir/Patient/$validate", XML, "<Patient xmlns=\"http://hl7.org/fhir\">"
+                                + "<extension url=\"urn:x\">".repeat(300) + "<valueString value=\"v\"/>"
+                                + "</extension>".repeat(300) + "</Patient>", 400),
+                Arguments.of("a family name of only spaces (HAPI: stored the Patient without its name)", "/fhir/Patient",
+                        JSON, "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"   \"}]}", 400),
                 // FHIR caps a string at 1 MB; the validator enforces it on every write.
                 Arguments.of("2 MB string", "/fhir/Patient", JSON,
                         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + "x".repeat(2 << 20) + "\"}]}", 422),
