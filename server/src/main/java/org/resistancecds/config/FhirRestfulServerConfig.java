@@ -136,6 +136,12 @@ public class FhirRestfulServerConfig {
                 FHIR_PATH + "/*", CDS_PATHS);
     }
 
+    /** Before every filter that reads a media type. */
+    @Bean
+    public FilterRegistrationBean<MediaTypeCase> mediaTypeCase() {
+        return filter(new MediaTypeCase(), 12, FHIR_PATH + "/*");
+    }
+
     /** Header, query and format faults HAPI would answer with a 500, answered before it runs. */
     @Bean
     public FilterRegistrationBean<MalformedRequestFilter> malformedRequests(FhirContext fhirContext) {

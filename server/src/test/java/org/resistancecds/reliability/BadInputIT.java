@@ -406,6 +406,17 @@ class BadInputIT extends AbstractServerIT {
                 .contains("<OperationOutcome xmlns=\"http://hl7.org/fhir\">");
     }
 
+    /** Media types are case-insensitive (RFC 9110); HAPI answered an upper-case body type 415 and Accept in JSON. */
+    @Test
+    void mediaTypesInUpperCaseAreUnderstood() throws Exception {
+        HttpResponse<String> created = postJson("/fhir/Patient", "APPLICATION/FHIR+XML",
+                "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\"/></Patient>");
+        String answer = rawExchange("GET /fhir/metadata\r\nAccept: APPLICATION/FHIR+XML");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Type: application/fhir+xml");
+    }
+
     /** HAPI validated the body as sent and answered "No issues detected". */
     @Test
     void validateOfAResourceOfAnotherTypeThanTheUrlNamesIsRefused() throws Exception {
