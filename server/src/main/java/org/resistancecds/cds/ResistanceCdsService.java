@@ -74,8 +74,8 @@ public final class ResistanceCdsService implements CdsService {
                 + "fhirServer (this server's own store when none is given) with a fhirAuthorization token that may "
                 + "read the Patient and search each listed type; a key that cannot be had fails the call with 412, "
                 + "never a card decided on part of the record. Biomarker results count when coded as this server's "
-                + "profiles and terminology define them (FHIR package: /package/resistance-cds.fhir-"
-                + PackageWriter.VERSION + ".tgz on this server)."
+                + "profiles and terminology define them (FHIR package: /package/" + PackageWriter.fileName()
+                + " on this server)."
                 + (jwtRequired ? " Each call carries a JWT signed by a CDS client registered with this server "
                         + "(CDS Hooks 2.0, Trusting CDS Clients)." : "");
     }

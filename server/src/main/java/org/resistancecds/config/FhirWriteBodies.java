@@ -36,10 +36,18 @@ final class FhirWriteBodies {
             return false;
         }
         String path = routedPath(request);
-        String base = FhirRestfulServerConfig.FHIR_PATH;
-        boolean fhir = path.equals(base) || path.startsWith(base + "/");
-        return fhir && !path.endsWith("$validate") && !isRawBinary(path, request.getContentType())
+        return isFhirPath(path) && !path.endsWith("$validate") && !isRawBinary(path, request.getContentType())
                 && EncodingEnum.forContentType(request.getContentType()) == format;
+    }
+
+    /** Whether the request is to the FHIR endpoint ({@code /fhir} or below), whatever its method and body. */
+    static boolean isToFhir(HttpServletRequest request) {
+        return isFhirPath(routedPath(request));
+    }
+
+    private static boolean isFhirPath(String routedPath) {
+        String base = FhirRestfulServerConfig.FHIR_PATH;
+        return routedPath.equals(base) || routedPath.startsWith(base + "/");
     }
 
     /** The path as the server routes it: %24validate, ;parameters and a trailing slash name $validate too. */

@@ -75,8 +75,8 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         String charset = request.getCharacterEncoding();
         // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
         boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");
-        boolean onFhir = request.getRequestURI().startsWith(request.getContextPath() + FhirRestfulServerConfig.FHIR_PATH);
-        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, EncodingEnum.JSON), onFhir);
+        String fault = firstLoss(body, utf8, FhirWriteBodies.isFhirWrite(request, EncodingEnum.JSON),
+                FhirWriteBodies.isToFhir(request));
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);
             return;

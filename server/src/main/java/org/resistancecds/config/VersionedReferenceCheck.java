@@ -35,12 +35,13 @@ public class VersionedReferenceCheck {
         check(updated);
     }
 
+    /** Every write passes here; only a resource a path belongs to (a Provenance) is walked. */
     private void check(IBaseResource resource) {
-        FhirTerser terser = daos.getFhirContext().newTerser();
         for (String path : VersionSpecificReferences.PATHS) {
             if (!path.startsWith(resource.fhirType() + ".")) {
                 continue;
             }
+            FhirTerser terser = daos.getFhirContext().newTerser();
             for (IBaseReference reference : terser.getValues(resource, path, IBaseReference.class)) {
                 IIdType target = reference.getReferenceElement();
                 if (target.hasVersionIdPart() && !target.hasBaseUrl() && target.hasResourceType()
