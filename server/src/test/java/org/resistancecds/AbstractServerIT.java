@@ -28,7 +28,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
             "resistance.audit.file=target/it-audit/audit.jsonl",
             // The shared server's tests check exactly what they stored; background re-evaluation has its own
             // server in monitoring.AbstractMonitoringIT.
-            "resistance.monitoring.reevaluate=false"
+            "resistance.monitoring.reevaluate=false",
+            // The test JVM's heap (a quarter of the machine's memory) would size it past any resource worth sending.
+            "resistance.validation.max-elements=100000"
         })
 public abstract class AbstractServerIT {
 

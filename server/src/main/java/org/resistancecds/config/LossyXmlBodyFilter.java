@@ -40,7 +40,8 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
     static final int MAX_DEPTH = LossyJsonBodyFilter.MAX_DEPTH / 2;
 
     /** No DTD, no entities; no limit on an attribute's length beyond the body's (a Binary's data, a photo). */
-    static final XMLInputFactory READERS = readers();
+    /** Readers with no DTD and no external entities: for any XML from a client. */
+    public static final XMLInputFactory READERS = readers();
 
     private final FhirContext fhirContext;
 

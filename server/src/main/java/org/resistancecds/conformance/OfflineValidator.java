@@ -57,7 +57,7 @@ public final class OfflineValidator {
                 // A CodeableConcept meets a binding when one of its codings does, as on the server.
                 .setCodeableConceptValidationSuccessfulIfNotAllCodingsAreValid(true);
         this.validator = fhirContext.newValidator().registerValidatorModule(SandboxedChecksNoted.withServerPolicy(
-                new FhirInstanceValidator(chain), ValidationProperties.OWN_PROFILE_BASE));
+                new FhirInstanceValidator(chain), ValidationProperties.OWN_PROFILE_BASE, 0));
         this.canonicalizer = new VersionCanonicalizer(fhirContext);
     }
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -30,10 +31,12 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
 
     private final FhirInstanceValidator validator;
     private final String ownProfileBase;
+    private final ValidationBudget budget;
 
-    private SandboxedChecksNoted(FhirInstanceValidator validator, String ownProfileBase) {
+    private SandboxedChecksNoted(FhirInstanceValidator validator, String ownProfileBase, ValidationBudget budget) {
         this.validator = validator;
         this.ownProfileBase = ownProfileBase;
+        this.budget = budget;
     }
 
     /**
@@ -44,14 +47,17 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
      *       profile of ours that it was never checked against;</li>
      *   <li>a reference's type is taken from the reference itself ({@code Group/1}) and checked against the types the
      *       profile allows: the validator does not resolve references, and without this it checked none;</li>
-     *   <li>the library is kept off files and the network, which is said where it leaves a check unmade.</li>
+     *   <li>the library is kept off files and the network, which is said where it leaves a check unmade;</li>
+     *   <li>its memory is bounded by a {@link ValidationBudget}.</li>
      * </ul>
      */
-    public static IInstanceValidatorModule withServerPolicy(FhirInstanceValidator hl7Validator, String ownProfileBase) {
+    public static IInstanceValidatorModule withServerPolicy(
+            FhirInstanceValidator hl7Validator, String ownProfileBase, long maxElements) {
         hl7Validator.setErrorForUnknownProfiles(false);
         hl7Validator.setAssumeValidRestReferences(true);
         ValidatorSandbox.close();
-        return new SandboxedChecksNoted(hl7Validator, ownProfileBase);
+        ValidationBudget budget = ValidationBudget.of(maxElements, Runtime.getRuntime().maxMemory());
+        return new SandboxedChecksNoted(hl7Validator, ownProfileBase, budget);
     }
 
     /** Forgets what the validator fetched through HAPI's validation chain (see ConformanceChanges). */
@@ -61,7 +67,19 @@ public final class SandboxedChecksNoted implements IInstanceValidatorModule {
 
     @Override
     public void validateResource(IValidationContext<IBaseResource> context) {
-        validator.validateResource(context);
+        // The validator reads the resource from this text, which the context keeps: counting it costs no encoding.
+        long elements = ElementCount.of(context.getResourceAsString(), context.getResourceAsStringEncoding());
+        Optional<String> refusal = budget.refusal(elements);
+        if (refusal.isPresent()) {
+            SingleValidationMessage tooLarge = new SingleValidationMessage();
+            tooLarge.setSeverity(ResultSeverityEnum.ERROR);
+            tooLarge.setMessage(refusal.get());
+            context.addValidationMessage(tooLarge);
+            return;
+        }
+        try (ValidationBudget.Permit permit = budget.acquire(elements)) {
+            validator.validateResource(context);
+        }
         for (SingleValidationMessage message : context.getMessages()) {
             if (message.getMessage() == null) {
                 continue;

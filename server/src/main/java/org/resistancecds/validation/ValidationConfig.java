@@ -47,7 +47,9 @@ public class ValidationConfig {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (INSTANCE_VALIDATOR.equals(name) && bean instanceof FhirInstanceValidator hl7Validator) {
-                    return SandboxedChecksNoted.withServerPolicy(hl7Validator, properties.getObject().profileBase());
+                    ValidationProperties policy = properties.getObject();
+                    return SandboxedChecksNoted.withServerPolicy(
+                            hl7Validator, policy.profileBase(), policy.maxElements());
                 }
                 return bean;
             }

@@ -12,12 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param profileBase canonical prefix of the profiles this server owns
  * @param conformanceRefreshInterval how often a node looks for profile and terminology changes another node made
  *     in a shared database ({@code 0} turns it off)
+ * @param maxElements the most elements one validated resource may have ({@code 0}: sized from the heap, 131,072
+ *     with -Xmx1g); see {@link ValidationBudget}
  */
 @ConfigurationProperties("resistance.validation")
 public record ValidationProperties(
         @DefaultValue("all") Mode mode,
         @DefaultValue(ValidationProperties.OWN_PROFILE_BASE) String profileBase,
-        @DefaultValue("10s") Duration conformanceRefreshInterval) {
+        @DefaultValue("10s") Duration conformanceRefreshInterval,
+        @DefaultValue("0") long maxElements) {
 
     /** The canonical base of this project's conformance resources (profiles, code systems, value sets, maps). */
     public static final String OWN_CANONICAL_BASE = "https://resistance-cds.org/fhir/";

@@ -1197,6 +1197,39 @@ class BadInputIT extends AbstractServerIT {
         }
     }
 
+    /**
+     * A resource the validator would need more heap for than it may have (an OutOfMemoryError stopped the server) is
+     * refused before validation starts, alone, as a transaction entry and on $validate; the server keeps answering.
+     */
+    @Test
+    void aResourceTooLargeToValidateIsRefusedBeforeTheValidatorRuns() throws Exception {
+        String family = "TooLarge" + UUID.randomUUID().toString().substring(0, 8);
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < 50_001; i++) {
+            names.append(i == 0 ? "" : ",").append("{\"family\":\"").append(family).append("\"}");
+        }
+        // 1 + resourceType + 2 per name: 100,004 elements, over the 100,000 the shared server allows (a stored
+        // resource is counted as HAPI encodes it, with what storage adds).
+        String patient = "{\"resourceType\":\"Patient\",\"name\":[" + names + "]}";
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + patient + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}";
+
+        HttpResponse<String> create = postJson("/fhir/Patient", JSON, patient);
+        HttpResponse<String> inTransaction = postJson("/fhir", JSON, transaction);
+        HttpResponse<String> validate = postJson("/fhir/Patient/$validate", JSON, patient);
+
+        for (HttpResponse<String> answer : List.of(create, inTransaction)) {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(422);
+            assertThat(answer.body()).containsPattern("10000[4-9] elements; this server validates resources of up to "
+                    + "100000 \\(resistance.validation.max-elements");
+        }
+        assertThat(inTransaction.body()).contains("Bundle.entry[0] (Patient)");
+        assertThat(validate.body()).contains("\"severity\":\"error\"", "100004 elements");
+        assertThat(fhirClient().search().forResource(Patient.class).where(Patient.FAMILY.matchesExactly().value(family))
+                .returnBundle(Bundle.class).execute().getEntry()).as("nothing stored").isEmpty();
+        assertThat(get("/fhir/Patient?_count=1").statusCode()).isEqualTo(200);
+    }
+
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
     private String storedWithMrn(String mrn, String family) {
         Patient patient = new Patient();
