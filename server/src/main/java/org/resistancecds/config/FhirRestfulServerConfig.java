@@ -20,6 +20,7 @@ import jakarta.servlet.Filter;
 import java.util.List;
 import org.resistancecds.conformance.PackageWriter;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -102,7 +103,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalReferenceType(systemDao.getContext()));
         server.registerInterceptor(new ConditionalReferenceUnmatched());
         server.registerInterceptor(new TransactionIfMatchCheck());
-        server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext()));
+        server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext(), searchParameters(searchParamRegistry)));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());
         // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional
@@ -162,8 +163,17 @@ public class FhirRestfulServerConfig {
 
     /** Search syntax HAPI would ignore, refused before it widens a client's result. */
     @Bean
-    public FilterRegistrationBean<SearchSyntaxFilter> searchSyntax(FhirContext fhirContext) {
-        return filter(new SearchSyntaxFilter(fhirContext), 18, FHIR_PATH + "/*");
+    public FilterRegistrationBean<SearchSyntaxFilter> searchSyntax(
+            FhirContext fhirContext, ObjectProvider<ISearchParamRegistry> searchParamRegistry) {
+        SearchSyntax.Parameters parameters = (type, name) -> searchParameters(searchParamRegistry.getObject())
+                .find(type, name);
+        return filter(new SearchSyntaxFilter(fhirContext, parameters), 18, FHIR_PATH + "/*");
+    }
+
+    /** The search parameters in force, ours among them, as searches see them. */
+    private static SearchSyntax.Parameters searchParameters(ISearchParamRegistry registry) {
+        return (type, name) -> registry.getActiveSearchParam(
+                type, name, ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH);
     }
 
     /** After the checks above, which see the request's own method. */

@@ -51,7 +51,7 @@ final class FhirWriteBodies {
     }
 
     /** The path as the server routes it: %24validate, ;parameters and a trailing slash name $validate too. */
-    private static String routedPath(HttpServletRequest request) {
+    static String routedPath(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length())
                 .replaceAll(";[^/]*", "").replaceAll("/+$", "");
         return PercentEncoding.decodedOrAsWritten(path); // a bad escape: the server refuses the path itself

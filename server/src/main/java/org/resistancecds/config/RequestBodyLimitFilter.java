@@ -56,7 +56,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             unpack(request, response, chain, encoding.strip());
             return;
         }
-        if (declared >= 0 || !hasBody(request)) {
+        boolean form = FormBodyRequest.isForm(request);
+        if (!form && (declared >= 0 || !hasBody(request))) {
             chain.doFilter(request, response);
             return;
         }
@@ -65,7 +66,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(request, response, "a chunked body");
             return;
         }
-        chain.doFilter(new BufferedBodyRequest(request, body), response);
+        chain.doFilter(form ? FormBodyRequest.of(request, body) : new BufferedBodyRequest(request, body), response);
     }
 
     private void unpack(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String encoding)

@@ -1,7 +1,9 @@
 package org.resistancecds.config;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +19,9 @@ import org.hl7.fhir.r4.model.DateTimeType;
  * values FHIR does not define ({@code _count=-1} answered an empty page), a negative {@code _offset} (a 500), a
  * {@code :missing} value other than true or false (searched as false), and a {@code _since} that is no date
  * ({@code $everything} and {@code _history} ignored it and answered everything). A modifier FHIR defines but this
- * server does not index ({@code :of-type}) is 400 too, with what to search instead. Checked on requests by
+ * server does not index ({@code :of-type}) is 400 too, with what to search instead. So is a modifier FHIR defines
+ * for another type of parameter than the one it is on: HAPI searched {@code family:not=Keep} as {@code family=Keep},
+ * so a conditional delete with it deleted the very resource the client meant to keep. Checked on requests by
  * {@link SearchSyntaxFilter} and on the read entries of a Bundle by {@link TransactionEntryCheck}.
  */
 public class SearchSyntax {
@@ -41,17 +45,37 @@ public class SearchSyntax {
     /** HAPI's largest distance, in km; above it HAPI failed with a 500 too. */
     private static final double MAX_NEAR_KM = 10_000;
 
-    private final FhirContext fhirContext;
+    /**
+     * Modifiers FHIR R4 allows on each type of parameter besides {@code :missing} (search.html, "Modifiers"); a
+     * reference also takes a resource type. Date, number, quantity, composite and special parameters take none.
+     */
+    private static final Map<RestSearchParameterTypeEnum, Set<String>> MODIFIERS_BY_TYPE = Map.of(
+            RestSearchParameterTypeEnum.STRING, Set.of("exact", "contains"),
+            RestSearchParameterTypeEnum.TOKEN, Set.of("text", "not", "above", "below", "in", "not-in", "of-type"),
+            RestSearchParameterTypeEnum.REFERENCE, Set.of("identifier", "above", "below"),
+            RestSearchParameterTypeEnum.URI, Set.of("above", "below"));
 
-    public SearchSyntax(FhirContext fhirContext) {
+    /** A resource type's search parameter by name, or null when it has none of that name. */
+    @FunctionalInterface
+    public interface Parameters {
+        RuntimeSearchParam find(String resourceType, String name);
+    }
+
+    private final FhirContext fhirContext;
+    private final Parameters parameters;
+
+    public SearchSyntax(FhirContext fhirContext, Parameters parameters) {
         this.fhirContext = fhirContext;
+        this.parameters = parameters;
     }
 
     /**
      * The first fault of a search's parameters (decoded names and values), or null when there is none. An empty
-     * value is no fault: FHIR has the server ignore it ({@code search.EmptySearchParameters}).
+     * value is no fault: FHIR has the server ignore it ({@code search.EmptySearchParameters}). The resource type
+     * searched, when known (null for a search of the whole server), has each modifier checked against its
+     * parameter's type.
      */
-    public String fault(Map<String, String[]> parameters) {
+    public String fault(String resourceType, Map<String, String[]> parameters) {
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             String[] values = Arrays.stream(parameter.getValue()).filter(value -> !value.isBlank())
                     .toArray(String[]::new);
@@ -59,6 +83,9 @@ public class SearchSyntax {
                 continue;
             }
             String fault = fault(parameter.getKey(), values);
+            if (fault == null && resourceType != null) {
+                fault = modifierTypeFault(resourceType, parameter.getKey());
+            }
             if (fault != null) {
                 return fault;
             }
@@ -129,6 +156,56 @@ public class SearchSyntax {
         }
         return "Unknown search modifier ':" + modifier + "' on '" + name.substring(0, colon) + "'. FHIR defines "
                 + MODIFIERS + " and resource types (subject:Patient); an unknown one is refused rather than ignored.";
+    }
+
+    /**
+     * A modifier on a parameter of a type FHIR does not allow it for, along a chain too ({@code subject:Patient.
+     * family:not}); a link whose parameter or target type is not known here is left to HAPI's own checks.
+     */
+    private String modifierTypeFault(String resourceType, String name) {
+        if (name.startsWith("_has") || name.startsWith("_include") || name.startsWith("_revinclude")
+                || !fhirContext.getResourceTypes().contains(resourceType)) {
+            return null;
+        }
+        String type = resourceType;
+        for (String link : name.split("\\.")) {
+            if (type == null) {
+                return null;
+            }
+            int colon = link.indexOf(':');
+            String code = colon < 0 ? link : link.substring(0, colon);
+            String modifier = colon < 0 ? null : link.substring(colon + 1);
+            RuntimeSearchParam parameter = parameters.find(type, code);
+            if (parameter == null) {
+                return null;
+            }
+            if (modifier != null && !modifier.equals("missing") && !allows(parameter, modifier)) {
+                return "The modifier ':" + modifier + "' does not apply to '" + code + "' of " + type + ", a "
+                        + parameter.getParamType().getCode() + " parameter" + allowedOn(parameter) + ". It is refused "
+                        + "rather than ignored, which would search for the value itself.";
+            }
+            boolean typed = modifier != null && fhirContext.getResourceTypes().contains(modifier);
+            type = typed ? modifier
+                    : parameter.getTargets().size() == 1 ? parameter.getTargets().iterator().next() : null;
+        }
+        return null;
+    }
+
+    private boolean allows(RuntimeSearchParam parameter, String modifier) {
+        if (parameter.getName().equals("_id")) {
+            return false; // HAPI answered _id:not=x with nothing at all
+        }
+        RestSearchParameterTypeEnum type = parameter.getParamType();
+        return MODIFIERS_BY_TYPE.getOrDefault(type, Set.of()).contains(modifier)
+                || type == RestSearchParameterTypeEnum.REFERENCE && fhirContext.getResourceTypes().contains(modifier);
+    }
+
+    private static String allowedOn(RuntimeSearchParam parameter) {
+        Set<String> allowed = parameter.getName().equals("_id")
+                ? Set.of() : MODIFIERS_BY_TYPE.getOrDefault(parameter.getParamType(), Set.of());
+        String list = allowed.stream().sorted().map(m -> ":" + m).reduce((a, b) -> a + ", " + b).orElse("");
+        return ", which takes " + (list.isEmpty() ? "only :missing" : ":missing, " + list)
+                + (parameter.getParamType() == RestSearchParameterTypeEnum.REFERENCE ? " and a resource type" : "");
     }
 
     private static boolean allNear(String[] values) {

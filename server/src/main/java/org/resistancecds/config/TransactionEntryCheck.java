@@ -26,8 +26,8 @@ public class TransactionEntryCheck {
 
     private final SearchSyntax searchSyntax;
 
-    public TransactionEntryCheck(FhirContext fhirContext) {
-        this.searchSyntax = new SearchSyntax(fhirContext);
+    public TransactionEntryCheck(FhirContext fhirContext, SearchSyntax.Parameters parameters) {
+        this.searchSyntax = new SearchSyntax(fhirContext, parameters);
     }
 
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
@@ -48,8 +48,12 @@ public class TransactionEntryCheck {
                 continue;
             }
             String name = "entry " + method.toCode() + " " + entry.getRequest().getUrl();
-            if (method == HTTPVerb.GET || method == HTTPVerb.HEAD) {
-                checkSearch(name, url);
+            // A conditional write's URL is a search too, as is ifNoneExist.
+            checkSearch(name, url);
+            String ifNoneExist = entry.getRequest().getIfNoneExist();
+            if (method == HTTPVerb.POST && ifNoneExist != null && !ifNoneExist.isBlank()) {
+                String type = url.split("[/?]", 2)[0];
+                checkSearch(name + " (ifNoneExist)", type + "?" + ifNoneExist.substring(ifNoneExist.indexOf('?') + 1));
             }
             if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() != null) {
                 checkResource(name, method, url, entry.getResource());
@@ -77,7 +81,10 @@ public class TransactionEntryCheck {
             throw new InvalidRequestException(name + ": the query is not valid percent-encoding (" + e.getMessage()
                     + "); encode % as %25.");
         }
-        String fault = searchSyntax.fault(parameters);
+        String path = url.substring(0, query);
+        // Parameters are a type's only on its own URL or _search; elsewhere (an operation's) the type is not given.
+        String type = path.matches("[A-Z][A-Za-z]+(/_search)?") ? path.split("/")[0] : null;
+        String fault = searchSyntax.fault(type, parameters);
         if (fault != null) {
             throw new InvalidRequestException(name + ": " + fault);
         }

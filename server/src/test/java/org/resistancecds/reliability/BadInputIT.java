@@ -1230,6 +1230,80 @@ class BadInputIT extends AbstractServerIT {
         assertThat(get("/fhir/Patient?_count=1").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * HAPI searched {@code family:not=Keep} as {@code family=Keep}: this conditional delete removed the very Patient
+     * it named to keep. A modifier on a parameter of a type FHIR does not allow it for is 400 wherever a search is.
+     */
+    @Test
+    void aModifierForAnotherParameterTypeIsRefusedNotIgnored() throws Exception {
+        String system = "urn:example:nd-" + UUID.randomUUID();
+        Patient keep = new Patient();
+        keep.addIdentifier().setSystem(system).setValue("keep");
+        keep.addName().setFamily("Keep");
+        Patient remove = new Patient();
+        remove.addIdentifier().setSystem(system).setValue("remove");
+        remove.addName().setFamily("Remove");
+        fhirClient().create().resource(keep).execute();
+        fhirClient().create().resource(remove).execute();
+        String match = "Patient?identifier=" + URLEncoder.encode(system + "|", StandardCharsets.UTF_8) + "&family:not=Keep";
+
+        HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + match)).DELETE()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                + "{\"method\":\"DELETE\",\"url\":\"" + match + "\"}}]}";
+        HttpResponse<String> inTransaction = postJson("/fhir", JSON, transaction);
+        HttpResponse<String> ifNoneExist = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient"))
+                .header("Content-Type", JSON).header("If-None-Exist", "family:not=Keep")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> search = get("/fhir/Observation?date:not=2024-02-01");
+
+        for (HttpResponse<String> answer : List.of(delete, inTransaction, ifNoneExist, search)) {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.body()).contains("does not apply to");
+        }
+        assertThat(delete.body()).contains("'family' of Patient, a string parameter");
+        assertThat(fhirClient().search().byUrl("Patient?identifier=" + system + "|").returnBundle(Bundle.class)
+                .execute().getEntry()).as("both Patients kept").hasSize(2);
+        assertThat(get("/fhir/Patient?identifier=" + URLEncoder.encode(system + "|", StandardCharsets.UTF_8)
+                + "&gender:not=male").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A POST search with a query in its URL lost its form body: the container read the body for the syntax check and
+     * HAPI then found it empty, so {@code _search?_summary=count} with {@code code=x} counted every Observation.
+     */
+    @Test
+    void aPostSearchKeepsItsFormBodyBesideItsQuery() throws Exception {
+        String family = "Form" + UUID.randomUUID().toString().substring(0, 8);
+        Patient patient = new Patient();
+        patient.addName().setFamily(family);
+        fhirClient().create().resource(patient).execute();
+        fhirClient().create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Other")))
+                .execute();
+
+        for (String url : List.of("/fhir/Patient/_search?_summary=count", "/fhir/Patient/_search")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + url))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("family:exact=" + family)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            Bundle found = fhirContext.newJsonParser().parseResource(Bundle.class, answer.body());
+            assertThat(found.getTotal()).as(url).isEqualTo(1);
+        }
+        HttpResponse<String> badModifier = http.send(HttpRequest.newBuilder(URI.create(baseUrl()
+                                + "/fhir/Patient/_search?_count=5"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("family:not=" + family)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(badModifier.statusCode()).as(badModifier.body()).isEqualTo(400);
+        // HAPI read a body of another type as no parameters at all, and searched everything.
+        HttpResponse<String> json = postJson("/fhir/Patient/_search", JSON,
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"family\",\"valueString\":\"x\"}]}");
+        assertThat(json.statusCode()).as(json.body()).isEqualTo(415);
+        assertThat(json.body()).contains("application/x-www-form-urlencoded");
+    }
+
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
     private String storedWithMrn(String mrn, String family) {
         Patient patient = new Patient();
