@@ -1,5 +1,6 @@
 package org.resistancecds.search;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -39,6 +40,14 @@ public class SearchConfig {
     @Bean
     public FhirServerPlugin emptySearchParameters() {
         return server -> server.registerInterceptor(new EmptySearchParameters());
+    }
+
+    /** With the storage layer's interceptors: REST searches, transaction reads and the CDS prefetch alike. */
+    @Bean
+    public PartialDateBounds partialDateBounds(IInterceptorService storageInterceptors) {
+        PartialDateBounds bounds = new PartialDateBounds();
+        storageInterceptors.registerInterceptor(bounds);
+        return bounds;
     }
 
     @Bean

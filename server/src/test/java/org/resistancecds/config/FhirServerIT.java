@@ -401,6 +401,45 @@ class FhirServerIT extends AbstractServerIT {
                 "handling=strict").statusCode()).as("result parameters are supported").isEqualTo(200);
     }
 
+    /**
+     * {@code ge} and {@code le} of a month or a year take in what lies inside it (FHIR search, prefixes); HAPI missed
+     * it: {@code date=ge2024-03} did not find an Observation of 2024-03-15.
+     */
+    @Test
+    void geAndLeOfAMonthOrYearFindWhatLiesInsideIt() throws Exception {
+        String code = "urn:example:partial-date|" + UUID.randomUUID();
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.getCode().addCoding().setSystem("urn:example:partial-date").setCode(code.split("\\|")[1]);
+        observation.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2024-03-15T10:00:00Z"));
+        fhirClient().create().resource(observation).execute();
+        String family = "Partial" + UUID.randomUUID().toString().substring(0, 8);
+        Patient patient = new Patient();
+        patient.addName().setFamily(family);
+        patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1970-05-05"));
+        fhirClient().create().resource(patient).execute();
+
+        for (String date : List.of("ge2024-03", "le2024-03", "ge2024", "le2024", "2024-03", "ge2024-03-15")) {
+            assertThat(total("Observation?code=" + code + "&date=" + date)).as(date).isEqualTo(1);
+        }
+        for (String date : List.of("ge2024-04", "le2024-02", "ge2025", "le2023")) {
+            assertThat(total("Observation?code=" + code + "&date=" + date)).as(date).isZero();
+        }
+        for (String date : List.of("ge1970-05", "le1970-05", "ge1970", "le1970")) {
+            assertThat(total("Patient?family:exact=" + family + "&birthdate=" + date)).as(date).isEqualTo(1);
+        }
+        // A transaction's read entry is searched the same way.
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET)
+                .setUrl("Observation?code=" + code + "&date=ge2024-03");
+        Bundle answer = fhirClient().transaction().withBundle(transaction).execute();
+        assertThat(((Bundle) answer.getEntryFirstRep().getResource()).getEntry()).hasSize(1);
+    }
+
+    private int total(String search) {
+        return fhirClient().search().byUrl(search).returnBundle(Bundle.class).execute().getEntry().size();
+    }
+
     private HttpResponse<String> searchPreferring(String path, String prefer) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Prefer", prefer).build(),
                 HttpResponse.BodyHandlers.ofString());
