@@ -1,6 +1,8 @@
 package org.resistancecds.search;
 
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -48,6 +50,16 @@ public class SearchConfig {
         PartialDateBounds bounds = new PartialDateBounds();
         storageInterceptors.registerInterceptor(bounds);
         return bounds;
+    }
+
+    /** With the storage layer's interceptors, before HAPI's own expansion of the same ValueSet fails. */
+    @Bean
+    public UnexpandableValueSetInSearch unexpandableValueSetInSearch(IInterceptorService storageInterceptors,
+            IValidationSupport validationSupport, JpaStorageSettings storageSettings) {
+        UnexpandableValueSetInSearch check = new UnexpandableValueSetInSearch(
+                validationSupport, storageSettings.getMaximumExpansionSize());
+        storageInterceptors.registerInterceptor(check);
+        return check;
     }
 
     @Bean
