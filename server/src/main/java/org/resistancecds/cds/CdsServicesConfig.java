@@ -84,8 +84,8 @@ public class CdsServicesConfig {
     }
 
     @Bean
-    public HookRequestParser hookRequestParser(CdsJson cdsJson) {
-        return new HookRequestParser(cdsJson);
+    public HookRequestParser hookRequestParser(CdsJson cdsJson, CdsHooksProperties properties) {
+        return new HookRequestParser(cdsJson, properties.prefetch().maxResources());
     }
 
     /** Registered with the storage layer's interceptors, so every write, not only REST ones, refreshes it. */

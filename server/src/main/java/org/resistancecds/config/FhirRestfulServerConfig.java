@@ -58,6 +58,7 @@ public class FhirRestfulServerConfig {
             IValidationSupport validationSupport,
             DaoRegistry daoRegistry,
             FhirServerProperties properties,
+            HttpLimitsProperties limits,
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
         systemDao.getContext().setParserErrorHandler(new LosslessParsingErrorHandler());
@@ -103,6 +104,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalReferenceType(systemDao.getContext()));
         server.registerInterceptor(new ConditionalReferenceUnmatched());
         server.registerInterceptor(new TransactionIfMatchCheck());
+        server.registerInterceptor(new BundleEntryLimit(limits.maxBundleEntries(), limits.maxBundleReads()));
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext(), searchParameters(searchParamRegistry)));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());

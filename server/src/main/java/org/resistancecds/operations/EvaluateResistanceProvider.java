@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -128,6 +130,16 @@ public class EvaluateResistanceProvider {
     }
 
     private static List<Resource> resourcesOf(Bundle bundle) {
+        // The limit a stored record is held to: a Bundle of 75,000 Observations ran the heap out.
+        bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource)
+                .collect(Collectors.groupingBy(entry -> entry.getResource().fhirType(), Collectors.counting()))
+                .forEach((type, count) -> {
+                    if (count > PatientDataLoader.MAX_PER_TYPE) {
+                        throw new UnprocessableEntityException("The Bundle holds " + count + " " + type
+                                + " resources; this server evaluates records of up to " + PatientDataLoader.MAX_PER_TYPE
+                                + " resources of each type, given or stored.");
+                    }
+                });
         List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource resource = entry.getResource();

@@ -1308,6 +1308,51 @@ class BadInputIT extends AbstractServerIT {
         assertThat(json.body()).contains("application/x-www-form-urlencoded");
     }
 
+    /**
+     * A transaction of 50,000 entries under the body limit kept the heap full for minutes, and a batch of 3,000
+     * searches built a response that ran it out: both are refused before any entry runs.
+     */
+    @Test
+    void bundlesAskingForTooMuchWorkAreRefusedBeforeAnyEntryRuns() throws Exception {
+        String family = "Entries" + UUID.randomUUID().toString().substring(0, 8);
+        String create = "{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family
+                + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
+        String read = "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1\"}}";
+
+        HttpResponse<String> manyEntries = postJson("/fhir", JSON, bundle("transaction", create, 10_001));
+        HttpResponse<String> manyReads = postJson("/fhir", JSON, bundle("batch", read, 101)
+                .replaceFirst("\\[", java.util.regex.Matcher.quoteReplacement("[" + create + ",")));
+
+        assertThat(manyEntries.statusCode()).as(manyEntries.body()).isEqualTo(413);
+        assertThat(manyEntries.body()).contains("10001 entries", "resistance.http.max-bundle-entries");
+        assertThat(manyReads.statusCode()).as(manyReads.body()).isEqualTo(413);
+        assertThat(manyReads.body()).contains("101 read entries", "resistance.http.max-bundle-reads");
+        assertThat(fhirClient().search().byUrl("Patient?family:exact=" + family).returnBundle(Bundle.class)
+                .execute().getEntry()).as("nothing stored").isEmpty();
+        assertThat(postJson("/fhir", JSON, bundle("batch", read, 100)).statusCode()).isEqualTo(200);
+    }
+
+    /** The record size a stored patient is held to applies to one given in the request (75,000 ran the heap out). */
+    @Test
+    void evaluatingAGivenBundleLargerThanAStoredRecordMayBeIsRefused() throws Exception {
+        String observation = "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/p\"}}}";
+        String record = bundle("collection", observation, 10_001).replaceFirst("\\[",
+                "[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\"}},");
+        String parameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"bundle\",\"resource\":"
+                + record + "}]}";
+
+        HttpResponse<String> answer = postJson("/fhir/$evaluate-resistance", JSON, parameters);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(422);
+        assertThat(answer.body()).contains("10001 Observation resources", "up to 10000");
+    }
+
+    private static String bundle(String type, String entry, int copies) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":["
+                + String.join(",", java.util.Collections.nCopies(copies, entry)) + "]}";
+    }
+
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
     private String storedWithMrn(String mrn, String family) {
         Patient patient = new Patient();

@@ -39,8 +39,12 @@ public final class HookRequestParser {
 
     private final CdsJson json;
 
-    public HookRequestParser(CdsJson json) {
+    /** Most resources one prefetch key may hold, sent as fetched (resistance.cds.prefetch.max-resources). */
+    private final int maxResources;
+
+    public HookRequestParser(CdsJson json, int maxResources) {
         this.json = json;
+        this.maxResources = maxResources;
     }
 
     /**
@@ -93,6 +97,12 @@ public final class HookRequestParser {
                 if (value.isNull()) {
                     noData.add(key);
                     continue;
+                }
+                // Counted before the parse: 8 calls of 19,000 sent Observations each ran the heap out.
+                if (value.path("entry").size() > maxResources) {
+                    throw badRequest("prefetch." + key + " holds " + value.path("entry").size() + " resources; this "
+                            + "service reads at most " + maxResources + " per key, sent or fetched "
+                            + "(resistance.cds.prefetch.max-resources).");
                 }
                 IBaseResource resource = json.parseResource(value, "prefetch." + key);
                 // An OperationOutcome reports that the client could not fetch the key: it stays missing.

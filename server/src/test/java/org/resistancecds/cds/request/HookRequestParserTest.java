@@ -24,7 +24,7 @@ class HookRequestParserTest {
             "observations", "Observation?patient={{context.patientId}}",
             "statements", "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication");
 
-    private final HookRequestParser parser = new HookRequestParser(JSON);
+    private final HookRequestParser parser = new HookRequestParser(JSON, 10);
 
     @Test
     void parsesAPatientViewCallWithPrefetch() {
@@ -51,6 +51,25 @@ class HookRequestParserTest {
         assertThat(request.prefetch().get("patient")).isInstanceOf(Patient.class);
         assertThat(request.prefetch()).doesNotContainKey("observations");
         assertThat(request.nullPrefetch()).containsExactly("observations");
+    }
+
+    @Test
+    void aPrefetchKeyHoldingMoreResourcesThanTheServiceReadsIsRefusedBeforeItIsParsed() {
+        HookRequestParser twoAtMost = new HookRequestParser(JSON, 2);
+        String body = """
+                {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/1", "patientId": "p1"},
+                 "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset", "entry": [%s]}}}
+                """;
+        String entry = "{\"resource\": {\"resourceType\": \"Observation\", \"status\": \"final\", "
+                + "\"code\": {\"text\": \"x\"}, \"subject\": {\"reference\": \"Patient/p1\"}}}";
+
+        assertThat(twoAtMost.parse(tree(body.formatted(entry + "," + entry)), "patient-view", TEMPLATES)
+                .prefetch()).containsKey("observations");
+        assertThatThrownBy(() -> twoAtMost.parse(tree(body.formatted(entry + "," + entry + "," + entry)),
+                        "patient-view", TEMPLATES))
+                .isInstanceOf(CdsHooksException.class)
+                .hasMessageContaining("prefetch.observations holds 3 resources")
+                .hasMessageContaining("resistance.cds.prefetch.max-resources");
     }
 
     @Test
@@ -265,7 +284,11 @@ class HookRequestParserTest {
     }
 
     private HookRequest parse(String hook, String body) {
-        return parser.parse(JSON.readTree(body.getBytes(StandardCharsets.UTF_8)), hook, TEMPLATES);
+        return parser.parse(tree(body), hook, TEMPLATES);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode tree(String body) {
+        return JSON.readTree(body.getBytes(StandardCharsets.UTF_8));
     }
 
     private void assertBadRequest(String hook, String body, String message) {
