@@ -139,6 +139,13 @@ public class FhirRestfulServerConfig {
                 FHIR_PATH + "/*", CDS_PATHS);
     }
 
+    /** Right after the size limit, which has read the chunked bodies: every body's length is known. */
+    @Bean
+    public FilterRegistrationBean<BodiesInFlight> bodiesInFlight(FhirContext fhirContext, HttpLimitsProperties limits) {
+        long budget = BodiesInFlight.budget(limits.maxBodiesInFlight().toBytes(), Runtime.getRuntime().maxMemory());
+        return filter(new BodiesInFlight(fhirContext, budget, BodiesInFlight.WAIT), 11, FHIR_PATH + "/*", CDS_PATHS);
+    }
+
     /** Before every filter that reads a media type. */
     @Bean
     public FilterRegistrationBean<MediaTypeCase> mediaTypeCase() {

@@ -9,6 +9,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxRequestBody largest request body accepted on {@code /fhir} and {@code /cds-services}; larger ones get
  *     413. The whole body is parsed in memory, so heap must allow a few of these at once.
+ * @param maxBodiesInFlight request bodies handled at once, in bytes ({@code 0}: a 32nd of the heap); see
+ *     {@link BodiesInFlight}
  * @param maxBundleEntries most entries in one transaction or batch (413 above)
  * @param maxBundleReads most read entries (GET, HEAD) in one transaction or batch (413 above): each may answer a
  *     page of resources
@@ -16,5 +18,6 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("resistance.http")
 public record HttpLimitsProperties(
         @DefaultValue("64MB") DataSize maxRequestBody,
+        @DefaultValue("0") DataSize maxBodiesInFlight,
         @DefaultValue("10000") int maxBundleEntries,
         @DefaultValue("100") int maxBundleReads) {}
