@@ -13,6 +13,10 @@ import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import org.hl7.fhir.instance.model.api.IIdType;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -59,6 +63,7 @@ public class FhirRestfulServerConfig {
             DaoRegistry daoRegistry,
             FhirServerProperties properties,
             HttpLimitsProperties limits,
+            MatchUrlService matchUrlService,
             List<FhirServerPlugin> plugins) {
         // Requests are parsed with the shared context's handler; stored resources are read with HAPI's own lenient one.
         systemDao.getContext().setParserErrorHandler(new LosslessParsingErrorHandler());
@@ -105,7 +110,8 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalReferenceUnmatched());
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new BundleEntryLimit(limits.maxBundleEntries(), limits.maxBundleReads()));
-        server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext(), searchParameters(searchParamRegistry)));
+        server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext(), searchParameters(searchParamRegistry),
+                conditionalMatches(systemDao.getContext(), matchUrlService, daoRegistry)));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());
         // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional
@@ -177,6 +183,26 @@ public class FhirRestfulServerConfig {
         SearchSyntax.Parameters parameters = (type, name) -> searchParameters(searchParamRegistry.getObject())
                 .find(type, name);
         return filter(new SearchSyntaxFilter(fhirContext, parameters), 18, FHIR_PATH + "/*");
+    }
+
+    /** What a conditional URL matches now; nothing for one HAPI will refuse anyway (an unknown type, a bad query). */
+    private static TransactionEntryCheck.ConditionalMatches conditionalMatches(
+            FhirContext fhirContext, MatchUrlService matchUrlService, DaoRegistry daoRegistry) {
+        return (url, request) -> {
+            String type = url.substring(0, url.indexOf('?'));
+            if (!daoRegistry.isResourceTypeSupported(type)) {
+                return List.of();
+            }
+            try {
+                SearchParameterMap map = matchUrlService.translateMatchUrl(url, fhirContext.getResourceDefinition(type));
+                map.setLoadSynchronous(true);
+                IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
+                List<IIdType> ids = dao.searchForResourceIds(map, request);
+                return ids.stream().map(id -> id.withResourceType(type).toUnqualifiedVersionless().getValue()).toList();
+            } catch (RuntimeException unmatchable) {
+                return List.of();
+            }
+        };
     }
 
     /** The search parameters in force, ours among them, as searches see them. */

@@ -5,7 +5,10 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.UrlUtil;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
@@ -19,19 +22,30 @@ import org.hl7.fhir.r4.model.Resource;
  * Bundle: a read whose search breaks {@link SearchSyntax}, a POST or PUT whose resource is not of the type its URL
  * names (HAPI stored it under its own type), and a PUT whose resource names another id than its URL (HAPI stored it
  * under the URL's id) are 400. A transaction that writes one resource in two entries is 400 too, as FHIR's
- * transaction rules require (HAPI ran both, in an order the client cannot rely on). Batch entries are checked one
+ * transaction rules require (HAPI ran both, in an order the client cannot rely on), also when an entry reaches it by
+ * a conditional URL ("including resolved identities from conditional update/delete"): HAPI ran {@code PUT Patient/a}
+ * and {@code PUT Patient?identifier=...} matching it both, acknowledged both, and kept one. Batch entries are checked one
  * by one, in the one-entry transactions HAPI runs. A Bundle with no type is 400 (HAPI ran it as a transaction).
  */
 public class TransactionEntryCheck {
 
-    private final SearchSyntax searchSyntax;
+    /** The resources a conditional URL ({@code Patient?identifier=...}) matches now, as {@code Patient/123}. */
+    @FunctionalInterface
+    public interface ConditionalMatches {
+        List<String> of(String url, RequestDetails request);
+    }
 
-    public TransactionEntryCheck(FhirContext fhirContext, SearchSyntax.Parameters parameters) {
+    private final SearchSyntax searchSyntax;
+    private final ConditionalMatches matches;
+
+    public TransactionEntryCheck(FhirContext fhirContext, SearchSyntax.Parameters parameters,
+            ConditionalMatches matches) {
         this.searchSyntax = new SearchSyntax(fhirContext, parameters);
+        this.matches = matches;
     }
 
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
-    public void check(IBaseBundle bundle) {
+    public void check(IBaseBundle bundle, RequestDetails request) {
         if (bundle instanceof Bundle untyped && untyped.getType() == null) {
             // HAPI ran it as a transaction, guessing what the client meant.
             throw new InvalidRequestException("The Bundle has no type (Bundle.type is required): send a transaction "
@@ -41,6 +55,7 @@ public class TransactionEntryCheck {
             return;
         }
         Map<String, String> written = new HashMap<>();
+        Map<String, String> conditional = new LinkedHashMap<>();
         for (BundleEntryComponent entry : transaction.getEntry()) {
             HTTPVerb method = entry.getRequest().getMethod();
             String url = EntryUrls.relative(entry.getRequest().getUrl());
@@ -58,7 +73,12 @@ public class TransactionEntryCheck {
             if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() != null) {
                 checkResource(name, method, url, entry.getResource());
             }
-            if (method != HTTPVerb.GET && method != HTTPVerb.HEAD && method != HTTPVerb.POST && !url.contains("?")) {
+            boolean changes = method != HTTPVerb.GET && method != HTTPVerb.HEAD && method != HTTPVerb.POST;
+            // A URL naming a urn:uuid placeholder is resolved by HAPI as it runs; it cannot be matched before.
+            if (changes && url.contains("?") && !url.contains("urn:uuid:") && !url.contains("urn:oid:")) {
+                conditional.put(url, name);
+            }
+            if (changes && !url.contains("?")) {
                 IdType target = new IdType(url).toUnqualifiedVersionless();
                 String earlier = written.putIfAbsent(target.getValue(), name);
                 if (earlier != null) {
@@ -67,6 +87,19 @@ public class TransactionEntryCheck {
                 }
             }
         }
+        if (conditional.isEmpty() || written.size() + conditional.size() < 2) {
+            return;
+        }
+        conditional.forEach((url, name) -> {
+            for (String target : matches.of(url, request)) {
+                String earlier = written.putIfAbsent(target, name);
+                if (earlier != null) {
+                    throw new InvalidRequestException(name + ": its URL matches " + target + ", which this transaction "
+                            + "also changes in its " + earlier + ". A transaction may change a resource in one entry "
+                            + "only; nothing was stored.");
+                }
+            }
+        });
     }
 
     private void checkSearch(String name, String url) {

@@ -1353,6 +1353,40 @@ class BadInputIT extends AbstractServerIT {
                 + String.join(",", java.util.Collections.nCopies(copies, entry)) + "]}";
     }
 
+    /**
+     * Two entries of one transaction that reach the same resource, one by a conditional URL: HAPI ran both, answered
+     * 200 to each, and kept one version ("Direct" was acknowledged and never stored).
+     */
+    @Test
+    void aTransactionReachingOneResourceTwiceByAConditionalUrlIsRefused() throws Exception {
+        String mrn = "overlap-" + UUID.randomUUID();
+        String id = storedWithMrn(mrn, "First");
+        // The resource of a conditional PUT carries no id: the URL's match gives it one.
+        String put = "{\"resource\":{\"resourceType\":\"Patient\",%s\"identifier\":[{\"system\":"
+                + "\"urn:example:mrn\",\"value\":\"" + mrn + "\"}],\"name\":[{\"family\":\"%s\"}]},"
+                + "\"request\":{\"method\":\"PUT\",\"url\":\"%s\"}}";
+        String byId = "\"id\":\"" + id + "\",";
+        String conditional = "Patient?identifier=urn:example:mrn%7C" + mrn;
+        String twoPuts = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + put.formatted(byId, "Direct", "Patient/" + id) + "," + put.formatted("", "Cond", conditional) + "]}";
+        String deleteAndPut = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"request\":{\"method\":\"DELETE\",\"url\":\"" + conditional + "\"}},"
+                + put.formatted(byId, "Again", "Patient/" + id) + "]}";
+
+        for (String transaction : List.of(twoPuts, deleteAndPut)) {
+            HttpResponse<String> answer = postJson("/fhir", JSON, transaction);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.body()).contains("its URL matches Patient/" + id + ", which this transaction also changes");
+        }
+        Patient stored = fhirClient().read().resource(Patient.class).withId(id).execute();
+        assertThat(stored.getMeta().getVersionId()).isEqualTo("1");
+        assertThat(stored.getNameFirstRep().getFamily()).isEqualTo("First");
+        // One entry per resource is still a transaction like any other.
+        HttpResponse<String> once = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
+                + "\"entry\":[" + put.formatted("", "Cond", conditional) + "]}");
+        assertThat(once.statusCode()).as(once.body()).isEqualTo(200);
+    }
+
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
     private String storedWithMrn(String mrn, String family) {
         Patient patient = new Patient();
