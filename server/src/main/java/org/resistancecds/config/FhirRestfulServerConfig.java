@@ -17,6 +17,8 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import org.hl7.fhir.instance.model.api.IIdType;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.hl7.fhir.r4.model.IdType;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -111,7 +113,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new BundleEntryLimit(limits.maxBundleEntries(), limits.maxBundleReads()));
         server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext(), searchParameters(searchParamRegistry),
-                conditionalMatches(systemDao.getContext(), matchUrlService, daoRegistry)));
+                storedNow(systemDao.getContext(), matchUrlService, daoRegistry)));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());
         // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional
@@ -185,22 +187,38 @@ public class FhirRestfulServerConfig {
         return filter(new SearchSyntaxFilter(fhirContext, parameters), 18, FHIR_PATH + "/*");
     }
 
-    /** What a conditional URL matches now; nothing for one HAPI will refuse anyway (an unknown type, a bad query). */
-    private static TransactionEntryCheck.ConditionalMatches conditionalMatches(
+    /**
+     * The store as a transaction's entries find it before it runs. A conditional URL HAPI will refuse anyway (an
+     * unknown type, a bad query) matches nothing here.
+     */
+    private static TransactionEntryCheck.Storage storedNow(
             FhirContext fhirContext, MatchUrlService matchUrlService, DaoRegistry daoRegistry) {
-        return (url, request) -> {
-            String type = url.substring(0, url.indexOf('?'));
-            if (!daoRegistry.isResourceTypeSupported(type)) {
-                return List.of();
+        return new TransactionEntryCheck.Storage() {
+            @Override
+            public List<String> matches(String url, RequestDetails request) {
+                String type = url.substring(0, url.indexOf('?'));
+                if (!daoRegistry.isResourceTypeSupported(type)) {
+                    return List.of();
+                }
+                try {
+                    SearchParameterMap map =
+                            matchUrlService.translateMatchUrl(url, fhirContext.getResourceDefinition(type));
+                    map.setLoadSynchronous(true);
+                    IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
+                    List<IIdType> ids = dao.searchForResourceIds(map, request);
+                    return ids.stream().map(id -> id.withResourceType(type).toUnqualifiedVersionless().getValue())
+                            .toList();
+                } catch (RuntimeException unmatchable) {
+                    return List.of();
+                }
             }
-            try {
-                SearchParameterMap map = matchUrlService.translateMatchUrl(url, fhirContext.getResourceDefinition(type));
-                map.setLoadSynchronous(true);
-                IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
-                List<IIdType> ids = dao.searchForResourceIds(map, request);
-                return ids.stream().map(id -> id.withResourceType(type).toUnqualifiedVersionless().getValue()).toList();
-            } catch (RuntimeException unmatchable) {
-                return List.of();
+
+            @Override
+            public void read(String url, RequestDetails request) {
+                IdType id = new IdType(url);
+                if (daoRegistry.isResourceTypeSupported(id.getResourceType())) {
+                    daoRegistry.getResourceDao(id.getResourceType()).read(id, request);
+                }
             }
         };
     }

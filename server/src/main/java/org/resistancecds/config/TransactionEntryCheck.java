@@ -3,13 +3,16 @@ package org.resistancecds.config;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.util.UrlUtil;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -29,19 +32,24 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public class TransactionEntryCheck {
 
-    /** The resources a conditional URL ({@code Patient?identifier=...}) matches now, as {@code Patient/123}. */
-    @FunctionalInterface
-    public interface ConditionalMatches {
-        List<String> of(String url, RequestDetails request);
+    /** What the store holds now. */
+    public interface Storage {
+        /** The resources a conditional URL ({@code Patient?identifier=...}) matches, as {@code Patient/123}. */
+        List<String> matches(String url, RequestDetails request);
+
+        /** Reads {@code Type/id} or {@code Type/id/_history/v}; throws as a read of it would (404, 410). */
+        void read(String url, RequestDetails request);
     }
 
-    private final SearchSyntax searchSyntax;
-    private final ConditionalMatches matches;
+    /** A read entry by id, which FHIR has fail the transaction when it fails (HAPI answered it 404 and committed). */
+    private static final Pattern READ_BY_ID = Pattern.compile("[A-Z][A-Za-z]+/[A-Za-z0-9.-]{1,64}(/_history/[^/?]+)?");
 
-    public TransactionEntryCheck(FhirContext fhirContext, SearchSyntax.Parameters parameters,
-            ConditionalMatches matches) {
+    private final SearchSyntax searchSyntax;
+    private final Storage storage;
+
+    public TransactionEntryCheck(FhirContext fhirContext, SearchSyntax.Parameters parameters, Storage storage) {
         this.searchSyntax = new SearchSyntax(fhirContext, parameters);
-        this.matches = matches;
+        this.storage = storage;
     }
 
     @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
@@ -56,6 +64,7 @@ public class TransactionEntryCheck {
         }
         Map<String, String> written = new HashMap<>();
         Map<String, String> conditional = new LinkedHashMap<>();
+        Map<String, String> reads = new LinkedHashMap<>();
         for (BundleEntryComponent entry : transaction.getEntry()) {
             HTTPVerb method = entry.getRequest().getMethod();
             String url = EntryUrls.relative(entry.getRequest().getUrl());
@@ -73,6 +82,9 @@ public class TransactionEntryCheck {
             if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() != null) {
                 checkResource(name, method, url, entry.getResource());
             }
+            if ((method == HTTPVerb.GET || method == HTTPVerb.HEAD) && READ_BY_ID.matcher(url).matches()) {
+                reads.put(url, name);
+            }
             boolean changes = method != HTTPVerb.GET && method != HTTPVerb.HEAD && method != HTTPVerb.POST;
             // A URL naming a urn:uuid placeholder is resolved by HAPI as it runs; it cannot be matched before.
             if (changes && url.contains("?") && !url.contains("urn:uuid:") && !url.contains("urn:oid:")) {
@@ -87,16 +99,29 @@ public class TransactionEntryCheck {
                 }
             }
         }
-        if (conditional.isEmpty() || written.size() + conditional.size() < 2) {
-            return;
+        if (written.size() + conditional.size() >= 2) {
+            conditional.forEach((url, name) -> {
+                for (String target : storage.matches(url, request)) {
+                    String earlier = written.putIfAbsent(target, name);
+                    if (earlier != null) {
+                        throw new InvalidRequestException(name + ": its URL matches " + target + ", which this "
+                                + "transaction also changes in its " + earlier + ". A transaction may change a resource "
+                                + "in one entry only; nothing was stored.");
+                    }
+                }
+            });
         }
-        conditional.forEach((url, name) -> {
-            for (String target : matches.of(url, request)) {
-                String earlier = written.putIfAbsent(target, name);
-                if (earlier != null) {
-                    throw new InvalidRequestException(name + ": its URL matches " + target + ", which this transaction "
-                            + "also changes in its " + earlier + ". A transaction may change a resource in one entry "
-                            + "only; nothing was stored.");
+        // A batch's entries, run here one by one, fail alone. A resource this transaction changes is read after the
+        // change, so it cannot be checked before.
+        boolean batch = request != null && request.getResource() instanceof Bundle outer
+                && outer.getType() == Bundle.BundleType.BATCH;
+        reads.forEach((url, name) -> {
+            if (!batch && !written.containsKey(new IdType(url).toUnqualifiedVersionless().getValue())) {
+                try {
+                    storage.read(url, request);
+                } catch (BaseServerResponseException failed) {
+                    throw new UnclassifiedServerFailureException(failed.getStatusCode(), name + ": " + failed.getMessage()
+                            + " A transaction fails when any entry fails; nothing was stored.");
                 }
             }
         });

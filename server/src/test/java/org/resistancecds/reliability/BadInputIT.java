@@ -1387,6 +1387,28 @@ class BadInputIT extends AbstractServerIT {
         assertThat(once.statusCode()).as(once.body()).isEqualTo(200);
     }
 
+    /** FHIR has a transaction fail when any entry fails; HAPI answered a read of a missing resource 404 and committed. */
+    @Test
+    void aTransactionWhoseReadFailsStoresNothing() throws Exception {
+        String family = "ReadFails" + UUID.randomUUID().toString().substring(0, 8);
+        String create = "{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family
+                + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
+        String read = "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/no-such-patient-x\"}}";
+
+        HttpResponse<String> transaction = postJson("/fhir", JSON,
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + create + "," + read + "]}");
+        HttpResponse<String> batch = postJson("/fhir", JSON,
+                "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[" + create + "," + read + "]}");
+
+        assertThat(transaction.statusCode()).as(transaction.body()).isEqualTo(404);
+        assertThat(transaction.body()).contains("entry GET Patient/no-such-patient-x", "nothing was stored");
+        // A batch's entries stand alone: the create is kept, the read answered 404.
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.body()).contains("201 Created", "404");
+        assertThat(fhirClient().search().byUrl("Patient?family:exact=" + family).returnBundle(Bundle.class)
+                .execute().getEntry()).as("the batch's Patient only").hasSize(1);
+    }
+
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
     private String storedWithMrn(String mrn, String family) {
         Patient patient = new Patient();
