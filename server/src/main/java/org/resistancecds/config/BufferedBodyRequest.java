@@ -9,14 +9,51 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
 
-/** A request whose body a filter has already read, handed on with that body to read again. */
+/**
+ * A request whose body a filter has already read, handed on with that body to read again, and with the parameters
+ * the filter read, when it gives them (the container could no longer read a form's from the body).
+ */
 public class BufferedBodyRequest extends HttpServletRequestWrapper {
     private final byte[] body;
+    private final Map<String, String[]> parameters;
 
     public BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+        this(request, body, null);
+    }
+
+    /** @param parameters every parameter of the request, or null for the container's */
+    public BufferedBodyRequest(HttpServletRequest request, byte[] body, Map<String, String[]> parameters) {
         super(request);
         this.body = body;
+        this.parameters = parameters == null ? null : Collections.unmodifiableMap(parameters);
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return parameters == null ? super.getParameterMap() : parameters;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        if (parameters == null) {
+            return super.getParameter(name);
+        }
+        String[] values = parameters.get(name);
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        return parameters == null ? super.getParameterValues(name) : parameters.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return parameters == null ? super.getParameterNames() : Collections.enumeration(parameters.keySet());
     }
 
     @Override

@@ -196,22 +196,22 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
 
         private static final String CONTENT_TYPE = "Content-Type";
 
-        private final Map<String, String[]> parameterMap;
         private final String queryString;
         private final boolean noBody;
 
         PlainValidateRequest(HttpServletRequest request, byte[] resource, Map<String, String> added) {
-            super(request, resource);
+            super(request, resource, merged(request, added));
             this.noBody = resource.length == 0;
-            Map<String, String[]> merged = new LinkedHashMap<>(request.getParameterMap());
             StringBuilder query = new StringBuilder(request.getQueryString() == null ? "" : request.getQueryString());
-            added.forEach((name, value) -> {
-                merged.put(name, new String[] {value});
-                query.append(query.isEmpty() ? "" : "&").append(name).append('=')
-                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-            });
-            this.parameterMap = Collections.unmodifiableMap(merged);
+            added.forEach((name, value) -> query.append(query.isEmpty() ? "" : "&").append(name).append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
             this.queryString = query.isEmpty() ? null : query.toString();
+        }
+
+        private static Map<String, String[]> merged(HttpServletRequest request, Map<String, String> added) {
+            Map<String, String[]> merged = new LinkedHashMap<>(request.getParameterMap());
+            added.forEach((name, value) -> merged.put(name, new String[] {value}));
+            return merged;
         }
 
         @Override
@@ -235,27 +235,6 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
             return noBody && CONTENT_TYPE.equalsIgnoreCase(name)
                     ? Collections.emptyEnumeration()
                     : super.getHeaders(name);
-        }
-
-        @Override
-        public Map<String, String[]> getParameterMap() {
-            return parameterMap;
-        }
-
-        @Override
-        public String getParameter(String name) {
-            String[] values = parameterMap.get(name);
-            return values == null ? null : values[0];
-        }
-
-        @Override
-        public String[] getParameterValues(String name) {
-            return parameterMap.get(name);
-        }
-
-        @Override
-        public Enumeration<String> getParameterNames() {
-            return Collections.enumeration(parameterMap.keySet());
         }
     }
 }
