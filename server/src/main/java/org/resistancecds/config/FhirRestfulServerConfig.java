@@ -112,8 +112,9 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalReferenceUnmatched());
         server.registerInterceptor(new TransactionIfMatchCheck());
         server.registerInterceptor(new BundleEntryLimit(limits.maxBundleEntries(), limits.maxBundleReads()));
-        server.registerInterceptor(new TransactionEntryCheck(systemDao.getContext(), searchParameters(searchParamRegistry),
-                storedNow(systemDao.getContext(), matchUrlService, daoRegistry)));
+        FhirContext context = systemDao.getContext();
+        server.registerInterceptor(new TransactionEntryCheck(context, searchParameters(searchParamRegistry),
+                storedNow(context, matchUrlService, daoRegistry)));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());
         // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional

@@ -8,9 +8,10 @@ import java.util.stream.Stream;
 
 /**
  * A form request (POST {@code _search}) whose body is read once, up front: handed on with its parameters and the
- * URL's, and the body to read again. The servlet container reads a form body at the first parameter lookup, which the request
- * checks make; HAPI, which reads the body itself when the URL has a query too, then found it empty and searched
- * with the URL's parameters alone: {@code _search?_summary=count} with {@code code=x} counted every Observation.
+ * URL's, and the body to read again. The servlet container reads a form body at the first parameter lookup, which
+ * the request checks make; HAPI, which reads the body itself when the URL has a query too, then found it empty and
+ * searched with the URL's parameters alone: {@code _search?_summary=count} with {@code code=x} counted every
+ * Observation. The container also dropped every parameter of a form over 2 MB without a word.
  */
 final class FormBodyRequest {
 

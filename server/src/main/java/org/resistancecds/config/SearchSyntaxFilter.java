@@ -41,8 +41,8 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
                 && request.getContentLengthLong() != 0) {
             // HAPI read such a body as no parameters and searched everything.
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
-                    "A POST _search takes its parameters in the URL or in a form body (" + FormBodyRequest.FORM + "), not as "
-                            + request.getContentType() + ".");
+                    "A POST _search takes its parameters in the URL or in a form body (" + FormBodyRequest.FORM
+                            + "), not as " + request.getContentType() + ".");
             return;
         }
         String fault = syntax.fault(resourceType, request.getParameterMap());
@@ -62,5 +62,4 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
         }
         chain.doFilter(request, response);
     }
-
 }

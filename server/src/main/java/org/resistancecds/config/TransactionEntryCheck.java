@@ -3,11 +3,11 @@ package org.resistancecds.config;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.util.UrlUtil;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +27,10 @@ import org.hl7.fhir.r4.model.Resource;
  * under the URL's id) are 400. A transaction that writes one resource in two entries is 400 too, as FHIR's
  * transaction rules require (HAPI ran both, in an order the client cannot rely on), also when an entry reaches it by
  * a conditional URL ("including resolved identities from conditional update/delete"): HAPI ran {@code PUT Patient/a}
- * and {@code PUT Patient?identifier=...} matching it both, acknowledged both, and kept one. Batch entries are checked one
- * by one, in the one-entry transactions HAPI runs. A Bundle with no type is 400 (HAPI ran it as a transaction).
+ * and {@code PUT Patient?identifier=...} matching it both, acknowledged both, and kept one. A read entry by id of a
+ * resource not there fails the whole transaction (HAPI answered the entry 404 and committed the rest). Batch entries
+ * are checked one by one, in the one-entry transactions HAPI runs, and fail alone. A Bundle with no type is 400 (HAPI
+ * ran it as a transaction).
  */
 public class TransactionEntryCheck {
 
@@ -105,8 +107,8 @@ public class TransactionEntryCheck {
                     String earlier = written.putIfAbsent(target, name);
                     if (earlier != null) {
                         throw new InvalidRequestException(name + ": its URL matches " + target + ", which this "
-                                + "transaction also changes in its " + earlier + ". A transaction may change a resource "
-                                + "in one entry only; nothing was stored.");
+                                + "transaction also changes in its " + earlier + ". A transaction may change a "
+                                + "resource in one entry only; nothing was stored.");
                     }
                 }
             });
@@ -120,8 +122,8 @@ public class TransactionEntryCheck {
                 try {
                     storage.read(url, request);
                 } catch (BaseServerResponseException failed) {
-                    throw new UnclassifiedServerFailureException(failed.getStatusCode(), name + ": " + failed.getMessage()
-                            + " A transaction fails when any entry fails; nothing was stored.");
+                    throw new UnclassifiedServerFailureException(failed.getStatusCode(), name + ": "
+                            + failed.getMessage() + " A transaction fails when any entry fails; nothing was stored.");
                 }
             }
         });

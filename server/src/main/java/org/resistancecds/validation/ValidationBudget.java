@@ -7,11 +7,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the validator within the heap. Its memory grows with a resource's elements, 2-2.6 KB each (measured:
- * one Patient of 300,000 elements took a 1 GB heap to its end; 87,000 ran -Xmx512m into 40 full collections), so one large resource, or a few at once, ended in
- * an OutOfMemoryError that failed every other request and stopped the server. A resource over
- * {@link #maxElements()} is not validated (an error says why), and validations in flight together hold at most one
- * and a half times that many elements; one that cannot start within {@link #WAIT} is answered 503 (nothing of a write is stored).
+ * Keeps the validator within the heap. Its memory grows with a resource's elements, 2-2.6 KB each (measured: one
+ * Patient of 300,000 elements took a 1 GB heap to its end; 87,000 ran -Xmx512m into 40 full collections), so one
+ * large resource, or a few at once, ended in an OutOfMemoryError that failed every other request and stopped the
+ * server. A resource over {@link #maxElements()} is not validated (an error says why), and validations in flight
+ * together hold at most one and a half times that many elements; one that cannot start within {@link #WAIT} is
+ * answered 503 (nothing of a write is stored).
  */
 final class ValidationBudget {
 
