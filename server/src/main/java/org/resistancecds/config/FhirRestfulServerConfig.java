@@ -111,6 +111,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new ConditionalReferenceType(systemDao.getContext()));
         server.registerInterceptor(new ConditionalReferenceUnmatched());
         server.registerInterceptor(new TransactionIfMatchCheck());
+        server.registerInterceptor(new IssueCodeByStatus());
         server.registerInterceptor(new BundleEntryLimit(limits.maxBundleEntries(), limits.maxBundleReads()));
         FhirContext context = systemDao.getContext();
         server.registerInterceptor(new TransactionEntryCheck(context, searchParameters(searchParamRegistry),

@@ -129,8 +129,8 @@ public class IfMatchVersionCheck {
                 && (HAPI_STALE_VERSION.stream().anyMatch(conflict.getMessage()::contains)
                         || conflict.getMessage().contains(HAPI_CONCURRENT_VERSION)
                                 && request != null && request.getHeader(Constants.HEADER_IF_MATCH) != null)) {
-            return new PreconditionFailedException(conflict.getMessage()
-                    + ". Read the resource again and base the change on its current version.");
+            return IssueCodeByStatus.coded(new PreconditionFailedException(conflict.getMessage()
+                    + ". Read the resource again and base the change on its current version."));
         }
         return null;
     }

@@ -52,8 +52,8 @@ public class UnsupportedBodyFormat {
     public BaseServerResponseException unsupported(Throwable failure) {
         if (failure instanceof InvalidRequestException refused && refused.getMessage() != null
                 && HAPI_UNREADABLE_FORMAT.stream().anyMatch(refused.getMessage()::startsWith)) {
-            return new UnclassifiedServerFailureException(415, refused.getMessage()
-                    + ". Send it as application/fhir+json or application/fhir+xml.");
+            return IssueCodeByStatus.coded(new UnclassifiedServerFailureException(415, refused.getMessage()
+                    + ". Send it as application/fhir+json or application/fhir+xml."));
         }
         return null;
     }

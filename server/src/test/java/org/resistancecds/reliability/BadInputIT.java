@@ -1409,6 +1409,26 @@ class BadInputIT extends AbstractServerIT {
                 .execute().getEntry()).as("the batch's Patient only").hasSize(1);
     }
 
+    /** HAPI coded every refusal "processing"; the issue code now says what the status says. */
+    @Test
+    void aRefusalsIssueCodeSaysWhatItsStatusSays() throws Exception {
+        String id = storedWithMrn("codes-" + UUID.randomUUID(), "Codes");
+        HttpResponse<String> stale = put("/fhir/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id
+                + "\"}", "W/\"9\"");
+        postJson("/fhir/Observation", JSON, "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":"
+                + "{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/" + id + "\"}}");
+        HttpResponse<String> referenced = http.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient/" + id))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = get("/fhir/Patient/no-such-patient-codes");
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("\"code\":\"not-found\"");
+        assertThat(stale.statusCode()).isEqualTo(412);
+        assertThat(stale.body()).contains("\"code\":\"conflict\"");
+        assertThat(referenced.statusCode()).as(referenced.body()).isEqualTo(409);
+        assertThat(referenced.body()).contains("\"code\":\"conflict\"");
+    }
+
     /** Stores a Patient with the MRN urn:example:mrn|mrn and the family name; its id. */
     private String storedWithMrn(String mrn, String family) {
         Patient patient = new Patient();
