@@ -148,12 +148,11 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         }
     }
 
+    /** Called for every token of a FHIR write: the location text is built only for a fault. */
     private static String emptyElement(JsonParser parser, JsonToken token, JsonToken previous) throws IOException {
-        String where = " at line " + parser.getTokenLocation().getLineNr() + ", column "
-                + parser.getTokenLocation().getColumnNr();
         if (token == JsonToken.VALUE_STRING && parser.getText().isBlank()) {
             // HAPI reads a blank string as no value and drops it (a family name of spaces left a Patient nameless).
-            return "The body has a string with no characters but whitespace" + where + ". FHIR reads it as no "
+            return "The body has a string with no characters but whitespace" + where(parser) + ". FHIR reads it as no "
                     + "value: leave the element out, or give it text. Nothing was stored.";
         }
         String what = token == JsonToken.END_OBJECT && previous == JsonToken.START_OBJECT ? "an empty object"
@@ -163,8 +162,13 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
         if (what == null) {
             return null;
         }
-        return "The body has " + what + where + ". FHIR JSON has no empty objects or arrays and no null "
+        return "The body has " + what + where(parser) + ". FHIR JSON has no empty objects or arrays and no null "
                 + "values outside arrays: leave the element out. Nothing was stored.";
+    }
+
+    private static String where(JsonParser parser) {
+        return " at line " + parser.getTokenLocation().getLineNr() + ", column "
+                + parser.getTokenLocation().getColumnNr();
     }
 
     /**

@@ -55,6 +55,15 @@ public class SearchSyntax {
             RestSearchParameterTypeEnum.REFERENCE, Set.of("identifier", "above", "below"),
             RestSearchParameterTypeEnum.URI, Set.of("above", "below"));
 
+    /** A resource type's own URL, or its {@code _search}, relative to the base: where parameters are its own. */
+    private static final Pattern TYPE_PATH = Pattern.compile("([A-Z][A-Za-z]+)(/_search)?");
+
+    /** The resource type a search at this path (relative to the FHIR base) is of, or null for any other path. */
+    static String searchedType(String path) {
+        Matcher type = TYPE_PATH.matcher(path);
+        return type.matches() ? type.group(1) : null;
+    }
+
     /** A resource type's search parameter by name, or null when it has none of that name. */
     @FunctionalInterface
     public interface Parameters {
@@ -192,18 +201,21 @@ public class SearchSyntax {
     }
 
     private boolean allows(RuntimeSearchParam parameter, String modifier) {
-        if (parameter.getName().equals("_id")) {
-            return false; // HAPI answered _id:not=x with nothing at all
-        }
-        RestSearchParameterTypeEnum type = parameter.getParamType();
-        return MODIFIERS_BY_TYPE.getOrDefault(type, Set.of()).contains(modifier)
-                || type == RestSearchParameterTypeEnum.REFERENCE && fhirContext.getResourceTypes().contains(modifier);
+        return allowedModifiers(parameter).contains(modifier)
+                || parameter.getParamType() == RestSearchParameterTypeEnum.REFERENCE
+                        && fhirContext.getResourceTypes().contains(modifier);
+    }
+
+    /** Besides :missing, and a reference's resource type. */
+    private static Set<String> allowedModifiers(RuntimeSearchParam parameter) {
+        // HAPI answered _id:not=x with nothing at all.
+        return parameter.getName().equals("_id")
+                ? Set.of() : MODIFIERS_BY_TYPE.getOrDefault(parameter.getParamType(), Set.of());
     }
 
     private static String allowedOn(RuntimeSearchParam parameter) {
-        Set<String> allowed = parameter.getName().equals("_id")
-                ? Set.of() : MODIFIERS_BY_TYPE.getOrDefault(parameter.getParamType(), Set.of());
-        String list = allowed.stream().sorted().map(m -> ":" + m).reduce((a, b) -> a + ", " + b).orElse("");
+        String list = allowedModifiers(parameter).stream().sorted().map(m -> ":" + m).reduce((a, b) -> a + ", " + b)
+                .orElse("");
         return ", which takes " + (list.isEmpty() ? "only :missing" : ":missing, " + list)
                 + (parameter.getParamType() == RestSearchParameterTypeEnum.REFERENCE ? " and a resource type" : "");
     }

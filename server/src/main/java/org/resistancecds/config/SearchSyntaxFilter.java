@@ -7,8 +7,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.apache.commons.lang3.StringUtils;
 import org.resistancecds.cds.CdsErrorBody;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -18,10 +17,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@link FormBodyRequest}). A POST {@code _search} with a body of another type is 415.
  */
 public class SearchSyntaxFilter extends OncePerRequestFilter {
-
-    /** A resource type's own URL, or its {@code _search}: where parameters are that type's search parameters. */
-    private static final Pattern TYPE_PATH = Pattern.compile(
-            FhirRestfulServerConfig.FHIR_PATH + "/([A-Z][A-Za-z]+)(/_search)?");
 
     private final FhirContext fhirContext;
     private final SearchSyntax syntax;
@@ -34,9 +29,10 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Matcher typePath = TYPE_PATH.matcher(FhirWriteBodies.routedPath(request));
-        String resourceType = typePath.matches() ? typePath.group(1) : null;
-        boolean searchPost = typePath.matches() && typePath.group(2) != null && "POST".equals(request.getMethod());
+        String path = StringUtils.removeStart(
+                FhirWriteBodies.routedPath(request), FhirRestfulServerConfig.FHIR_PATH + "/");
+        String resourceType = SearchSyntax.searchedType(path);
+        boolean searchPost = resourceType != null && path.endsWith("/_search") && "POST".equals(request.getMethod());
         if (searchPost && !FormBodyRequest.isForm(request) && request.getContentType() != null
                 && request.getContentLengthLong() != 0) {
             // HAPI read such a body as no parameters and searched everything.

@@ -141,10 +141,8 @@ public class TransactionEntryCheck {
             throw new InvalidRequestException(name + ": the query is not valid percent-encoding (" + e.getMessage()
                     + "); encode % as %25.");
         }
-        String path = url.substring(0, query);
         // Parameters are a type's only on its own URL or _search; elsewhere (an operation's) the type is not given.
-        String type = path.matches("[A-Z][A-Za-z]+(/_search)?") ? path.split("/")[0] : null;
-        String fault = searchSyntax.fault(type, parameters);
+        String fault = searchSyntax.fault(SearchSyntax.searchedType(url.substring(0, query)), parameters);
         if (fault != null) {
             throw new InvalidRequestException(name + ": " + fault);
         }

@@ -99,8 +99,9 @@ public final class HookRequestParser {
                     continue;
                 }
                 // Counted before the parse: 8 calls of 19,000 sent Observations each ran the heap out.
-                if (value.path("entry").size() > maxResources) {
-                    throw badRequest("prefetch." + key + " holds " + value.path("entry").size() + " resources; this "
+                int entries = value.path("entry").size();
+                if (entries > maxResources) {
+                    throw badRequest("prefetch." + key + " holds " + entries + " resources; this "
                             + "service reads at most " + maxResources + " per key, sent or fetched "
                             + "(resistance.cds.prefetch.max-resources).");
                 }
