@@ -9,6 +9,7 @@ import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.config.JpaConfig;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
@@ -22,6 +23,8 @@ import ca.uhn.fhir.jpa.search.BatchResourceLoader;
 import ca.uhn.fhir.util.IMetaTagSorter;
 import ca.uhn.fhir.jpa.graphql.GraphQLProvider;
 import ca.uhn.fhir.context.support.IValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain.CacheConfiguration;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.utilities.graphql.IGraphQLStorageServices;
 import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
 import ca.uhn.fhir.jpa.dao.search.HSearchSortHelperImpl;
@@ -45,6 +48,7 @@ import org.resistancecds.storage.CurrentVersionQuery;
 import org.resistancecds.storage.H2FileSync;
 import org.resistancecds.storage.ParsedResourceCache;
 import org.resistancecds.storage.SingleTargetReferences;
+import org.resistancecds.validation.ConsistentValidationSupportChain;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -198,6 +202,14 @@ public class FhirJpaConfig {
         }
         return new ParsedResourceCache(fhirContext, metadata, storageParser, externalStorage, tagSorter,
                 partitionSettings, partitionLookup, maxTextChars);
+    }
+
+    /** HAPI's validation chain, whole while its caches are cleared (see the class); the name HAPI's is known by. */
+    @Bean(name = JpaConfig.JPA_VALIDATION_SUPPORT_CHAIN)
+    @Primary
+    public ConsistentValidationSupportChain jpaValidationSupportChain(FhirContext fhirContext,
+            CacheConfiguration cacheConfiguration, WorkerContextValidationSupportAdapter workerContext) {
+        return new ConsistentValidationSupportChain(fhirContext, cacheConfiguration, workerContext);
     }
 
     /**

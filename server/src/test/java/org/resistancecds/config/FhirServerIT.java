@@ -3,6 +3,7 @@ package org.resistancecds.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.dao.data.ISearchDao;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.resistancecds.AbstractServerIT;
+import org.resistancecds.validation.ConsistentValidationSupportChain;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,6 +52,9 @@ class FhirServerIT extends AbstractServerIT {
 
     @Autowired
     private PlatformTransactionManager transactions;
+
+    @Autowired
+    private IValidationSupport validationSupport;
 
     @Test
     void capabilityStatementDescribesAnR4JpaServer() {
@@ -903,6 +908,12 @@ class FhirServerIT extends AbstractServerIT {
         MethodOutcome outcome = fhirClient().create().resource(observation).execute();
 
         assertThat(outcome.getCreated()).isTrue();
+    }
+
+    /** HAPI's chain could lose its list of all definitions to a cache clear (ConsistentValidationSupportChainTest). */
+    @Test
+    void theValidatorsChainKeepsItsDefinitionsWholeWhileCachesAreCleared() {
+        assertThat(validationSupport).isInstanceOf(ConsistentValidationSupportChain.class);
     }
 
     @Test
