@@ -5,13 +5,17 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.resistancecds.conformance.PackageWriter;
 
 /**
  * Declares what the server does that HAPI's generated CapabilityStatement leaves unsaid: batch Bundles (answered
- * entry by entry), update-as-create (a PUT to a new client-chosen id creates the resource), and who it is: name,
- * title, version and publisher (HAPI wrote "RestServer" and "Not provided").
+ * entry by entry), update-as-create (a PUT to a new client-chosen id creates the resource), conditional reads, reads
+ * of past versions (readHistory, where vread is offered), and who it is: name, title, version and publisher (HAPI
+ * wrote "RestServer" and "Not provided").
  */
 public class CapabilityAdditions {
 
@@ -29,7 +33,14 @@ public class CapabilityAdditions {
             if (!batch) {
                 rest.addInteraction().setCode(SystemRestfulInteraction.BATCH);
             }
-            rest.getResource().forEach(resource -> resource.setUpdateCreate(true));
+            for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+                resource.setUpdateCreate(true);
+                // NotModifiedAnswers: If-Modified-Since and If-None-Match both answer 304.
+                resource.setConditionalRead(ConditionalReadStatus.FULLSUPPORT);
+                if (resource.getInteraction().stream().anyMatch(i -> i.getCode() == TypeRestfulInteraction.VREAD)) {
+                    resource.setReadHistory(true);
+                }
+            }
         }
     }
 }

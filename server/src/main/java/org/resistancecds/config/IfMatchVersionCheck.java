@@ -2,6 +2,7 @@ package org.resistancecds.config;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -13,6 +14,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -40,9 +42,10 @@ public class IfMatchVersionCheck {
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_AUTHORIZATION)
     public void checkUpdate(IBaseResource previous, IBaseResource updated, RequestDetails request) {
-        // HTTP's create-only precondition (RFC 9110 13.1.2): the write may not replace what exists.
+        // HTTP's create-only precondition (RFC 9110 13.1.2): the write may not replace what exists. A deleted
+        // resource has no current representation, so writing it again creates.
         if (request != null && request.getRestOperationType() == RestOperationTypeEnum.UPDATE
-                && "*".equals(request.getHeader(Constants.HEADER_IF_NONE_MATCH))) {
+                && "*".equals(request.getHeader(Constants.HEADER_IF_NONE_MATCH)) && !isDeleted(previous)) {
             throw new PreconditionFailedException("If-None-Match: * asks to create only, but "
                     + previous.getIdElement().toUnqualifiedVersionless().getValue() + " exists: nothing was changed.");
         }
@@ -55,6 +58,10 @@ public class IfMatchVersionCheck {
                         + "its current version.");
             }
         });
+    }
+
+    private static boolean isDeleted(IBaseResource resource) {
+        return resource instanceof IAnyResource stored && ResourceMetadataKeyEnum.DELETED_AT.get(stored) != null;
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_AUTHORIZATION)

@@ -69,6 +69,11 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(capabilities.getRestFirstRep().getResource())
                 .extracting(CapabilityStatement.CapabilityStatementRestResourceComponent::getType)
                 .contains("Patient", "Observation", "PlanDefinition", "CodeSystem");
+        // What conditionalReadsAnswer304WithTheEtag shows, and vread: HAPI declared neither.
+        assertThat(capabilities.getRestFirstRep().getResource()).allSatisfy(resource -> {
+            assertThat(resource.getConditionalRead()).isEqualTo(CapabilityStatement.ConditionalReadStatus.FULLSUPPORT);
+            assertThat(resource.getReadHistory()).as(resource.getType()).isTrue();
+        });
     }
 
     @Test
@@ -327,6 +332,29 @@ class FhirServerIT extends AbstractServerIT {
         assertThat(longBefore.statusCode()).isEqualTo(200);
         assertThat(anyVersion.statusCode()).as("If-None-Match: * matches any version").isEqualTo(304);
         assertThat(anyVersion.headers().firstValue("ETag")).contains("W/\"1\"");
+    }
+
+    /** RFC 9110 13.1: an ETag list matches when one of its ETags does; If-Match on a read must hold. HAPI: 200, 200. */
+    @Test
+    void aReadHonoursAnEtagListAndIfMatch() throws Exception {
+        String id = createActivePatient();
+
+        HttpResponse<String> listHolding = getWithHeader("/fhir/" + id, "If-None-Match", "W/\"7\", W/\"1\"");
+        HttpResponse<String> listNotHolding = getWithHeader("/fhir/" + id, "If-None-Match", "W/\"7\", W/\"8\"");
+        HttpResponse<String> ifMatchCurrent = getWithHeader("/fhir/" + id, "If-Match", "W/\"1\"");
+        HttpResponse<String> ifMatchOther = getWithHeader("/fhir/" + id, "If-Match", "W/\"2\"");
+
+        assertThat(listHolding.statusCode()).isEqualTo(304);
+        assertThat(listHolding.headers().firstValue("ETag")).contains("W/\"1\"");
+        assertThat(listNotHolding.statusCode()).isEqualTo(200);
+        assertThat(ifMatchCurrent.statusCode()).isEqualTo(200);
+        assertThat(ifMatchOther.statusCode()).isEqualTo(412);
+        assertThat(ifMatchOther.body()).contains("\"conflict\"", "If-Match names version 2, but this is version 1");
+    }
+
+    private HttpResponse<String> getWithHeader(String path, String header, String value) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header(header, value).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**

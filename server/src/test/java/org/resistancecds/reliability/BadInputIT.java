@@ -1015,6 +1015,13 @@ class BadInputIT extends AbstractServerIT {
         assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(412);
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
                 .isEqualTo("First");
+
+        // A deleted resource has no current representation: writing it again creates (HAPI's hook saw it as there).
+        fhirClient().delete().resourceById("Patient", id).execute();
+        HttpResponse<String> again = putWithHeader("/fhir/Patient/" + id, body.formatted("Third"), "If-None-Match", "*");
+        assertThat(again.statusCode()).as(again.body()).isIn(200, 201);
+        assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
+                .isEqualTo("Third");
     }
 
     /** Writers racing with the same If-Match: one wins, every other gets 412 (HAPI answered the commit's loser 409). */
