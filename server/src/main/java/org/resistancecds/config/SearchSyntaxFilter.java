@@ -14,7 +14,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses (400) a request whose search parameters break {@link SearchSyntax}, before HAPI widens its result: a
  * search's, a conditional write's and an {@code If-None-Exist} header's (a form body's parameters are read by
- * {@link FormBodyRequest}). A POST {@code _search} with a body of another type is 415.
+ * {@link FormBodyRequest}), and a history's ({@link HistoryParameters}). A POST {@code _search} with a body of another
+ * type is 415.
  */
 public class SearchSyntaxFilter extends OncePerRequestFilter {
 
@@ -42,6 +43,9 @@ public class SearchSyntaxFilter extends OncePerRequestFilter {
             return;
         }
         String fault = syntax.fault(resourceType, request.getParameterMap());
+        if (fault == null) {
+            fault = HistoryParameters.fault(path, request.getParameterMap().keySet());
+        }
         String ifNoneExist = request.getHeader("If-None-Exist");
         if (fault == null && ifNoneExist != null && resourceType != null) {
             String query = ifNoneExist.substring(ifNoneExist.indexOf('?') + 1);

@@ -502,9 +502,25 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("a _since that is no date", "GET /fhir/Patient/x/$everything?_since=garbage", 400),
                 Arguments.of("a _since that is no date, on _history", "GET /fhir/Patient/_history?_since=2026-13-45",
                         400),
+                Arguments.of("_type on the server's history (HAPI: every type's history)",
+                        "GET /fhir/_history?_type=Patient", 400),
+                Arguments.of("a parameter no history takes (HAPI: ignored)", "GET /fhir/Patient/x/_history?family=x",
+                        400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
+    }
+
+    /** The parameters a history takes still answer; any other names them and says what to ask instead. */
+    @Test
+    void aHistoryAnswersItsOwnParametersOnly() throws Exception {
+        HttpResponse<String> taken = get("/fhir/Patient/_history?_since=2020-01-01T00:00:00Z&_count=2&_offset=0"
+                + "&_summary=true&_pretty=true&_format=json");
+        HttpResponse<String> typed = get("/fhir/_history?_type=Patient&_count=2");
+
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+        assertThat(typed.statusCode()).isEqualTo(400);
+        assertThat(typed.body()).contains("not _type.", "ask Patient/_history");
     }
 
     /** R4 named by its version, or another version with R4 as the fallback, is answered. */
