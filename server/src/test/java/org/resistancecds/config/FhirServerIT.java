@@ -17,11 +17,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.resistancecds.conformance.ContentFile;
 import org.resistancecds.conformance.ContentReader;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -936,6 +940,36 @@ class FhirServerIT extends AbstractServerIT {
         MethodOutcome outcome = fhirClient().create().resource(observation).execute();
 
         assertThat(outcome.getCreated()).isTrue();
+    }
+
+    /**
+     * Counts from the start, of resources not deleted: HAPI's answered an empty Parameters until a job ran 10 minutes
+     * after start, kept the counts 4 hours, and counted deleted resources.
+     */
+    @Test
+    void resourceCountsAreCurrentAndLeaveDeletedResourcesOut() {
+        IGenericClient client = fhirClient();
+        Parameters before = resourceCounts(client);
+        assertThat(count(before, "StructureDefinition")).as("the packaged profiles").isPositive();
+        long basics = count(before, "Basic");
+
+        Basic basic = new Basic().setCode(new CodeableConcept().setText("counted"));
+        client.create().resource(basic).execute();
+        IIdType deleted = client.create().resource(basic).execute().getId();
+        client.delete().resourceById(deleted.toUnqualifiedVersionless()).execute();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> count(resourceCounts(client), "Basic") == basics + 1);
+    }
+
+    private static Parameters resourceCounts(IGenericClient client) {
+        return client.operation().onServer().named("$get-resource-counts").withNoParameters(Parameters.class)
+                .useHttpGet().execute();
+    }
+
+    private static long count(Parameters counts, String type) {
+        return counts.getParameter().stream().filter(p -> type.equals(p.getName()))
+                .mapToLong(p -> ((IntegerType) p.getValue()).getValue()).findFirst().orElse(0);
     }
 
     /** HAPI's chain could lose its list of all definitions to a cache clear (ConsistentValidationSupportChainTest). */
