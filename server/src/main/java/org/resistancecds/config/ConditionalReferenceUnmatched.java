@@ -24,6 +24,6 @@ public class ConditionalReferenceUnmatched {
                 || !failure.getMessage().startsWith(NO_MATCH)) {
             return null;
         }
-        return new PreconditionFailedException(failure.getMessage() + ". " + HINT);
+        return IssueCodeByStatus.coded(new PreconditionFailedException(failure.getMessage() + ". " + HINT));
     }
 }

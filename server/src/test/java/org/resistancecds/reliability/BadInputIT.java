@@ -163,6 +163,9 @@ class BadInputIT extends AbstractServerIT {
         assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(status);
         assertThat(response.body()).contains("OperationOutcome");
         assertThat(response.body()).doesNotContain("\tat ", "root:x:0:0");
+        if (status == 412 || status == 413 || status == 415) {
+            assertThat(response.body()).as("the issue code says what the status says").doesNotContain("\"processing\"");
+        }
     }
 
     @Test
