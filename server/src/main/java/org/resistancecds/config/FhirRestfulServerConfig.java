@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.interceptor.UserRequestRetryVersionConflictsInterceptor;
 import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
@@ -12,9 +11,7 @@ import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -22,8 +19,6 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.Filter;
 import java.util.List;
-import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.r4.model.IdType;
 import org.resistancecds.conformance.PackageWriter;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.beans.factory.ObjectProvider;
@@ -115,7 +110,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new BundleEntryLimit(limits.maxBundleEntries(), limits.maxBundleReads()));
         FhirContext context = systemDao.getContext();
         server.registerInterceptor(new TransactionEntryCheck(context, searchParameters(searchParamRegistry),
-                storedNow(context, matchUrlService, daoRegistry)));
+                new StoredBeforeTransaction(context, matchUrlService, daoRegistry)));
         server.registerInterceptor(new VersionedReferenceCheck(daoRegistry));
         server.registerInterceptor(new HeadEntriesAsGet());
         // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional
@@ -187,42 +182,6 @@ public class FhirRestfulServerConfig {
         SearchSyntax.Parameters parameters = (type, name) -> searchParameters(searchParamRegistry.getObject())
                 .find(type, name);
         return filter(new SearchSyntaxFilter(fhirContext, parameters), 18, FHIR_PATH + "/*");
-    }
-
-    /**
-     * The store as a transaction's entries find it before it runs. A conditional URL HAPI will refuse anyway (an
-     * unknown type, a bad query) matches nothing here.
-     */
-    private static TransactionEntryCheck.Storage storedNow(
-            FhirContext fhirContext, MatchUrlService matchUrlService, DaoRegistry daoRegistry) {
-        return new TransactionEntryCheck.Storage() {
-            @Override
-            public List<String> matches(String url, RequestDetails request) {
-                String type = url.substring(0, url.indexOf('?'));
-                if (!daoRegistry.isResourceTypeSupported(type)) {
-                    return List.of();
-                }
-                try {
-                    SearchParameterMap map =
-                            matchUrlService.translateMatchUrl(url, fhirContext.getResourceDefinition(type));
-                    map.setLoadSynchronous(true);
-                    IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
-                    List<IIdType> ids = dao.searchForResourceIds(map, request);
-                    return ids.stream().map(id -> id.withResourceType(type).toUnqualifiedVersionless().getValue())
-                            .toList();
-                } catch (RuntimeException unmatchable) {
-                    return List.of();
-                }
-            }
-
-            @Override
-            public void read(String url, RequestDetails request) {
-                IdType id = new IdType(url);
-                if (daoRegistry.isResourceTypeSupported(id.getResourceType())) {
-                    daoRegistry.getResourceDao(id.getResourceType()).read(id, request);
-                }
-            }
-        };
     }
 
     /** The search parameters in force, ours among them, as searches see them. */
