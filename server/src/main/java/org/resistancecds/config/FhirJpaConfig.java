@@ -258,7 +258,7 @@ public class FhirJpaConfig {
         return new DaoRegistryResourceSupportedSvc(daoRegistry);
     }
 
-    /** For {@code $get-resource-counts}: current resources, at most 10 s old (HAPI's: none for 10 minutes, then 4 h). */
+    /** For {@code $get-resource-counts}: current resources, at most 10 s old (HAPI: none for 10 minutes, then 4 h). */
     @Bean(name = "myResourceCountsCache")
     public ResourceCountCache resourceCountsCache(DataSource dataSource) {
         return new CurrentResourceCounts(dataSource, Duration.ofSeconds(10));

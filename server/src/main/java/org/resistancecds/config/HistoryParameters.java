@@ -21,7 +21,7 @@ final class HistoryParameters {
 
     private HistoryParameters() {}
 
-    /** Why a request with these parameter names (modifiers allowed) cannot run, or null when it can or is no history. */
+    /** Why a request with these parameter names (modifiers allowed) cannot run; null if it can or is no history. */
     static String fault(String path, Collection<String> names) {
         if (!HISTORY_PATH.matcher(path).matches()) {
             return null;
