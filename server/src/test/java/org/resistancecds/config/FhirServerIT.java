@@ -480,6 +480,11 @@ class FhirServerIT extends AbstractServerIT {
                 .setUrl("Observation?code=" + code + "&date=ge2024-03");
         Bundle answer = fhirClient().transaction().withBundle(transaction).execute();
         assertThat(((Bundle) answer.getEntryFirstRep().getResource()).getEntry()).hasSize(1);
+        // A conditional create's URL finds it too (checked: HAPI matches these right without PartialDateBounds).
+        MethodOutcome conditional = fhirClient().create().resource(observation)
+                .conditionalByUrl("Observation?code=" + code + "&date=ge2024-03").execute();
+        assertThat(conditional.getCreated()).as("created a second Observation").isNotEqualTo(Boolean.TRUE);
+        assertThat(total("Observation?code=" + code)).isEqualTo(1);
     }
 
     private int total(String search) {
