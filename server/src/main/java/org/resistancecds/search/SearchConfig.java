@@ -62,6 +62,15 @@ public class SearchConfig {
         return check;
     }
 
+    /** With the storage layer's interceptors: REST searches, transaction reads and the CDS prefetch alike. */
+    @Bean
+    public SubsumptionInUnheldCodeSystem subsumptionInUnheldCodeSystem(IInterceptorService storageInterceptors,
+            IValidationSupport validationSupport) {
+        SubsumptionInUnheldCodeSystem check = new SubsumptionInUnheldCodeSystem(validationSupport);
+        storageInterceptors.registerInterceptor(check);
+        return check;
+    }
+
     @Bean
     public FhirServerPlugin everythingSince() {
         return server -> server.registerInterceptor(new EverythingSince());

@@ -509,9 +509,24 @@ class BadInputIT extends AbstractServerIT {
                         "GET /fhir/_history?_type=Patient", 400),
                 Arguments.of("a parameter no history takes (HAPI: ignored)", "GET /fhir/Patient/x/_history?family=x",
                         400),
+                Arguments.of("code:below in a code system the server does not hold (HAPI: 0 found, not even the code)",
+                        "GET /fhir/Observation?code:below=http://loinc.org%7C69548-6", 400),
                 Arguments.of("no endpoint at the path", "GET /no-such-endpoint", 404),
                 Arguments.of("a method the endpoint does not take", "POST /actuator/health", 405),
                 Arguments.of("a format the endpoint cannot write", "GET /actuator/health\r\nAccept: application/xml", 406));
+    }
+
+    /** :below and :above still search the code systems the server holds: ours and the specification's. */
+    @Test
+    void subsumptionSearchesInHeldCodeSystemsAnswer() throws Exception {
+        for (String search : List.of(
+                "Observation?code:below=https://resistance-cds.org/fhir/CodeSystem/resistance-biomarker%7Cctdna-tumor-fraction",
+                "Condition?clinical-status:below=http://terminology.hl7.org/CodeSystem/condition-clinical%7Cactive")) {
+            HttpResponse<String> answer = get("/fhir/" + search);
+            assertThat(answer.statusCode()).as(search + ": " + answer.body()).isEqualTo(200);
+        }
+        assertThat(get("/fhir/Observation?code:below=http://loinc.org%7C69548-6").body())
+                .contains("does not hold", "http://loinc.org|69548-6");
     }
 
     /** The parameters a history takes still answer; any other names them and says what to ask instead. */
