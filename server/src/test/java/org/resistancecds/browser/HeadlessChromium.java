@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -77,9 +78,14 @@ public final class HeadlessChromium implements AutoCloseable {
         return driver;
     }
 
-    /** Waits up to 30 seconds until the condition gives a value that is neither null nor false. */
+    /**
+     * Waits up to 30 seconds until the condition gives a value that is neither null nor false. An element the page
+     * replaced while the condition read it (a form submit loads a new page) is looked for again at the next try: CI
+     * once failed on the {@code body} of the page being left.
+     */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);
+        return new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** Saves a PNG of the visible page, creating the folder; returns the file. */
