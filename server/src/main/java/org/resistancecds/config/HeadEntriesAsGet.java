@@ -41,6 +41,12 @@ public class HeadEntriesAsGet {
         }
     }
 
+    /** Whether the transaction entry at this index was sent as HEAD. */
+    static boolean wasHead(RequestDetails request, int index) {
+        return request != null && request.getUserData().get(HEAD_ENTRIES) instanceof List<?> heads
+                && heads.contains(index);
+    }
+
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public boolean answerWithoutBodies(RequestDetails request, ResponseDetails response) {
         if (request.getUserData().get(HEAD_ENTRIES) instanceof List<?> heads

@@ -67,13 +67,16 @@ public class TransactionEntryCheck {
         Map<String, String> written = new HashMap<>();
         Map<String, String> conditional = new LinkedHashMap<>();
         Map<String, String> reads = new LinkedHashMap<>();
-        for (BundleEntryComponent entry : transaction.getEntry()) {
+        for (int index = 0; index < transaction.getEntry().size(); index++) {
+            BundleEntryComponent entry = transaction.getEntry().get(index);
             HTTPVerb method = entry.getRequest().getMethod();
             String url = EntryUrls.relative(entry.getRequest().getUrl());
             if (method == null || url == null) {
                 continue;
             }
-            String name = "entry " + method.toCode() + " " + entry.getRequest().getUrl();
+            // A HEAD entry runs as a GET (HeadEntriesAsGet) but is named as the client sent it.
+            String sent = HeadEntriesAsGet.wasHead(request, index) ? "HEAD" : method.toCode();
+            String name = "entry " + sent + " " + entry.getRequest().getUrl();
             // A conditional write's URL is a search too, as is ifNoneExist.
             checkSearch(name, url);
             String ifNoneExist = entry.getRequest().getIfNoneExist();

@@ -1448,6 +1448,11 @@ class BadInputIT extends AbstractServerIT {
         assertThat(batch.body()).contains("201 Created", "404");
         assertThat(fhirClient().search().byUrl("Patient?family:exact=" + family).returnBundle(Bundle.class)
                 .execute().getEntry()).as("the batch's Patient only").hasSize(1);
+        // A HEAD entry fails the same way, named as it was sent (it runs as a GET).
+        HttpResponse<String> head = postJson("/fhir", JSON, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
+                + "\"entry\":[" + create + "," + read.replace("GET", "HEAD") + "]}");
+        assertThat(head.statusCode()).as(head.body()).isEqualTo(404);
+        assertThat(head.body()).contains("entry HEAD Patient/no-such-patient-x");
     }
 
     /** HAPI coded every refusal "processing"; the issue code now says what the status says. */
