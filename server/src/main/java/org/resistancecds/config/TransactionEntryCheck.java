@@ -126,10 +126,16 @@ public class TransactionEntryCheck {
                     storage.read(url, request);
                 } catch (BaseServerResponseException failed) {
                     throw new UnclassifiedServerFailureException(failed.getStatusCode(), name + ": "
-                            + failed.getMessage() + " A transaction fails when any entry fails; nothing was stored.");
+                            + sentence(failed.getMessage()) + " A transaction fails when any entry fails; nothing "
+                            + "was stored.");
                 }
             }
         });
+    }
+
+    /** HAPI's message, ended as a sentence: its 404 ("... is not known") has no full stop. */
+    private static String sentence(String message) {
+        return message == null || message.endsWith(".") ? message : message + ".";
     }
 
     private void checkSearch(String name, String url) {

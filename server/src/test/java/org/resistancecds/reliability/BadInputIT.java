@@ -1442,7 +1442,8 @@ class BadInputIT extends AbstractServerIT {
                 "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[" + create + "," + read + "]}");
 
         assertThat(transaction.statusCode()).as(transaction.body()).isEqualTo(404);
-        assertThat(transaction.body()).contains("entry GET Patient/no-such-patient-x", "nothing was stored");
+        assertThat(transaction.body()).contains("entry GET Patient/no-such-patient-x", "is not known. A transaction",
+                "nothing was stored");
         // A batch's entries stand alone: the create is kept, the read answered 404.
         assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
         assertThat(batch.body()).contains("201 Created", "404");
