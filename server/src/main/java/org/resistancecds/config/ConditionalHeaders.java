@@ -11,9 +11,14 @@ final class ConditionalHeaders {
     private static final Pattern VERSION_ETAG =
             Pattern.compile("^\\s*(?:(?:W/)?\"([1-9][0-9]{0,18})\"|([1-9][0-9]{0,18}))\\s*$");
 
+    /** {@code If-Match: *}: any current version (RFC 9110 13.1.1), that is, the resource must exist. */
+    static final String ANY = "*";
+    /** The request attribute that marks an {@code If-Match: *} taken off the request before HAPI reads it. */
+    static final String IF_MATCH_ANY = ConditionalHeaders.class.getName() + ".ifMatchAny";
+
     private ConditionalHeaders() {}
 
-    /** The version number, or empty when the value is not a version ETag (garbage, a list, {@code *}). */
+    /** The version number, or empty when the value is not a version ETag (garbage, a list, {@link #ANY}). */
     static Optional<String> parseVersion(String ifMatch) {
         Matcher matcher = VERSION_ETAG.matcher(ifMatch);
         if (!matcher.matches()) {

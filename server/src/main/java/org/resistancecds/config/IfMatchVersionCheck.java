@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -27,7 +28,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * request names is checked; resources a cascading delete removes with it are not. HAPI also ignored If-Match on a
  * conditional update or patch and on a PUT that creates: the version is checked against the resource the condition
  * matched, and a write that would create answers 412, since no version of it exists. A conflict between writers
- * without a precondition stays a 409; with one, the writer that lost the race gets 412 too.
+ * without a precondition stays a 409; with one, the writer that lost the race gets 412 too. {@code If-Match: *} asks
+ * only that the resource exist: an update, patch or delete of one that does goes ahead, and one that would create or
+ * revive a deleted resource is 412.
  */
 public class IfMatchVersionCheck {
 
@@ -49,6 +52,11 @@ public class IfMatchVersionCheck {
             throw new PreconditionFailedException("If-None-Match: * asks to create only, but "
                     + previous.getIdElement().toUnqualifiedVersionless().getValue() + " exists: nothing was changed.");
         }
+        if (anyVersion(request) && isDeleted(previous)) {
+            throw new PreconditionFailedException("If-Match: * asks that the resource exist, but "
+                    + previous.getIdElement().toUnqualifiedVersionless().getValue() + " was deleted: nothing was "
+                    + "changed.");
+        }
         expectedVersion(request).ifPresent(expected -> {
             IIdType stored = previous.getIdElement();
             if (!expected.equals(stored.getVersionIdPart())) {
@@ -64,8 +72,19 @@ public class IfMatchVersionCheck {
         return resource instanceof IAnyResource stored && ResourceMetadataKeyEnum.DELETED_AT.get(stored) != null;
     }
 
+    /** {@code If-Match: *} on an update or patch, which {@link MalformedRequestFilter} took off the request. */
+    private static boolean anyVersion(RequestDetails request) {
+        return request instanceof ServletRequestDetails servlet && WRITES.contains(request.getRestOperationType())
+                && servlet.getServletRequest() != null
+                && servlet.getServletRequest().getAttribute(ConditionalHeaders.IF_MATCH_ANY) != null;
+    }
+
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_AUTHORIZATION)
     public void checkCreate(IBaseResource created, RequestDetails request) {
+        if (anyVersion(request)) {
+            throw new PreconditionFailedException("If-Match: * asks that the resource exist, but none matches the "
+                    + "request: nothing was created. Send the write without If-Match to create it.");
+        }
         expectedVersion(request).ifPresent(expected -> {
             throw new PreconditionFailedException("If-Match names version " + expected + ", but no resource "
                     + "matches the request: nothing was created. Send the write without If-Match to create it.");

@@ -20,8 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Answers the request faults HAPI's RestfulServer turns into a 500 (or a bare 400) before a FHIR handler sees them:
- * an HTTP method FHIR has no interaction for (405), an {@code If-Match} that is no version ETag or that comes with a
- * conditional delete (400; HAPI deleted regardless), a query string that is not valid percent-encoding (400), and a
+ * an HTTP method FHIR has no interaction for (405), an {@code If-Match} that is neither a version ETag nor {@code *}
+ * or that comes with a conditional delete (400; HAPI deleted regardless), a query string that is not valid percent-encoding (400), and a
  * request for Turtle, which FHIR defines but this server cannot write or read (406 / 415; the RDF library is left
  * out of the jar; Turtle among other accepted formats is dropped, and the next one answers). An {@code If-Modified-Since} that is no HTTP date is ignored, as RFC 9110 says.
  */
@@ -52,7 +52,8 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             return;
         }
         String ifMatch = request.getHeader("If-Match");
-        if (ifMatch != null && ConditionalHeaders.parseVersion(ifMatch).isEmpty()) {
+        boolean anyVersion = ifMatch != null && ConditionalHeaders.ANY.equals(ifMatch.trim());
+        if (ifMatch != null && !anyVersion && ConditionalHeaders.parseVersion(ifMatch).isEmpty()) {
             refuse(request, response, 400, ConditionalHeaders.malformed(ifMatch));
             return;
         }
@@ -90,6 +91,11 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
         }
         if (!hasValidDate(request)) {
             forwarded = new WithHeader(forwarded, IF_MODIFIED_SINCE, null);
+        }
+        if (anyVersion) {
+            // HAPI would take "*" as the version expected and refuse every write; IfMatchVersionCheck reads the mark.
+            request.setAttribute(ConditionalHeaders.IF_MATCH_ANY, Boolean.TRUE);
+            forwarded = new WithHeader(forwarded, "If-Match", null);
         }
         chain.doFilter(forwarded, response);
     }

@@ -454,7 +454,7 @@ class BadInputIT extends AbstractServerIT {
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
                 Arguments.of("If-Match that is no version", "PUT /fhir/Patient/x\r\nIf-Match: garbage", 400),
-                Arguments.of("If-Match: *", "PUT /fhir/Patient/x\r\nIf-Match: *", 400),
+                Arguments.of("If-Match: * on a conditional delete", "DELETE /fhir/Patient?family=x\r\nIf-Match: *", 400),
                 Arguments.of("If-Match with an unpaired quote", "PUT /fhir/Patient/x\r\nIf-Match: W/\"1", 400),
                 Arguments.of("If-Match weak without quotes", "DELETE /fhir/Patient/x\r\nIf-Match: W/1", 400),
                 Arguments.of("query that is no percent-encoding", "GET /fhir/Patient?name=%zz", 400),
@@ -1056,6 +1056,28 @@ class BadInputIT extends AbstractServerIT {
         assertThat(again.statusCode()).as(again.body()).isIn(200, 201);
         assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getNameFirstRep().getFamily())
                 .isEqualTo("Third");
+    }
+
+    /** RFC 9110's If-Match: *, "only if it exists": HAPI read "*" as a version, and this server had answered 400. */
+    @Test
+    void ifMatchStarChangesOnlyWhatExists() throws Exception {
+        String id = "ims-" + System.nanoTime();
+        String body = "{\"resourceType\":\"Patient\",\"id\":\"%s\",\"name\":[{\"family\":\"%s\"}]}";
+        fhirClient().update().resource(body.formatted(id, "First")).execute();
+
+        HttpResponse<String> replaced = put("/fhir/Patient/" + id, body.formatted(id, "Second"), "*");
+        HttpResponse<String> created = put("/fhir/Patient/" + id + "-new", body.formatted(id + "-new", "New"), "*");
+        HttpResponse<String> deleted = delete("/fhir/Patient/" + id, "*");
+        HttpResponse<String> revived = put("/fhir/Patient/" + id, body.formatted(id, "Third"), "*");
+
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(412);
+        assertThat(created.body()).contains("nothing was created");
+        assertThat(get("/fhir/Patient/" + id + "-new").statusCode()).isEqualTo(404);
+        assertThat(deleted.statusCode()).as(deleted.body()).isIn(200, 204);
+        assertThat(revived.statusCode()).as(revived.body()).isEqualTo(412);
+        assertThat(revived.body()).contains("was deleted");
+        assertThat(get("/fhir/Patient/" + id).statusCode()).isEqualTo(410);
     }
 
     /** Writers racing with the same If-Match: one wins, every other gets 412 (HAPI answered the commit's loser 409). */
