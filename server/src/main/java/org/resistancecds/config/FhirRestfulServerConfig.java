@@ -97,6 +97,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new PatchTarget());
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new NotModifiedAnswers());
+        server.registerInterceptor(new PinnedHistoryPages());
         server.registerInterceptor(new PagingKeepsSummary());
         server.registerInterceptor(new PageBundleType());
         server.registerInterceptor(new TextSummaryRead());

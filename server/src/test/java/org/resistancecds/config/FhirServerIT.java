@@ -977,6 +977,36 @@ class FhirServerIT extends AbstractServerIT {
                 .mapToLong(p -> ((IntegerType) p.getValue()).getValue()).findFirst().orElse(0);
     }
 
+    /**
+     * A version written between two pages of a history does not push the next page down: HAPI paged by offset, so
+     * the second page repeated the first's version.
+     */
+    @Test
+    void historyPagesKeepToTheVersionsOfTheFirstPage() throws Exception {
+        Patient patient = new Patient();
+        patient.addName().setFamily("History1");
+        IIdType id = fhirClient().create().resource(patient).execute().getId().toUnqualifiedVersionless();
+        for (String family : List.of("History2", "History3")) {
+            patient.setId(id);
+            patient.getNameFirstRep().setFamily(family);
+            fhirClient().update().resource(patient).execute();
+        }
+        Bundle first = fhirClient().history().onInstance(id).returnBundle(Bundle.class).count(1).execute();
+        patient.getNameFirstRep().setFamily("History4");
+        fhirClient().update().resource(patient).execute();
+        Bundle second = fhirClient().loadPage().next(first).execute();
+
+        assertThat(first.getEntryFirstRep().getResource().getMeta().getVersionId()).isEqualTo("3");
+        assertThat(second.getEntryFirstRep().getResource().getMeta().getVersionId()).as(first.getLink("next").getUrl())
+                .isEqualTo("2");
+        assertThat(second.getTotal()).as("the versions there were at the first page").isEqualTo(3);
+        // With _since, which HAPI will not take beside _at, the pages hold too.
+        Bundle sinceFirst = fhirClient().history().onInstance(id).returnBundle(Bundle.class)
+                .since(new java.util.Date(0)).count(1).execute();
+        Bundle sinceSecond = fhirClient().loadPage().next(sinceFirst).execute();
+        assertThat(sinceSecond.getEntryFirstRep().getResource().getMeta().getVersionId()).isEqualTo("3");
+    }
+
     /** HAPI's chain could lose its list of all definitions to a cache clear (ConsistentValidationSupportChainTest). */
     @Test
     void theValidatorsChainKeepsItsDefinitionsWholeWhileCachesAreCleared() {
