@@ -13,7 +13,6 @@ import java.time.Year;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A {@code ge} or {@code le} date of year or month precision, as the day it stands for: {@code ge2024-03} as
@@ -29,16 +28,9 @@ public final class PartialDateBounds {
     @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
     public void asDays(SearchParameterMap map) {
         for (String name : new ArrayList<>(map.keySet())) {
-            List<List<IQueryParameterType>> values = map.get(name);
-            if (values.stream().flatMap(List::stream).noneMatch(PartialDateBounds::isPartialBound)) {
-                continue;
+            if (map.get(name).stream().flatMap(List::stream).anyMatch(PartialDateBounds::isPartialBound)) {
+                SearchValues.replace(map, name, PartialDateBounds::asDay);
             }
-            List<List<IQueryParameterType>> days = new ArrayList<>();
-            for (List<IQueryParameterType> anyOf : values) {
-                // Mutable, like the lists HAPI's own translation builds.
-                days.add(anyOf.stream().map(PartialDateBounds::asDay).collect(Collectors.toCollection(ArrayList::new)));
-            }
-            map.put(name, days);
         }
     }
 

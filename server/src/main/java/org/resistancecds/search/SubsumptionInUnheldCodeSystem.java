@@ -8,7 +8,6 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 
@@ -30,9 +29,7 @@ public final class SubsumptionInUnheldCodeSystem {
 
     @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
     public void check(SearchParameterMap map) {
-        map.values().stream()
-                .flatMap(List::stream)
-                .flatMap(List::stream)
+        SearchValues.all(map)
                 .filter(value -> value instanceof TokenParam token && token.getSystem() != null
                         && (token.getModifier() == TokenParamModifier.BELOW
                                 || token.getModifier() == TokenParamModifier.ABOVE))

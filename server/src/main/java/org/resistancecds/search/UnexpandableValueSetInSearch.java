@@ -10,7 +10,6 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.TokenParamModifier;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,9 +32,7 @@ public final class UnexpandableValueSetInSearch {
 
     @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
     public void check(SearchParameterMap map) {
-        map.values().stream()
-                .flatMap(List::stream)
-                .flatMap(List::stream)
+        SearchValues.all(map)
                 .filter(value -> value instanceof TokenParam token && (token.getModifier() == TokenParamModifier.IN
                         || token.getModifier() == TokenParamModifier.NOT_IN))
                 .map(value -> ((TokenParam) value).getValue())

@@ -12,9 +12,8 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.commons.lang3.StringUtils;
+import org.resistancecds.search.SearchValues;
 
 /**
  * Gives a bare id in a reference parameter that can point to one resource type only its type, as in
@@ -50,13 +49,7 @@ public final class SingleTargetReferences {
                 continue;
             }
             String target = param.getTargets().iterator().next();
-            List<List<IQueryParameterType>> qualified = new ArrayList<>();
-            for (List<IQueryParameterType> anyOf : map.get(name)) {
-                // Mutable, like the lists HAPI's own translation builds.
-                qualified.add(anyOf.stream().map(value -> qualified(value, target))
-                        .collect(Collectors.toCollection(ArrayList::new)));
-            }
-            map.put(name, qualified);
+            SearchValues.replace(map, name, value -> qualified(value, target));
         }
     }
 
