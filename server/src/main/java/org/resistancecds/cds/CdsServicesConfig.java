@@ -29,10 +29,10 @@ import org.resistancecds.knowledge.ResistanceEvaluator;
 import org.resistancecds.knowledgepage.KnowledgePageLinks;
 import org.resistancecds.security.FhirSecurityProperties;
 import org.resistancecds.security.FhirTokenVerifier;
+import org.resistancecds.storage.RecordSnapshot;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** Wires the CDS Hooks services onto the engine ({@link ResistanceEvaluator}, from the context) and the repository. */
@@ -105,10 +105,10 @@ public class CdsServicesConfig {
             DaoRegistry daoRegistry,
             MatchUrlService matchUrlService,
             ISearchParamExtractor searchParamExtractor,
-            PlatformTransactionManager transactionManager,
+            RecordSnapshot snapshot,
             CdsHooksProperties properties) {
         return new RepositoryReader(fhirContext, daoRegistry, matchUrlService, searchParamExtractor,
-                properties.prefetch().maxResources(), transactionManager);
+                properties.prefetch().maxResources(), snapshot);
     }
 
     @Bean

@@ -47,6 +47,7 @@ import org.resistancecds.storage.CurrentResourceCounts;
 import org.resistancecds.storage.CurrentVersionQuery;
 import org.resistancecds.storage.H2FileSync;
 import org.resistancecds.storage.ParsedResourceCache;
+import org.resistancecds.storage.RecordSnapshot;
 import org.resistancecds.storage.SingleTargetReferences;
 import org.resistancecds.validation.ConsistentValidationSupportChain;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -61,6 +62,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
@@ -256,6 +258,12 @@ public class FhirJpaConfig {
     @Bean
     public IResourceSupportedSvc resourceSupportedSvc(IDaoRegistry daoRegistry) {
         return new DaoRegistryResourceSupportedSvc(daoRegistry);
+    }
+
+    @Bean
+    public RecordSnapshot recordSnapshot(PlatformTransactionManager transactionManager,
+            EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+        return new RecordSnapshot(transactionManager, entityManagerFactory, dataSource);
     }
 
     /** For {@code $get-resource-counts}: current resources, at most 10 s old (HAPI: none for 10 minutes, then 4 h). */

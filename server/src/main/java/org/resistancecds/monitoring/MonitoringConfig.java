@@ -21,9 +21,9 @@ import org.springframework.context.annotation.Configuration;
 public class MonitoringConfig {
 
     @Bean
-    public PatientReevaluator patientReevaluator(ResistanceEvaluator evaluator, DaoRegistry daoRegistry,
+    public PatientReevaluator patientReevaluator(ResistanceEvaluator evaluator, PatientDataLoader loader,
             AssessmentRecorder recorder) {
-        return new PatientReevaluator(evaluator, new PatientDataLoader(daoRegistry), recorder, Clock.systemUTC());
+        return new PatientReevaluator(evaluator, loader, recorder, Clock.systemUTC());
     }
 
     /** Created under the schema lock, so nodes starting together on one database do not race to create it. */

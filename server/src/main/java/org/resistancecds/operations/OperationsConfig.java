@@ -6,6 +6,7 @@ import org.resistancecds.config.FhirServerPlugin;
 import org.resistancecds.knowledge.KnowledgeBase;
 import org.resistancecds.knowledge.ResistanceEvaluator;
 import org.resistancecds.knowledge.timeline.TimelineBuilder;
+import org.resistancecds.storage.RecordSnapshot;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,9 +18,14 @@ import org.springframework.context.annotation.Configuration;
 public class OperationsConfig {
 
     @Bean
-    public EvaluateResistanceProvider evaluateResistanceProvider(ResistanceEvaluator evaluator, DaoRegistry daoRegistry,
+    public PatientDataLoader patientDataLoader(DaoRegistry daoRegistry, RecordSnapshot snapshot) {
+        return new PatientDataLoader(daoRegistry, snapshot);
+    }
+
+    @Bean
+    public EvaluateResistanceProvider evaluateResistanceProvider(ResistanceEvaluator evaluator, PatientDataLoader loader,
             AssessmentRecorder recorder) {
-        return new EvaluateResistanceProvider(evaluator, new PatientDataLoader(daoRegistry), recorder);
+        return new EvaluateResistanceProvider(evaluator, loader, recorder);
     }
 
     @Bean
@@ -29,8 +35,8 @@ public class OperationsConfig {
 
     @Bean
     public ResistanceTimelineProvider resistanceTimelineProvider(KnowledgeBase knowledge, ResistanceEvaluator evaluator,
-            DaoRegistry daoRegistry) {
-        return new ResistanceTimelineProvider(new TimelineBuilder(knowledge, evaluator), daoRegistry);
+            PatientDataLoader loader) {
+        return new ResistanceTimelineProvider(new TimelineBuilder(knowledge, evaluator), loader);
     }
 
     @Bean

@@ -18,11 +18,13 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
+import org.resistancecds.storage.RecordSnapshot;
 
 /**
  * Reads what the engine needs of one stored patient through HAPI's DAOs: the Patient, its Observations, Specimens and
  * medication statements, administrations and orders, and the Medication resources those refer to. The DAOs
- * apply the server's interceptors, so access rules that apply to searches apply here too.
+ * apply the server's interceptors, so access rules that apply to searches apply here too. The reads see the record
+ * as of one moment ({@link RecordSnapshot}), not a write that lands between two of them.
  */
 public class PatientDataLoader {
 
@@ -34,9 +36,11 @@ public class PatientDataLoader {
     static final int MAX_PER_TYPE = 10_000;
 
     private final DaoRegistry daoRegistry;
+    private final RecordSnapshot snapshot;
 
-    public PatientDataLoader(DaoRegistry daoRegistry) {
+    public PatientDataLoader(DaoRegistry daoRegistry, RecordSnapshot snapshot) {
         this.daoRegistry = daoRegistry;
+        this.snapshot = snapshot;
     }
 
     /** The patient and its data; a patient the server does not hold is a 404 (ResourceNotFoundException). */
@@ -46,6 +50,10 @@ public class PatientDataLoader {
             throw new InvalidRequestException("The operation reads the patient's current record; leave out "
                     + "_history/" + patientId.getVersionIdPart() + " (use asOf to evaluate as of a past date).");
         }
+        return snapshot.read(() -> read(patientId, request));
+    }
+
+    private List<Resource> read(IdType patientId, RequestDetails request) {
         Patient patient = (Patient) daoRegistry.getResourceDao(Patient.class).read(patientId.toUnqualifiedVersionless(), request);
         List<Resource> resources = new ArrayList<>();
         resources.add(patient);

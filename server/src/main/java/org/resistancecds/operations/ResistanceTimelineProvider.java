@@ -1,6 +1,5 @@
 package org.resistancecds.operations;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
@@ -30,9 +29,9 @@ public class ResistanceTimelineProvider {
     private final TimelineBuilder builder;
     private final PatientDataLoader loader;
 
-    public ResistanceTimelineProvider(TimelineBuilder builder, DaoRegistry daoRegistry) {
+    public ResistanceTimelineProvider(TimelineBuilder builder, PatientDataLoader loader) {
         this.builder = builder;
-        this.loader = new PatientDataLoader(daoRegistry);
+        this.loader = loader;
     }
 
     @Operation(name = "$resistance-timeline", type = Patient.class, idempotent = true, canonicalUrl = CANONICAL)

@@ -3,6 +3,7 @@ package org.resistancecds.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.StandaloneServer;
+import org.resistancecds.cds.prefetch.RepositoryReader;
 import org.resistancecds.knowledge.TestKnowledge;
+import org.resistancecds.operations.PatientDataLoader;
 
 /** The {@code postgres} profile on a real PostgreSQL, started from the embedded Maven artifact. */
 class PostgresIT {
@@ -93,6 +96,15 @@ class PostgresIT {
      * Knowledge writers take turns on PostgreSQL too (a transaction-scoped advisory lock): a delete of an
      * ActivityDefinition and a PlanDefinition suggesting it, at the same moment, cannot both be stored.
      */
+    /** As RecordSnapshotIT on H2: REPEATABLE READ is PostgreSQL's snapshot. */
+    @Test
+    void aPatientsRecordIsReadAsOfOneMoment() {
+        RecordReadsDuringWrites scenarios =
+                new RecordReadsDuringWrites(server.fhirClient(), server.bean(IInterceptorService.class));
+        scenarios.prefetchKeepsAnObservationDeletedDuringTheRead(server.bean(RepositoryReader.class));
+        scenarios.engineRecordLeavesOutAnObservationStoredDuringTheRead(server.bean(PatientDataLoader.class));
+    }
+
     @Test
     void twoKnowledgeWritersAtOnceCannotTogetherBreakTheKnowledge() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -24,8 +24,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.resistancecds.cds.CdsHooksException;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.resistancecds.storage.RecordSnapshot;
 
 /**
  * Answers prefetch queries from this server's own repository through HAPI's DAOs: a read for
@@ -40,7 +39,7 @@ public final class RepositoryReader {
     private final MatchUrlService matchUrlService;
     private final IncludedReferences includedReferences;
     private final int maxResources;
-    private final TransactionTemplate readOnly;
+    private final RecordSnapshot snapshot;
 
     public RepositoryReader(
             FhirContext fhirContext,
@@ -48,26 +47,26 @@ public final class RepositoryReader {
             MatchUrlService matchUrlService,
             ISearchParamExtractor searchParamExtractor,
             int maxResources,
-            PlatformTransactionManager transactions) {
+            RecordSnapshot snapshot) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
         this.matchUrlService = matchUrlService;
         this.includedReferences = new IncludedReferences(fhirContext, daoRegistry, searchParamExtractor);
         this.maxResources = maxResources;
-        this.readOnly = new TransactionTemplate(transactions);
-        this.readOnly.setReadOnly(true);
+        this.snapshot = snapshot;
     }
 
     /**
      * Runs several rendered queries (key to query) for one patient in one read-only transaction: HAPI's DAOs join
-     * it, so there is one commit instead of one per query, and Hibernate skips the dirty check of every loaded row
-     * at commit, which otherwise costs about a third of a search.
+     * it, so the queries see the record as of one moment ({@link RecordSnapshot}), there is one commit instead of one
+     * per query, and Hibernate skips the dirty check of every loaded row at commit, which otherwise costs about a
+     * third of a search.
      *
      * <p>The patient must be on this server (a 412 naming the keys otherwise): a search for a patient it does not
      * hold finds nothing, and nothing is not the patient's record.
      */
     public Map<String, IBaseResource> fetchAll(String patientId, Map<String, String> queries) {
-        return readOnly.execute(status -> {
+        return snapshot.read(() -> {
             String patientRead = "Patient/" + patientId;
             IBaseResource patient = readPatient(patientRead, queries.keySet());
             Map<String, IBaseResource> results = new LinkedHashMap<>();
@@ -79,7 +78,7 @@ public final class RepositoryReader {
 
     /** Runs queries for resources of no patient (the Medication a draft order names) in one read-only transaction. */
     public Map<String, IBaseResource> fetchShared(Map<String, String> queries) {
-        return readOnly.execute(status -> {
+        return snapshot.read(() -> {
             Map<String, IBaseResource> results = new LinkedHashMap<>();
             queries.forEach((key, query) -> results.put(key, fetch(key, query)));
             return results;
