@@ -44,9 +44,11 @@ import javax.sql.DataSource;
 import org.hibernate.cfg.AvailableSettings;
 import org.resistancecds.storage.DurableCommitTransactionManager;
 import org.resistancecds.storage.CurrentResourceCounts;
+import org.resistancecds.storage.DatabaseProduct;
 import org.resistancecds.storage.CurrentVersionQuery;
 import org.resistancecds.storage.H2FileSync;
 import org.resistancecds.storage.ParsedResourceCache;
+import org.resistancecds.storage.PatientRowLock;
 import org.resistancecds.storage.RecordSnapshot;
 import org.resistancecds.storage.SingleTargetReferences;
 import org.resistancecds.validation.ConsistentValidationSupportChain;
@@ -171,6 +173,16 @@ public class FhirJpaConfig {
             @Qualifier("IResourceHistoryTableDao") IResourceHistoryTableDao hapiDao,
             EntityManagerFactory entityManagerFactory) {
         return CurrentVersionQuery.wrap(hapiDao, SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
+    }
+
+    /** Registered with the storage layer's interceptors, so every write path takes the lock. */
+    @Bean
+    public PatientRowLock patientRowLock(FhirContext fhirContext, EntityManagerFactory entityManagerFactory,
+            DataSource dataSource, IInterceptorService storageInterceptors) {
+        PatientRowLock lock =
+                new PatientRowLock(fhirContext, entityManagerFactory, DatabaseProduct.isPostgres(dataSource));
+        storageInterceptors.registerInterceptor(lock);
+        return lock;
     }
 
     /** Registered with the storage layer's interceptors, so REST searches and the CDS prefetch get it alike. */

@@ -5,10 +5,9 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import java.sql.Connection;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.resistancecds.config.FhirServerPlugin;
+import org.resistancecds.storage.DatabaseProduct;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -33,11 +32,8 @@ public class KnowledgeConfig {
 
     @Bean
     public KnowledgeWriteCheck knowledgeWriteCheck(FhirContext fhirContext, DaoRegistry daoRegistry,
-            EntityManagerFactory entityManagerFactory, DataSource dataSource) throws SQLException {
-        boolean postgres;
-        try (Connection connection = dataSource.getConnection()) {
-            postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
-        }
+            EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+        boolean postgres = DatabaseProduct.isPostgres(dataSource);
         EntityManager entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
         return new KnowledgeWriteCheck(fhirContext, daoRegistry, new KnowledgeWriteLock(entityManager, postgres),
                 entityManager);

@@ -2,7 +2,6 @@ package org.resistancecds.storage;
 
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.hibernate.Session;
@@ -42,7 +41,7 @@ public final class RecordSnapshot {
         this.readOnly = new TransactionTemplate(transactions);
         readOnly.setReadOnly(true);
         this.entityManagerFactory = entityManagerFactory;
-        this.isolation = snapshotIsolation(databaseProduct(dataSource));
+        this.isolation = snapshotIsolation(DatabaseProduct.of(dataSource));
     }
 
     /** The JDBC isolation level that gives a read-only transaction one snapshot on the named database, or none. */
@@ -65,13 +64,5 @@ public final class RecordSnapshot {
             }
             return reads.get();
         });
-    }
-
-    private static String databaseProduct(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not reach the database to learn which one it is", e);
-        }
     }
 }

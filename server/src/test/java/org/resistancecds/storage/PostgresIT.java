@@ -3,6 +3,7 @@ package org.resistancecds.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -103,6 +104,13 @@ class PostgresIT {
                 new RecordReadsDuringWrites(server.fhirClient(), server.bean(IInterceptorService.class));
         scenarios.prefetchKeepsAnObservationDeletedDuringTheRead(server.bean(RepositoryReader.class));
         scenarios.engineRecordLeavesOutAnObservationStoredDuringTheRead(server.bean(PatientDataLoader.class));
+    }
+
+    /** As PatientRowLockIT on H2, where writers take the lock exclusively; here they share it. */
+    @Test
+    void anObservationWrittenWhileItsPatientIsDeletedIsRefused() throws Exception {
+        new WriteDuringRecordDelete(server.fhirBase(), server.bean(FhirContext.class), server.fhirClient(),
+                server.bean(IInterceptorService.class)).theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient();
     }
 
     @Test

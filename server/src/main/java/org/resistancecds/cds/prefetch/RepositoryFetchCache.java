@@ -9,7 +9,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,11 +19,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.resistancecds.storage.PatientCompartment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -199,11 +197,7 @@ public final class RepositoryFetchCache implements AutoCloseable {
         if (resource instanceof Patient patient) {
             return patient.getIdElement().hasIdPart() ? Set.of(patient.getIdElement().getIdPart()) : Set.of();
         }
-        if (fhirContext.getResourceDefinition(resource).getSearchParamsForCompartmentName("Patient").isEmpty()) {
-            return Set.of();
-        }
-        List<IIdType> owners = fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.<String>of());
-        return owners.stream().filter(IIdType::hasIdPart).map(IIdType::getIdPart).collect(Collectors.toSet());
+        return PatientCompartment.owners(fhirContext, resource);
     }
 
     private static Map<String, IBaseResource> copies(Map<String, IBaseResource> resources) {
