@@ -1,6 +1,15 @@
 package org.resistancecds.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.AbstractServerIT;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,5 +24,20 @@ class PatientRowLockIT extends AbstractServerIT {
     void anObservationWrittenWhileItsPatientIsDeletedIsRefused() throws Exception {
         new WriteDuringRecordDelete(fhirBase(), fhirContext, fhirClient(), storageInterceptors)
                 .theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient();
+    }
+
+    /** Ids are per server: a patient elsewhere with the id of one deleted here is not that patient. */
+    @Test
+    void aPatientOnAnotherServerWithTheIdOfOneDeletedHereIsNoObstacle() {
+        IGenericClient client = fhirClient();
+        String patient = client.create().resource(new Patient()).execute().getId().getIdPart();
+        client.delete().resourceById("Patient", patient).execute();
+
+        MethodOutcome stored = client.create().resource(new Observation()
+                .setStatus(Observation.ObservationStatus.FINAL)
+                .setCode(new CodeableConcept(new Coding("http://loinc.org", "94076-7", null)))
+                .setSubject(new Reference("https://other.example/fhir/Patient/" + patient))).execute();
+
+        assertThat(stored.getCreated()).isTrue();
     }
 }
