@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -108,7 +109,7 @@ public final class PatientRowLock {
     }
 
     private static boolean deleted(Connection connection, String patient, String lockClause)
-            throws java.sql.SQLException {
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(PATIENT_ROW + lockClause)) {
             statement.setString(1, patient);
             try (ResultSet row = statement.executeQuery()) {
