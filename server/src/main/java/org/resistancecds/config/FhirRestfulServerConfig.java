@@ -117,6 +117,7 @@ public class FhirRestfulServerConfig {
         // A client that sends X-Retry-On-Version-Conflict has a write that lost a race retried (a loader's conditional
         // create then finds the winner's resource: 200, not 409); HAPI reads the header only with this registered.
         server.registerInterceptor(new UserRequestRetryVersionConflictsInterceptor());
+        server.registerInterceptor(new UnconditionalWriteRetry());
         plugins.forEach(plugin -> plugin.register(server));
         return server;
     }

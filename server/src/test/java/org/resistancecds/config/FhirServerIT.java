@@ -637,6 +637,36 @@ class FhirServerIT extends AbstractServerIT {
                 .contains("\"total\":1");
     }
 
+    /**
+     * Writers racing on one resource without a precondition: every PUT is stored, one version each, the last
+     * writer's is current (UnconditionalWriteRetry; HAPI failed most of them with 409: in a concurrency audit, 24 of 30).
+     */
+    @Test
+    void unconditionalPutsRacingOnOneResourceAreAllStored() throws Exception {
+        String id = new IdType(createActivePatient()).getIdPart();
+        int writers = 6;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        List<Integer> statuses = new java.util.ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Writer"
+                        + i + "\"}]}";
+                calls.add(clients.submit(() -> putJson("/fhir/Patient/" + id, body)));
+            }
+            for (java.util.concurrent.Future<HttpResponse<String>> call : calls) {
+                statuses.add(call.get().statusCode());
+            }
+        } finally {
+            clients.shutdown();
+        }
+
+        assertThat(statuses).containsOnly(200);
+        Bundle history = fhirContext.newJsonParser().parseResource(Bundle.class,
+                get("/fhir/Patient/" + id + "/_history").body());
+        assertThat(history.getTotal()).isEqualTo(writers + 1);
+    }
+
     /** HAPI answered a history's total from a count cached for a minute: v4 alone, v1-v3 missing (an audit). */
     @Test
     void historyReadAfterUpdatesHasEveryVersion() throws Exception {
