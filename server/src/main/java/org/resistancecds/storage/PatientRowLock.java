@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -95,9 +96,12 @@ public final class PatientRowLock {
 
     /** Locks the patients' rows in the transaction in progress; a deleted one fails the write. */
     private void lock(Collection<String> patients, String lockClause) {
-        Session session = EntityManagerFactoryUtils.getTransactionalEntityManager(entityManagerFactory)
-                .unwrap(Session.class);
-        session.doWork(connection -> {
+        EntityManager entityManager = EntityManagerFactoryUtils.getTransactionalEntityManager(entityManagerFactory);
+        if (entityManager == null) {
+            // No transaction of Spring's: nothing to hold a lock until a commit (HAPI writes in one).
+            return;
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
             for (String patient : patients) {
                 if (deleted(connection, patient, lockClause)) {
                     throw new ResourceVersionConflictException("Patient/" + patient + " was deleted while this write "
