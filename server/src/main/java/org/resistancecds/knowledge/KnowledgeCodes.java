@@ -9,6 +9,10 @@ import java.util.Set;
  */
 public final class KnowledgeCodes {
 
+    /** The resource types the knowledge is made of; their writes take turns (KnowledgeWriteLock). */
+    public static final List<String> KNOWLEDGE_TYPES =
+            List.of("CodeSystem", "ValueSet", "ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
+
     public static final String BASE = "https://resistance-cds.org/fhir";
 
     public static final String MECHANISM_SYSTEM = BASE + "/CodeSystem/resistance-mechanism";

@@ -16,8 +16,7 @@ final class StoredKnowledge {
      * The resource types the knowledge is compiled from (ValueSets name genes; the strategy CodeSystem bounds
      * evidence levels).
      */
-    static final List<String> TYPES =
-            List.of("CodeSystem", "ValueSet", "ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
+    static final List<String> TYPES = KnowledgeCodes.KNOWLEDGE_TYPES;
 
     private StoredKnowledge() {}
 
