@@ -1,10 +1,15 @@
 package org.resistancecds.config;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the version a FHIR client names in {@code If-Match}: {@code W/"3"}, {@code "3"} or a bare {@code 3}. */
+/**
+ * Reads the version a FHIR client names in {@code If-Match}: {@code W/"3"}, {@code "3"} or a bare {@code 3}; and
+ * whether the request asked {@code If-Match: *}.
+ */
 final class ConditionalHeaders {
 
     /** Quotes in pairs: HAPI reads {@code W/3} or {@code "3} as a version with a quote in it and fails. */
@@ -17,6 +22,12 @@ final class ConditionalHeaders {
     static final String IF_MATCH_ANY = ConditionalHeaders.class.getName() + ".ifMatchAny";
 
     private ConditionalHeaders() {}
+
+    /** Whether the request came with {@code If-Match: *}, which {@link MalformedRequestFilter} took off it. */
+    static boolean ifMatchAny(RequestDetails request) {
+        return request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
+                && servlet.getServletRequest().getAttribute(IF_MATCH_ANY) != null;
+    }
 
     /** The version number, or empty when the value is not a version ETag (garbage, a list, {@link #ANY}). */
     static Optional<String> parseVersion(String ifMatch) {

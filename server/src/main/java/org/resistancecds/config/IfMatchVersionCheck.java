@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -74,9 +73,7 @@ public class IfMatchVersionCheck {
 
     /** {@code If-Match: *} on an update or patch, which {@link MalformedRequestFilter} took off the request. */
     private static boolean anyVersion(RequestDetails request) {
-        return request instanceof ServletRequestDetails servlet && WRITES.contains(request.getRestOperationType())
-                && servlet.getServletRequest() != null
-                && servlet.getServletRequest().getAttribute(ConditionalHeaders.IF_MATCH_ANY) != null;
+        return WRITES.contains(request.getRestOperationType()) && ConditionalHeaders.ifMatchAny(request);
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_AUTHORIZATION)

@@ -53,7 +53,7 @@ public class UnconditionalWriteRetry {
                 || (request.getResourceName() != null
                         && KnowledgeCodes.KNOWLEDGE_TYPES.contains(request.getResourceName()))
                 || request.getHeader("If-Match") != null || request.getHeader("If-None-Match") != null
-                || request.getServletRequest().getAttribute(ConditionalHeaders.IF_MATCH_ANY) != null) {
+                || ConditionalHeaders.ifMatchAny(request)) {
             return false;
         }
         return !(request.getResource() instanceof Bundle bundle) || bundle.getEntry().stream().allMatch(entry ->

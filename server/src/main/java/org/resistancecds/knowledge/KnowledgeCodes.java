@@ -9,7 +9,10 @@ import java.util.Set;
  */
 public final class KnowledgeCodes {
 
-    /** The resource types the knowledge is made of; their writes take turns (KnowledgeWriteLock). */
+    /**
+     * The resource types the knowledge is compiled from (ValueSets name genes; the strategy CodeSystem bounds
+     * evidence levels); their writes take turns (KnowledgeWriteLock).
+     */
     public static final List<String> KNOWLEDGE_TYPES =
             List.of("CodeSystem", "ValueSet", "ConceptMap", "Library", "ActivityDefinition", "PlanDefinition");
 

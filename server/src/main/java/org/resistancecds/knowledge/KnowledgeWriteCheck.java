@@ -242,7 +242,7 @@ public class KnowledgeWriteCheck {
             String url = EntryUrls.relative(entry.getRequest().getUrl());
             String type = entry.hasResource() ? entry.getResource().fhirType()
                     : url == null ? null : url.split("[/?]", 2)[0];
-            if (StoredKnowledge.TYPES.contains(type)) {
+            if (KnowledgeCodes.KNOWLEDGE_TYPES.contains(type)) {
                 return true;
             }
         }

@@ -12,24 +12,18 @@ import org.hl7.fhir.r4.model.MetadataResource;
 /** The knowledge resources stored in the database: this project's canonical resources the engine compiles. */
 final class StoredKnowledge {
 
-    /**
-     * The resource types the knowledge is compiled from (ValueSets name genes; the strategy CodeSystem bounds
-     * evidence levels).
-     */
-    static final List<String> TYPES = KnowledgeCodes.KNOWLEDGE_TYPES;
-
     private StoredKnowledge() {}
 
     static boolean isKnowledge(IBaseResource resource) {
         return resource instanceof MetadataResource canonical
-                && TYPES.contains(canonical.fhirType())
+                && KnowledgeCodes.KNOWLEDGE_TYPES.contains(canonical.fhirType())
                 && canonical.getUrl() != null
                 && canonical.getUrl().startsWith(KnowledgeCodes.BASE + "/");
     }
 
     static List<IBaseResource> read(DaoRegistry daoRegistry) {
         List<IBaseResource> resources = new ArrayList<>();
-        for (String type : TYPES) {
+        for (String type : KnowledgeCodes.KNOWLEDGE_TYPES) {
             IFhirResourceDao<?> dao = daoRegistry.getResourceDao(type);
             for (IBaseResource resource :
                     dao.searchForResources(SearchParameterMap.newSynchronous(), new SystemRequestDetails())) {
