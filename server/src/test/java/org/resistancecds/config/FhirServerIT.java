@@ -14,8 +14,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -621,20 +626,12 @@ class FhirServerIT extends AbstractServerIT {
             builder.header("X-Retry-On-Version-Conflict", "retry; max-retries=10");
         }
         HttpRequest create = builder.build();
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
-        List<Integer> statuses;
-        try {
-            List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                calls.add(clients.submit(() -> http.send(create, HttpResponse.BodyHandlers.ofString())));
-            }
-            statuses = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<HttpResponse<String>> call : calls) {
-                statuses.add(call.get().statusCode());
-            }
-        } finally {
-            clients.shutdown();
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(() -> http.send(create, HttpResponse.BodyHandlers.ofString()));
         }
+
+        List<Integer> statuses = statusesOfCallsAtOnce(calls);
 
         assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
         assertThat(get("/fhir/Patient?identifier=urn:test:race%7C" + mrn + "&_summary=count").body())
@@ -649,26 +646,34 @@ class FhirServerIT extends AbstractServerIT {
     void unconditionalPutsRacingOnOneResourceAreAllStored() throws Exception {
         String id = new IdType(createActivePatient()).getIdPart();
         int writers = 6;
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(writers);
-        List<Integer> statuses = new java.util.ArrayList<>();
-        try {
-            List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
-            for (int i = 0; i < writers; i++) {
-                String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Writer"
-                        + i + "\"}]}";
-                calls.add(clients.submit(() -> putJson("/fhir/Patient/" + id, body)));
-            }
-            for (java.util.concurrent.Future<HttpResponse<String>> call : calls) {
-                statuses.add(call.get().statusCode());
-            }
-        } finally {
-            clients.shutdown();
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            String body = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Writer" + i
+                    + "\"}]}";
+            calls.add(() -> putJson("/fhir/Patient/" + id, body));
         }
+
+        List<Integer> statuses = statusesOfCallsAtOnce(calls);
 
         assertThat(statuses).containsOnly(200);
         Bundle history = fhirContext.newJsonParser().parseResource(Bundle.class,
                 get("/fhir/Patient/" + id + "/_history").body());
         assertThat(history.getTotal()).isEqualTo(writers + 1);
+    }
+
+    /** Sends the calls at once, one client each, and gives their answers' statuses in the calls' order. */
+    private static List<Integer> statusesOfCallsAtOnce(List<Callable<HttpResponse<String>>> calls)
+            throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(calls.size());
+        try {
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : clients.invokeAll(calls)) {
+                statuses.add(answer.get().statusCode());
+            }
+            return statuses;
+        } finally {
+            clients.shutdown();
+        }
     }
 
     /** HAPI answered a history's total from a count cached for a minute: v4 alone, v1-v3 missing (an audit). */

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.AbstractServerIT;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,10 +29,9 @@ class PatientRowLockIT extends AbstractServerIT {
         String patient = client.create().resource(new Patient()).execute().getId().getIdPart();
         client.delete().resourceById("Patient", patient).execute();
 
-        MethodOutcome stored = client.create().resource(new Observation()
-                .setStatus(Observation.ObservationStatus.FINAL)
-                .setCode(new CodeableConcept(new Coding("http://loinc.org", "94076-7", null)))
-                .setSubject(new Reference("https://other.example/fhir/Patient/" + patient))).execute();
+        MethodOutcome stored = client.create()
+                .resource(RecordReadsDuringWrites.observationAbout("https://other.example/fhir/Patient/" + patient))
+                .execute();
 
         assertThat(stored.getCreated()).isTrue();
     }

@@ -87,11 +87,17 @@ record RecordReadsDuringWrites(IGenericClient client, IInterceptorService storag
         }
     }
 
-    private static Observation observation(String patient) {
+    /** A final Observation with the test's code about the patient of this server with that id. */
+    static Observation observation(String patient) {
+        return observationAbout("Patient/" + patient);
+    }
+
+    /** The same about the patient the reference names, here or on another server. */
+    static Observation observationAbout(String subject) {
         return new Observation()
                 .setStatus(Observation.ObservationStatus.FINAL)
                 .setCode(new CodeableConcept(new Coding(LOINC, CODE, null)))
-                .setSubject(new Reference("Patient/" + patient));
+                .setSubject(new Reference(subject));
     }
 
     @Interceptor

@@ -20,11 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Reference;
 
 /**
  * Checks, on whichever database the server runs, that an Observation written while its patient's record is deleted
@@ -40,9 +37,9 @@ record WriteDuringRecordDelete(String fhirBase, FhirContext fhirContext, IGeneri
 
     void theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient() throws Exception {
         String patient = client.create().resource(new Patient()).execute().getId().getIdPart();
-        client.create().resource(observation(patient)).execute();
+        client.create().resource(RecordReadsDuringWrites.observation(patient)).execute();
         WriteInDeleteGap hook = new WriteInDeleteGap(patient, () -> post("Observation",
-                fhirContext.newJsonParser().encodeResourceToString(observation(patient))));
+                fhirContext.newJsonParser().encodeResourceToString(RecordReadsDuringWrites.observation(patient))));
         storageInterceptors.registerInterceptor(hook);
         HttpResponse<String> delete;
         try {
@@ -79,13 +76,6 @@ record WriteDuringRecordDelete(String fhirBase, FhirContext fhirContext, IGeneri
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Observation observation(String patient) {
-        return new Observation()
-                .setStatus(Observation.ObservationStatus.FINAL)
-                .setCode(new CodeableConcept(new Coding("http://loinc.org", "94076-7", null)))
-                .setSubject(new Reference("Patient/" + patient));
     }
 
     @Interceptor
