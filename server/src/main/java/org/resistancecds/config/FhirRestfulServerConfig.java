@@ -142,7 +142,7 @@ public class FhirRestfulServerConfig {
     @Bean
     public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(
             FhirContext fhirContext, HttpLimitsProperties limits) {
-        return filter(new RequestBodyLimitFilter(fhirContext, limits.maxRequestBody().toBytes()), 10,
+        return filter(RequestBodyLimitFilter.forHeap(fhirContext, limits.maxRequestBody().toBytes()), 10,
                 FHIR_PATH + "/*", CDS_PATHS);
     }
 

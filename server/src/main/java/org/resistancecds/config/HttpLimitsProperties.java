@@ -8,7 +8,7 @@ import org.springframework.util.unit.DataSize;
  * Limits on what a client may send.
  *
  * @param maxRequestBody largest request body accepted on {@code /fhir} and {@code /cds-services}; larger ones get
- *     413. The whole body is parsed in memory, so heap must allow a few of these at once.
+ *     413 ({@code 0}: derived from the heap, see {@link RequestBodyLimitFilter#limit})
  * @param maxBodiesInFlight request bodies handled at once, in bytes ({@code 0}: a 32nd of the heap); see
  *     {@link BodiesInFlight}
  * @param maxBundleEntries most entries in one transaction or batch (413 above)
@@ -17,7 +17,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("resistance.http")
 public record HttpLimitsProperties(
-        @DefaultValue("64MB") DataSize maxRequestBody,
+        @DefaultValue("0") DataSize maxRequestBody,
         @DefaultValue("0") DataSize maxBodiesInFlight,
         @DefaultValue("10000") int maxBundleEntries,
         @DefaultValue("100") int maxBundleReads) {}

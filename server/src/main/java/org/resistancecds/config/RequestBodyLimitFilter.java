@@ -34,12 +34,38 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestBodyLimitFilter.class);
 
+    /** What an idle server keeps on the heap: its definitions, caches and Spring's beans (about 360-380 MB). */
+    private static final long HEAP_IN_USE_IDLE = 384L << 20;
+    private static final long DERIVED_MAX = 64L << 20;
+    private static final long DERIVED_MIN = 1L << 20;
+
     private final FhirContext fhirContext;
     private final long limit;
 
     public RequestBodyLimitFilter(FhirContext fhirContext, long limit) {
         this.fhirContext = fhirContext;
         this.limit = limit;
+    }
+
+    /** The filter with the configured limit, or the one derived from this JVM's heap; the limit is logged. */
+    public static RequestBodyLimitFilter forHeap(FhirContext fhirContext, long configured) {
+        long limit = limit(configured, Runtime.getRuntime().maxMemory());
+        log.info("Request bodies are taken up to {} bytes ({}resistance.http.max-request-body)", limit,
+                configured > 0 ? "" : "derived from the heap; set ");
+        return new RequestBodyLimitFilter(fhirContext, limit);
+    }
+
+    /**
+     * {@code configured} bytes, or, when 0, a 16th of the heap above what an idle server holds, between 1 and 64 MB:
+     * 8 MB with -Xmx512m, 40 MB with -Xmx1g, 64 MB from about -Xmx1400m. A body is parsed, stored and answered in
+     * memory many times its size: with -Xmx512m a 15 MB transaction was stored and a 30 MB one ran the heap out (a
+     * 500, and an OutOfMemoryError any other thread could have met instead); with -Xmx1g a 48 MB one was stored.
+     */
+    static long limit(long configured, long maxHeapBytes) {
+        if (configured > 0) {
+            return configured;
+        }
+        return Math.max(DERIVED_MIN, Math.min(DERIVED_MAX, (maxHeapBytes - HEAP_IN_USE_IDLE) / 16));
     }
 
     @Override

@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,6 +60,7 @@ class PackagedJarLifecycleIT {
             Patient patient = new Patient().addName(new HumanName().setFamily("Stopped"));
             patientId = FHIR.newRestfulGenericClient(server.fhirBase()).create().resource(patient).execute()
                     .getId().getIdPart();
+            assertTheBodyLimitFitsTheHeap(server);
             log = server.log();
         }
 
@@ -67,6 +76,36 @@ class PackagedJarLifecycleIT {
         assertThat(workDir.resolve("data")).as("the default database lives under ./data").isDirectory();
         List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR ")).toList();
         assertThat(errors.stream().limit(5)).as(errors.size() + " error lines at stop").isEmpty();
+    }
+
+    /**
+     * Started with -Xmx512m, the server takes bodies up to 8 MB: a 30 MB transaction ran such a heap out (a 500), a
+     * 15 MB one was stored. The body here is a Patient padded with spaces, so only its size can refuse it.
+     */
+    private static void assertTheBodyLimitFitsTheHeap(ServerProcess server) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        int limit = 8 << 20;
+        Function<Integer, HttpResponse<String>> post = size -> {
+            byte[] body = new byte[size];
+            Arrays.fill(body, (byte) ' ');
+            byte[] patient = "{\"resourceType\":\"Patient\"}".getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(patient, 0, body, size - patient.length, patient.length);
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(server.fhirBase() + "/Patient"))
+                        .header("Content-Type", "application/fhir+json")
+                        // Chunked: the server reads the whole body to count it, so the client is never cut off.
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThat(post.apply(limit).statusCode()).isEqualTo(201);
+        HttpResponse<String> over = post.apply(limit + 1);
+        assertThat(over.statusCode()).isEqualTo(413);
+        assertThat(over.body()).contains("(" + limit + " bytes; setting resistance.http.max-request-body)");
     }
 
     /** The H2 file is written through at every commit that changed something (see README, Durability). */
