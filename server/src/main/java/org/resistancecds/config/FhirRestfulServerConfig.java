@@ -22,6 +22,7 @@ import java.util.List;
 import org.resistancecds.conformance.PackageWriter;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -141,8 +142,11 @@ public class FhirRestfulServerConfig {
 
     @Bean
     public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimit(
-            FhirContext fhirContext, HttpLimitsProperties limits) {
-        return filter(RequestBodyLimitFilter.forHeap(fhirContext, limits.maxRequestBody().toBytes()), 10,
+            FhirContext fhirContext, HttpLimitsProperties limits, ServerProperties server) {
+        BodyUploads uploads = new BodyUploads(
+                BodyUploads.slots(limits.maxUploads(), server.getTomcat().getThreads().getMax()),
+                limits.minUploadRate().toBytes(), limits.uploadGrace(), System::nanoTime);
+        return filter(RequestBodyLimitFilter.forHeap(fhirContext, limits.maxRequestBody().toBytes(), uploads), 10,
                 FHIR_PATH + "/*", CDS_PATHS);
     }
 

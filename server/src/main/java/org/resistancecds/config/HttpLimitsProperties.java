@@ -1,5 +1,6 @@
 package org.resistancecds.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -14,10 +15,18 @@ import org.springframework.util.unit.DataSize;
  * @param maxBundleEntries most entries in one transaction or batch (413 above)
  * @param maxBundleReads most read entries (GET, HEAD) in one transaction or batch (413 above): each may answer a
  *     page of resources
+ * @param maxUploads request bodies received at once ({@code 0}: three quarters of Tomcat's worker threads); more
+ *     are 503, see {@link BodyUploads}
+ * @param minUploadRate the slowest a body may come, in bytes per second on average, once {@code uploadGrace} has
+ *     passed (408 below)
+ * @param uploadGrace how long a body may come at any pace
  */
 @ConfigurationProperties("resistance.http")
 public record HttpLimitsProperties(
         @DefaultValue("0") DataSize maxRequestBody,
         @DefaultValue("0") DataSize maxBodiesInFlight,
         @DefaultValue("10000") int maxBundleEntries,
-        @DefaultValue("100") int maxBundleReads) {}
+        @DefaultValue("100") int maxBundleReads,
+        @DefaultValue("0") int maxUploads,
+        @DefaultValue("8KB") DataSize minUploadRate,
+        @DefaultValue("10s") Duration uploadGrace) {}

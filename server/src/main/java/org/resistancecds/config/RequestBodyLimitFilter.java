@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies above {@link HttpLimitsProperties#maxRequestBody()} with 413 and an OperationOutcome,
- * before any parsing. A declared Content-Length is checked up front; a chunked body is read up to the limit
- * (the parsers would hold it in memory anyway) and refused as soon as it passes it.
+ * Reads every request body for the filters and servlets after it, refusing those above
+ * {@link HttpLimitsProperties#maxRequestBody()} with 413 and an OperationOutcome, before any parsing. A declared
+ * Content-Length is checked up front; a chunked body is read up to the limit (the parsers would hold it in memory
+ * anyway) and refused as soon as it passes it. How many bodies are received at once, and how slowly, is bounded by
+ * {@link BodyUploads}: 503 when all its slots are taken, 408 for a body that comes too slowly.
  * <p>
  * A gzip body ({@code Content-Encoding: gzip}) is unpacked here, and the limit counts the unpacked bytes: HAPI
  * unpacked it itself, with no limit, so 900 KB of gzip ran the heap out, and the checks after this filter read the
@@ -41,18 +43,20 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final FhirContext fhirContext;
     private final long limit;
+    private final BodyUploads uploads;
 
-    public RequestBodyLimitFilter(FhirContext fhirContext, long limit) {
+    public RequestBodyLimitFilter(FhirContext fhirContext, long limit, BodyUploads uploads) {
         this.fhirContext = fhirContext;
         this.limit = limit;
+        this.uploads = uploads;
     }
 
     /** The filter with the configured limit, or the one derived from this JVM's heap; the limit is logged. */
-    public static RequestBodyLimitFilter forHeap(FhirContext fhirContext, long configured) {
+    public static RequestBodyLimitFilter forHeap(FhirContext fhirContext, long configured, BodyUploads uploads) {
         long limit = limit(configured, Runtime.getRuntime().maxMemory());
-        log.info("Request bodies are taken up to {} bytes ({}resistance.http.max-request-body)", limit,
-                configured > 0 ? "" : "derived from the heap; set ");
-        return new RequestBodyLimitFilter(fhirContext, limit);
+        log.info("Request bodies are taken up to {} bytes ({}resistance.http.max-request-body), {} at once", limit,
+                configured > 0 ? "" : "derived from the heap; set ", uploads.slots());
+        return new RequestBodyLimitFilter(fhirContext, limit, uploads);
     }
 
     /**
@@ -76,53 +80,64 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(request, response, declared + " bytes");
             return;
         }
-        String encoding = request.getHeader("Content-Encoding");
         boolean sendsBody = declared > 0 || hasBody(request);
-        if (sendsBody && encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            unpack(request, response, chain, encoding.strip());
-            return;
-        }
         boolean form = FormBodyRequest.isForm(request);
-        if (!form && (declared >= 0 || !hasBody(request))) {
+        if (!sendsBody && !form) {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = readAtMost(request.getInputStream(), limit);
-        if (body == null) {
-            refuse(request, response, "a chunked body");
+        String encoding = request.getHeader("Content-Encoding");
+        boolean packed = sendsBody && encoding != null && !encoding.isBlank()
+                && !encoding.strip().equalsIgnoreCase("identity");
+        if (packed && refusedEncoding(request, response, encoding.strip())) {
             return;
         }
-        chain.doFilter(form ? FormBodyRequest.of(request, body) : new BufferedBodyRequest(request, body), response);
+        if (!uploads.tryStart()) {
+            refuseBusy(request, response);
+            return;
+        }
+        byte[] body;
+        try {
+            InputStream in = uploads.paced(request.getInputStream());
+            body = readAtMost(packed ? new GZIPInputStream(in) : in, limit);
+        } catch (BodyUploads.TooSlow e) {
+            refuseSlow(request, response, e);
+            return;
+        } catch (ZipException | EOFException e) {
+            if (!packed) {
+                throw e;
+            }
+            String why = e instanceof EOFException ? "the data ends early" : e.getMessage();
+            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
+                    "The body is declared gzip (Content-Encoding) but is not complete gzip data: " + why + ".");
+            return;
+        } finally {
+            uploads.finish();
+        }
+        if (body == null) {
+            refuse(request, response, packed ? "a gzip body, unpacked," : "a chunked body");
+            return;
+        }
+        chain.doFilter(packed ? new UnpackedBodyRequest(request, body)
+                : form ? FormBodyRequest.of(request, body) : new BufferedBodyRequest(request, body), response);
     }
 
-    private void unpack(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String encoding)
-            throws ServletException, IOException {
+    /** True when the body's encoding is one this server does not unpack here, and the client has been told. */
+    private boolean refusedEncoding(HttpServletRequest request, HttpServletResponse response, String encoding)
+            throws IOException {
         if (!encoding.equalsIgnoreCase("gzip") && !encoding.equalsIgnoreCase("x-gzip")) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
                     "Content-Encoding '" + encoding + "' is not supported: send the body as it is, or as gzip.");
-            return;
+            return true;
         }
         // A form's parameters are read by the servlet container from the body it was sent with, not from this one.
         String type = request.getContentType();
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
                     "A form body (a POST search) is taken uncompressed only: send it without Content-Encoding.");
-            return;
+            return true;
         }
-        byte[] body;
-        try {
-            body = readAtMost(new GZIPInputStream(request.getInputStream()), limit);
-        } catch (ZipException | EOFException e) {
-            String why = e instanceof EOFException ? "the data ends early" : e.getMessage();
-            CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST,
-                    "The body is declared gzip (Content-Encoding) but is not complete gzip data: " + why + ".");
-            return;
-        }
-        if (body == null) {
-            refuse(request, response, "a gzip body, unpacked,");
-            return;
-        }
-        chain.doFilter(new UnpackedBodyRequest(request, body), response);
+        return false;
     }
 
     /**
@@ -194,6 +209,27 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             at += chunk.length;
         }
         return body;
+    }
+
+    private void refuseBusy(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        log.warn("Refused {} {}: {} request bodies are being received already", request.getMethod(),
+                request.getRequestURI(), uploads.slots());
+        response.setHeader("Retry-After", "10");
+        response.setHeader("Connection", "close");
+        CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                "The server is receiving as many request bodies at once as it takes (" + uploads.slots()
+                        + "; setting resistance.http.max-uploads); nothing was done. Try again shortly.");
+    }
+
+    private void refuseSlow(HttpServletRequest request, HttpServletResponse response, BodyUploads.TooSlow slow)
+            throws IOException {
+        log.warn("Refused {} {}: its body came too slowly ({})", request.getMethod(), request.getRequestURI(),
+                slow.getMessage());
+        response.setHeader("Connection", "close");
+        CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_REQUEST_TIMEOUT,
+                "The request body came more slowly than " + uploads.minBytesPerSecond() + " bytes per second after the"
+                        + " first " + uploads.grace().toSeconds() + " s (setting resistance.http.min-upload-rate); "
+                        + "nothing was done.");
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, String what) throws IOException {

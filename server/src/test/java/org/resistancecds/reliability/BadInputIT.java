@@ -9,7 +9,9 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -921,6 +923,33 @@ class BadInputIT extends AbstractServerIT {
 
             assertThat(statusLine).startsWith("HTTP/1.1 413");
             assertThat(new String(body)).contains("OperationOutcome", "too-long", "resistance.http.max-request-body");
+        }
+    }
+
+    /**
+     * A client that sends its body a byte at a time holds a worker thread while it does; 205 such clients once held
+     * every one. Past the 10 s grace its body is cut off with 408, the connection closed.
+     */
+    @Test
+    void aBodyTricklingInIsCutOffWith408() throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
+                    + "Content-Length: 1000\r\n\r\n").getBytes(UTF_8));
+            InputStream in = socket.getInputStream();
+            try {
+                for (int second = 0; second < 40 && in.available() == 0; second++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(1000);
+                }
+            } catch (IOException closedByTheServer) {
+                // the answer is waiting to be read
+            }
+            String answer = new String(in.readAllBytes(), UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("OperationOutcome", "resistance.http.min-upload-rate");
         }
     }
 
