@@ -44,6 +44,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     private final FhirContext fhirContext;
     private final long limit;
     private final BodyUploads uploads;
+    private final ThrottledWarning busyWarnings = ThrottledWarning.tenSecondsApart(log::warn);
+    private final ThrottledWarning slowWarnings = ThrottledWarning.tenSecondsApart(log::warn);
 
     public RequestBodyLimitFilter(FhirContext fhirContext, long limit, BodyUploads uploads) {
         this.fhirContext = fhirContext;
@@ -212,8 +214,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuseBusy(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        log.warn("Refused {} {}: {} request bodies are being received already", request.getMethod(),
-                request.getRequestURI(), uploads.slots());
+        busyWarnings.warn("Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + uploads.slots()
+                + " request bodies are being received already");
         response.setHeader("Retry-After", "10");
         response.setHeader("Connection", "close");
         CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
@@ -223,8 +225,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private void refuseSlow(HttpServletRequest request, HttpServletResponse response, BodyUploads.TooSlow slow)
             throws IOException {
-        log.warn("Refused {} {}: its body came too slowly ({})", request.getMethod(), request.getRequestURI(),
-                slow.getMessage());
+        slowWarnings.warn("Refused " + request.getMethod() + " " + request.getRequestURI()
+                + ": its body came too slowly (" + slow.getMessage() + ")");
         response.setHeader("Connection", "close");
         CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_REQUEST_TIMEOUT,
                 "The request body came more slowly than " + uploads.minBytesPerSecond() + " bytes per second after the"
