@@ -1,6 +1,7 @@
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,12 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Slow uploads against a running server: many connections each sending a request body a byte at a time (and
- * connecting again when cut off), while a probe asks for the liveness health check once a second.
- * Prints what the probe got and how the slow clients were answered.
+ * connecting again when cut off), while a probe asks for the liveness health check once a second and an honest
+ * client, from another address (127.0.0.2: the server must listen on every address, as it does by default), writes
+ * a small Patient once a second. Prints what the probe and the honest client got and how the slow clients were
+ * answered.
  *
  * <pre>java bench/SlowUploads.java [base URL] [connections] [seconds between bytes] [duration s]</pre>
  * defaults: http://localhost:8080 205 8 60. Point it at a server with access control off (dev profile), as the
- * audit did: with it on, bodies without a token are refused before they are read.
+ * audit did; with it on, the slow clients are still read (bodies are read before the token is checked) and the
+ * honest client's writes get 401.
  */
 public class SlowUploads {
 
@@ -42,6 +46,16 @@ public class SlowUploads {
             clients.add(client);
         }
 
+        Map<String, AtomicInteger> honest = new ConcurrentHashMap<>();
+        Thread writer = new Thread(() -> {
+            while (System.currentTimeMillis() < end) {
+                honest.computeIfAbsent(honestWrite(base), s -> new AtomicInteger()).incrementAndGet();
+                sleepQuietly(1000);
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<Long> answeredMs = new ArrayList<>();
         int probes = 0;
@@ -51,8 +65,9 @@ public class SlowUploads {
             probes++;
             long start = System.nanoTime();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/actuator/health/liveness"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest probe = HttpRequest.newBuilder(base.resolve("/actuator/health/liveness"))
+                        .timeout(Duration.ofSeconds(5)).build();
+                HttpResponse<String> response = http.send(probe, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     answeredMs.add((System.nanoTime() - start) / 1_000_000);
                 } else {
@@ -72,6 +87,27 @@ public class SlowUploads {
         Map<String, Integer> sorted = new TreeMap<>();
         answers.forEach((status, count) -> sorted.put(status, count.get()));
         System.out.println("slow clients' answers by status line: " + sorted);
+        Map<String, Integer> honestSorted = new TreeMap<>();
+        honest.forEach((status, count) -> honestSorted.put(status, count.get()));
+        System.out.println("honest writes from 127.0.0.2 by status line: " + honestSorted);
+    }
+
+    /** One small Patient, sent whole from 127.0.0.2; the status line of the answer. */
+    private static String honestWrite(URI base) {
+        byte[] body = "{\"resourceType\":\"Patient\",\"active\":true}".getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket(base.getHost(), base.getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /fhir/Patient HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: "
+                    + "application/fhir+json\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String status = statusLine(socket.getInputStream(), 5000);
+            return status == null ? "no answer within 5 s" : status;
+        } catch (IOException e) {
+            return "failed: " + e.getClass().getSimpleName();
+        }
     }
 
     /** One slow client: sends a byte at a time until answered or cut off, then connects again. */
@@ -82,7 +118,8 @@ public class SlowUploads {
                 socket.setSoTimeout(1000);
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /fhir/Patient HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: "
-                        + "application/fhir+json\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "application/fhir+json\r\nContent-Length: 100000\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 InputStream in = socket.getInputStream();
                 status = null;
                 while (status == null && System.currentTimeMillis() < end) {

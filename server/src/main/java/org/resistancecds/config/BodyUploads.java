@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
@@ -11,19 +12,24 @@ import java.util.function.LongSupplier;
  * Bounds what clients sending request bodies can hold. A worker thread waits on a body's bytes as they come, so
  * clients that send slowly held every worker: 205 connections each sending a byte every 8 s left no request answered,
  * health probes included. Here a body must arrive at {@code minBytesPerSecond} on average once {@code grace} has
- * passed, and only {@code slots} bodies are received at once, so that the rest of the workers always serve requests
- * that have arrived whole (reads, health probes).
+ * passed, and only {@code slots} bodies are received at once, a quarter of them at most from one client address, so
+ * that the rest of the workers always serve requests that have arrived whole (reads, health probes) and one client's
+ * slow uploads cannot take every slot from the others.
  */
 public final class BodyUploads {
 
     private final int slots;
+    private final int slotsPerClient;
     private final Semaphore free;
+    /** Slots taken, by the client's address; an address holding none has no entry. */
+    private final ConcurrentHashMap<String, Integer> takenByClient = new ConcurrentHashMap<>();
     private final long minBytesPerSecond;
     private final Duration grace;
     private final LongSupplier nanoTime;
 
     public BodyUploads(int slots, long minBytesPerSecond, Duration grace, LongSupplier nanoTime) {
         this.slots = Math.max(1, slots);
+        this.slotsPerClient = Math.max(1, this.slots / 4);
         this.free = new Semaphore(this.slots);
         this.minBytesPerSecond = minBytesPerSecond;
         this.grace = grace;
@@ -35,17 +41,39 @@ public final class BodyUploads {
         return configured > 0 ? configured : Math.max(1, workerThreads * 3 / 4);
     }
 
-    /** A slot to receive one body in, or false when all are taken; {@link #finish()} gives it back. */
-    boolean tryStart() {
-        return free.tryAcquire();
+    /**
+     * A slot to receive one body from {@code client} (its address) in, or false when all are taken or the client
+     * holds a quarter of them already, so that one client's slow uploads leave the others room;
+     * {@link #finish(String)} gives it back. Behind a reverse proxy every client has the proxy's address, and the
+     * proxy, which has the bodies whole, sends each in moments.
+     */
+    boolean tryStart(String client) {
+        if (!free.tryAcquire()) {
+            return false;
+        }
+        int[] taken = new int[1];
+        takenByClient.compute(client, (address, count) -> {
+            taken[0] = count == null ? 1 : count + 1;
+            return taken[0] > slotsPerClient ? count : Integer.valueOf(taken[0]);
+        });
+        if (taken[0] > slotsPerClient) {
+            free.release();
+            return false;
+        }
+        return true;
     }
 
-    void finish() {
+    void finish(String client) {
+        takenByClient.computeIfPresent(client, (address, count) -> count == 1 ? null : count - 1);
         free.release();
     }
 
     int slots() {
         return slots;
+    }
+
+    int slotsPerClient() {
+        return slotsPerClient;
     }
 
     long minBytesPerSecond() {

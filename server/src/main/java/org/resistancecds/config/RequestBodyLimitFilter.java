@@ -94,7 +94,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         if (packed && refusedEncoding(request, response, encoding.strip())) {
             return;
         }
-        if (!uploads.tryStart()) {
+        String client = request.getRemoteAddr();
+        if (!uploads.tryStart(client)) {
             refuseBusy(request, response);
             return;
         }
@@ -114,7 +115,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
                     "The body is declared gzip (Content-Encoding) but is not complete gzip data: " + why + ".");
             return;
         } finally {
-            uploads.finish();
+            uploads.finish(client);
         }
         if (body == null) {
             refuse(request, response, packed ? "a gzip body, unpacked," : "a chunked body");
@@ -214,13 +215,15 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuseBusy(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        busyWarnings.warn("Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + uploads.slots()
-                + " request bodies are being received already");
+        busyWarnings.warn("Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
+                + request.getRemoteAddr() + ": no upload slot free (" + uploads.slots() + " in all, "
+                + uploads.slotsPerClient() + " per client)");
         response.setHeader("Retry-After", "10");
         response.setHeader("Connection", "close");
         CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                "The server is receiving as many request bodies at once as it takes (" + uploads.slots()
-                        + "; setting resistance.http.max-uploads); nothing was done. Try again shortly.");
+                "The server is receiving as many request bodies at once as it takes (" + uploads.slots() + ", "
+                        + uploads.slotsPerClient() + " from one client; setting resistance.http.max-uploads); "
+                        + "nothing was done. Try again shortly.");
     }
 
     private void refuseSlow(HttpServletRequest request, HttpServletResponse response, BodyUploads.TooSlow slow)

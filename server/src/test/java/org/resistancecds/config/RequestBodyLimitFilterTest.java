@@ -62,7 +62,7 @@ class RequestBodyLimitFilterTest {
         assertThat(response.getHeader("Connection")).isEqualTo("close");
         assertThat(response.getContentAsString()).contains("OperationOutcome", "resistance.http.min-upload-rate");
         assertThat(handed).isEmpty();
-        assertThat(uploads.tryStart()).as("the slot is given back").isTrue();
+        assertThat(uploads.tryStart("127.0.0.1")).as("the slot is given back").isTrue();
     }
 
     @Test
@@ -104,6 +104,21 @@ class RequestBodyLimitFilterTest {
         assertThat(nested.get(0).getContentAsString()).contains("resistance.http.max-uploads");
         assertThat(handed).hasSize(1);
         assertThat(send(new ByteArrayInputStream(PATIENT)).getStatus()).as("the slot is back").isEqualTo(200);
+    }
+
+    @Test
+    void oneClientTakesAQuarterOfTheUploadSlotsAtMostAndTheOthersKeepTheRest() {
+        BodyUploads eight = new BodyUploads(8, 1000, Duration.ofSeconds(10), System::nanoTime);
+
+        assertThat(eight.tryStart("10.0.0.1")).isTrue();
+        assertThat(eight.tryStart("10.0.0.1")).isTrue();
+        assertThat(eight.tryStart("10.0.0.1")).as("a third of 8 from one client").isFalse();
+        for (int client = 2; client <= 7; client++) {
+            assertThat(eight.tryStart("10.0.0." + client)).as("the refusal kept no slot").isTrue();
+        }
+        assertThat(eight.tryStart("10.0.0.8")).as("all 8 taken").isFalse();
+        eight.finish("10.0.0.1");
+        assertThat(eight.tryStart("10.0.0.1")).as("its slot is back").isTrue();
     }
 
     @Test
