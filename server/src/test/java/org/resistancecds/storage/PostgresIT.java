@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IdType;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.resistancecds.StandaloneServer;
 import org.resistancecds.cds.prefetch.RepositoryReader;
+import org.resistancecds.cds.security.SharedTokenIdsScenarios;
 import org.resistancecds.knowledge.TestKnowledge;
 import org.resistancecds.operations.PatientDataLoader;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The {@code postgres} profile on a real PostgreSQL, started from the embedded Maven artifact. */
 class PostgresIT {
@@ -111,6 +114,15 @@ class PostgresIT {
     void anObservationWrittenWhileItsPatientIsDeletedIsRefused() throws Exception {
         new WriteDuringRecordDelete(server.fhirBase(), server.bean(FhirContext.class), server.fhirClient(),
                 server.bean(IInterceptorService.class)).theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient();
+    }
+
+    /** The server made the shared table of CDS token ids at start; a replay to another node is refused through it. */
+    @Test
+    void aCdsTokenOneNodeAcceptedIsRefusedByAnother() {
+        DataSource database = server.bean(DataSource.class);
+        assertThat(new JdbcTemplate(database).queryForObject("SELECT COUNT(*) FROM RCDS_CDS_TOKEN_ID", Integer.class))
+                .isNotNull();
+        SharedTokenIdsScenarios.aTokenOneNodeAcceptedIsRefusedByAnother(database);
     }
 
     @Test

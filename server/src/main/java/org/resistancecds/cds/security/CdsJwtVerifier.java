@@ -40,10 +40,17 @@ public final class CdsJwtVerifier {
     private final Duration clockSkew;
     private final Duration maxLifetime;
     private final JtiReplayCache replays;
+    /** The ids the nodes sharing a PostgreSQL database accepted; null on a single node. */
+    private final SharedTokenIds sharedReplays;
     private final Clock clock;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
     public CdsJwtVerifier(CdsSecurityProperties properties, Clock clock) {
+        this(properties, clock, null);
+    }
+
+    CdsJwtVerifier(CdsSecurityProperties properties, Clock clock, SharedTokenIds sharedReplays) {
+        this.sharedReplays = sharedReplays;
         this.clients = new TrustedClients(properties);
         this.algorithms = properties.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
         for (JWSAlgorithm algorithm : algorithms) {
@@ -122,7 +129,11 @@ public final class CdsJwtVerifier {
         if (jti == null || jti.isBlank()) {
             throw new AuthenticationFailure("claim jti is required (replay protection)");
         }
+        // This node's own memory first: a replay to the same node costs no database call.
         replays.record(issuer, jti, expires.plus(clockSkew));
+        if (sharedReplays != null) {
+            sharedReplays.record(issuer, jti, expires.plus(clockSkew));
+        }
         return issuer;
     }
 

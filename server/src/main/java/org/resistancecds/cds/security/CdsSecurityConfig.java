@@ -3,10 +3,13 @@ package org.resistancecds.cds.security;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.util.List;
+import javax.sql.DataSource;
 import org.resistancecds.cds.CdsHooksController;
 import org.resistancecds.cds.CdsHooksProperties;
 import org.resistancecds.config.CrossOriginPolicy;
 import org.resistancecds.config.RefusedOrigin;
+import org.resistancecds.config.SchemaInitLock;
+import org.resistancecds.storage.DatabaseProduct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -33,9 +36,9 @@ public class CdsSecurityConfig {
     @Bean
     @ConditionalOnProperty(prefix = "resistance.cds.security", name = "enabled", havingValue = "true",
             matchIfMissing = true)
-    public FilterRegistrationBean<CdsAuthenticationFilter> cdsAuthenticationFilter(
-            CdsSecurityProperties security, CdsHooksProperties cds, FhirContext fhirContext) {
-        CdsJwtVerifier verifier = new CdsJwtVerifier(security, Clock.systemUTC());
+    public FilterRegistrationBean<CdsAuthenticationFilter> cdsAuthenticationFilter(CdsSecurityProperties security,
+            CdsHooksProperties cds, FhirContext fhirContext, DataSource dataSource, SchemaInitLock schemaInitLock) {
+        CdsJwtVerifier verifier = new CdsJwtVerifier(security, Clock.systemUTC(), sharedReplays(dataSource));
         if (!verifier.hasClients()) {
             log.warn("CDS Hooks authentication is on but no client is trusted (resistance.cds.security.clients): "
                     + "every call to {} will be refused with 401.", CdsHooksController.BASE);
@@ -53,6 +56,21 @@ public class CdsSecurityConfig {
         registration.setName("cdsAuthentication");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
+    }
+
+    /**
+     * On PostgreSQL, which several nodes may share, accepted token ids are kept in a table of it too; created under
+     * the schema lock, like the server's other tables. An H2 file belongs to one process: memory is enough there.
+     */
+    private static SharedTokenIds sharedReplays(DataSource dataSource) {
+        if (!DatabaseProduct.isPostgres(dataSource)) {
+            return null;
+        }
+        SharedTokenIds shared = new SharedTokenIds(dataSource, Clock.systemUTC());
+        shared.createTable();
+        log.info("CDS client token ids are checked for replay across the nodes sharing this database (table {})",
+                SharedTokenIds.TABLE);
+        return shared;
     }
 
     @Bean

@@ -1,0 +1,102 @@
+package org.resistancecds.cds.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** Two nodes' stores on one database (H2 in memory here; PostgresIT does the same on PostgreSQL). */
+class SharedTokenIdsTest {
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
+    private final JdbcDataSource database = database("jdbc:h2:mem:tokens-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    private final SharedTokenIds nodeA = new SharedTokenIds(database, clock);
+    private final SharedTokenIds nodeB = new SharedTokenIds(database, clock);
+
+    SharedTokenIdsTest() {
+        nodeA.createTable();
+        nodeB.createTable();
+    }
+
+    @Test
+    void anIdOneNodeAcceptedIsRefusedByTheOtherUntilItExpires() {
+        Instant expires = clock.instant().plusSeconds(300);
+        nodeA.record("ehr", "t-1", expires);
+
+        assertThatThrownBy(() -> nodeB.record("ehr", "t-1", expires))
+                .isInstanceOf(AuthenticationFailure.class).hasMessageContaining("token replayed: jti 't-1'");
+        nodeB.record("ehr", "t-2", expires);
+        nodeB.record("another-ehr", "t-1", expires);
+
+        clock.move(Duration.ofSeconds(301));
+        nodeB.record("ehr", "t-1", clock.instant().plusSeconds(300));
+        assertThatThrownBy(() -> nodeA.record("ehr", "t-1", clock.instant().plusSeconds(300)))
+                .isInstanceOf(AuthenticationFailure.class);
+    }
+
+    @Test
+    void expiredIdsAreRemovedAtMostOnceAMinute() {
+        nodeA.record("ehr", "a", clock.instant().plusSeconds(30));
+        nodeA.record("ehr", "b", clock.instant().plusSeconds(600));
+        clock.move(Duration.ofSeconds(40));
+        nodeA.record("ehr", "c", clock.instant().plusSeconds(600));
+        assertThat(nodeA.size()).as("within a minute of the last removal").isEqualTo(3);
+
+        clock.move(Duration.ofSeconds(30));
+        nodeA.record("ehr", "d", clock.instant().plusSeconds(600));
+        assertThat(nodeA.size()).as("'a' removed").isEqualTo(3);
+    }
+
+    @Test
+    void aDatabaseThatDoesNotAnswerRefusesTheTokenRatherThanLetAReplayPass() {
+        SharedTokenIds unreachable = new SharedTokenIds(database("jdbc:h2:tcp://localhost:1/none"), clock);
+
+        assertThatThrownBy(() -> unreachable.record("ehr", "t-1", clock.instant().plusSeconds(60)))
+                .isInstanceOf(AuthenticationFailure.class).hasMessageContaining("could not be checked for replay");
+    }
+
+    @Test
+    void aTokenAcceptedByOneNodesVerifierIsRefusedByAnothers() {
+        SharedTokenIdsScenarios.aTokenOneNodeAcceptedIsRefusedByAnother(database);
+    }
+
+    private static JdbcDataSource database(String url) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void move(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
