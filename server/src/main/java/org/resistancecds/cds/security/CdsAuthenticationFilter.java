@@ -65,6 +65,14 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
         try {
             String issuer = verifier.verify(header.substring(BEARER.length()).strip(), audiences(request));
             request.setAttribute(CLIENT_ATTRIBUTE, issuer);
+        } catch (ReplayCheckUnavailable e) {
+            log.warn("CDS call to {} refused for now: {}", request.getRequestURI(), e.getMessage());
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.getOutputStream().write(CdsErrorBody.json(fhirContext, 503, e.getMessage()));
+            return;
         } catch (AuthenticationFailure e) {
             log.info("CDS call to {} refused: {}", request.getRequestURI(), e.getMessage());
             refuse(response, e.getMessage());

@@ -129,11 +129,12 @@ public final class CdsJwtVerifier {
         if (jti == null || jti.isBlank()) {
             throw new AuthenticationFailure("claim jti is required (replay protection)");
         }
-        // This node's own memory first: a replay to the same node costs no database call.
-        replays.record(issuer, jti, expires.plus(clockSkew));
+        // The shared table first: when it cannot be asked, nothing is recorded, and the client may send the same
+        // token again once it answers.
         if (sharedReplays != null) {
             sharedReplays.record(issuer, jti, expires.plus(clockSkew));
         }
+        replays.record(issuer, jti, expires.plus(clockSkew));
         return issuer;
     }
 

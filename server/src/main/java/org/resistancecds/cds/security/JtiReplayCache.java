@@ -32,7 +32,7 @@ final class JtiReplayCache {
         if (size.get() >= capacity) {
             purgeExpired();
             if (size.get() >= capacity) {
-                throw new AuthenticationFailure("too many recent tokens to check for replay; try again shortly");
+                throw new ReplayCheckUnavailable("too many recent tokens to check for replay; try again shortly");
             }
         }
         String key = issuer + "\u0000" + jti;

@@ -42,8 +42,9 @@ final class SharedTokenIds {
     /**
      * Records a token id until {@code forgetAfter}.
      *
-     * @throws AuthenticationFailure if another node (or this one) accepted the id and it has not expired, or the
-     *     database could not be asked: a replay must not pass because the check could not be made
+     * @throws AuthenticationFailure if another node (or this one) accepted the id and it has not expired
+     * @throws ReplayCheckUnavailable if the database could not be asked: a replay must not pass because the check
+     *     could not be made
      */
     void record(String issuer, String jti, Instant forgetAfter) {
         long now = clock.millis();
@@ -63,7 +64,7 @@ final class SharedTokenIds {
                 }
             }
         } catch (DataAccessException e) {
-            throw new AuthenticationFailure("the token could not be checked for replay (the database did not answer);"
+            throw new ReplayCheckUnavailable("the token could not be checked for replay (the database did not answer);"
                     + " try again shortly");
         }
         throw new AuthenticationFailure("token replayed: jti '" + jti + "' was already used");

@@ -3,13 +3,17 @@ package org.resistancecds.cds.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 /** Two nodes' stores on one database (H2 in memory here; PostgresIT does the same on PostgreSQL). */
 class SharedTokenIdsTest {
@@ -58,7 +62,28 @@ class SharedTokenIdsTest {
         SharedTokenIds unreachable = new SharedTokenIds(database("jdbc:h2:tcp://localhost:1/none"), clock);
 
         assertThatThrownBy(() -> unreachable.record("ehr", "t-1", clock.instant().plusSeconds(60)))
-                .isInstanceOf(AuthenticationFailure.class).hasMessageContaining("could not be checked for replay");
+                .isInstanceOf(ReplayCheckUnavailable.class).hasMessageContaining("could not be checked for replay");
+    }
+
+    /** 503, not 401: nothing is wrong with the token, and the same one may be sent again once the table answers. */
+    @Test
+    void aCdsCallWhoseTokenCannotBeCheckedIsA503WithRetryAfter() throws Exception {
+        Clock now = Clock.systemUTC();
+        CdsJwtVerifier verifier = new CdsJwtVerifier(CdsJwtVerifierTest.properties(List.of(
+                new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of()))), now,
+                new SharedTokenIds(database("jdbc:h2:tcp://localhost:1/none"), now));
+        CdsAuthenticationFilter filter = new CdsAuthenticationFilter(verifier, FhirContext.forR4Cached(),
+                "https://cds.example.org");
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/cds-services/ici-resistance-patient-view");
+        request.addHeader("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(
+                "https://cds.example.org/cds-services/ici-resistance-patient-view").build()));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        filter.doFilter(request, response, (req, res) -> { throw new AssertionError("the call went through"); });
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(response.getContentAsString()).contains("could not be checked for replay");
     }
 
     @Test
