@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  */
 public final class BodyUploads {
 
+    private static final int MIN_PER_CLIENT = 8;
+
     private final int slots;
     private final int slotsPerClient;
     private final Semaphore free;
@@ -29,7 +31,8 @@ public final class BodyUploads {
 
     public BodyUploads(int slots, long minBytesPerSecond, Duration grace, LongSupplier nanoTime) {
         this.slots = Math.max(1, slots);
-        this.slotsPerClient = Math.max(1, this.slots / 4);
+        // A small pool is not split: a loader sending a few bodies at once from one host must not meet 503s.
+        this.slotsPerClient = Math.min(this.slots, Math.max(MIN_PER_CLIENT, this.slots / 4));
         this.free = new Semaphore(this.slots);
         this.minBytesPerSecond = minBytesPerSecond;
         this.grace = grace;
@@ -43,7 +46,7 @@ public final class BodyUploads {
 
     /**
      * A slot to receive one body from {@code client} (its address) in, or false when all are taken or the client
-     * holds a quarter of them already, so that one client's slow uploads leave the others room;
+     * holds a quarter of them (at least 8) already, so that one client's slow uploads leave the others room;
      * {@link #finish(String)} gives it back. Behind a reverse proxy every client has the proxy's address, and the
      * proxy, which has the bodies whole, sends each in moments.
      */

@@ -108,17 +108,26 @@ class RequestBodyLimitFilterTest {
 
     @Test
     void oneClientTakesAQuarterOfTheUploadSlotsAtMostAndTheOthersKeepTheRest() {
-        BodyUploads eight = new BodyUploads(8, 1000, Duration.ofSeconds(10), System::nanoTime);
+        BodyUploads forty = new BodyUploads(40, 1000, Duration.ofSeconds(10), System::nanoTime);
 
-        assertThat(eight.tryStart("10.0.0.1")).isTrue();
-        assertThat(eight.tryStart("10.0.0.1")).isTrue();
-        assertThat(eight.tryStart("10.0.0.1")).as("a third of 8 from one client").isFalse();
-        for (int client = 2; client <= 7; client++) {
-            assertThat(eight.tryStart("10.0.0." + client)).as("the refusal kept no slot").isTrue();
+        for (int i = 0; i < 10; i++) {
+            assertThat(forty.tryStart("10.0.0.1")).isTrue();
         }
-        assertThat(eight.tryStart("10.0.0.8")).as("all 8 taken").isFalse();
-        eight.finish("10.0.0.1");
-        assertThat(eight.tryStart("10.0.0.1")).as("its slot is back").isTrue();
+        assertThat(forty.tryStart("10.0.0.1")).as("an eleventh of 40 from one client").isFalse();
+        for (int i = 0; i < 30; i++) {
+            assertThat(forty.tryStart("10.0.0." + (2 + i % 3))).as("the refusal kept no slot").isTrue();
+        }
+        assertThat(forty.tryStart("10.0.0.9")).as("all 40 taken").isFalse();
+        forty.finish("10.0.0.1");
+        assertThat(forty.tryStart("10.0.0.1")).as("its slot is back").isTrue();
+    }
+
+    @Test
+    void aSmallPoolIsNotSplitBelowEightPerClient() {
+        assertThat(new BodyUploads(6, 1000, Duration.ofSeconds(10), System::nanoTime).slotsPerClient()).isEqualTo(6);
+        assertThat(new BodyUploads(20, 1000, Duration.ofSeconds(10), System::nanoTime).slotsPerClient()).isEqualTo(8);
+        assertThat(new BodyUploads(150, 1000, Duration.ofSeconds(10), System::nanoTime).slotsPerClient())
+                .isEqualTo(37);
     }
 
     @Test
