@@ -2,10 +2,13 @@ package org.resistancecds.config;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +33,35 @@ public class BufferedBodyRequest extends HttpServletRequestWrapper {
         super(request);
         this.body = body;
         this.parameters = parameters == null ? null : Collections.unmodifiableMap(parameters);
+    }
+
+    /**
+     * The request's body: the bytes an earlier filter buffered, without copying them, when every wrapper in between
+     * leaves the body alone (does not override {@code getInputStream}); else read from the request. The body filter
+     * reads every body first, and the filters after it that read it again (the JSON and XML checks, {@code $validate}
+     * parameters) each held a second copy of up to the whole size limit.
+     */
+    public static byte[] bodyOf(HttpServletRequest request) throws IOException {
+        ServletRequest current = request;
+        while (current instanceof HttpServletRequestWrapper wrapper) {
+            if (wrapper instanceof BufferedBodyRequest buffered) {
+                return buffered.body;
+            }
+            if (replacesBody(wrapper)) {
+                break;
+            }
+            current = wrapper.getRequest();
+        }
+        return request.getInputStream().readAllBytes();
+    }
+
+    private static boolean replacesBody(HttpServletRequestWrapper wrapper) {
+        try {
+            return wrapper.getClass().getMethod("getInputStream").getDeclaringClass() != ServletRequestWrapper.class
+                    || wrapper.getClass().getMethod("getReader").getDeclaringClass() != ServletRequestWrapper.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     @Override

@@ -71,7 +71,7 @@ public class LossyJsonBodyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = request.getInputStream().readAllBytes();
+        byte[] body = BufferedBodyRequest.bodyOf(request);
         String charset = request.getCharacterEncoding();
         // A body that declares another encoding is read in it, without loss; only UTF-8 is checked for bytes.
         boolean utf8 = charset == null || charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8");

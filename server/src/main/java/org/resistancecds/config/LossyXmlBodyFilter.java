@@ -56,7 +56,7 @@ public class LossyXmlBodyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = withoutUtf8ByteOrderMark(request.getInputStream().readAllBytes());
+        byte[] body = withoutUtf8ByteOrderMark(BufferedBodyRequest.bodyOf(request));
         String fault = firstLoss(body);
         if (fault != null) {
             CdsErrorBody.write(request, response, fhirContext, HttpServletResponse.SC_BAD_REQUEST, fault);

@@ -61,7 +61,7 @@ public class ValidateParametersFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        byte[] body = request.getInputStream().readAllBytes();
+        byte[] body = BufferedBodyRequest.bodyOf(request);
         if (request.getContentType().toLowerCase(Locale.ROOT).contains("xml")) {
             filterXml(request, response, chain, body);
             return;
