@@ -39,9 +39,7 @@ public final class CdsJwtVerifier {
     private final Set<JWSAlgorithm> algorithms;
     private final Duration clockSkew;
     private final Duration maxLifetime;
-    private final JtiReplayCache replays;
-    /** The ids the nodes sharing a PostgreSQL database accepted; null on a single node. */
-    private final SharedTokenIds sharedReplays;
+    private final TokenIdRecord acceptedIds;
     private final Clock clock;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
@@ -49,8 +47,13 @@ public final class CdsJwtVerifier {
         this(properties, clock, null);
     }
 
-    CdsJwtVerifier(CdsSecurityProperties properties, Clock clock, SharedTokenIds sharedReplays) {
-        this.sharedReplays = sharedReplays;
+    /**
+     * @param sharedIds the ids the nodes sharing a PostgreSQL database accepted, or null on a single node, which
+     *     keeps them in memory. The table sees this node's calls too, so memory is then not asked: a token the
+     *     table had taken could otherwise be refused for a full memory and then, sent again, as a replay.
+     */
+    CdsJwtVerifier(CdsSecurityProperties properties, Clock clock, SharedTokenIds sharedIds) {
+        this.acceptedIds = sharedIds != null ? sharedIds : new JtiReplayCache(properties.replayCacheSize(), clock);
         this.clients = new TrustedClients(properties);
         this.algorithms = properties.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
         for (JWSAlgorithm algorithm : algorithms) {
@@ -61,7 +64,6 @@ public final class CdsJwtVerifier {
         }
         this.clockSkew = properties.clockSkew();
         this.maxLifetime = properties.maxLifetime();
-        this.replays = new JtiReplayCache(properties.replayCacheSize(), clock);
         this.clock = clock;
     }
 
@@ -129,12 +131,7 @@ public final class CdsJwtVerifier {
         if (jti == null || jti.isBlank()) {
             throw new AuthenticationFailure("claim jti is required (replay protection)");
         }
-        // The shared table first: when it cannot be asked, nothing is recorded, and the client may send the same
-        // token again once it answers.
-        if (sharedReplays != null) {
-            sharedReplays.record(issuer, jti, expires.plus(clockSkew));
-        }
-        replays.record(issuer, jti, expires.plus(clockSkew));
+        acceptedIds.record(issuer, jti, expires.plus(clockSkew));
         return issuer;
     }
 

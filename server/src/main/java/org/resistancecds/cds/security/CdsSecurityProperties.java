@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLifetime longest accepted {@code exp - iat}; the specification recommends five minutes, and the
  *     bound keeps the replay cache finite
  * @param replayCacheSize most token ids remembered at once; when full of unexpired ids new tokens are refused
- *     rather than letting a replay through
+ *     rather than letting a replay through. On PostgreSQL the ids are kept in a table instead, without this bound
  * @param jwksCacheTtl how long a client's fetched key set is kept before it is read again
  * @param jwksTimeout connect and read timeout for fetching a key set
  * @param clients the trusted clients, by issuer

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bounded: expired ids are dropped when the cache fills, and if it is still full the token is refused — a replay
  * must never slip through because memory ran out.
  */
-final class JtiReplayCache {
+final class JtiReplayCache implements TokenIdRecord {
 
     private final Map<String, Instant> seen = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -28,7 +28,8 @@ final class JtiReplayCache {
      *
      * @throws AuthenticationFailure if the id was seen before, or the cache is full of unexpired ids
      */
-    void record(String issuer, String jti, Instant forgetAfter) {
+    @Override
+    public void record(String issuer, String jti, Instant forgetAfter) {
         if (size.get() >= capacity) {
             purgeExpired();
             if (size.get() >= capacity) {

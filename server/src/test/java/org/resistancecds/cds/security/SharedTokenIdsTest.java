@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
@@ -84,6 +86,33 @@ class SharedTokenIdsTest {
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(response.getHeader("Retry-After")).isEqualTo("5");
         assertThat(response.getContentAsString()).contains("could not be checked for replay");
+    }
+
+    @Test
+    void expiredIdsAreFoundThroughAnIndexOnTheirExpiry() {
+        Integer indexes = new JdbcTemplate(database).queryForObject(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE TABLE_NAME = ? AND COLUMN_NAME = ?",
+                Integer.class, SharedTokenIds.TABLE, "EXPIRES_AT");
+        assertThat(indexes).isEqualTo(1);
+    }
+
+    /** The table sees this node's calls as well: the memory and its bound are not asked, only the table. */
+    @Test
+    void withTheSharedTableANodesMemoryBoundRefusesNothingAndTheTableCatchesItsOwnReplays() {
+        Clock now = Clock.systemUTC();
+        String service = "https://cds.example.org/cds-services/ici-resistance-patient-view";
+        CdsSecurityProperties oneIdInMemory = new CdsSecurityProperties(true, List.of("ES384"), Duration.ofSeconds(60),
+                Duration.ofMinutes(10), 1, Duration.ofMinutes(10), Duration.ofSeconds(5), List.of(
+                        new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of())));
+        CdsJwtVerifier node = new CdsJwtVerifier(oneIdInMemory, now, nodeA);
+        List<String> tokens = List.of(TestJwts.es384(TestJwts.claims(service).build()),
+                TestJwts.es384(TestJwts.claims(service).build()), TestJwts.es384(TestJwts.claims(service).build()));
+
+        tokens.forEach(token -> assertThat(node.verify(token, List.of(URI.create(service))))
+                .isEqualTo(TestJwts.ISSUER));
+        assertThatThrownBy(() -> node.verify(tokens.get(1), List.of(URI.create(service))))
+                .isInstanceOf(AuthenticationFailure.class).hasMessageContaining("token replayed");
+        assertThat(nodeA.size()).isEqualTo(3);
     }
 
     @Test
