@@ -6,7 +6,8 @@
 #
 # Usage: bench/run.sh [--repeats 3] [--patients 100] [--vital-signs 20] [--clients 4] [--growth 100,1000,10000]
 #                     [--growth-budget 900] [--growth-per-transaction 10] [--ingest-warmup 1000] [--cds-seconds 5]
-#                     [--groups startup,ingest,validate,evaluate,cds,growth]
+#                     [--groups startup,ingest,validate,evaluate,cds,growth] (cds-auth, not in the default:
+#                      CDS with and without client tokens checked, on each of --databases)
 #                     [--databases h2,postgres] [--ingest-modes all,off (or all,claimed,off)] [--heap 1g]
 #                     [--out bench/results.json]
 #        bench/run.sh --smoke     tiny sizes (what CI runs, against its own test server, as BenchmarkHarnessSmokeIT)

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.resistancecds.cds.SyntheticRecord;
+import org.resistancecds.cds.security.TestJwts;
 import org.resistancecds.cohort.CohortDesign;
 import org.resistancecds.cohort.CohortGenerator;
 import org.resistancecds.cohort.CohortLoader;
@@ -34,7 +35,8 @@ import org.resistancecds.cohort.LoadSummary;
  * Every speed figure of the project in one run: (1) start-up and resident memory, (2) ingest of the generated
  * cohort with validation on and off, on H2 and embedded PostgreSQL, (3) warm {@code $validate} per profile,
  * (4) {@code $evaluate-resistance} on stored data, (5) CDS patient-view at 1/4/16 clients with and without
- * prefetch beside the trivial service, (6) CDS and search latency as the store grows. Each figure is printed with
+ * prefetch beside the trivial service, (6) CDS and search latency as the store grows; on request ({@code cds-auth}),
+ * CDS with and without client tokens checked, on each database. Each figure is printed with
  * min / median / max over repeats (or calls); the run ends with a Markdown table and a JSON file.
  *
  * <p>Full mode starts the packaged jar as separate processes ({@code bench/run.sh}). Smoke mode
@@ -121,6 +123,11 @@ public final class BenchmarkHarness {
                             List.of(target.residentMegabytes()), "-Xmx" + settings.heap + ", "
                                     + settings.ingestPatients + " cohort patients stored");
                 }
+            }
+        }
+        if (settings.groups.contains("cds-auth")) {
+            for (String database : settings.databases) {
+                cdsWithClientTokens(work, database);
             }
         }
         if (settings.groups.contains("growth")) {
@@ -387,22 +394,33 @@ public final class BenchmarkHarness {
 
     // ---- 5: CDS patient-view ----
 
-    private void cds(BenchTarget target) throws Exception {
-        CdsBenchmark bench = new CdsBenchmark(target.baseUrl());
-        List<String> withPrefetch = new ArrayList<>();
-        List<String> withoutPrefetch = new ArrayList<>();
+    /** Patient-view requests for the synthetic patients {@link #storeCdsPatients} stored, with and without prefetch. */
+    private record CdsRequests(List<String> withPrefetch, List<String> withoutPrefetch) {
+        List<String> bodies(boolean prefetch) {
+            return prefetch ? withPrefetch : withoutPrefetch;
+        }
+    }
+
+    private CdsRequests storeCdsPatients(BenchTarget target) throws Exception {
+        CdsRequests requests = new CdsRequests(new ArrayList<>(), new ArrayList<>());
         String run = UUID.randomUUID().toString().substring(0, 8);
         int patients = settings.smoke ? 2 : 16;
         for (int i = 0; i < patients; i++) {
             SyntheticRecord record = new SyntheticRecord("bench-" + run + "-" + i, settings.smoke ? 20 : 200);
             time(post(target.fhirBase(), "application/fhir+json",
                     fhirContext.newJsonParser().encodeResourceToString(record.transaction())), 200);
-            withPrefetch.add(CdsBenchmark.body(record.patientId(), record.prefetchJson(fhirContext)));
-            withoutPrefetch.add(CdsBenchmark.body(record.patientId(), null));
+            requests.withPrefetch().add(CdsBenchmark.body(record.patientId(), record.prefetchJson(fhirContext)));
+            requests.withoutPrefetch().add(CdsBenchmark.body(record.patientId(), null));
         }
+        return requests;
+    }
+
+    private void cds(BenchTarget target) throws Exception {
+        CdsBenchmark bench = new CdsBenchmark(target.baseUrl());
+        CdsRequests requests = storeCdsPatients(target);
         for (boolean prefetch : new boolean[] {true, false}) {
             for (int clients : settings.cdsClients) {
-                List<String> bodies = prefetch ? withPrefetch : withoutPrefetch;
+                List<String> bodies = requests.bodies(prefetch);
                 String label = (prefetch ? "prefetch sent" : "fetched from the store") + ", " + clients + " clients";
                 List<Double> rate = new ArrayList<>();
                 List<Double> p50 = new ArrayList<>();
@@ -432,6 +450,72 @@ public final class BenchmarkHarness {
                 report.add(GROUP_CDS, "resistance p99, " + label, "ms", p99, note);
                 report.add(GROUP_CDS, "trivial service calls/s, " + label, "calls/s", helloRate, note);
                 report.add(GROUP_CDS, "resistance / trivial throughput, " + label, "ratio", ratio, note);
+            }
+        }
+    }
+
+    // ---- 5b: CDS patient-view with client tokens (group cds-auth, not in the default run) ----
+
+    /**
+     * What checking CDS client tokens costs, on one database: a server without the check and one with it (a
+     * client registered with an inline key set; each call a new ES384 token, so on PostgreSQL also a row in the
+     * shared table of accepted token ids), the same synthetic patients on each.
+     */
+    private void cdsWithClientTokens(Path work, String database) throws Exception {
+        String service = "ici-resistance-patient-view";
+        Map<String, Double> medianWithout = new LinkedHashMap<>();
+        for (boolean checked : new boolean[] {false, true}) {
+            List<String> security = checked
+                    ? List.of("--resistance.cds.security.enabled=true",
+                            "--resistance.cds.security.clients[0].issuer=" + TestJwts.ISSUER,
+                            "--resistance.cds.security.clients[0].jwks=" + TestJwts.trustedJwks())
+                    : List.of("--resistance.cds.security.enabled=false");
+            try (Database db = Database.start(database);
+                    BenchTarget target = start(work, db, "all", security.toArray(String[]::new))) {
+                CdsRequests requests = storeCdsPatients(target);
+                CdsBenchmark bench = new CdsBenchmark(target.baseUrl());
+                ClientTokens tokens = checked ? new ClientTokens(target.baseUrl() + "/cds-services/" + service) : null;
+                for (boolean prefetch : new boolean[] {true, false}) {
+                    for (int clients : settings.cdsClients) {
+                        String label = database + ", " + (prefetch ? "prefetch sent" : "fetched from the store") + ", "
+                                + clients + " clients";
+                        List<Double> rate = new ArrayList<>();
+                        List<Double> p50 = new ArrayList<>();
+                        int expected = 2_000;
+                        int signedLate = 0;
+                        for (int r = settings.smoke ? 1 : 0; r <= settings.repeats; r++) { // r = 0: warm-up
+                            if (tokens != null) {
+                                tokens.prepare(expected);
+                            }
+                            CdsBenchmark.Result result = bench.measure(service, requests.bodies(prefetch), clients,
+                                    r == 0 ? 3 : settings.cdsSeconds, tokens);
+                            if (result.errors() > 0) {
+                                throw new IllegalStateException(result.errors() + " CDS errors in " + label
+                                        + (checked ? " with client tokens" : ""));
+                            }
+                            expected = (int) (result.perSecond() * settings.cdsSeconds * 1.5) + 200;
+                            if (r > 0) {
+                                rate.add(result.perSecond());
+                                p50.add(result.p50());
+                                signedLate += tokens == null ? 0 : tokens.signedLate();
+                            }
+                        }
+                        String note = settings.repeats + " windows of " + settings.cdsSeconds + " s"
+                                + (checked ? ", tokens signed before each window"
+                                        + (signedLate > 0 ? " (" + signedLate + " during it)" : "") : "");
+                        String tokensLabel = checked ? "tokens checked" : "no token check";
+                        report.add(GROUP_CDS, "resistance calls/s, " + tokensLabel + ", " + label, "calls/s", rate,
+                                note);
+                        report.add(GROUP_CDS, "resistance p50, " + tokensLabel + ", " + label, "ms", p50, note);
+                        double median = new Figure("", "", "", rate, null).median();
+                        if (!checked) {
+                            medianWithout.put(label, median);
+                        } else {
+                            report.add(GROUP_CDS, "calls/s with tokens checked / without, " + label, "ratio",
+                                    List.of(median / medianWithout.get(label)), "medians of the two servers");
+                        }
+                    }
+                }
             }
         }
     }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.resistancecds.cds.PatientViewRequests;
 import org.resistancecds.cds.SyntheticRecord;
 
@@ -118,6 +119,12 @@ public final class CdsBenchmark {
     }
 
     Result measure(String service, List<String> bodies, int clients, int seconds) throws InterruptedException {
+        return measure(service, bodies, clients, seconds, null);
+    }
+
+    /** As above, each call carrying {@code Authorization: Bearer} with the next of {@code tokens} when given. */
+    Result measure(String service, List<String> bodies, int clients, int seconds, Supplier<String> tokens)
+            throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
         List<long[]> latencies = new ArrayList<>();
@@ -133,10 +140,13 @@ public final class CdsBenchmark {
             Thread thread = new Thread(() -> {
                 int i = offset;
                 while (!stop.get()) {
-                    HttpRequest request = HttpRequest.newBuilder(uri)
+                    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i++ % bodies.size())))
-                            .build();
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i++ % bodies.size())));
+                    if (tokens != null) {
+                        builder.header("Authorization", "Bearer " + tokens.get());
+                    }
+                    HttpRequest request = builder.build();
                     long start = System.nanoTime();
                     try {
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
