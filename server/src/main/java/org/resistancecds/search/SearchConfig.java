@@ -40,6 +40,11 @@ public class SearchConfig {
     }
 
     @Bean
+    public FhirServerPlugin everythingOfUnknownPatient() {
+        return server -> server.registerInterceptor(new EverythingOfUnknownPatient());
+    }
+
+    @Bean
     public FhirServerPlugin emptySearchParameters() {
         return server -> server.registerInterceptor(new EmptySearchParameters());
     }

@@ -86,14 +86,14 @@ public class ValidationConfig {
     }
 
     @Bean
-    public FhirServerPlugin lookupInUnheldCodeSystem(FhirContext fhirContext, JpaValidationSupportChain chain) {
-        LookupInUnheldCodeSystem interceptor = new LookupInUnheldCodeSystem(fhirContext, chain);
+    public FhirServerPlugin codeSystemLookupInputs(FhirContext fhirContext, JpaValidationSupportChain chain) {
+        CodeSystemLookupInputs interceptor = new CodeSystemLookupInputs(fhirContext, chain);
         return server -> server.registerInterceptor(interceptor);
     }
 
     @Bean
-    public FhirServerPlugin valueSetValidateCodeInputs(FhirContext fhirContext, JpaValidationSupportChain chain) {
-        ValueSetValidateCodeInputs interceptor = new ValueSetValidateCodeInputs(fhirContext, chain);
+    public FhirServerPlugin valueSetOperationInputs(FhirContext fhirContext, JpaValidationSupportChain chain) {
+        ValueSetOperationInputs interceptor = new ValueSetOperationInputs(fhirContext, chain);
         return server -> server.registerInterceptor(interceptor);
     }
 

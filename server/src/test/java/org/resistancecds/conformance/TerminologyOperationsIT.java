@@ -165,6 +165,25 @@ class TerminologyOperationsIT extends AbstractServerIT {
                 .isNotEmpty().allMatch(display -> display.toLowerCase().contains("hypoxia"));
     }
 
+    /** HAPI's 404 gave the URL percent-encoded (http%3A%2F%2F...) and no way on; a version it lacks was the same. */
+    @Test
+    void expandingAnUnknownValueSetIsNotFoundWithItsUrlAsSent() throws Exception {
+        HttpResponse<String> unknown = get("/fhir/ValueSet/$expand?url=" + encode("http://example.org/vs/none"));
+        HttpResponse<String> posted = postJson("/fhir/ValueSet/$expand", "application/fhir+json",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"url\",\"valueUri\":"
+                + "\"http://example.org/vs/none\"}]}");
+        HttpResponse<String> otherVersion = get("/fhir/ValueSet/$expand?url="
+                + encode(BASE + "ValueSet/resistance-genes") + "%7C9.9");
+
+        for (HttpResponse<String> response : List.of(unknown, posted)) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+            assertThat(response.body()).contains("knows no ValueSet http://example.org/vs/none, so it cannot expand it",
+                    "valueSet parameter").doesNotContain("%3A");
+        }
+        assertThat(otherVersion.statusCode()).as(otherVersion.body()).isEqualTo(404);
+        assertThat(otherVersion.body()).contains("not its version 9.9");
+    }
+
     // ---- $validate-code
 
     @Test

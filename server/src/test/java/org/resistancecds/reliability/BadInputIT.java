@@ -37,6 +37,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.resistancecds.AbstractServerIT;
@@ -440,6 +441,27 @@ class BadInputIT extends AbstractServerIT {
                 "{\"resourceType\":\"observation\",\"status\":\"final\"}");
         assertThat(lowerCase.statusCode()).isEqualTo(400);
         assertThat(lowerCase.body()).contains("observation is no FHIR R4 resource type").doesNotContain("send it to");
+    }
+
+    /** HAPI named the patient by its internal search parameter: "Resource [[TokenParam[system=,value=...]]]". */
+    @Test
+    void everythingOfAPatientNotHeldNamesThePatient() throws Exception {
+        HttpResponse<String> response = get("/fhir/Patient/no-such-patient-e/$everything");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+        assertThat(response.body()).contains("Resource Patient/no-such-patient-e is not known", "identifier")
+                .doesNotContain("TokenParam");
+    }
+
+    /** HAPI answered each of these "No code, coding, or codeableConcept provided to validate". */
+    @ParameterizedTest(name = "$lookup?{0}")
+    @CsvSource({"system=http://loinc.org, no code.", "code=8480-6, no system.", "'', neither."})
+    void aLookupSaysWhichOfItsInputsIsMissing(String query, String missing) throws Exception {
+        HttpResponse<String> response = get("/fhir/CodeSystem/$lookup?" + query);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("$lookup needs a code and the system it belongs to", "this one has " + missing)
+                .doesNotContain("codeableConcept");
     }
 
     /** Spring Security's reason, which may end with its own full stop, then what to send instead. */
@@ -1198,6 +1220,30 @@ class BadInputIT extends AbstractServerIT {
                 Arguments.of("XML Patch that is no XML", "application/xml-patch+xml", "not xml", "cannot be applied"),
                 Arguments.of("JSON Patch that changes the id (HAPI: 200, change dropped)", "application/json-patch+json",
                         "[{\"op\":\"replace\",\"path\":\"/id\",\"value\":\"another-id\"}]", "an id cannot change"));
+    }
+
+    /** HAPI's answers named its parsers, or only the media type it refused; nothing is stored. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a JSON Patch sent as a FHIR resource | application/fhir+json | [{\"op\":\"add\",\"path\":\"/active\",\"value\":true}] | 400 | Send a JSON Patch as application/json-patch+json",
+        "a JSON Patch sent as plain JSON | application/json | [{\"op\":\"add\",\"path\":\"/active\",\"value\":true}] | 415 | PATCH takes a JSON Patch",
+        "a Parameters sent as a JSON Patch | application/json-patch+json | {\"resourceType\":\"Parameters\"} | 400 | A JSON Patch is an array of operations",
+        "a JSON Patch replacing what the resource lacks | application/json-patch+json | [{\"op\":\"replace\",\"path\":\"/active\",\"value\":true}] | 400 | add creates it"})
+    void aPatchOfTheWrongKindSaysWhichBodyPatchTakes(String what, String contentType, String body, int status,
+            String hint) throws Exception {
+        String id = fhirClient().create().resource(new Patient()).execute().getId().getIdPart();
+
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/Patient/" + id))
+                        .header("Content-Type", contentType)
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(status);
+        assertThat(answer.body()).as(what).contains("OperationOutcome", hint)
+                .doesNotContain("first non-whitespace", "Cannot deserialize");
+        assertThat(fhirClient().read().resource(Patient.class).withId(id).execute().getMeta().getVersionId())
+                .isEqualTo("1");
     }
 
     /** HAPI failed each of these deep in its patch code, as a server fault (500); nothing is stored. */

@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -14,31 +15,40 @@ import org.hl7.fhir.utilities.CanonicalPair;
 import org.resistancecds.config.OperationBody;
 
 /**
- * Checks the inputs of {@code ValueSet/$validate-code} that HAPI answered as if the code were wrong, with 200 and
- * {@code result=false}:
+ * Checks the inputs of {@code ValueSet/$validate-code} and {@code ValueSet/$expand} where HAPI's answer misled:
  * <ul>
  * <li>a {@code url} naming a value set the server does not know, or a version of it that it does not hold (and no
- * {@code valueSet} sent), is 404, as {@code $expand} answers; HAPI's message spoke of the code's system instead;</li>
- * <li>a {@code code} without {@code system} is 400, since FHIR's definition of the operation requires one (or a
- * {@code context}, which HAPI does not read); HAPI said the code was not in the value set even when it was.</li>
+ * {@code valueSet} sent), is 404 with the URL as the client wrote it. For {@code $validate-code} HAPI answered 200
+ * with {@code result=false} and a message about the code's system; for {@code $expand} a 404 with the URL
+ * percent-encoded ({@code http%3A%2F%2F...}) and no hint;</li>
+ * <li>a {@code $validate-code} {@code code} without {@code system} is 400, since FHIR's definition of the operation
+ * requires one (or a {@code context}, which HAPI does not read); HAPI said the code was not in the value set even
+ * when it was.</li>
  * </ul>
  */
-public class ValueSetValidateCodeInputs {
+public class ValueSetOperationInputs {
+
+    /** The operations checked, with what an unknown value set keeps each from doing. */
+    private static final Map<String, String> PURPOSES = Map.of(
+            "$validate-code", "validate codes against it",
+            "$expand", "expand it");
 
     private final FhirContext context;
     private final IValidationSupport terminology;
 
-    public ValueSetValidateCodeInputs(FhirContext context, IValidationSupport terminology) {
+    public ValueSetOperationInputs(FhirContext context, IValidationSupport terminology) {
         this.context = context;
         this.terminology = terminology;
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void check(RequestDetails request) {
-        if (!"$validate-code".equals(request.getOperation()) || !"ValueSet".equals(request.getResourceName())) {
+        String purpose = request.getOperation() == null ? null : PURPOSES.get(request.getOperation());
+        if (purpose == null || !"ValueSet".equals(request.getResourceName())) {
             return;
         }
-        if (input(request, "code").isPresent() && input(request, "system").isEmpty()) {
+        boolean validateCode = "$validate-code".equals(request.getOperation());
+        if (validateCode && input(request, "code").isPresent() && input(request, "system").isEmpty()) {
             // FHIR lets a context stand in for the system; HAPI does not read it, and answered "unknown code".
             throw new InvalidRequestException("$validate-code was given a code without its system. Send system as "
                     + "well (e.g. system=http://loinc.org&code=...), or a coding or codeableConcept; this server does "
@@ -55,9 +65,9 @@ public class ValueSetValidateCodeInputs {
         String canonical = named.getUrl();
         IBaseResource held = terminology.fetchValueSet(canonical);
         if (held == null) {
-            throw new ResourceNotFoundException("This server knows no ValueSet " + url.get()
-                    + ", so it cannot validate codes against it. Its own value sets are listed by GET ValueSet; "
-                    + "send the value set itself as the valueSet parameter to validate against one it lacks.");
+            throw new ResourceNotFoundException("This server knows no ValueSet " + url.get() + ", so it cannot "
+                    + purpose + ". Its own value sets are listed by GET ValueSet; send the value set itself as the "
+                    + "valueSet parameter to " + (validateCode ? "validate against" : "expand") + " one it lacks.");
         }
         Optional<String> version = Optional.ofNullable(named.hasNonEmptyVersion() ? named.getVersion() : null)
                 .or(() -> input(request, "valueSetVersion"));
