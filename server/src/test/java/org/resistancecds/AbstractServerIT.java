@@ -30,7 +30,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
             // server in monitoring.AbstractMonitoringIT.
             "resistance.monitoring.reevaluate=false",
             // The test JVM's heap (a quarter of the machine's memory) would size it past any resource worth sending.
-            "resistance.validation.max-elements=100000"
+            "resistance.validation.max-elements=100000",
+            // Every test sends from one address, and some send refused CDS tokens by the dozen; the limit has its own
+            // test (cds.security.FailedTokenThrottleTest).
+            "resistance.cds.security.failed-token-limit=0"
         })
 public abstract class AbstractServerIT {
 

@@ -133,6 +133,7 @@ public final class CdsErrorBody {
             case 404 -> IssueType.NOTFOUND;
             case 412 -> IssueType.INCOMPLETE;
             case 413 -> IssueType.TOOLONG;
+            case 429 -> IssueType.THROTTLED;
             default -> status >= 500 ? IssueType.EXCEPTION : IssueType.INVALID;
         };
     }

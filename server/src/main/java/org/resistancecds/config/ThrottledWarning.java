@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * A warning that a flood of requests can set off thousands of times a minute (16,000 a minute under the slow-upload
  * test): the first is written, then at most one per interval, saying how many like it were left out meanwhile.
  */
-final class ThrottledWarning {
+public final class ThrottledWarning {
 
     private final Consumer<String> sink;
     private final Duration interval;
@@ -25,11 +25,11 @@ final class ThrottledWarning {
     }
 
     /** At most one warning every ten seconds, to {@code sink}. */
-    static ThrottledWarning tenSecondsApart(Consumer<String> sink) {
+    public static ThrottledWarning tenSecondsApart(Consumer<String> sink) {
         return new ThrottledWarning(sink, Duration.ofSeconds(10), System::nanoTime);
     }
 
-    void warn(String message) {
+    public void warn(String message) {
         long now = nanoTime.getAsLong();
         long next = nextAt.get();
         if (now - next >= 0 && nextAt.compareAndSet(next, now + interval.toNanos())) {
