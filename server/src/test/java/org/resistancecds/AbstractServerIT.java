@@ -31,9 +31,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
             "resistance.monitoring.reevaluate=false",
             // The test JVM's heap (a quarter of the machine's memory) would size it past any resource worth sending.
             "resistance.validation.max-elements=100000",
-            // Every test sends from one address, and some send refused CDS tokens by the dozen; the limit has its own
-            // test (cds.security.FailedTokenThrottleTest).
-            "resistance.cds.security.failed-token-limit=0"
+            // Every test sends from one address, and some send refused tokens by the dozen; the limit has its own
+            // tests (security.RefusedTokenLimitTest, and over HTTP UnconfiguredSecurityIT).
+            "resistance.http.failed-token-limit=0"
         })
 public abstract class AbstractServerIT {
 

@@ -17,11 +17,13 @@ public final class StandaloneServer implements AutoCloseable {
 
     /**
      * Settings every test server gets unless the test gives its own: FHIR access control off (tested by
-     * {@code FhirSecurityIT}), the audit log under {@code target/}.
+     * {@code FhirSecurityIT}), the audit log under {@code target/}, no limit on refused tokens per address (every
+     * test sends from one; tested by {@code UnconfiguredSecurityIT}).
      */
     public static final Map<String, Object> TEST_DEFAULTS = Map.of(
             "resistance.security.enabled", "false",
-            "resistance.audit.file", "target/it-audit/audit.jsonl");
+            "resistance.audit.file", "target/it-audit/audit.jsonl",
+            "resistance.http.failed-token-limit", "0");
 
     private final ConfigurableApplicationContext context;
 

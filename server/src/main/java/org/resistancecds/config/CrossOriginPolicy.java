@@ -39,7 +39,7 @@ public record CrossOriginPolicy(List<String> methods, List<String> requestHeader
         }
         CorsFilter cors = new CorsFilter(source);
         cors.setCorsProcessor(refusal);
-        FilterRegistrationBean<CorsFilter> registration = FhirRestfulServerConfig.filter(cors, 10, urlPatterns);
+        FilterRegistrationBean<CorsFilter> registration = FhirRestfulServerConfig.filter(cors, 8, urlPatterns);
         registration.setName(name);
         return registration;
     }

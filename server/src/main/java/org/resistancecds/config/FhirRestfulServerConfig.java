@@ -18,8 +18,11 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.Filter;
+import java.time.Clock;
 import java.util.List;
 import org.resistancecds.conformance.PackageWriter;
+import org.resistancecds.security.FailedTokenThrottle;
+import org.resistancecds.security.RefusedTokenLimitFilter;
 import org.resistancecds.validation.LosslessParsingErrorHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
@@ -139,6 +142,14 @@ public class FhirRestfulServerConfig {
     public FilterRegistrationBean<CorsFilter> fhirCors(FhirServerProperties properties, FhirContext fhirContext) {
         return FHIR_CLIENTS.filter("fhirCors", properties.allowedOrigins(),
                 new RefusedOrigin(fhirContext, "resistance.fhir.allowed-origins"), FHIR_PATH + "/*");
+    }
+
+    /** After CORS (so a page can read the 429), before any body is read or token checked. */
+    @Bean
+    public FilterRegistrationBean<RefusedTokenLimitFilter> refusedTokenLimit(
+            FhirContext fhirContext, HttpLimitsProperties limits) {
+        return filter(new RefusedTokenLimitFilter(new FailedTokenThrottle(limits.failedTokenLimit(),
+                limits.failedTokenWindow(), Clock.systemUTC()), fhirContext), 9, FHIR_PATH + "/*", CDS_PATHS);
     }
 
     @Bean

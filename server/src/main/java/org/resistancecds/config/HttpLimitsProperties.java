@@ -20,6 +20,10 @@ import org.springframework.util.unit.DataSize;
  * @param minUploadRate the slowest a body may come, in bytes per second on average, once {@code uploadGrace} has
  *     passed (408 below)
  * @param uploadGrace how long a body may come at any pace
+ * @param failedTokenLimit bearer tokens refused (401) per {@code failedTokenWindow} from one client address, on
+ *     {@code /fhir} and {@code /cds-services} together; its further requests with a token are 429 in that window,
+ *     before the token is checked ({@code 0}: no limit); see {@code security.RefusedTokenLimitFilter}
+ * @param failedTokenWindow the window of {@code failedTokenLimit}, from the address's first refused token
  */
 @ConfigurationProperties("resistance.http")
 public record HttpLimitsProperties(
@@ -29,4 +33,6 @@ public record HttpLimitsProperties(
         @DefaultValue("100") int maxBundleReads,
         @DefaultValue("0") int maxUploads,
         @DefaultValue("8KB") DataSize minUploadRate,
-        @DefaultValue("10s") Duration uploadGrace) {}
+        @DefaultValue("10s") Duration uploadGrace,
+        @DefaultValue("20") int failedTokenLimit,
+        @DefaultValue("1m") Duration failedTokenWindow) {}

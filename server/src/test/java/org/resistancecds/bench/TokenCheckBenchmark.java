@@ -28,7 +28,7 @@ public final class TokenCheckBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         CdsJwtVerifier verifier = new CdsJwtVerifier(new CdsSecurityProperties(true, List.of("ES384", "RS384"),
                 Duration.ofSeconds(60), Duration.ofMinutes(10), 2 * perRound * rounds, Duration.ofMinutes(10),
-                Duration.ofSeconds(5), 0, Duration.ofMinutes(1), List.of(
+                Duration.ofSeconds(5), List.of(
                         new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of()),
                         new CdsSecurityProperties.Client(TestJwts.RSA_ISSUER, TestJwts.rsaJwks(), null, List.of()))),
                 Clock.systemUTC());

@@ -2,10 +2,13 @@ package org.resistancecds.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +29,8 @@ class UnconfiguredSecurityIT {
     static void start() {
         server = StandaloneServer.start(Map.of(
                 "spring.datasource.url", "jdbc:h2:mem:unconfigured-security-it;DB_CLOSE_DELAY=-1",
-                "resistance.security.enabled", "true"));
+                "resistance.security.enabled", "true",
+                "resistance.http.failed-token-limit", "20"));
     }
 
     @AfterAll
@@ -106,6 +110,44 @@ class UnconfiguredSecurityIT {
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    /**
+     * An address whose tokens keep being refused is held back before they are checked, on both endpoints; the
+     * public documents stay open to it, and other addresses are not held back. Sent from 127.0.0.3, so that the
+     * other tests' refusals (from 127.0.0.1) do not count.
+     */
+    @Test
+    void anAddressWithTwentyRefusedTokensGets429ForTheRestOfTheMinute() throws Exception {
+        String root = server.fhirBase().substring(0, server.fhirBase().length() - "/fhir".length());
+        URI fhir = URI.create(server.fhirBase() + "/Patient");
+        URI cds = URI.create(root + "/cds-services/ici-resistance-patient-view");
+        for (int i = 0; i < 20; i++) {
+            assertThat(fromAnotherAddress(i % 2 == 0 ? fhir : cds, "Bearer not-a-token-" + i)).startsWith("HTTP/1.1 401");
+        }
+
+        String held = fromAnotherAddress(cds, "Bearer not-a-token-20");
+        String heldOnFhir = fromAnotherAddress(fhir, "Bearer not-a-token-21");
+        String metadata = fromAnotherAddress(URI.create(server.fhirBase() + "/metadata"), null);
+        HttpResponse<String> otherAddress = get("/Patient", "not-a-token");
+
+        assertThat(held).startsWith("HTTP/1.1 429").containsIgnoringCase("Retry-After: ")
+                .contains("Too many refused tokens: 20", "\"code\":\"throttled\"");
+        assertThat(heldOnFhir).startsWith("HTTP/1.1 429");
+        assertThat(metadata).startsWith("HTTP/1.1 200");
+        assertThat(otherAddress.statusCode()).isEqualTo(401);
+    }
+
+    /** One request over a connection from 127.0.0.3 (Java's HTTP client cannot choose its local address). */
+    private static String fromAnotherAddress(URI uri, String authorization) throws Exception {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort(), InetAddress.getByName("127.0.0.3"), 0)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":"
+                    + uri.getPort() + "\r\nConnection: close\r\n"
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.resistancecds.cds.CdsErrorBody;
-import org.resistancecds.config.ThrottledWarning;
 import org.resistancecds.security.ChallengeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +42,11 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
     private final CdsJwtVerifier verifier;
     private final FhirContext fhirContext;
     private final String publicBaseUrl;
-    private final FailedTokenThrottle throttle;
-    private final ThrottledWarning throttledWarning = ThrottledWarning.tenSecondsApart(log::warn);
 
-    CdsAuthenticationFilter(CdsJwtVerifier verifier, FhirContext fhirContext, String publicBaseUrl,
-            FailedTokenThrottle throttle) {
+    public CdsAuthenticationFilter(CdsJwtVerifier verifier, FhirContext fhirContext, String publicBaseUrl) {
         this.verifier = verifier;
         this.fhirContext = fhirContext;
         this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.strip();
-        this.throttle = throttle;
     }
 
     @Override
@@ -67,12 +62,6 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
             refuse(response, "Authorization: Bearer <JWT> is required (CDS Hooks client authentication)");
             return;
         }
-        String address = request.getRemoteAddr();
-        FailedTokenThrottle.Refusals holding = throttle.holding(address);
-        if (holding != null) {
-            tooManyRefused(request, response, holding);
-            return;
-        }
         try {
             String issuer = verifier.verify(header.substring(BEARER.length()).strip(), audiences(request));
             request.setAttribute(CLIENT_ATTRIBUTE, issuer);
@@ -86,7 +75,6 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
             return;
         } catch (AuthenticationFailure e) {
             log.info("CDS call to {} refused: {}", request.getRequestURI(), e.getMessage());
-            throttle.refused(address, e.getMessage());
             refuse(response, e.getMessage());
             return;
         }
@@ -116,22 +104,6 @@ public class CdsAuthenticationFilter extends OncePerRequestFilter {
 
     private static String trimSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    /** Refused before the token is read: its signature would cost more than the whole call (FailedTokenThrottle). */
-    private void tooManyRefused(HttpServletRequest request, HttpServletResponse response,
-            FailedTokenThrottle.Refusals holding) throws IOException {
-        long wait = holding.secondsLeft();
-        throttledWarning.warn("CDS calls from " + request.getRemoteAddr() + " refused with 429 for " + wait
-                + " s: " + holding.count() + " of its tokens were refused"
-                + " (resistance.cds.security.failed-token-limit)");
-        response.setStatus(429);
-        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait));
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.getOutputStream().write(CdsErrorBody.json(fhirContext, 429, "Too many refused tokens: "
-                + holding.count() + " CDS client tokens from this address were refused lately, so its calls are not "
-                + "checked for " + wait + " s. The last was refused because: " + holding.lastReason()));
     }
 
     private void refuse(HttpServletResponse response, String refusal) throws IOException {

@@ -51,8 +51,7 @@ public class CdsSecurityConfig {
                     + "call (e.g. https://cds.example.org) in production.");
         }
         FilterRegistrationBean<CdsAuthenticationFilter> registration = new FilterRegistrationBean<>(
-                new CdsAuthenticationFilter(verifier, fhirContext, cds.publicBaseUrl(), new FailedTokenThrottle(
-                        security.failedTokenLimit(), security.failedTokenWindow(), Clock.systemUTC())));
+                new CdsAuthenticationFilter(verifier, fhirContext, cds.publicBaseUrl()));
         registration.addUrlPatterns(PATHS);
         registration.setName("cdsAuthentication");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);

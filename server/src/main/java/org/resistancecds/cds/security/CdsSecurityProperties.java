@@ -17,9 +17,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     rather than letting a replay through. On PostgreSQL the ids are kept in a table instead, without this bound
  * @param jwksCacheTtl how long a client's fetched key set is kept before it is read again
  * @param jwksTimeout connect and read timeout for fetching a key set
- * @param failedTokenLimit refused tokens a client address may send per {@code failedTokenWindow}; its further calls
- *     in that window are refused with 429 before any signature is checked. 0: no limit
- * @param failedTokenWindow the window of {@code failedTokenLimit}, from the address's first refused token
  * @param clients the trusted clients, by issuer
  */
 @ConfigurationProperties("resistance.cds.security")
@@ -31,8 +28,6 @@ public record CdsSecurityProperties(
         @DefaultValue("100000") int replayCacheSize,
         @DefaultValue("10m") Duration jwksCacheTtl,
         @DefaultValue("5s") Duration jwksTimeout,
-        @DefaultValue("20") int failedTokenLimit,
-        @DefaultValue("1m") Duration failedTokenWindow,
         List<Client> clients) {
 
     public CdsSecurityProperties {

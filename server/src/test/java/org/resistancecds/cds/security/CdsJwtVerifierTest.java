@@ -119,7 +119,7 @@ class CdsJwtVerifierTest {
     void refusesSymmetricAlgorithmsInConfiguration() {
         assertThatThrownBy(() -> new CdsJwtVerifier(
                         new CdsSecurityProperties(true, List.of("HS256"), Duration.ofSeconds(60), Duration.ofMinutes(10),
-                                10, Duration.ofMinutes(10), Duration.ofSeconds(5), 20, Duration.ofMinutes(1), List.of()),
+                                10, Duration.ofMinutes(10), Duration.ofSeconds(5), List.of()),
                         Clock.systemUTC()))
                 .hasMessageContaining("symmetric");
     }
@@ -127,8 +127,7 @@ class CdsJwtVerifierTest {
     @Test
     void replayCacheRefusesRatherThanForgetsWhenFull() {
         CdsJwtVerifier small = new CdsJwtVerifier(new CdsSecurityProperties(true, List.of("ES384"),
-                Duration.ofSeconds(60), Duration.ofMinutes(10), 2, Duration.ofMinutes(10), Duration.ofSeconds(5), 20,
-                Duration.ofMinutes(1),
+                Duration.ofSeconds(60), Duration.ofMinutes(10), 2, Duration.ofMinutes(10), Duration.ofSeconds(5),
                 List.of(new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of()))),
                 Clock.systemUTC());
         small.verify(TestJwts.es384(TestJwts.claims(SERVICE).build()), List.of(URI.create(SERVICE)));
@@ -150,6 +149,6 @@ class CdsJwtVerifierTest {
 
     static CdsSecurityProperties properties(List<CdsSecurityProperties.Client> clients) {
         return new CdsSecurityProperties(true, List.of("ES384", "RS384"), Duration.ofSeconds(60), Duration.ofMinutes(10),
-                1000, Duration.ofMinutes(10), Duration.ofSeconds(5), 20, Duration.ofMinutes(1), clients);
+                1000, Duration.ofMinutes(10), Duration.ofSeconds(5), clients);
     }
 }

@@ -75,7 +75,7 @@ class SharedTokenIdsTest {
                 new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of()))), now,
                 new SharedTokenIds(database("jdbc:h2:tcp://localhost:1/none"), now));
         CdsAuthenticationFilter filter = new CdsAuthenticationFilter(verifier, FhirContext.forR4Cached(),
-                "https://cds.example.org", new FailedTokenThrottle(20, Duration.ofMinutes(1), now));
+                "https://cds.example.org");
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/cds-services/ici-resistance-patient-view");
         request.addHeader("Authorization", "Bearer " + TestJwts.es384(TestJwts.claims(
                 "https://cds.example.org/cds-services/ici-resistance-patient-view").build()));
@@ -102,8 +102,8 @@ class SharedTokenIdsTest {
         Clock now = Clock.systemUTC();
         String service = "https://cds.example.org/cds-services/ici-resistance-patient-view";
         CdsSecurityProperties oneIdInMemory = new CdsSecurityProperties(true, List.of("ES384"), Duration.ofSeconds(60),
-                Duration.ofMinutes(10), 1, Duration.ofMinutes(10), Duration.ofSeconds(5), 20, Duration.ofMinutes(1),
-                List.of(new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of())));
+                Duration.ofMinutes(10), 1, Duration.ofMinutes(10), Duration.ofSeconds(5), List.of(
+                        new CdsSecurityProperties.Client(TestJwts.ISSUER, TestJwts.trustedJwks(), null, List.of())));
         CdsJwtVerifier node = new CdsJwtVerifier(oneIdInMemory, now, nodeA);
         List<String> tokens = List.of(TestJwts.es384(TestJwts.claims(service).build()),
                 TestJwts.es384(TestJwts.claims(service).build()), TestJwts.es384(TestJwts.claims(service).build()));

@@ -1,4 +1,4 @@
-package org.resistancecds.cds.security;
+package org.resistancecds.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -7,13 +7,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds what a client address whose tokens are refused can cost. Checking an ES384 signature takes about 2 ms of
- * CPU on JDK 17 (bench/RESULTS.md), against a tenth of that for a whole call without a token, so tokens naming a
- * trusted issuer under a forged signature made every request twenty times dearer to refuse. Once an address has had
- * {@code limit} tokens refused within a window, its further calls are refused before any signature is checked, until
- * that window ends. The window starts at the address's first refusal; an address is forgotten a window after its last.
+ * The tokens refused per client address: once an address has had {@code limit} refused within a window, it is held
+ * back until that window ends. The window starts at the address's first refusal; an address is forgotten a window
+ * after its last. See {@link RefusedTokenLimitFilter} for why.
  */
-final class FailedTokenThrottle {
+public final class FailedTokenThrottle {
 
     /** Addresses remembered at once; beyond this the least recent are forgotten. */
     private static final int MAX_ADDRESSES = 100_000;
@@ -24,7 +22,7 @@ final class FailedTokenThrottle {
     private final Cache<String, Refusals> byAddress;
 
     /** @param limit refused tokens an address may have per window; 0 turns the throttle off */
-    FailedTokenThrottle(int limit, Duration window, Clock clock) {
+    public FailedTokenThrottle(int limit, Duration window, Clock clock) {
         this.limit = limit;
         this.window = window;
         this.clock = clock;
