@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # An honest CDS client alone and beside threads sending forged ES384 tokens of the trusted issuer (from another
 # address), against the jar with CDS client authentication on: the honest calls' rate and latency, and how the
-# forged ones were answered. Shows what the refused-token limit (resistance.cds.security.failed-token-limit) buys;
-# add --resistance.cds.security.failed-token-limit=0 to see the server without it.
+# forged ones were answered. Shows what the refused-token limit (resistance.http.failed-token-limit) buys;
+# add --resistance.http.failed-token-limit=0 to see the server without it.
 # Usage: bench/forged-tokens.sh [forging threads] [seconds per window] [rounds] [server arguments...]
 #   (defaults 16 10 2). JAR picks another jar. Add -o to MAVEN_ARGS to build offline.
 set -euo pipefail
