@@ -3,14 +3,12 @@ package org.resistancecds.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.resistancecds.MovableClock;
 import org.resistancecds.config.HttpLimitsProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -19,23 +17,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 class RefusedTokenLimitTest {
 
-    private Instant now = Instant.parse("2026-12-08T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-08T10:00:00Z"));
 
     @Test
     void anAddressIsHeldBackOnceItsRefusalsReachTheLimitUntilTheWindowEnds() {
@@ -44,7 +26,7 @@ class RefusedTokenLimitTest {
         throttle.refused("10.0.0.1", "expired");
         assertThat(throttle.holding("10.0.0.1")).isNull();
 
-        now = now.plusSeconds(20);
+        clock.move(Duration.ofSeconds(20));
         throttle.refused("10.0.0.1", "bad signature");
         FailedTokenThrottle.Refusals holding = throttle.holding("10.0.0.1");
         assertThat(holding).isNotNull();
@@ -53,7 +35,7 @@ class RefusedTokenLimitTest {
         assertThat(holding.lastReason()).isEqualTo("bad signature");
         assertThat(throttle.holding("10.0.0.2")).as("another address").isNull();
 
-        now = now.plusSeconds(40);
+        clock.move(Duration.ofSeconds(40));
         assertThat(throttle.holding("10.0.0.1")).as("the window has ended").isNull();
         throttle.refused("10.0.0.1", "expired");
         assertThat(throttle.holding("10.0.0.1")).as("a new window, one refusal in it").isNull();

@@ -3,21 +3,20 @@ package org.resistancecds.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.resistancecds.MovableClock;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Which changes in the resource table clear this node's validation caches, on an H2 table of HAPI's columns. */
 class ConformanceWatcherTest {
 
     private final AtomicInteger clears = new AtomicInteger();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T10:00:00Z"));
     private JdbcTemplate jdbc;
     private ConformanceWatcher watcher;
 
@@ -98,29 +97,6 @@ class ConformanceWatcherTest {
     }
 
     private void later(long seconds) {
-        clock.now = clock.now.plusSeconds(seconds);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+        clock.move(Duration.ofSeconds(seconds));
     }
 }
