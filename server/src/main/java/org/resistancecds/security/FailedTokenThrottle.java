@@ -35,7 +35,8 @@ public final class FailedTokenThrottle {
             return null;
         }
         Refusals refusals = byAddress.getIfPresent(address);
-        return refusals != null && !refusals.endedBy(clock.millis()) && refusals.count.get() >= limit ? refusals : null;
+        boolean held = refusals != null && !refusals.endedBy(clock.millis()) && refusals.count.get() >= limit;
+        return held ? refusals : null;
     }
 
     void refused(String address, String reason) {

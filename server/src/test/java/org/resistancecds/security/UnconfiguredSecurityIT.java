@@ -123,7 +123,8 @@ class UnconfiguredSecurityIT {
         URI fhir = URI.create(server.fhirBase() + "/Patient");
         URI cds = URI.create(root + "/cds-services/ici-resistance-patient-view");
         for (int i = 0; i < 20; i++) {
-            assertThat(fromAnotherAddress(i % 2 == 0 ? fhir : cds, "Bearer not-a-token-" + i)).startsWith("HTTP/1.1 401");
+            assertThat(fromAnotherAddress(i % 2 == 0 ? fhir : cds, "Bearer not-a-token-" + i))
+                    .startsWith("HTTP/1.1 401");
         }
 
         String held = fromAnotherAddress(cds, "Bearer not-a-token-20");
