@@ -101,6 +101,7 @@ public class FhirRestfulServerConfig {
         server.registerInterceptor(new PatchTarget());
         server.registerInterceptor(new PatchDryRun(systemDao.getContext()));
         server.registerInterceptor(new PatchBodyHints());
+        server.registerInterceptor(new UnknownOperationAnswer());
         server.registerInterceptor(new NotModifiedAnswers());
         server.registerInterceptor(new PinnedHistoryPages());
         server.registerInterceptor(new PagingKeepsSummary());

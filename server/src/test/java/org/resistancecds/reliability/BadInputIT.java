@@ -453,6 +453,20 @@ class BadInputIT extends AbstractServerIT {
                 .doesNotContain("TokenParam");
     }
 
+    /** HAPI answered each "does not know how to handle POST operation[...] with parameters [[]]". */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "/fhir/Patient/$meta-add | $meta-add is not offered where this request asks for it | Patient/[id]/$meta-add",
+        "/fhir/Observation/$evaluate-resistance | is not offered where | [base]/$evaluate-resistance, Patient/[id]/$evaluate-resistance",
+        "/fhir/Patient/$no-such-operation | This server has no operation $no-such-operation | [base]/metadata"})
+    void anOperationAskedForWhereItIsNotOfferedSaysWhereItIs(String path, String what, String where) throws Exception {
+        HttpResponse<String> response = postJson(path, JSON, "{\"resourceType\":\"Parameters\"}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains(what, where, "\"code\":\"not-supported\"")
+                .doesNotContain("does not know how to handle");
+    }
+
     /** HAPI answered each of these "No code, coding, or codeableConcept provided to validate". */
     @ParameterizedTest(name = "$lookup?{0}")
     @CsvSource({"system=http://loinc.org, no code.", "code=8480-6, no system.", "'', neither."})
