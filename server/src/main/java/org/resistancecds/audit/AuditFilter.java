@@ -101,6 +101,10 @@ public final class AuditFilter extends OncePerRequestFilter {
         if (status == 403) {
             return "denied";
         }
+        // A client held back for its refused tokens (security.RefusedTokenLimitFilter), told apart from its mistakes.
+        if (status == 429) {
+            return "throttled";
+        }
         return status < 500 ? "client-error" : "server-error";
     }
 

@@ -40,4 +40,14 @@ class AuditFilterTest {
         }
         return Files.readString(file).strip();
     }
+
+    @Test
+    void eachRefusalHasItsOwnOutcome() {
+        assertThat(AuditFilter.outcome(200)).isEqualTo("success");
+        assertThat(AuditFilter.outcome(401)).isEqualTo("unauthenticated");
+        assertThat(AuditFilter.outcome(403)).isEqualTo("denied");
+        assertThat(AuditFilter.outcome(429)).isEqualTo("throttled");
+        assertThat(AuditFilter.outcome(400)).isEqualTo("client-error");
+        assertThat(AuditFilter.outcome(503)).isEqualTo("server-error");
+    }
 }
