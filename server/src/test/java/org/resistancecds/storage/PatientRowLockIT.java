@@ -18,7 +18,7 @@ class PatientRowLockIT extends AbstractServerIT {
 
     @Test
     void anObservationWrittenWhileItsPatientIsDeletedIsRefused() throws Exception {
-        new WriteDuringRecordDelete(fhirBase(), fhirContext, fhirClient(), storageInterceptors)
+        new WriteDuringRecordDelete(fhirBase(), fhirContext, fhirClient(), storageInterceptors, () -> { })
                 .theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient();
     }
 

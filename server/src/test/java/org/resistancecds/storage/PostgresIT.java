@@ -8,6 +8,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,7 @@ import org.resistancecds.StandaloneServer;
 import org.resistancecds.cds.prefetch.RepositoryReader;
 import org.resistancecds.cds.security.SharedTokenIdsScenarios;
 import org.resistancecds.knowledge.TestKnowledge;
+import org.resistancecds.monitoring.ReevaluationQueue;
 import org.resistancecds.operations.PatientDataLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -112,8 +114,10 @@ class PostgresIT {
     /** As PatientRowLockIT on H2, where writers take the lock exclusively; here they share it. */
     @Test
     void anObservationWrittenWhileItsPatientIsDeletedIsRefused() throws Exception {
+        ReevaluationQueue reevaluations = server.bean(ReevaluationQueue.class);
         new WriteDuringRecordDelete(server.fhirBase(), server.bean(FhirContext.class), server.fhirClient(),
-                server.bean(IInterceptorService.class)).theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient();
+                server.bean(IInterceptorService.class), () -> awaitIdle(reevaluations))
+                .theWriteIsRefusedAndNothingIsLeftBesideTheDeletedPatient();
     }
 
     /** The server made the shared table of CDS token ids at start; a replay to another node is refused through it. */
@@ -134,6 +138,19 @@ class PostgresIT {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** This server re-evaluates patients in the background (the shared test server of the H2 tests does not). */
+    private static void awaitIdle(ReevaluationQueue reevaluations) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (reevaluations.pending() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
