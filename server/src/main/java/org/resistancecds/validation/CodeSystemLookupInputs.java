@@ -41,10 +41,11 @@ public class CodeSystemLookupInputs {
             return;
         }
         Optional<String> system = system(request);
-        if (system.isEmpty() || code(request).isEmpty()) {
+        Optional<String> code = code(request);
+        if (system.isEmpty() || code.isEmpty()) {
             throw new InvalidRequestException("$lookup needs a code and the system it belongs to (e.g. system="
                     + "http://loinc.org&code=...), or a coding with both; this one has "
-                    + (system.isPresent() ? "no code." : code(request).isPresent() ? "no system." : "neither."));
+                    + (system.isPresent() ? "no code." : code.isPresent() ? "no system." : "neither."));
         }
         if (held(system.get())) {
             return;
